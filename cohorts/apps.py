@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CohortsConfig(AppConfig):
+    """Rollout phases and waves, cohorts of up to 20 schools, places and the outbox."""
+
+    name = "cohorts"
+    verbose_name = _("Cohorts and places")

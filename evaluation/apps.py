@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    """Questionnaires, time points, tokenised responses and outcome reports."""
+
+    name = "evaluation"
+    verbose_name = _("Evaluation")

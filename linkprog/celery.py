@@ -1,0 +1,36 @@
+"""The Celery application and the one beat schedule of Link.
+
+Every periodic job lives in ``app.conf.beat_schedule`` below, with a comment saying why it
+runs when it does. Tasks themselves live in each app's ``tasks.py``.
+"""
+
+import os
+from pathlib import Path
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkprog.settings.local")
+
+app = Celery("linkprog")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.imports = ("linkprog.tasks",)
+
+
+@app.on_after_configure.connect
+def _create_filesystem_broker_folders(sender, **kwargs):
+    """kombu's filesystem transport needs its folders to exist before anyone connects."""
+    options = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+app.conf.beat_schedule = {
+    # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
+    "clear-expired-sessions": {
+        "task": "linkprog.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

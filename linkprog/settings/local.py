@@ -1,0 +1,15 @@
+"""Development settings for `make run`: debug on, mail written to files under var/mail."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Development only: production.py never falls back to this.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-local-development-only")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# The embedded default keeps its SQLite file, broker folders and mail under var/.
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,16 @@
+"""Project-wide Celery tasks that belong to no single app."""
+
+from celery import shared_task
+from django.core.management import call_command
+
+
+@shared_task(name="linkprog.tasks.ping")
+def ping() -> str:
+    """Answer "pong": lets an operator or a test check that a worker is consuming."""
+    return "pong"
+
+
+@shared_task(name="linkprog.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Delete expired sessions (Django's `clearsessions`)."""
+    call_command("clearsessions")
