@@ -13,3 +13,7 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # The embedded default keeps its SQLite file, broker folders and mail under var/.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Serve static files straight from static/ (no collectstatic) outside production.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,54 @@
+"""Import or refresh the establishment register from a GIAS extract (edubasealldata*.csv[.gz])."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from schools.services.areas import areas_load_reference
+from schools.services.gias import GiasFileError, gias_import
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="GIAS extract: .csv or .csv.gz")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="no progress bar, even on a terminal"
+        )
+
+    def handle(self, *args, file: Path, no_progress: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file")
+        # The register resolves LA codes, so the shipped LA list must be there (idempotent).
+        areas_load_reference()
+        bar = tqdm(
+            total=file.stat().st_size,
+            unit="B",
+            unit_scale=True,
+            desc="Importing",
+            disable=no_progress or not sys.stderr.isatty(),
+            file=sys.stderr,
+        )
+
+        def on_progress(position: int) -> None:
+            bar.update(position - bar.n)
+
+        try:
+            with bar:
+                report = gias_import(path=file, on_progress=on_progress)
+        except GiasFileError as exc:
+            raise CommandError(f"{file} was not imported: {exc}. Nothing was changed.") from None
+
+        for skipped in report.skipped:
+            self.stderr.write(f"row {skipped.row}: skipped: {skipped.reason}")
+        self.stdout.write(
+            f"{report.rows} rows: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {len(report.skipped)} skipped "
+            f"({report.changes} changes)."
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"{report.eligible} establishments are eligible for the programme.")
+        )

@@ -1,0 +1,40 @@
+"""Load demo data (real LAs, MHST areas and establishments) and demo logins; safe to rerun."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from schools.services.demo import DEMO_LOGINS, demo_seed
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run even with DEBUG off (the demo logins have published passwords)",
+        )
+
+    def handle(self, *args, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates logins with published passwords, so it only runs with "
+                "DEBUG on (make run). Use --force if this really is a demo site."
+            )
+        report = demo_seed()
+        self.stdout.write(
+            f"Demo data: {report.establishments} establishments "
+            f"({report.eligible} eligible) in {report.local_authorities} local authorities, "
+            f"{report.mhst_areas} MHST areas, {report.mhst_teams} MHST teams."
+        )
+        self.stdout.write(self.style.SUCCESS("Demo logins:"))
+        for login in DEMO_LOGINS:
+            self.stdout.write(
+                f"  {login.role:<22} username {login.username:<14} password {login.password}"
+            )
+        if report.existing_users:
+            self.stdout.write(
+                f"  ({', '.join(report.existing_users)} existed already; their passwords were "
+                "left as they were)"
+            )

@@ -1,0 +1,1 @@
+"""Writes to the establishment register: reference areas, the GIAS import, MHST areas."""

@@ -1,0 +1,102 @@
+"""Demo data for `make run`: real local authorities, MHST areas and establishments."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+
+from schools.models import Establishment, MHSTArea, MHSTeam
+from schools.services.areas import DATA_DIR, areas_load_reference, mhst_area_assign_establishments
+from schools.services.gias import gias_import
+
+DEMO_GIAS_SLICE: Path = DATA_DIR / "demo" / "gias_demo_slice.csv.gz"
+SCHOOLS_PER_TEAM = 20
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    password: str
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+# Published on purpose: these exist only on demo sites (seed_demo refuses with DEBUG off).
+DEMO_LOGINS = (
+    DemoLogin("Administrator", "admin", "link-admin-demo", is_staff=True, is_superuser=True),
+    DemoLogin("Programme coordinator", "coordinator", "link-coordinator-demo"),
+)
+
+
+@dataclass
+class DemoReport:
+    establishments: int = 0
+    eligible: int = 0
+    local_authorities: int = 0
+    mhst_areas: int = 0
+    mhst_teams: int = 0
+    existing_users: list[str] = field(default_factory=list)
+
+
+def _demo_users(report: DemoReport) -> None:
+    User = get_user_model()
+    for login in DEMO_LOGINS:
+        user, created = User.objects.get_or_create(
+            username=login.username,
+            defaults={"is_staff": login.is_staff, "is_superuser": login.is_superuser},
+        )
+        if created:
+            user.set_password(login.password)
+            user.save(update_fields=["password"])
+        else:
+            report.existing_users.append(login.username)
+
+
+def _demo_teams(areas) -> None:
+    """One MHST team per 20 eligible schools of each demo area, as MHSTs are sized."""
+    for area in areas:
+        schools = list(
+            Establishment.objects.eligible()
+            .filter(mhst_area=area)
+            .order_by("urn")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(schools) - SCHOOLS_PER_TEAM + 1, SCHOOLS_PER_TEAM):
+            team, _ = MHSTeam.objects.get_or_create(
+                area=area, name=f"{area.name} MHST {start // SCHOOLS_PER_TEAM + 1}"
+            )
+            team.schools_served.add(*schools[start : start + SCHOOLS_PER_TEAM])
+
+
+@transaction.atomic
+def demo_seed() -> DemoReport:
+    """Load areas, the demo GIAS slice, MHST areas and teams, contact emails and demo logins.
+
+    Idempotent: a second run changes nothing that the first made.
+    """
+    areas_load_reference()
+    gias_import(path=DEMO_GIAS_SLICE)
+    demo_las = Establishment.objects.filter(la__isnull=False).values("la").distinct()
+    areas = list(MHSTArea.objects.filter(local_authorities__in=demo_las).distinct())
+    for area in areas:
+        mhst_area_assign_establishments(area=area)
+    _demo_teams(areas)
+    # GIAS has no email addresses; the demo gives each eligible school a reserved one.
+    Establishment.objects.eligible().filter(contact_email="").update(
+        contact_email=Concat(
+            Value("mental-health-lead."), Cast("urn", CharField()), Value("@example.org")
+        )
+    )
+
+    report = DemoReport()
+    _demo_users(report)
+    report.establishments = Establishment.objects.count()
+    report.eligible = Establishment.objects.eligible().count()
+    report.local_authorities = demo_las.count()
+    report.mhst_areas = len(areas)
+    report.mhst_teams = MHSTeam.objects.filter(area__in=areas).count()
+    return report

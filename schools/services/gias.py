@@ -1,0 +1,294 @@
+"""Import of the DfE's GIAS establishment extract (``edubasealldata*.csv``).
+
+The file is streamed row by row (plain or gzip, UTF-8 or the cp1252 of the official
+download, decided line by line) and upserted by URN in batches inside one transaction: a
+file that cannot be read writes nothing. Head teachers' names are personal data and are
+never read into memory beyond the csv module's row, never stored, never logged.
+"""
+
+import csv
+import gzip
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import transaction
+
+from schools.models import Establishment, LocalAuthority, Status
+
+BATCH_SIZE = 2000
+
+# GIAS column -> model field, for the plain text fields.
+TEXT_COLUMNS = {
+    "EstablishmentName": "name",
+    "TypeOfEstablishment (name)": "type_name",
+    "PhaseOfEducation (name)": "phase",
+    "LA (code)": "gias_la_code",
+    "LA (name)": "gias_la_name",
+    "Postcode": "postcode",
+    "Town": "town",
+    "TelephoneNum": "telephone",
+    "SchoolWebsite": "website",
+    "UKPRN": "ukprn",
+}
+DATE_COLUMNS = {
+    "OpenDate": "open_date",
+    "CloseDate": "close_date",
+    "LastChangedDate": "gias_last_changed",
+}
+REQUIRED_COLUMNS = (
+    "URN",
+    "EstablishmentName",
+    "TypeOfEstablishment (code)",
+    "TypeOfEstablishment (name)",
+    "EstablishmentTypeGroup (code)",
+    "EstablishmentStatus (code)",
+    "LA (code)",
+)
+OPTIONAL_COLUMNS = ("NumberOfPupils", "GOR (name)")
+# The fields the import owns. contact_email and mhst_area are Link's and never touched.
+IMPORT_FIELDS = (
+    *TEXT_COLUMNS.values(),
+    *DATE_COLUMNS.values(),
+    "type_code",
+    "type_group",
+    "status",
+    "la_id",
+    "pupil_count",
+)
+# GIAS's pseudo-regions for establishments outside England: Wales, offshore and overseas.
+NON_ENGLISH_GOR = {"Wales (pseudo)", "Not Applicable"}
+_STATUSES = {choice.value for choice in Status}
+_MAX_LENGTHS = {
+    f.attname: f.max_length
+    for f in Establishment._meta.get_fields()
+    if getattr(f, "max_length", None) and f.attname in IMPORT_FIELDS
+}
+
+
+class GiasFileError(Exception):
+    """The file is not a readable GIAS extract. Nothing was written."""
+
+
+class RowError(ValueError):
+    """One row cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[SkippedRow] = field(default_factory=list)
+    eligible: int = 0
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _decoded_lines(stream: BinaryIO) -> Iterator[str]:
+    """Text lines of a binary stream: UTF-8 where a line is valid UTF-8, else cp1252."""
+    first = True
+    for raw in stream:
+        if b"\x00" in raw:
+            raise GiasFileError("it is a binary file, not a CSV extract")
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("cp1252", errors="replace")
+        if first:
+            line, first = line.lstrip("\ufeff"), False
+        yield line
+
+
+def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {column: value}) for each data row. Checks the header."""
+    if b"\x00" in stream.peek(8192)[:8192]:
+        raise GiasFileError("it is a binary file, not a CSV extract")
+    reader = csv.reader(_decoded_lines(stream))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise GiasFileError("the file is empty") from None
+    except csv.Error as exc:
+        raise GiasFileError(f"it is not a CSV file ({exc})") from None
+    header = [name.strip() for name in header]
+    if "URN" not in header:
+        raise GiasFileError("it has no URN column, so it is not a GIAS establishment extract")
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise GiasFileError(f"GIAS columns are missing: {', '.join(missing)}")
+    wanted = {
+        name: header.index(name)
+        for name in (
+            *REQUIRED_COLUMNS,
+            *TEXT_COLUMNS,
+            *DATE_COLUMNS,
+            "NumberOfPupils",
+            "GOR (name)",
+        )
+        if name in header
+    }
+    number = 1
+    try:
+        for values in reader:
+            number += 1
+            if not any(values):
+                continue
+            if len(values) < len(header):
+                values = values + [""] * (len(header) - len(values))
+            yield number, {name: values[index].strip() for name, index in wanted.items()}
+    except csv.Error as exc:
+        raise GiasFileError(f"row {number + 1} is not valid CSV ({exc})") from None
+
+
+def _parse_date(value: str, column: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%d-%m-%Y").date()
+    except ValueError:
+        raise RowError(f"{column} {value!r} is not a date (dd-mm-yyyy)") from None
+
+
+def _parse_int(value: str, column: str) -> int:
+    if not value.isdigit():
+        raise RowError(f"{column} {value!r} is not a whole number")
+    return int(value)
+
+
+def _establishment_values(row: dict[str, str], la_ids: dict[str, int]) -> dict:
+    """The model's field values for one GIAS row, or RowError saying what is wrong."""
+    urn = _parse_int(row["URN"], "URN")
+    if urn == 0:
+        raise RowError("URN 0 is not a valid URN")
+    values: dict = {"urn": urn}
+    for column, name in TEXT_COLUMNS.items():
+        values[name] = row.get(column, "")
+    if not values["name"]:
+        raise RowError("it has no establishment name")
+    for column, name in DATE_COLUMNS.items():
+        values[name] = _parse_date(row.get(column, ""), column)
+    values["type_code"] = _parse_int(row["TypeOfEstablishment (code)"], "TypeOfEstablishment")
+    values["type_group"] = _parse_int(
+        row["EstablishmentTypeGroup (code)"], "EstablishmentTypeGroup"
+    )
+    status = _parse_int(row["EstablishmentStatus (code)"], "EstablishmentStatus")
+    if status not in _STATUSES:
+        raise RowError(f"EstablishmentStatus {status} is not a known status")
+    values["status"] = status
+    pupils = row.get("NumberOfPupils", "")
+    values["pupil_count"] = int(pupils) if pupils.isdigit() else None
+
+    la_code = values["gias_la_code"]
+    if la_code in la_ids:
+        values["la_id"] = la_ids[la_code]
+    elif la_code == "000" or row.get("GOR (name)") in NON_ENGLISH_GOR:
+        values["la_id"] = None  # outside England: kept in the register, never eligible
+    else:
+        raise RowError(f"LA code {la_code!r} is not a known local authority")
+
+    for name, limit in _MAX_LENGTHS.items():
+        if values[name] and len(values[name]) > limit:
+            raise RowError(f"{name} is longer than {limit} characters")
+    return values
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def _write_batch(batch: list[dict], report: ImportReport) -> None:
+    existing = {
+        row[0]: row[1:]
+        for row in Establishment.objects.filter(urn__in=[v["urn"] for v in batch]).values_list(
+            "urn", *IMPORT_FIELDS
+        )
+    }
+    new, changed = [], []
+    for values in batch:
+        stored = existing.get(values["urn"])
+        if stored is None:
+            new.append(Establishment(**values))
+        elif stored != tuple(values[name] for name in IMPORT_FIELDS):
+            changed.append(Establishment(**values))
+        else:
+            report.unchanged += 1
+    if new:
+        Establishment.objects.bulk_create(new)
+        report.created += len(new)
+    if changed:
+        # One INSERT ... ON CONFLICT (urn) DO UPDATE per batch: far cheaper than bulk_update's
+        # CASE expressions, and it leaves contact_email and mhst_area alone.
+        Establishment.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["urn"],
+            update_fields=[name.removesuffix("_id") for name in IMPORT_FIELDS] + ["updated_at"],
+        )
+        report.updated += len(changed)
+
+
+def gias_import(
+    *,
+    path: Path,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Upsert every establishment of a GIAS extract by URN; report what happened.
+
+    ``on_progress`` is called with the number of bytes of the file read so far. Raises
+    GiasFileError, with nothing written, when the file is not a readable GIAS extract.
+    """
+    report = ImportReport()
+    la_ids = dict(LocalAuthority.objects.values_list("code", "id"))
+    seen: dict[int, int] = {}
+    try:
+        with open(path, "rb") as raw:
+            is_gzip = raw.read(2) == b"\x1f\x8b"
+            raw.seek(0)
+            stream = gzip.GzipFile(fileobj=raw) if is_gzip else raw
+            with transaction.atomic():
+                batch: list[dict] = []
+                for number, row in _rows(stream):
+                    report.rows += 1
+                    try:
+                        values = _establishment_values(row, la_ids)
+                        if values["urn"] in seen:
+                            raise RowError(
+                                f"URN {values['urn']} appears again (first at row "
+                                f"{seen[values['urn']]})"
+                            )
+                    except RowError as exc:
+                        report.skipped.append(SkippedRow(number, str(exc)))
+                        continue
+                    seen[values["urn"]] = number
+                    batch.append(values)
+                    if len(batch) >= batch_size:
+                        _write_batch(batch, report)
+                        batch = []
+                        if on_progress:
+                            on_progress(raw.tell())
+                if batch:
+                    _write_batch(batch, report)
+                if report.rows == 0:
+                    raise GiasFileError("it has a header but no establishment rows")
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise GiasFileError(f"it is not a readable gzip file ({exc})") from None
+    if on_progress:
+        on_progress(path.stat().st_size)
+    report.eligible = Establishment.objects.eligible().count()
+    return report

@@ -1,0 +1,42 @@
+import factory
+
+from schools.models import Establishment, LocalAuthority, MHSTArea, Region, Status, TypeGroup
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"T{n % 100:02d}")  # never a real (numeric) DfE code
+    gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
+    name = factory.Sequence(lambda n: f"Test Borough {n}")
+    region = Region.LONDON
+
+
+class MHSTAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MHSTArea
+
+    name = factory.Sequence(lambda n: f"Test MHST area {n}")
+    nhs_region = "London"
+    wave = "2019/20"
+
+
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    """An eligible community primary school unless told otherwise."""
+
+    class Meta:
+        model = Establishment
+
+    urn = factory.Sequence(lambda n: 900000 + n)
+    name = factory.Sequence(lambda n: f"Test Primary School {n}")
+    type_code = 1
+    type_name = "Community school"
+    type_group = TypeGroup.LA_MAINTAINED
+    phase = "Primary"
+    status = Status.OPEN
+    la = factory.SubFactory(LocalAuthorityFactory)
+    gias_la_code = factory.SelfAttribute("la.code")
+    postcode = "NW1 1AA"
+    town = "London"

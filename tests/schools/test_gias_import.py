@@ -1,0 +1,226 @@
+"""The GIAS import, on real extracts: both layouts, re-imports, later extracts, bad input."""
+
+import csv
+import gzip
+import io
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from schools.models import Establishment, Status
+from schools.services.gias import GiasFileError, gias_import
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_import(path: Path) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_gias", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def rewrite(source: Path, target: Path, edit, encoding="utf-8") -> Path:
+    """Copy a real extract, changing rows with ``edit(header, row)`` (None drops the row)."""
+    with open(source, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    edited = [r for r in (edit(header, list(row)) for row in body) if r is not None]
+    with open(target, "w", encoding=encoding, errors="replace", newline="") as f:
+        csv.writer(f).writerows([header, *edited])
+    return target
+
+
+def test_imports_the_2018_layout(areas, gias_2018):
+    out, err = run_import(gias_2018)
+
+    assert "20 rows: 20 created, 0 updated, 0 unchanged, 0 skipped" in out
+    assert err == ""
+    school = Establishment.objects.get(urn=100000)
+    assert school.name == "Sir John Cass's Foundation Primary School"
+    assert school.la.code == "201"
+    assert school.type_code == 2
+    assert school.status == Status.OPEN
+    closed = Establishment.objects.get(urn=100004)
+    assert closed.status == Status.CLOSED
+    assert closed.close_date == date(1992, 8, 31)
+
+
+def test_imports_the_2025_layout_and_reports_the_eligible_count(areas, gias_2025_every_type):
+    out, _ = run_import(gias_2025_every_type)
+
+    rows = len(gias_2025_every_type.read_text().splitlines()) - 1
+    assert f"{rows} rows: {rows} created" in out
+    eligible = Establishment.objects.eligible().count()
+    assert 0 < eligible < rows
+    assert f"{eligible} establishments are eligible for the programme." in out
+
+
+def test_a_second_run_of_the_same_file_changes_nothing(areas, gias_2025_every_type):
+    run_import(gias_2025_every_type)
+    before = dict(Establishment.objects.values_list("urn", "updated_at"))
+
+    out, _ = run_import(gias_2025_every_type)
+
+    assert " 0 created, 0 updated," in out
+    assert "(0 changes)" in out
+    assert dict(Establishment.objects.values_list("urn", "updated_at")) == before
+
+
+def test_a_later_extract_renames_closes_and_keeps_links_own_fields(
+    areas, gias_2018, gias_2025_same_urns
+):
+    run_import(gias_2018)
+    Establishment.objects.filter(urn=100012).update(contact_email="senco@carlton.example.org")
+
+    out, _ = run_import(gias_2025_same_urns)
+
+    assert "0 created, " in out
+    renamed = Establishment.objects.get(urn=100000)
+    assert renamed.name == "The Aldgate School"
+    closed = Establishment.objects.get(urn=100012)
+    assert closed.status == Status.CLOSED
+    assert closed.close_date == date(2021, 8, 31)
+    assert closed.contact_email == "senco@carlton.example.org"
+    assert not Establishment.objects.eligible().filter(urn=100012).exists()
+
+
+def test_gzip_and_cp1252_files_are_read(areas, gias_2025_every_type, tmp_path):
+    def curly_apostrophe(header, row):
+        if row[0] == first_urn:
+            row[header.index("EstablishmentName")] = "St Mary’s Church of England Primary School"
+        return row
+
+    with open(gias_2025_every_type, encoding="utf-8") as f:
+        first_urn = list(csv.reader(f))[1][0]
+    cp1252 = rewrite(gias_2025_every_type, tmp_path / "official.csv", curly_apostrophe, "cp1252")
+    assert "’".encode("cp1252") in cp1252.read_bytes()  # the byte the official download uses
+    gz = tmp_path / "official.csv.gz"
+    gz.write_bytes(gzip.compress(cp1252.read_bytes()))
+
+    run_import(gz)
+
+    school = Establishment.objects.get(urn=int(first_urn))
+    assert school.name == "St Mary’s Church of England Primary School"
+
+
+def test_head_teacher_names_are_never_stored_or_printed(areas, gias_2018, tmp_path, caplog):
+    def named_head(header, row):
+        row[header.index("HeadFirstName")] = "Zebedee"
+        row[header.index("HeadLastName")] = "Quimbleworth"
+        return row
+
+    src = rewrite(gias_2018, tmp_path / "with_heads.csv", named_head)
+
+    out, err = run_import(src)
+
+    assert "Quimbleworth" not in out + err + caplog.text
+    for values in Establishment.objects.values():
+        assert not any("Quimbleworth" in str(v) or "Zebedee" in str(v) for v in values.values())
+    assert not [f.name for f in Establishment._meta.get_fields() if "head" in f.name.lower()]
+
+
+def test_malformed_rows_are_reported_with_row_and_reason_and_skipped(areas, gias_2018, tmp_path):
+    def break_some(header, row):
+        urn = row[0]
+        if urn == "100001":
+            row[0] = "10000X"
+        elif urn == "100002":
+            row[header.index("LA (code)")] = "999"
+        elif urn == "100003":
+            row[header.index("OpenDate")] = "31-02-2019"
+        elif urn == "100005":
+            row[0] = "100000"  # a second row for URN 100000
+        return row
+
+    src = rewrite(gias_2018, tmp_path / "broken.csv", break_some)
+
+    out, err = run_import(src)
+
+    assert "20 rows: 16 created, 0 updated, 0 unchanged, 4 skipped" in out
+    assert "row 3: skipped: URN '10000X' is not a whole number" in err
+    assert "row 4: skipped: LA code '999' is not a known local authority" in err
+    assert "row 5: skipped: OpenDate '31-02-2019' is not a date (dd-mm-yyyy)" in err
+    assert "row 7: skipped: URN 100000 appears again (first at row 2)" in err
+    assert Establishment.objects.count() == 16
+
+
+def test_establishments_outside_england_are_kept_but_not_eligible(areas, gias_2025_every_type):
+    run_import(gias_2025_every_type)
+
+    welsh = Establishment.objects.filter(type_code=30)
+    overseas = Establishment.objects.filter(type_code=37)
+    assert welsh.exists() and overseas.exists()
+    assert not welsh.filter(la__isnull=False).exists()
+    assert not (welsh | overseas).eligible().exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "it is a binary file"),
+        (b"name,postcode\nSome School,NW1 1AA\n", "it has no URN column"),
+        (b"URN,EstablishmentName\n100000,The Aldgate School\n", "GIAS columns are missing"),
+        (b"\x1f\x8b\x08\x00garbage", "it is not a readable gzip file"),
+    ],
+    ids=["empty", "binary", "no-urn-column", "missing-columns", "broken-gzip"],
+)
+def test_a_file_that_is_not_an_extract_is_refused_clearly(areas, tmp_path, content, message):
+    bad = tmp_path / "edubasealldata.csv"
+    bad.write_bytes(content)
+
+    with pytest.raises(CommandError, match=message) as caught:
+        run_import(bad)
+
+    assert "\n" not in str(caught.value)
+    assert "Nothing was changed" in str(caught.value)
+    assert Establishment.objects.count() == 0
+
+
+def test_header_only_file_is_refused(areas, gias_2018, tmp_path):
+    src = rewrite(gias_2018, tmp_path / "header.csv", lambda header, row: None)
+
+    with pytest.raises(CommandError, match="no establishment rows"):
+        run_import(src)
+
+
+def test_a_file_that_breaks_midway_writes_nothing(areas, gias_2025_every_type, tmp_path):
+    data = gias_2025_every_type.read_bytes().splitlines(keepends=True)
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"".join(data[:60]) + b"\x00\x00binary tail\n" + b"".join(data[60:]))
+
+    with pytest.raises(GiasFileError):
+        gias_import(path=broken, batch_size=10)  # several batches are written before row 61
+
+    assert Establishment.objects.count() == 0
+
+
+def test_missing_file_is_a_clear_error(areas, tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run_import(tmp_path / "nope.csv")
+
+
+def test_command_exits_non_zero_with_one_line_on_the_command_line(tmp_path):
+    bad = tmp_path / "photo.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    env = {"PATH": "/usr/bin:/bin", "LINK_VAR_DIR": str(tmp_path / "var")}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+
+    done = subprocess.run(
+        [*manage, "import_gias", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "is a binary file" in lines[0]
