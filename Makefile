@@ -32,8 +32,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Link is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
-	HOST=$(HOST) LINK_PORT=$(PORT) $(BIN)/honcho --no-prefix -f Procfile.dev start 2>/dev/null \
-	  || HOST=$(HOST) LINK_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	HOST=$(HOST) LINK_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 ## make test: the whole suite. Set DATABASE_URL / CELERY_BROKER_URL for PostgreSQL and Redis;
 ## CI=true makes a missing service a failure instead of a skip.
