@@ -16,10 +16,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.db import transaction
+from django.utils import timezone
 
 from schools.models import Establishment, LocalAuthority, Status
 
 BATCH_SIZE = 2000
+# --close-missing refuses to close more than this share of the open establishments.
+MAX_CLOSE_FRACTION = 0.1
 
 # GIAS column -> model field, for the plain text fields.
 TEXT_COLUMNS = {
@@ -90,11 +93,12 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
+    closed_missing: int = 0
     eligible: int = 0
 
     @property
     def changes(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.closed_missing
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -171,11 +175,15 @@ def _parse_int(value: str, column: str) -> int:
     return int(value)
 
 
-def _establishment_values(row: dict[str, str], la_ids: dict[str, int]) -> dict:
-    """The model's field values for one GIAS row, or RowError saying what is wrong."""
-    urn = _parse_int(row["URN"], "URN")
+def _parse_urn(value: str) -> int:
+    urn = _parse_int(value, "URN")
     if urn == 0:
         raise RowError("URN 0 is not a valid URN")
+    return urn
+
+
+def _establishment_values(urn: int, row: dict[str, str], la_ids: dict[str, int]) -> dict:
+    """The model's field values for one GIAS row, or RowError saying what is wrong."""
     values: dict = {"urn": urn}
     for column, name in TEXT_COLUMNS.items():
         values[name] = row.get(column, "")
@@ -242,13 +250,35 @@ def _write_batch(batch: list[dict], report: ImportReport) -> None:
         report.updated += len(changed)
 
 
+def _close_missing(seen: dict[int, int], report: ImportReport) -> None:
+    """Close establishments the register holds as open that the (complete) file omits."""
+    open_rows = Establishment.objects.exclude(status=Status.CLOSED).values_list("pk", "urn")
+    missing = [pk for pk, urn in open_rows.iterator(chunk_size=BATCH_SIZE) if urn not in seen]
+    open_total = open_rows.count()
+    if missing and len(missing) > MAX_CLOSE_FRACTION * open_total:
+        raise GiasFileError(
+            f"--close-missing would close {len(missing)} of the {open_total} open "
+            "establishments, so this looks like a partial file"
+        )
+    for start in range(0, len(missing), BATCH_SIZE):
+        Establishment.objects.filter(pk__in=missing[start : start + BATCH_SIZE]).update(
+            status=Status.CLOSED, updated_at=timezone.now()
+        )
+    report.closed_missing = len(missing)
+
+
 def gias_import(
     *,
     path: Path,
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    close_missing: bool = False,
 ) -> ImportReport:
     """Upsert every establishment of a GIAS extract by URN; report what happened.
+
+    With ``close_missing``, the file is taken to be complete (like GIAS's open-establishments
+    extract): establishments that the register holds as open and the file does not list are
+    closed, unless that would be more than a tenth of them (a partial file).
 
     ``on_progress`` is called with the number of bytes of the file read so far. Raises
     GiasFileError, with nothing written, when the file is not a readable GIAS extract.
@@ -266,17 +296,14 @@ def gias_import(
                 for number, row in _rows(stream):
                     report.rows += 1
                     try:
-                        values = _establishment_values(row, la_ids)
-                        if values["urn"] in seen:
-                            raise RowError(
-                                f"URN {values['urn']} appears again (first at row "
-                                f"{seen[values['urn']]})"
-                            )
+                        urn = _parse_urn(row["URN"])
+                        if urn in seen:
+                            raise RowError(f"URN {urn} appears again (first at row {seen[urn]})")
+                        seen[urn] = number
+                        batch.append(_establishment_values(urn, row, la_ids))
                     except RowError as exc:
                         report.skipped.append(SkippedRow(number, str(exc)))
                         continue
-                    seen[values["urn"]] = number
-                    batch.append(values)
                     if len(batch) >= batch_size:
                         _write_batch(batch, report)
                         batch = []
@@ -286,6 +313,8 @@ def gias_import(
                     _write_batch(batch, report)
                 if report.rows == 0:
                     raise GiasFileError("it has a header but no establishment rows")
+                if close_missing:
+                    _close_missing(seen, report)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise GiasFileError(f"it is not a readable gzip file ({exc})") from None
     if on_progress:

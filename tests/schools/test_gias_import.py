@@ -224,3 +224,59 @@ def test_command_exits_non_zero_with_one_line_on_the_command_line(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "is a binary file" in lines[0]
+
+
+def test_close_missing_closes_open_establishments_a_complete_file_omits(
+    areas, gias_2025_every_type, tmp_path
+):
+    run_import(gias_2025_every_type)
+    open_before = Establishment.objects.exclude(status=Status.CLOSED).count()
+    with open(gias_2025_every_type, encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    # Drop one row and break another's LA: the broken one is still in the file, so stays.
+    dropped_urn, broken_urn = int(rows[5][0]), int(rows[6][0])
+
+    def drop_one(header, row):
+        if int(row[0]) == dropped_urn:
+            return None
+        if int(row[0]) == broken_urn:
+            row[header.index("LA (code)")] = "999"
+        return row
+
+    later = rewrite(gias_2025_every_type, tmp_path / "later.csv", drop_one)
+
+    out = io.StringIO()
+    call_command("import_gias", str(later), "--close-missing", stdout=out, stderr=io.StringIO())
+
+    assert "1 open establishments not in the file closed." in out.getvalue()
+    assert Establishment.objects.get(urn=dropped_urn).status == Status.CLOSED
+    assert Establishment.objects.get(urn=broken_urn).status != Status.CLOSED
+    assert Establishment.objects.exclude(status=Status.CLOSED).count() == open_before - 1
+
+
+def test_without_close_missing_an_omitted_establishment_is_left_alone(
+    areas, gias_2025_every_type, tmp_path
+):
+    run_import(gias_2025_every_type)
+    first = Establishment.objects.order_by("urn").first()
+    later = rewrite(
+        gias_2025_every_type,
+        tmp_path / "later.csv",
+        lambda header, row: None if int(row[0]) == first.urn else row,
+    )
+
+    run_import(later)
+
+    assert Establishment.objects.get(urn=first.urn).status == first.status
+
+
+def test_close_missing_refuses_a_partial_file_and_changes_nothing(
+    areas, gias_2025_every_type, gias_2018
+):
+    run_import(gias_2025_every_type)
+    before = list(Establishment.objects.order_by("urn").values_list("urn", "status"))
+
+    with pytest.raises(CommandError, match="looks like a partial file"):
+        call_command("import_gias", str(gias_2018), "--close-missing", stdout=io.StringIO())
+
+    assert list(Establishment.objects.order_by("urn").values_list("urn", "status")) == before

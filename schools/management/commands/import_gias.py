@@ -16,10 +16,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="GIAS extract: .csv or .csv.gz")
         parser.add_argument(
+            "--close-missing",
+            action="store_true",
+            help="the file lists every open establishment (e.g. an open-only extract): close "
+            "those the register holds as open that it omits (refused for a partial file)",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="no progress bar, even on a terminal"
         )
 
-    def handle(self, *args, file: Path, no_progress: bool, **options):
+    def handle(self, *args, file: Path, close_missing: bool, no_progress: bool, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         # The register resolves LA codes, so the shipped LA list must be there (idempotent).
@@ -38,7 +44,9 @@ class Command(BaseCommand):
 
         try:
             with bar:
-                report = gias_import(path=file, on_progress=on_progress)
+                report = gias_import(
+                    path=file, on_progress=on_progress, close_missing=close_missing
+                )
         except GiasFileError as exc:
             raise CommandError(f"{file} was not imported: {exc}. Nothing was changed.") from None
 
@@ -49,6 +57,10 @@ class Command(BaseCommand):
             f"{report.unchanged} unchanged, {len(report.skipped)} skipped "
             f"({report.changes} changes)."
         )
+        if close_missing:
+            self.stdout.write(
+                f"{report.closed_missing} open establishments not in the file closed."
+            )
         self.stdout.write(
             self.style.SUCCESS(f"{report.eligible} establishments are eligible for the programme.")
         )
