@@ -1,0 +1,149 @@
+"""Project-wide pytest hooks: tests that need a real service say so with a marker.
+
+``@pytest.mark.postgres``, ``@pytest.mark.redis`` and ``@pytest.mark.browser`` skip with a
+reason when the service is missing. Under ``CI=true`` a missing service is a failure instead,
+so a CI run can never go green by skipping the tests it exists to run; CI also refuses to
+start at all unless the database is PostgreSQL and the Celery broker is Redis.
+"""
+
+import functools
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+REDIS_TIMEOUT_SECONDS = 2
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, fit for an error message."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _database_is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def _broker_url() -> str:
+    from django.conf import settings
+
+    return settings.CELERY_BROKER_URL
+
+
+def _broker_is_redis() -> bool:
+    return _broker_url().startswith(("redis://", "rediss://"))
+
+
+@functools.cache
+def _redis_problem(url: str) -> str | None:
+    """None when Redis at ``url`` answers PING, else why not (asked once per session)."""
+    import redis
+
+    client = redis.Redis.from_url(
+        url,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return f"Redis at {_redacted(url)} did not answer PING: {exc}"
+    finally:
+        client.close()
+    return None
+
+
+def chromium_executable() -> str:
+    """The Chromium binary the browser tests drive: $LINK_CHROMIUM, else Debian's."""
+    return os.environ.get("LINK_CHROMIUM") or DEFAULT_CHROMIUM
+
+
+def _chromium_problem() -> str | None:
+    path = Path(chromium_executable())
+    if path.is_file() and os.access(path, os.X_OK):
+        return None
+    return (
+        f"needs Chromium at {path}: install Debian's chromium package "
+        "or set LINK_CHROMIUM to a Chromium binary"
+    )
+
+
+def pytest_sessionstart(session):
+    """Under CI=true, refuse to run at all unless PostgreSQL and Redis are configured."""
+    if not _under_ci():
+        return
+    problems = []
+    if not _database_is_postgres():
+        problems.append(
+            "the database is not PostgreSQL: set DATABASE_URL=postgres://... "
+            f"(DATABASE_URL is {os.environ.get('DATABASE_URL', 'unset')!r})"
+        )
+    if not _broker_is_redis():
+        problems.append(
+            "the Celery broker is not Redis: set CELERY_BROKER_URL=redis://... "
+            f"(the broker is {_redacted(_broker_url())!r})"
+        )
+    elif problem := _redis_problem(_broker_url()):
+        problems.append(problem)
+    if problems:
+        raise pytest.UsageError(
+            "CI=true, but the services CI must test against are missing:\n  - "
+            + "\n  - ".join(problems)
+        )
+
+
+def _service_problems(item) -> list[str]:
+    """Why the services that ``item``'s markers ask for are missing (empty when all are there)."""
+    problems = []
+    if item.get_closest_marker("postgres") and not _database_is_postgres():
+        problems.append("needs PostgreSQL: set DATABASE_URL")
+    if item.get_closest_marker("redis"):
+        if not _broker_is_redis():
+            problems.append("needs Redis as the Celery broker: set CELERY_BROKER_URL=redis://...")
+        elif problem := _redis_problem(_broker_url()):
+            problems.append(f"needs Redis: {problem}")
+    if item.get_closest_marker("browser") and (problem := _chromium_problem()):
+        problems.append(problem)
+    return problems
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without CI, a test whose marked service is missing skips, saying why."""
+    if _under_ci():
+        return
+    for item in items:
+        if problems := _service_problems(item):
+            item.add_marker(pytest.mark.skip(reason="; ".join(problems)))
+
+
+def pytest_runtest_setup(item):
+    """Under CI=true, a test whose marked service is missing fails instead."""
+    if _under_ci() and (problems := _service_problems(item)):
+        pytest.fail(
+            "; ".join(problems) + " (CI=true: a missing service is a failure, not a skip)",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def redis_broker_url() -> str:
+    """The Redis broker URL of a ``@pytest.mark.redis`` test (checked by the marker)."""
+    return _broker_url()
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    """The Chromium binary of a ``@pytest.mark.browser`` test (checked by the marker)."""
+    return chromium_executable()
