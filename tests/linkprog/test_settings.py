@@ -1,0 +1,103 @@
+"""Production settings refuse to start without their secrets; with them, they load and check.
+
+Each case imports the settings in a fresh interpreter with a clean environment, as a server
+process would: only what a case sets is there.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION = "linkprog.settings.production"
+LOAD_SETTINGS = (
+    "import django; from django.conf import settings; django.setup(); "
+    "print('DEBUG', settings.DEBUG); print('ALLOWED_HOSTS', settings.ALLOWED_HOSTS)"
+)
+SECRET = "a-long-random-secret-for-this-test-only-4f8e1c2b9a7d6e5f3a2b1c0d"
+COMPLETE = {
+    "DJANGO_SECRET_KEY": SECRET,
+    "ALLOWED_HOSTS": "link.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:25",
+}
+
+
+def _dot_env_defines(name: str) -> bool:
+    """base.py fills in any variable the environment lacks from BASE_DIR/.env."""
+    dot_env = BASE_DIR / ".env"
+    if not dot_env.exists():
+        return False
+    for line in dot_env.read_text().splitlines():
+        key, sep, _ = line.partition("=")
+        if sep and key.strip().removeprefix("export ").strip() == name:
+            return True
+    return False
+
+
+def run_python(tmp_path, env_vars, *args):
+    """Run ``python *args`` in BASE_DIR with only PATH, HOME and ``env_vars`` set."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": PRODUCTION,
+        "LINK_VAR_DIR": str(tmp_path / "var"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        **env_vars,
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def load_settings(tmp_path, **env_vars):
+    return run_python(tmp_path, env_vars, "-c", LOAD_SETTINGS)
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_when_a_required_variable_is_unset(tmp_path, missing):
+    if _dot_env_defines(missing):
+        pytest.skip(f"{BASE_DIR / '.env'} sets {missing}, so it cannot be unset here")
+    env_vars = {name: value for name, value in COMPLETE.items() if name != missing}
+
+    result = load_settings(tmp_path, **env_vars)
+
+    assert result.returncode != 0, result.stdout
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr.strip().splitlines()[-1], result.stderr
+
+
+@pytest.mark.parametrize("empty", ["DJANGO_SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_when_a_required_variable_is_empty(tmp_path, empty):
+    # An empty value also hides any value in .env (which never overrides the environment).
+    result = load_settings(tmp_path, **{**COMPLETE, empty: ""})
+
+    assert result.returncode != 0, result.stdout
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured"), result.stderr
+    assert empty in last_line
+
+
+def test_production_starts_and_passes_the_deploy_check_with_its_variables(tmp_path):
+    loaded = load_settings(tmp_path, **COMPLETE)
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert "DEBUG False" in loaded.stdout
+    assert "ALLOWED_HOSTS ['link.example.org']" in loaded.stdout
+
+    checked = run_python(tmp_path, COMPLETE, "manage.py", "check", "--deploy")
+
+    assert checked.returncode == 0, checked.stderr
+    output = checked.stdout + checked.stderr
+    assert "System check identified" in output
+    assert "security.W009" not in output  # the secret is long and random enough
+    assert SECRET not in output
