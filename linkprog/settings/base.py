@@ -9,11 +9,13 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-# Runtime state for the embedded default (SQLite file, filesystem broker, mail files).
-VAR_DIR = Path(environ.Env().str("LINK_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
 env = environ.Env()
+# A .env file fills in what the real environment lacks (the environment wins).
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Runtime state for the embedded default (SQLite file, filesystem broker, mail files).
+VAR_DIR = Path(env.str("LINK_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])

@@ -7,7 +7,8 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")  # ImproperlyConfigured when unset
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# "a.example, b.example" must mean two hosts, and " " none.
+ALLOWED_HOSTS = [host.strip() for host in env.list("ALLOWED_HOSTS") if host.strip()]
 if not SECRET_KEY.strip() or not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY and ALLOWED_HOSTS must both be non-empty.")
 
@@ -16,8 +17,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# SMTP from the environment, e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
-vars().update(env.email_url("EMAIL_URL", backend="django.core.mail.backends.smtp.EmailBackend"))
+# Mail from the environment; required, so a site never starts unable to send. The scheme picks
+# the backend: smtp+tls://user:password@smtp.example.org:587, smtps://..., consolemail://.
+vars().update(env.email_url("EMAIL_URL"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

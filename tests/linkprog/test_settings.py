@@ -63,7 +63,7 @@ def load_settings(tmp_path, **env_vars):
     return run_python(tmp_path, env_vars, "-c", LOAD_SETTINGS)
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"])
 def test_production_refuses_to_start_when_a_required_variable_is_unset(tmp_path, missing):
     if _dot_env_defines(missing):
         pytest.skip(f"{BASE_DIR / '.env'} sets {missing}, so it cannot be unset here")
@@ -101,3 +101,14 @@ def test_production_starts_and_passes_the_deploy_check_with_its_variables(tmp_pa
     assert "System check identified" in output
     assert "security.W009" not in output  # the secret is long and random enough
     assert SECRET not in output
+
+
+def test_allowed_hosts_are_trimmed_and_blank_entries_dropped(tmp_path):
+    loaded = load_settings(tmp_path, **{**COMPLETE, "ALLOWED_HOSTS": " a.example , b.example,"})
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert "ALLOWED_HOSTS ['a.example', 'b.example']" in loaded.stdout
+
+    blank = load_settings(tmp_path, **{**COMPLETE, "ALLOWED_HOSTS": " , "})
+    assert blank.returncode != 0
+    assert "ALLOWED_HOSTS" in blank.stderr.strip().splitlines()[-1]
