@@ -32,3 +32,13 @@ def test_shows_the_register_in_a_constant_number_of_queries(
     assert response.context["summary"]["eligible"] == 63
     assert response.context["summary"]["establishments"] == 64
     assert b"<h1" in response.content
+
+
+def test_a_failed_sign_in_says_so_once_and_keeps_the_username(client):
+    response = client.post(reverse("login"), {"username": "someone", "password": "wrong"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("There is a problem") == 1
+    assert "Please enter a correct username" not in page  # no second, different message
+    assert 'value="someone"' in page
