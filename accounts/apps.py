@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Coordinators' accounts: roles (national admin, regional coordinator, facilitator,
+    viewer), the areas each is scoped to, and account security."""
+
+    name = "accounts"
+    verbose_name = _("Accounts and roles")
