@@ -1,1 +1,308 @@
-"""Models of the cohorts app: built by its own issue; empty until then."""
+"""Rollout phases, cohorts of up to 20 schools, and each school's place on a cohort.
+
+Writes that matter go through ``cohorts.services``: the models hold the data, the database
+constraints that can enforce a rule on their own, and small derived properties.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from linkprog.models import TimeStampedModel
+from schools.models import Establishment, LocalAuthority, MHSTArea
+
+#: A cohort is "up to 20 schools at a time": the programme's ceiling, not a setting.
+MAX_COHORT_CAPACITY = 20
+
+
+class Phase(TimeStampedModel):
+    """One step of the rollout plan, e.g. "Year 1, autumn 2019".
+
+    A phase covers some local authorities and/or Mental Health Support Team areas for a
+    stretch of dates; its cohorts are planned there. MHST areas come first in the national
+    rollout, so the schools a phase can reach are listed with those in an MHST area first
+    (``cohorts.selectors.phase_reachable_establishments``).
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    local_authorities = models.ManyToManyField(
+        LocalAuthority,
+        related_name="phases",
+        blank=True,
+        verbose_name=_("local authorities"),
+    )
+    mhst_areas = models.ManyToManyField(
+        MHSTArea,
+        related_name="phases",
+        blank=True,
+        verbose_name=_("MHST areas"),
+    )
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="phase_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CohortFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+
+
+class CohortStatus(models.TextChoices):
+    """Where a cohort is in its life. Services move it on; see ``cohorts.services``."""
+
+    PLANNED = "planned", _("Planned")
+    OPEN = "open", _("Open for booking")
+    FULL = "full", _("Full")
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: Statuses in which a cohort takes bookings (a full one takes waiting-list entries).
+BOOKABLE_COHORT_STATUSES = (CohortStatus.OPEN, CohortStatus.FULL)
+
+
+class Cohort(TimeStampedModel):
+    """Up to 20 schools in one area who attend the same two whole-day workshops.
+
+    The area is a local authority, an MHST area, or both (an MHST area inside one LA). The
+    professionals who attend (``workshops.Professional``) do not count towards the capacity.
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("phase")
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        null=True,
+        blank=True,
+        verbose_name=_("local authority"),
+    )
+    mhst_area = models.ForeignKey(
+        MHSTArea,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        null=True,
+        blank=True,
+        verbose_name=_("MHST area"),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity (schools)"),
+        default=MAX_COHORT_CAPACITY,
+        help_text=_("At most 20 schools; a coordinator may lower it."),
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="facilitated_cohorts",
+        blank=True,
+        verbose_name=_("facilitators"),
+    )
+    format = models.CharField(
+        _("format"), max_length=10, choices=CohortFormat.choices, default=CohortFormat.IN_PERSON
+    )
+    venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
+    venue_address = models.TextField(_("venue address"), blank=True)
+    joining_link = models.URLField(_("joining link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CohortStatus.choices, default=CohortStatus.PLANNED
+    )
+    planned_establishments = models.ManyToManyField(
+        Establishment,
+        related_name="planned_cohorts",
+        blank=True,
+        verbose_name=_("establishments planned for this cohort"),
+        help_text=_(
+            "Set by the planning helper: the schools this cohort was planned for, to be "
+            "invited first. Not a booking."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["phase__start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_authority__isnull=False) | Q(mhst_area__isnull=False),
+                name="cohort_has_an_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=MAX_COHORT_CAPACITY),
+                name="cohort_capacity_1_to_20",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=CohortFormat.values), name="cohort_format_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CohortStatus.values), name="cohort_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="cohort_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def area_name(self) -> str:
+        """The area in words: "Camden", "Camden · North Central London MHST" and so on."""
+        names = [str(area.name) for area in (self.local_authority, self.mhst_area) if area]
+        return " · ".join(names)
+
+    @property
+    def where(self) -> str:
+        """Venue name and address, or "Online"."""
+        if self.format == CohortFormat.ONLINE:
+            return str(_("Online"))
+        return ", ".join(part for part in (self.venue_name, self.venue_address) if part)
+
+
+class PlaceStatus(models.TextChoices):
+    """A school's place on a cohort, from booking (or the waiting list) to completion."""
+
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Offered a place")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED_DAY_1 = "attended_day_1", _("Attended day 1")
+    COMPLETED = "completed", _("Completed")
+
+
+#: A place in any of these is "active": an establishment holds at most one in the programme.
+ACTIVE_PLACE_STATUSES = (
+    PlaceStatus.BOOKED,
+    PlaceStatus.WAITING,
+    PlaceStatus.OFFERED,
+    PlaceStatus.ATTENDED_DAY_1,
+    PlaceStatus.COMPLETED,
+)
+#: A place in any of these takes one of the cohort's ``capacity`` seats (an offer holds one).
+SEAT_HOLDING_STATUSES = (
+    PlaceStatus.BOOKED,
+    PlaceStatus.OFFERED,
+    PlaceStatus.ATTENDED_DAY_1,
+    PlaceStatus.COMPLETED,
+)
+
+
+class CancelReason(models.TextChoices):
+    BY_SCHOOL = "by_school", _("Cancelled by the school")
+    BY_COORDINATOR = "by_coordinator", _("Cancelled by a coordinator")
+    OFFER_DECLINED = "offer_declined", _("Offered place declined")
+    OFFER_EXPIRED = "offer_expired", _("Offer not answered in time")
+    COHORT_CANCELLED = "cohort_cancelled", _("Cohort cancelled")
+    COHORT_STARTED = "cohort_started", _("Cohort started before a place came free")
+
+
+class Place(TimeStampedModel):
+    """One establishment on one cohort, with the member of staff who attends.
+
+    A place is booked (a seat), on the waiting list (in ``waiting_position`` order), offered
+    a freed seat until ``offer_expires_at``, cancelled, or moves on to "attended day 1" and
+    "completed" as attendance is marked. An establishment holds at most one active place in
+    the whole programme (a database constraint). Access needs are personal data: they are
+    asked for only to make the day accessible.
+    """
+
+    establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="places",
+        verbose_name=_("establishment"),
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="places", verbose_name=_("cohort")
+    )
+    attendee_name = models.CharField(_("attendee name"), max_length=150)
+    attendee_role = models.CharField(
+        _("attendee role"),
+        max_length=150,
+        help_text=_("For example senior mental health lead, SENCo, deputy head."),
+    )
+    attendee_email = models.EmailField(_("attendee email"))
+    attendee_phone = models.CharField(_("attendee phone"), max_length=30, blank=True)
+    access_needs = models.TextField(
+        _("access needs"),
+        blank=True,
+        help_text=_("Anything that would make the workshop days accessible for the attendee."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlaceStatus.choices, default=PlaceStatus.BOOKED
+    )
+    waiting_position = models.PositiveIntegerField(
+        _("waiting list position"),
+        null=True,
+        blank=True,
+        help_text=_("Order on the cohort's waiting list: lower goes first."),
+    )
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("cancellation reason"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["cohort", "status", "waiting_position", "establishment__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment"],
+                condition=Q(status__in=ACTIVE_PLACE_STATUSES),
+                name="place_one_active_per_establishment",
+                violation_error_message=_("This establishment already has an active place."),
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "waiting_position"],
+                condition=Q(status=PlaceStatus.WAITING),
+                name="place_unique_waiting_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PlaceStatus.WAITING, waiting_position__isnull=False)
+                | (~Q(status=PlaceStatus.WAITING) & Q(waiting_position__isnull=True)),
+                name="place_waiting_has_position",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlaceStatus.OFFERED) | Q(offer_expires_at__isnull=False),
+                name="place_offer_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlaceStatus.COMPLETED) | Q(completed_on__isnull=False),
+                name="place_completed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlaceStatus.values), name="place_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cohort", "status"], name="place_cohort_status"),
+            models.Index(fields=["status", "offer_expires_at"], name="place_status_offer_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment} on {self.cohort}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_PLACE_STATUSES
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING_STATUSES

@@ -1,0 +1,79 @@
+"""Django admin for phases, cohorts and places.
+
+Places change status only through the services (the waiting list, offers and capacity must
+stay consistent), so their status fields are read-only here.
+"""
+
+from django.contrib import admin
+
+from cohorts.models import Cohort, Phase, Place
+from workshops.models import Professional, Workshop
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ("name", "start_date", "end_date")
+    search_fields = ("name",)
+    date_hierarchy = "start_date"
+    filter_horizontal = ("local_authorities", "mhst_areas")
+
+
+class WorkshopInline(admin.TabularInline):
+    model = Workshop
+    extra = 0
+    max_num = 2
+    fields = ("day", "date", "start_time", "end_time", "venue_name", "joining_link")
+
+
+class ProfessionalInline(admin.TabularInline):
+    model = Professional
+    extra = 0
+    fields = ("name", "organisation", "organisation_type", "email")
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "phase", "local_authority", "mhst_area", "format", "capacity", "status")
+    list_filter = ("status", "format", "phase", "mhst_area")
+    search_fields = ("name", "local_authority__name", "mhst_area__name", "venue_name")
+    list_select_related = ("phase", "local_authority", "mhst_area")
+    autocomplete_fields = ("local_authority", "mhst_area")
+    raw_id_fields = ("planned_establishments",)
+    filter_horizontal = ("facilitators",)
+    inlines = (WorkshopInline, ProfessionalInline)
+    readonly_fields = ("status", "created_at", "updated_at")
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = (
+        "establishment",
+        "cohort",
+        "status",
+        "waiting_position",
+        "offer_expires_at",
+        "completed_on",
+    )
+    list_filter = ("status", "cancel_reason", "cohort__phase", "cohort")
+    search_fields = ("establishment__name", "=establishment__urn", "cohort__name", "attendee_name")
+    list_select_related = ("establishment", "cohort")
+    raw_id_fields = ("establishment", "cohort")
+    readonly_fields = (
+        "status",
+        "waiting_position",
+        "offer_expires_at",
+        "cancelled_at",
+        "cancel_reason",
+        "completed_on",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request):
+        # A place is booked through the booking service (capacity, waiting list, one place).
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return (*self.readonly_fields, "establishment", "cohort")
+        return self.readonly_fields
