@@ -1,12 +1,15 @@
 """Django admin for phases, cohorts and places.
 
 Places change status only through the services (the waiting list, offers and capacity must
-stay consistent), so their status fields are read-only here.
+stay consistent), so their status fields are read-only here and actions call the services.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Cohort, Phase, Place
+from cohorts.errors import LinkDomainError
+from cohorts.models import CancelReason, Cohort, Phase, Place
+from cohorts.services.places import place_cancel
 from workshops.models import Professional, Workshop
 
 
@@ -68,6 +71,7 @@ class PlaceAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+    actions = ("cancel_places",)
 
     def has_add_permission(self, request):
         # A place is booked through the booking service (capacity, waiting list, one place).
@@ -77,3 +81,15 @@ class PlaceAdmin(admin.ModelAdmin):
         if obj is not None:
             return (*self.readonly_fields, "establishment", "cohort")
         return self.readonly_fields
+
+    @admin.action(description=_("Cancel the selected places (frees seats for the waiting list)"))
+    def cancel_places(self, request, queryset):
+        cancelled = 0
+        for place in queryset:
+            try:
+                place_cancel(place=place, reason=CancelReason.BY_COORDINATOR)
+            except LinkDomainError as error:
+                self.message_user(request, f"{place}: {error.message}", messages.WARNING)
+            else:
+                cancelled += 1
+        self.message_user(request, f"{cancelled} places cancelled.")

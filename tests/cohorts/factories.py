@@ -1,8 +1,10 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from cohorts.models import Cohort, CohortFormat, Phase, Place, PlaceStatus
+from cohorts.services.cohorts import cohort_open_for_booking
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 
 
@@ -43,3 +45,19 @@ class PlaceFactory(factory.django.DjangoModelFactory):
     attendee_role = "Senior mental health lead"
     attendee_email = factory.Sequence(lambda n: f"lead{n}@school.example")
     status = PlaceStatus.BOOKED
+
+
+def make_open_cohort(*, day_1: dt.date | None = None, gap_days: int = 42, **kwargs) -> Cohort:
+    """A cohort with both workshop days, opened for booking through the service.
+
+    Workshop 1 is 60 days from today unless ``day_1`` is given; workshop 2 ``gap_days`` later.
+    """
+    from tests.workshops.factories import WorkshopFactory
+
+    cohort = CohortFactory(**kwargs)
+    day_1 = day_1 or timezone.localdate() + dt.timedelta(days=60)
+    WorkshopFactory(cohort=cohort, day=1, date=day_1)
+    WorkshopFactory(cohort=cohort, day=2, date=day_1 + dt.timedelta(days=gap_days))
+    cohort_open_for_booking(cohort=cohort)
+    cohort.refresh_from_db()
+    return cohort

@@ -1,0 +1,38 @@
+"""The cohorts app's configurable values, each read from settings when it is needed.
+
+Defaults live here, not in ``linkprog/settings``; a deployment overrides one by setting it
+(``LINK_BOOKING_CLOSES_DAYS = 10``). Read at call time, so ``override_settings`` works.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+#: Booking closes this many days before workshop 1 (the last day to book is day 1 minus N).
+DEFAULT_BOOKING_CLOSES_DAYS = 7
+#: A place offered from the waiting list is held this long for an answer.
+DEFAULT_OFFER_HOURS = 48
+#: A school's self-service booking link works for this many days after it was made.
+DEFAULT_BOOKING_LINK_MAX_AGE_DAYS = 60
+#: Workshops under this many days apart are allowed, with a warning (the programme's norm
+#: is about six weeks).
+DEFAULT_WORKSHOP_MIN_GAP_DAYS = 28
+
+
+def booking_closes_days() -> int:
+    return int(getattr(settings, "LINK_BOOKING_CLOSES_DAYS", DEFAULT_BOOKING_CLOSES_DAYS))
+
+
+def offer_duration() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "LINK_OFFER_HOURS", DEFAULT_OFFER_HOURS)))
+
+
+def booking_link_max_age() -> timedelta:
+    days = int(
+        getattr(settings, "LINK_BOOKING_LINK_MAX_AGE_DAYS", DEFAULT_BOOKING_LINK_MAX_AGE_DAYS)
+    )
+    return timedelta(days=days)
+
+
+def workshop_min_gap_days() -> int:
+    return int(getattr(settings, "LINK_WORKSHOP_MIN_GAP_DAYS", DEFAULT_WORKSHOP_MIN_GAP_DAYS))

@@ -1,0 +1,59 @@
+"""The domain errors of cohorts and workshops: a rule refused an operation, and says why.
+
+Views show ``error.message`` to the user as it is, so it is written for a school's staff or
+a coordinator: what was refused and, where there is one, what to do instead.
+"""
+
+
+class LinkDomainError(Exception):
+    """A programme rule refused an operation. ``message`` is readable; ``code`` is for code."""
+
+    default_code = "refused"
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BookingError(LinkDomainError):
+    """A place could not be booked, moved, cancelled, offered or changed."""
+
+    default_code = "booking"
+
+
+class CohortError(LinkDomainError):
+    """A cohort could not be created, opened, resized or moved on to another status."""
+
+    default_code = "cohort"
+
+
+class WorkshopError(LinkDomainError):
+    """A workshop day or its attendance could not be saved."""
+
+    default_code = "workshop"
+
+
+class PlanningError(LinkDomainError):
+    """A cohort plan could not be accepted as it stands."""
+
+    default_code = "planning"
+
+
+class BookingLinkInvalid(LinkDomainError):
+    """A school's booking link was altered, or is not a booking link at all."""
+
+    default_code = "link_invalid"
+
+
+class BookingLinkExpired(LinkDomainError):
+    """A school's booking link was genuine but is too old; ``establishment`` may ask anew."""
+
+    default_code = "link_expired"
+
+    def __init__(self, message: str, *, establishment):
+        super().__init__(message)
+        self.establishment = establishment

@@ -1,0 +1,220 @@
+"""Cohorts: create and edit them, open them for booking, resize, start, finish, cancel."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cohorts import notifications
+from cohorts.errors import CohortError
+from cohorts.models import (
+    BOOKABLE_COHORT_STATUSES,
+    MAX_COHORT_CAPACITY,
+    SEAT_HOLDING_STATUSES,
+    CancelReason,
+    Cohort,
+    CohortFormat,
+    CohortStatus,
+    Phase,
+    PlaceStatus,
+)
+from cohorts.notifications import notify
+from cohorts.services.places import booking_last_day, lock_cohort, mark_cancelled, offer_free_seats
+from schools.models import LocalAuthority, MHSTArea
+from workshops.models import WorkshopDay
+from workshops.services import workshop_dates_check
+
+
+def _check_area(local_authority: LocalAuthority | None, mhst_area: MHSTArea | None) -> None:
+    if local_authority is None and mhst_area is None:
+        raise CohortError("A cohort needs an area: a local authority, an MHST area or both.")
+
+
+def _check_capacity(capacity: int) -> None:
+    if not 1 <= capacity <= MAX_COHORT_CAPACITY:
+        raise CohortError(
+            f"A cohort takes between 1 and {MAX_COHORT_CAPACITY} schools (not {capacity})."
+        )
+
+
+def _check_format(cohort: Cohort) -> None:
+    if cohort.format == CohortFormat.ONLINE and not cohort.joining_link:
+        raise CohortError(f"{cohort.name} is online but has no joining link.")
+    if cohort.format == CohortFormat.IN_PERSON and not (cohort.venue_name and cohort.venue_address):
+        raise CohortError(f"{cohort.name} is in person but has no venue name and address.")
+
+
+def cohort_create(
+    *,
+    phase: Phase,
+    name: str,
+    local_authority: LocalAuthority | None = None,
+    mhst_area: MHSTArea | None = None,
+    capacity: int = MAX_COHORT_CAPACITY,
+    format: str = CohortFormat.IN_PERSON,
+    venue_name: str = "",
+    venue_address: str = "",
+    joining_link: str = "",
+    facilitators: Iterable[AbstractBaseUser] = (),
+) -> Cohort:
+    """Create a planned cohort. It takes bookings once opened (``cohort_open_for_booking``)."""
+    _check_area(local_authority, mhst_area)
+    _check_capacity(capacity)
+    with transaction.atomic():
+        cohort = Cohort.objects.create(
+            phase=phase,
+            name=name,
+            local_authority=local_authority,
+            mhst_area=mhst_area,
+            capacity=capacity,
+            format=format,
+            venue_name=venue_name,
+            venue_address=venue_address,
+            joining_link=joining_link,
+        )
+        cohort.facilitators.set(facilitators)
+    return cohort
+
+
+def cohort_update(
+    *,
+    cohort: Cohort,
+    name: str,
+    local_authority: LocalAuthority | None,
+    mhst_area: MHSTArea | None,
+    format: str,
+    venue_name: str = "",
+    venue_address: str = "",
+    joining_link: str = "",
+    facilitators: Iterable[AbstractBaseUser] = (),
+) -> Cohort:
+    """Edit a cohort's name, area, format and facilitators (capacity: ``cohort_set_capacity``).
+
+    A bookable cohort must keep its venue or joining link, since schools have booked on it.
+    """
+    _check_area(local_authority, mhst_area)
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
+            raise CohortError(f"{cohort.name} is {cohort.get_status_display().lower()}.")
+        cohort.name = name
+        cohort.local_authority = local_authority
+        cohort.mhst_area = mhst_area
+        cohort.format = format
+        cohort.venue_name = venue_name
+        cohort.venue_address = venue_address
+        cohort.joining_link = joining_link
+        if cohort.status != CohortStatus.PLANNED:
+            _check_format(cohort)
+        cohort.save()
+        cohort.facilitators.set(facilitators)
+    return cohort
+
+
+def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
+    """Open a planned cohort for booking; returns warnings (workshops under 4 weeks apart).
+
+    Refused unless both workshop days are set, in order, in the future and before booking
+    would close, and the venue (in person) or joining link (online) is known.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        if cohort.status != CohortStatus.PLANNED:
+            raise CohortError(
+                f"Only a planned cohort can be opened; {cohort.name} is "
+                f"{cohort.get_status_display().lower()}."
+            )
+        days = {w.day: w for w in cohort.workshops.all()}
+        if set(days) != {WorkshopDay.DAY_1, WorkshopDay.DAY_2}:
+            raise CohortError(f"Set the dates of both workshops of {cohort.name} first.")
+        day_1, day_2 = days[WorkshopDay.DAY_1].date, days[WorkshopDay.DAY_2].date
+        warnings = workshop_dates_check(day_1=day_1, day_2=day_2)
+        if day_1 <= today:
+            raise CohortError(
+                f"Workshop 1 of {cohort.name} is on {date_format(day_1, 'j F Y')}, which is not "
+                "in the future: a cohort cannot open for booking with past dates."
+            )
+        last_day = booking_last_day(day_1=day_1)
+        if today > last_day:
+            raise CohortError(
+                f"Booking for {cohort.name} would already have closed "
+                f"({date_format(last_day, 'j F Y')}). Move workshop 1 later first."
+            )
+        _check_format(cohort)
+        cohort.status = CohortStatus.OPEN
+        cohort.save(update_fields=["status", "updated_at"])
+        offer_free_seats(cohort)  # also marks it full if the capacity is already taken
+    return warnings
+
+
+def cohort_set_capacity(*, cohort: Cohort, capacity: int) -> Cohort:
+    """Change how many schools a cohort takes (at most 20, never below the seats taken).
+
+    Seats added to a bookable cohort are offered to its waiting list at once.
+    """
+    _check_capacity(capacity)
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        taken = cohort.places.filter(status__in=SEAT_HOLDING_STATUSES).count()
+        if capacity < taken:
+            raise CohortError(
+                f"{taken} places on {cohort.name} are taken, so its capacity cannot go below "
+                f"{taken}. Move or cancel places first."
+            )
+        cohort.capacity = capacity
+        cohort.save(update_fields=["capacity", "updated_at"])
+        offer_free_seats(cohort)
+    return cohort
+
+
+def cohort_mark_running(*, cohort: Cohort) -> Cohort:
+    """The workshops have begun: booking stops, and waiting-list entries and open offers
+    are cancelled so those schools can book another cohort."""
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        if cohort.status not in BOOKABLE_COHORT_STATUSES:
+            raise CohortError(
+                f"Only an open or full cohort can start; {cohort.name} is "
+                f"{cohort.get_status_display().lower()}."
+            )
+        cohort.status = CohortStatus.RUNNING
+        cohort.save(update_fields=["status", "updated_at"])
+        for place in cohort.places.select_for_update().filter(
+            status__in=(PlaceStatus.WAITING, PlaceStatus.OFFERED)
+        ):
+            mark_cancelled(place, reason=CancelReason.COHORT_STARTED)
+            notify(notifications.place_cancelled, place_id=place.pk)
+    return cohort
+
+
+def cohort_mark_completed(*, cohort: Cohort) -> Cohort:
+    """Both workshops have happened."""
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        if cohort.status != CohortStatus.RUNNING:
+            raise CohortError(
+                f"Only a running cohort can be completed; {cohort.name} is "
+                f"{cohort.get_status_display().lower()}."
+            )
+        cohort.status = CohortStatus.COMPLETED
+        cohort.save(update_fields=["status", "updated_at"])
+    return cohort
+
+
+def cohort_cancel(*, cohort: Cohort) -> Cohort:
+    """Cancel a cohort and every place on it that has not completed."""
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
+            raise CohortError(f"{cohort.name} is already {cohort.get_status_display().lower()}.")
+        cohort.status = CohortStatus.CANCELLED
+        cohort.save(update_fields=["status", "updated_at"])
+        for place in cohort.places.select_for_update().exclude(
+            status__in=(PlaceStatus.CANCELLED, PlaceStatus.COMPLETED)
+        ):
+            mark_cancelled(place, reason=CancelReason.COHORT_CANCELLED)
+        notify(notifications.cohort_cancelled, cohort_id=cohort.pk)
+    return cohort

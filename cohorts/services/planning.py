@@ -1,0 +1,179 @@
+"""The cohort planning helper: propose cohorts of up to 20 schools for a phase and area.
+
+A proposal groups the schools a phase can reach that are not yet booked or planned: one
+local authority at a time, then by postcode district (the outward code, "NW1" of "NW1 1AA"),
+split into as few cohorts as fit, of even size (45 schools make 15 + 15 + 15, not
+20 + 20 + 5). Nothing is saved until the coordinator, having edited it, accepts it.
+"""
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from cohorts.errors import PlanningError
+from cohorts.models import MAX_COHORT_CAPACITY, Cohort, CohortStatus, Phase
+from cohorts.selectors import phase_reachable_establishments
+from schools.models import Establishment, LocalAuthority, MHSTArea
+
+_DISTRICT = re.compile(r"^([A-Z]+)(\d+)([A-Z]?)$")
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code of a UK postcode ("NW1 1AA" → "NW1", "sw1a1aa" → "SW1A")."""
+    compact = postcode.replace(" ", "").upper()
+    if not compact:
+        return ""
+    if " " in postcode.strip():
+        return postcode.strip().split()[0].upper()
+    return compact[:-3] if len(compact) > 4 else compact
+
+
+def _district_key(district: str) -> tuple:
+    """Sorts NW2 before NW10."""
+    match = _DISTRICT.match(district)
+    if not match:
+        return (district, 0, "")
+    letters, number, suffix = match.groups()
+    return (letters, int(number), suffix)
+
+
+@dataclass
+class ProposedCohort:
+    """One cohort of a proposal: a name, its area and the establishments planned for it."""
+
+    name: str
+    local_authority_id: int | None
+    mhst_area_id: int | None
+    establishment_ids: list[int]
+    districts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CohortProposal:
+    phase_id: int
+    cohorts: list[ProposedCohort]
+
+    @property
+    def establishment_count(self) -> int:
+        return sum(len(c.establishment_ids) for c in self.cohorts)
+
+
+def _even_sizes(total: int, most: int) -> list[int]:
+    count = math.ceil(total / most)
+    return [total // count + (1 if i < total % count else 0) for i in range(count)]
+
+
+def _unplanned(queryset):
+    return queryset.exclude(
+        planned_cohorts__in=Cohort.objects.exclude(status=CohortStatus.CANCELLED)
+    )
+
+
+def cohort_plan_propose(
+    *,
+    phase: Phase,
+    local_authority: LocalAuthority | None = None,
+    mhst_area: MHSTArea | None = None,
+    size: int = MAX_COHORT_CAPACITY,
+) -> CohortProposal:
+    """Propose cohorts of at most ``size`` schools among those ``phase`` can reach (in
+    ``local_authority`` and/or ``mhst_area`` if given) that have no active place and are not
+    planned for another cohort already."""
+    if not 1 <= size <= MAX_COHORT_CAPACITY:
+        raise PlanningError(f"A cohort takes between 1 and {MAX_COHORT_CAPACITY} schools.")
+    schools = _unplanned(phase_reachable_establishments(phase=phase))
+    if local_authority is not None:
+        schools = schools.filter(la=local_authority)
+    if mhst_area is not None:
+        schools = schools.filter(mhst_area=mhst_area)
+    by_la: dict[LocalAuthority, list[Establishment]] = defaultdict(list)
+    for school in schools:
+        by_la[school.la].append(school)
+
+    proposed: list[ProposedCohort] = []
+    for la in sorted(by_la, key=lambda la: la.name):
+        members = sorted(
+            by_la[la], key=lambda s: (_district_key(postcode_district(s.postcode)), s.name)
+        )
+        start = 0
+        sizes = _even_sizes(len(members), size)
+        for number, chunk_size in enumerate(sizes, start=1):
+            chunk = members[start : start + chunk_size]
+            start += chunk_size
+            districts = sorted(
+                {postcode_district(s.postcode) for s in chunk} - {""}, key=_district_key
+            )
+            areas = {s.mhst_area_id for s in chunk}
+            area_id = mhst_area.pk if mhst_area else (areas.pop() if len(areas) == 1 else None)
+            label = f"{la.name} {number}" if len(sizes) > 1 else la.name
+            if districts:
+                shown = ", ".join(districts[:4]) + ("…" if len(districts) > 4 else "")
+                label = f"{label} ({shown})"
+            proposed.append(
+                ProposedCohort(
+                    name=f"{label} – {phase.name}",
+                    local_authority_id=la.pk,
+                    mhst_area_id=area_id,
+                    establishment_ids=[s.pk for s in chunk],
+                    districts=districts,
+                )
+            )
+    return CohortProposal(phase_id=phase.pk, cohorts=proposed)
+
+
+def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> list[Cohort]:
+    """Create a planned cohort for each (possibly edited) proposed cohort, recording the
+    establishments it was planned for. All or nothing: a problem anywhere saves none."""
+    if not cohorts:
+        raise PlanningError("The plan has no cohorts to create.")
+    seen: set[int] = set()
+    for proposed in cohorts:
+        if not proposed.name.strip():
+            raise PlanningError("Every cohort in the plan needs a name.")
+        if proposed.local_authority_id is None and proposed.mhst_area_id is None:
+            raise PlanningError(f"{proposed.name} needs a local authority or an MHST area.")
+        if not proposed.establishment_ids:
+            raise PlanningError(f"{proposed.name} has no establishments.")
+        if len(proposed.establishment_ids) > MAX_COHORT_CAPACITY:
+            raise PlanningError(
+                f"{proposed.name} has {len(proposed.establishment_ids)} establishments; "
+                f"a cohort takes at most {MAX_COHORT_CAPACITY}."
+            )
+        twice = seen.intersection(proposed.establishment_ids)
+        if twice:
+            raise PlanningError(
+                f"{proposed.name} repeats establishments planned in another cohort."
+            )
+        seen.update(proposed.establishment_ids)
+
+    with transaction.atomic():
+        reachable = set(
+            _unplanned(phase_reachable_establishments(phase=phase))
+            .filter(pk__in=seen)
+            .values_list("pk", flat=True)
+        )
+        if missing := seen - reachable:
+            names = ", ".join(
+                Establishment.objects.filter(pk__in=missing)
+                .order_by("name")
+                .values_list("name", flat=True)[:5]
+            )
+            raise PlanningError(
+                f"{len(missing)} establishments can no longer be planned in {phase.name} "
+                f"(booked, planned elsewhere or outside its areas): {names}."
+            )
+        created = []
+        for proposed in cohorts:
+            cohort = Cohort.objects.create(
+                phase=phase,
+                name=proposed.name.strip(),
+                local_authority_id=proposed.local_authority_id,
+                mhst_area_id=proposed.mhst_area_id,
+            )
+            cohort.planned_establishments.set(proposed.establishment_ids)
+            created.append(cohort)
+    return created

@@ -1,0 +1,162 @@
+"""Writes of the workshops app: workshop days, professionals, and attendance.
+
+Date rules: workshop 2 comes after workshop 1; under four weeks apart is allowed with a
+warning (the programme's norm is about six weeks). A school completes the programme when its
+attendee was present on both days; the date of workshop 2 is recorded as the completion date.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cohorts import conf, notifications
+from cohorts.errors import WorkshopError
+from cohorts.models import BOOKABLE_COHORT_STATUSES, Cohort, CohortStatus, Place
+from cohorts.notifications import notify
+from cohorts.services.places import lock_cohort, place_set_progress
+from workshops.models import Attendance, OrganisationType, Professional, Workshop, WorkshopDay
+
+
+@dataclass
+class WorkshopSaved:
+    """A saved workshop day, with any warnings the coordinator should see."""
+
+    workshop: Workshop
+    warnings: list[str] = field(default_factory=list)
+
+
+def _d(value: dt.date) -> str:
+    return date_format(value, "j F Y")
+
+
+def workshop_dates_check(*, day_1: dt.date, day_2: dt.date) -> list[str]:
+    """Raise ``WorkshopError`` unless workshop 2 is after workshop 1; return a warning when
+    they are under ``conf.workshop_min_gap_days()`` apart."""
+    if day_2 <= day_1:
+        raise WorkshopError(f"Workshop 2 ({_d(day_2)}) must be after workshop 1 ({_d(day_1)}).")
+    gap = (day_2 - day_1).days
+    minimum = conf.workshop_min_gap_days()
+    if gap < minimum:
+        return [
+            f"The workshops are only {gap} days apart. The programme recommends about six "
+            f"weeks, and at least {minimum // 7} weeks, so that schools can act between them."
+        ]
+    return []
+
+
+def workshop_save(
+    *,
+    cohort: Cohort,
+    day: int,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    venue_name: str = "",
+    venue_address: str = "",
+    joining_link: str = "",
+) -> WorkshopSaved:
+    """Create or change workshop ``day`` (1 or 2) of ``cohort``; returns it with warnings.
+
+    A bookable cohort's workshops cannot move into the past; schools holding places are told
+    of the change (``notifications.workshop_changed``).
+    """
+    if day not in WorkshopDay.values:
+        raise WorkshopError("A cohort has workshop 1 and workshop 2 only.")
+    if end_time <= start_time:
+        raise WorkshopError("A workshop must end after it starts.")
+    with transaction.atomic():
+        cohort = lock_cohort(cohort.pk)
+        if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
+            raise WorkshopError(f"{cohort.name} is {cohort.get_status_display().lower()}.")
+        if cohort.status in BOOKABLE_COHORT_STATUSES and date <= timezone.localdate():
+            raise WorkshopError(
+                f"{cohort.name} is open for booking, so its workshops must be in the future."
+            )
+        other = cohort.workshops.exclude(day=day).first()
+        warnings: list[str] = []
+        if other is not None:
+            day_1, day_2 = (date, other.date) if day == WorkshopDay.DAY_1 else (other.date, date)
+            warnings = workshop_dates_check(day_1=day_1, day_2=day_2)
+        workshop, _ = Workshop.objects.update_or_create(
+            cohort=cohort,
+            day=day,
+            defaults={
+                "date": date,
+                "start_time": start_time,
+                "end_time": end_time,
+                "venue_name": venue_name,
+                "venue_address": venue_address,
+                "joining_link": joining_link,
+            },
+        )
+        if cohort.status in BOOKABLE_COHORT_STATUSES:
+            notify(notifications.workshop_changed, workshop_id=workshop.pk)
+    return WorkshopSaved(workshop=workshop, warnings=warnings)
+
+
+def professional_add(
+    *, cohort: Cohort, name: str, organisation: str, organisation_type: str, email: str
+) -> Professional:
+    """Record a professional attending ``cohort``'s workshops (not counted in capacity)."""
+    if organisation_type not in OrganisationType.values:
+        raise WorkshopError(f"Unknown organisation type {organisation_type!r}.")
+    if cohort.status == CohortStatus.CANCELLED:
+        raise WorkshopError(f"{cohort.name} is cancelled.")
+    return Professional.objects.create(
+        cohort=cohort,
+        name=name,
+        organisation=organisation,
+        organisation_type=organisation_type,
+        email=email,
+    )
+
+
+def attendance_mark(
+    *,
+    workshop: Workshop,
+    present: bool,
+    place: Place | None = None,
+    professional: Professional | None = None,
+) -> Attendance:
+    """Record whether a school's attendee (``place``) or a ``professional`` was at
+    ``workshop``. Marking again changes the record. For a school, its place moves to
+    "attended day 1" or, present on both days, "completed" on the date of workshop 2."""
+    if (place is None) == (professional is None):
+        raise WorkshopError("Mark attendance for one place or one professional.")
+    who = place if place is not None else professional
+    if who.cohort_id != workshop.cohort_id:
+        raise WorkshopError("That attendee is not on this workshop's cohort.")
+    if workshop.date > timezone.localdate():
+        raise WorkshopError(
+            f"Attendance for {workshop.get_day_display().lower()} can be marked from "
+            f"{_d(workshop.date)}, the day it happens."
+        )
+    if workshop.cohort.status in (CohortStatus.PLANNED, CohortStatus.CANCELLED):
+        raise WorkshopError(
+            f"{workshop.cohort.name} is {workshop.cohort.get_status_display().lower()}."
+        )
+    with transaction.atomic():
+        attendance, _ = Attendance.objects.update_or_create(
+            workshop=workshop,
+            place=place,
+            professional=professional,
+            defaults={"present": present},
+        )
+        if place is not None:
+            present_days = dict(
+                Attendance.objects.filter(place=place, present=True).values_list(
+                    "workshop__day", "workshop__date"
+                )
+            )
+            completed_on = None
+            if {WorkshopDay.DAY_1, WorkshopDay.DAY_2} <= set(present_days):
+                completed_on = present_days[WorkshopDay.DAY_2]
+            place_set_progress(
+                place=place,
+                attended_day_1=WorkshopDay.DAY_1 in present_days,
+                completed_on=completed_on,
+            )
+    return attendance
