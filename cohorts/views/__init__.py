@@ -1,0 +1,1 @@
+"""Views of the cohorts app: ``public`` (schools, by signed link) and ``coordinator``."""
