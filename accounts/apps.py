@@ -8,3 +8,10 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from accounts.signals import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

@@ -1,19 +1,24 @@
 """View mixins for coordinator-facing pages."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 
-from accounts.scoping import scope_for
+from accounts.scoping import Scope, scope_for
 
 
-class CoordinatorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Signed in, with a scope that covers some part of the programme.
+class CoordinatorRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Signed in, holding ``permission_required`` (an accounts capability such as
+    "accounts.manage_cohorts"), with a scope that covers some part of the programme.
 
-    Views then narrow every queryset with ``self.scope`` (see accounts.scoping).
+    Views then narrow every queryset with ``self.scope`` (see accounts.scoping), so an
+    object outside the user's areas is a 404. A signed-in user without the permission
+    gets 403; an anonymous one goes to the login page.
     """
 
-    def test_func(self) -> bool:
-        return not scope_for(self.request.user).is_empty
+    permission_required = "accounts.view_dashboard"
+
+    def has_permission(self) -> bool:
+        return super().has_permission() and not self.scope.is_empty
 
     @property
-    def scope(self):
+    def scope(self) -> Scope:
         return scope_for(self.request.user)

@@ -1,18 +1,22 @@
 """What part of the programme a signed-in user may see, as one object every app can apply.
 
 Apps never inspect roles themselves. A selector asks for the user's scope and applies it to
-its own queryset, naming the paths from its model to a local authority, an MHST area and a
-region:
+its own queryset, naming the paths from its model to a local authority, an MHST area and
+(for cohorts) the facilitators:
 
     scope = scope_for(user)
-    qs = scope.apply(Cohort.objects.all(), la="local_authority", mhst_area="mhst_area")
+    qs = scope.apply(Cohort.objects.all(), la="local_authority", mhst_area="mhst_area",
+                     facilitator="facilitators")
 
 An object outside the scope is then simply not in the queryset, so views give 404.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q, QuerySet
+
+from accounts.models import Assignment, Role
+from accounts.roles import roles_of
 
 
 @dataclass(frozen=True)
@@ -21,14 +25,28 @@ class Scope:
     la_ids: frozenset[int] = field(default_factory=frozenset)
     mhst_area_ids: frozenset[int] = field(default_factory=frozenset)
     regions: frozenset[str] = field(default_factory=frozenset)
+    facilitator_id: int | None = None  # a facilitator sees the cohorts they run
 
     @property
     def is_empty(self) -> bool:
-        return not (self.national or self.la_ids or self.mhst_area_ids or self.regions)
+        return not (
+            self.national
+            or self.la_ids
+            or self.mhst_area_ids
+            or self.regions
+            or self.facilitator_id
+        )
 
-    def q(self, *, la: str | None = None, mhst_area: str | None = None) -> Q:
-        """A filter for a model whose local authority is at path ``la`` (a LocalAuthority FK)
-        and whose MHST area is at path ``mhst_area``. Regions are matched through the LA."""
+    def q(
+        self,
+        *,
+        la: str | None = None,
+        mhst_area: str | None = None,
+        facilitator: str | None = None,
+    ) -> Q:
+        """A filter for a model whose LocalAuthority is at path ``la``, whose MHSTArea is at
+        ``mhst_area`` and whose facilitators (users) are at ``facilitator``. Regions are
+        matched through the LA. Paths left out never match (except for national scopes)."""
         if self.national:
             return Q()
         condition = Q(pk__in=[])
@@ -38,20 +56,56 @@ class Scope:
             condition |= Q(**{f"{la}__region__in": self.regions})
         if mhst_area and self.mhst_area_ids:
             condition |= Q(**{f"{mhst_area}__in": self.mhst_area_ids})
+        if facilitator and self.facilitator_id:
+            condition |= Q(**{facilitator: self.facilitator_id})
         return condition
 
-    def apply(self, queryset: QuerySet, *, la: str | None = None, mhst_area: str | None = None):
+    def apply(
+        self,
+        queryset: QuerySet,
+        *,
+        la: str | None = None,
+        mhst_area: str | None = None,
+        facilitator: str | None = None,
+    ) -> QuerySet:
         if self.national:
             return queryset
-        return queryset.filter(self.q(la=la, mhst_area=mhst_area)).distinct()
+        condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator)
+        # Filtering through a to-many path can repeat rows; keep each object once.
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 
 
 NATIONAL = Scope(national=True)
 NOTHING = Scope()
 
 
-def scope_for(user) -> Scope:
-    """The areas ``user`` may see. Until roles exist: staff see everything, others nothing."""
-    if user.is_authenticated and (user.is_staff or user.is_superuser):
+def _scope_of(user) -> Scope:
+    roles = roles_of(user)
+    if Role.NATIONAL_ADMIN in roles or Role.VIEWER in roles:
         return NATIONAL
-    return NOTHING
+    scope = NOTHING
+    if Role.REGIONAL_COORDINATOR in roles:
+        assignment = (
+            Assignment.objects.filter(user=user)
+            .prefetch_related("local_authorities", "mhst_areas")
+            .first()
+        )
+        if assignment is not None:
+            scope = Scope(
+                la_ids=frozenset(la.pk for la in assignment.local_authorities.all()),
+                mhst_area_ids=frozenset(area.pk for area in assignment.mhst_areas.all()),
+                regions=frozenset(assignment.regions),
+            )
+    if Role.FACILITATOR in roles:
+        scope = replace(scope, facilitator_id=user.pk)
+    return scope
+
+
+def scope_for(user) -> Scope:
+    """The areas ``user`` may see, worked out once per request (cached on the user)."""
+    cached = getattr(user, "_link_scope", None)
+    if cached is None:
+        cached = _scope_of(user)
+        if user.is_authenticated:
+            user._link_scope = cached
+    return cached

@@ -60,6 +60,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("establishments/", include("schools.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("admin/", admin.site.urls),
 ]

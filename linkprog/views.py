@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
@@ -9,17 +10,49 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from accounts.scoping import scope_for
 from linkprog.celery import app as celery_app
-from schools.selectors import register_summary
+from schools.selectors import coverage_by, register_summary
 
 logger = logging.getLogger(__name__)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "home.html"
+    """The dashboard for anyone with a role; otherwise a page saying how to get one."""
+
+    def get_template_names(self):
+        if self._can_see_dashboard():
+            return ["dashboard.html"]
+        return ["home_no_role.html"]
+
+    def _can_see_dashboard(self) -> bool:
+        user = self.request.user
+        return user.has_perm("accounts.view_dashboard") and not scope_for(user).is_empty
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(summary=register_summary(), **kwargs)
+        context = super().get_context_data(**kwargs)
+        if not self._can_see_dashboard():
+            return context
+        scope = scope_for(self.request.user)
+        summary = register_summary(scope)
+        target = settings.LINK_TARGET_ESTABLISHMENTS
+        by_region = coverage_by(scope, breakdown="region")
+        context.update(
+            scope=scope,
+            summary=summary,
+            target=target,
+            target_share=round(100 * summary["eligible"] / target) if target else None,
+            target_cohorts=settings.LINK_TARGET_COHORTS,
+            by_region=by_region,
+            by_la=coverage_by(scope, breakdown="la"),
+            by_mhst_area=coverage_by(scope, breakdown="mhst_area"),
+            region_chart={
+                "labels": [row["label"] for row in by_region],
+                "series": [{"label": "Eligible", "values": [row["eligible"] for row in by_region]}],
+                "horizontal": True,
+            },
+        )
+        return context
 
 
 def _database_ok() -> bool:

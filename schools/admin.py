@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from schools.models import (
     Establishment,
@@ -73,7 +74,7 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(MHSTArea)
-class MHSTAreaAdmin(admin.ModelAdmin):
+class MHSTAreaAdmin(SimpleHistoryAdmin):
     list_display = (
         "name",
         "nhs_region",
@@ -101,7 +102,7 @@ class MHSTAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(MHSTeam)
-class MHSTeamAdmin(admin.ModelAdmin):
+class MHSTeamAdmin(SimpleHistoryAdmin):
     list_display = ("name", "area")
     list_filter = ("area",)
     search_fields = ("name", "area__name")
@@ -110,7 +111,7 @@ class MHSTeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(admin.ModelAdmin):
+class EstablishmentAdmin(SimpleHistoryAdmin):
     list_display = (
         "urn",
         "name",

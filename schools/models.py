@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from linkprog.models import TimeStampedModel
 
@@ -63,6 +64,7 @@ class MHSTArea(TimeStampedModel):
     four_week_waiting_time_pilot = models.BooleanField(
         _("four-week waiting time pilot"), default=False
     )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("MHST area")
@@ -222,6 +224,7 @@ class Establishment(TimeStampedModel):
     )
 
     objects = EstablishmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("establishment")
@@ -256,6 +259,7 @@ class MHSTeam(TimeStampedModel):
     schools_served = models.ManyToManyField(
         Establishment, related_name="mhst_teams", blank=True, verbose_name=_("schools served")
     )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("MHST team")

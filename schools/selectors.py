@@ -1,14 +1,20 @@
 """Reads of the establishment register that pages and reports need."""
 
-from django.db.models import Count, Q
+from dataclasses import dataclass
+from datetime import datetime
 
-from schools.models import Establishment, LocalAuthority, MHSTArea, eligible_q
+from django.db.models import Count, Q, QuerySet
+
+from schools.models import Establishment, LocalAuthority, MHSTArea, Region, eligible_q
 
 
-def register_summary() -> dict[str, int]:
-    """Headline counts of the register, in a constant number of queries."""
+def register_summary(scope=None) -> dict[str, int]:
+    """Headline counts of the register (within ``scope``, if given), in constant queries."""
     eligible = eligible_q()
-    counts = Establishment.objects.aggregate(
+    establishments = Establishment.objects.all()
+    if scope is not None:
+        establishments = scope.apply(establishments, la="la", mhst_area="mhst_area")
+    counts = establishments.aggregate(
         establishments=Count("pk"),
         eligible=Count("pk", filter=eligible),
         eligible_in_mhst_areas=Count("pk", filter=eligible & Q(mhst_area__isnull=False)),
@@ -17,3 +23,142 @@ def register_summary() -> dict[str, int]:
     counts["local_authorities"] = LocalAuthority.objects.filter(is_current=True).count()
     counts["mhst_areas"] = MHSTArea.objects.count()
     return counts
+
+
+def establishments_for(scope) -> QuerySet[Establishment]:
+    """Establishments inside ``scope`` (accounts.scoping.Scope), ready for lists and exports."""
+    queryset = Establishment.objects.select_related("la", "mhst_area").order_by("name", "urn")
+    return scope.apply(queryset, la="la", mhst_area="mhst_area")
+
+
+def local_authorities_for(scope) -> QuerySet[LocalAuthority]:
+    """Current LAs a user may filter by: assigned, in an assigned region or MHST area."""
+    current = LocalAuthority.objects.filter(is_current=True).order_by("name")
+    if scope.national:
+        return current
+    return current.filter(
+        pk__in=LocalAuthority.objects.filter(
+            Q(pk__in=scope.la_ids)
+            | Q(region__in=scope.regions)
+            | Q(mhst_areas__in=scope.mhst_area_ids)
+        ).values("pk")
+    )
+
+
+def mhst_areas_for(scope) -> QuerySet[MHSTArea]:
+    """MHST areas a user may filter by: those assigned, or lying in their LAs or regions."""
+    if scope.national:
+        return MHSTArea.objects.order_by("name")
+    in_las = scope.q(la="local_authorities", mhst_area="pk")
+    return MHSTArea.objects.filter(pk__in=MHSTArea.objects.filter(in_las).values("pk")).order_by(
+        "name"
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    reason: str
+    kind: str  # "created", "changed" or "deleted"
+    changes: list[Change]
+
+
+_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _display(record, name: str) -> str:
+    field = record.instance_type._meta.get_field(name)
+    value = getattr(record, field.attname)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = getattr(record, name, None)
+        return str(related) if related is not None else str(value)
+    return str(value)
+
+
+def history_of(obj, *, limit: int = 50) -> list[HistoryEntry]:
+    """The audit history of a record, newest first: who changed which fields from what to
+    what. Works for any model with ``history = HistoricalRecords()``."""
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    entries = []
+    for record, older in zip(records, records[1:] + [None], strict=True):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None and record.history_type == "~":
+            delta = record.diff_against(older)
+            changes = [
+                Change(
+                    field=str(obj._meta.get_field(c.field).verbose_name),
+                    old=_display(older, c.field),
+                    new=_display(record, c.field),
+                )
+                for c in delta.changes
+            ]
+        who = record.history_user.get_username() if record.history_user else "system"
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=who,
+                reason=record.history_change_reason or "",
+                kind=_KINDS[record.history_type],
+                changes=changes,
+            )
+        )
+    return entries
+
+
+# How the dashboard can break the eligible establishments down.
+BREAKDOWNS = {
+    "region": ("la__region",),
+    "la": ("la__name", "la__code"),
+    "mhst_area": ("mhst_area__name",),
+}
+
+
+def coverage_by(scope, *, breakdown: str, extra_counts: dict[str, Q] | None = None) -> list[dict]:
+    """Eligible establishments per region, LA or MHST area, in one aggregate query.
+
+    ``extra_counts`` adds a column per name: the eligible establishments that match its Q
+    (other apps pass, e.g., "booked" through their own selectors). Each row has ``label``.
+    """
+    fields = BREAKDOWNS[breakdown]
+    eligible = scope.apply(
+        Establishment.objects.filter(eligible_q()), la="la", mhst_area="mhst_area"
+    )
+    if breakdown == "mhst_area":
+        eligible = eligible.filter(mhst_area__isnull=False)
+    counts = {
+        name: Count("pk", filter=condition, distinct=True)
+        for name, condition in (extra_counts or {}).items()
+    }
+    rows = list(
+        eligible.order_by()
+        .values(*fields)
+        .annotate(eligible=Count("pk", distinct=True), **counts)
+        .order_by(*fields)
+    )
+    regions = dict(Region.choices)
+    for row in rows:
+        if breakdown == "region":
+            row["label"] = str(regions.get(row["la__region"], row["la__region"]))
+        elif breakdown == "la":
+            row["label"] = f"{row['la__name']} ({row['la__code']})"
+        else:
+            row["label"] = row["mhst_area__name"]
+    return rows

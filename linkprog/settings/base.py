@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
+    "simple_history",
     "accounts",
     "schools",
     "cohorts",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change, for the audit history of records.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -160,6 +164,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Programme ---------------------------------------------------------------------------------
 LINK_PROGRAMME_NAME = "Mental Health Services and Schools and Colleges Link Programme"
+# The dashboard's targets: establishments offered the programme, and sessions (cohorts).
+LINK_TARGET_ESTABLISHMENTS = env.int("LINK_TARGET_ESTABLISHMENTS", default=22_000)
+LINK_TARGET_COHORTS = env.int("LINK_TARGET_COHORTS", default=1_000)
 LINK_SHORT_NAME = "Link"
 
 LOGGING = {

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
 from schools.models import Establishment, LocalAuthority, MHSTArea, Region
 
@@ -116,6 +117,11 @@ def mhst_area_assign_establishments(*, area: MHSTArea) -> int:
     """
     if not area.covers_whole_las:
         return 0
-    return Establishment.objects.filter(
-        la__in=area.local_authorities.all(), mhst_area__isnull=True
-    ).update(mhst_area=area)
+    moving = list(
+        Establishment.objects.filter(la__in=area.local_authorities.all(), mhst_area__isnull=True)
+    )
+    for establishment in moving:
+        establishment.mhst_area = area
+    # Audited like any other change (bulk_update sends no signals).
+    bulk_update_with_history(moving, Establishment, ["mhst_area"], batch_size=2000)
+    return len(moving)

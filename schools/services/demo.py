@@ -3,33 +3,17 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 
-from schools.models import Establishment, MHSTArea, MHSTeam
+from accounts.services import demo_users_seed
+from schools.models import Establishment, LocalAuthority, MHSTArea, MHSTeam
 from schools.services.areas import DATA_DIR, areas_load_reference, mhst_area_assign_establishments
 from schools.services.gias import gias_import
 
 DEMO_GIAS_SLICE: Path = DATA_DIR / "demo" / "gias_demo_slice.csv.gz"
 SCHOOLS_PER_TEAM = 20
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    username: str
-    password: str
-    is_staff: bool = False
-    is_superuser: bool = False
-
-
-# Published on purpose: these exist only on demo sites (seed_demo refuses with DEBUG off).
-DEMO_LOGINS = (
-    DemoLogin("Administrator", "admin", "link-admin-demo", is_staff=True, is_superuser=True),
-    DemoLogin("Programme coordinator", "coordinator", "link-coordinator-demo"),
-)
 
 
 @dataclass
@@ -40,20 +24,6 @@ class DemoReport:
     mhst_areas: int = 0
     mhst_teams: int = 0
     existing_users: list[str] = field(default_factory=list)
-
-
-def _demo_users(report: DemoReport) -> None:
-    User = get_user_model()
-    for login in DEMO_LOGINS:
-        user, created = User.objects.get_or_create(
-            username=login.username,
-            defaults={"is_staff": login.is_staff, "is_superuser": login.is_superuser},
-        )
-        if created:
-            user.set_password(login.password)
-            user.save(update_fields=["password"])
-        else:
-            report.existing_users.append(login.username)
 
 
 def _demo_teams(areas) -> None:
@@ -93,7 +63,9 @@ def demo_seed() -> DemoReport:
     )
 
     report = DemoReport()
-    _demo_users(report)
+    report.existing_users = demo_users_seed(
+        coordinator_las=LocalAuthority.objects.filter(pk__in=demo_las)
+    )
     report.establishments = Establishment.objects.count()
     report.eligible = Establishment.objects.eligible().count()
     report.local_authorities = demo_las.count()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from schools.models import Establishment, LocalAuthority, Status
 
 BATCH_SIZE = 2000
+GIAS_CHANGE_REASON = "GIAS import"
 # --close-missing refuses to close more than this share of the open establishments.
 MAX_CLOSE_FRACTION = 0.1
 
@@ -221,9 +222,9 @@ def _establishment_values(urn: int, row: dict[str, str], la_ids: dict[str, int])
 
 def _write_batch(batch: list[dict], report: ImportReport) -> None:
     existing = {
-        row[0]: row[1:]
+        row[0]: (row[1], row[2:])
         for row in Establishment.objects.filter(urn__in=[v["urn"] for v in batch]).values_list(
-            "urn", *IMPORT_FIELDS
+            "urn", "pk", *IMPORT_FIELDS
         )
     }
     new, changed = [], []
@@ -231,8 +232,8 @@ def _write_batch(batch: list[dict], report: ImportReport) -> None:
         stored = existing.get(values["urn"])
         if stored is None:
             new.append(Establishment(**values))
-        elif stored != tuple(values[name] for name in IMPORT_FIELDS):
-            changed.append(Establishment(**values))
+        elif stored[1] != tuple(values[name] for name in IMPORT_FIELDS):
+            changed.append(Establishment(pk=stored[0], **values))
         else:
             report.unchanged += 1
     if new:
@@ -248,6 +249,23 @@ def _write_batch(batch: list[dict], report: ImportReport) -> None:
             update_fields=[name.removesuffix("_id") for name in IMPORT_FIELDS] + ["updated_at"],
         )
         report.updated += len(changed)
+    # Bulk writes send no signals, so the audit history is written in bulk too: each
+    # establishment's record shows what GIAS changed, and later edits diff against it.
+    # (Link's own fields are not in the import's rows, so they are re-read for the record.)
+    if changed:
+        own = {
+            pk: (email, area)
+            for pk, email, area in Establishment.objects.filter(
+                pk__in=[e.pk for e in changed]
+            ).values_list("pk", "contact_email", "mhst_area_id")
+        }
+        for establishment in changed:
+            establishment.contact_email, establishment.mhst_area_id = own[establishment.pk]
+    for records, update in ((new, False), (changed, True)):
+        if records:
+            Establishment.history.bulk_history_create(
+                records, update=update, default_change_reason=GIAS_CHANGE_REASON
+            )
 
 
 def _close_missing(seen: dict[int, int], report: ImportReport) -> None:
@@ -261,8 +279,10 @@ def _close_missing(seen: dict[int, int], report: ImportReport) -> None:
             "establishments, so this looks like a partial file"
         )
     for start in range(0, len(missing), BATCH_SIZE):
-        Establishment.objects.filter(pk__in=missing[start : start + BATCH_SIZE]).update(
-            status=Status.CLOSED, updated_at=timezone.now()
+        closing = Establishment.objects.filter(pk__in=missing[start : start + BATCH_SIZE])
+        closing.update(status=Status.CLOSED, updated_at=timezone.now())
+        Establishment.history.bulk_history_create(
+            list(closing), update=True, default_change_reason=GIAS_CHANGE_REASON
         )
     report.closed_missing = len(missing)
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
+from accounts.services import DEMO_LOGINS
 from schools.models import Establishment, MHSTeam
-from schools.services.demo import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
 

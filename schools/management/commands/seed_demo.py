@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from schools.services.demo import DEMO_LOGINS, demo_seed
+from accounts.services import DEMO_LOGINS
+from schools.services.demo import demo_seed
 
 
 class Command(BaseCommand):

@@ -1,0 +1,60 @@
+"""Roles and the areas each coordinator is assigned to."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from linkprog.models import TimeStampedModel
+from schools.models import LocalAuthority, MHSTArea
+
+
+class Role(models.TextChoices):
+    """The four roles of Link. Each is a Django group of the same name (accounts.roles)."""
+
+    NATIONAL_ADMIN = "national_admin", _("National admin")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Assignment(TimeStampedModel):
+    """Where a regional coordinator works: local authorities, MHST areas and whole regions.
+
+    A coordinator sees the establishments, cohorts and reports of these areas and nothing
+    else. National admins and viewers need no assignment; facilitators are scoped to the
+    cohorts they run.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignment",
+        verbose_name=_("user"),
+    )
+    local_authorities = models.ManyToManyField(
+        LocalAuthority, blank=True, related_name="+", verbose_name=_("local authorities")
+    )
+    mhst_areas = models.ManyToManyField(
+        MHSTArea, blank=True, related_name="+", verbose_name=_("MHST areas")
+    )
+    regions = models.JSONField(
+        _("regions"), default=list, blank=True, help_text=_("Region codes (E12…), whole regions.")
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("area assignment")
+        verbose_name_plural = _("area assignments")
+        permissions = [
+            ("view_dashboard", _("Can see the programme dashboard")),
+            ("view_register", _("Can list and open establishments")),
+            ("export_register", _("Can export establishment lists")),
+            ("edit_contacts", _("Can edit establishments' contact details")),
+            ("view_audit", _("Can see the change history of records")),
+            ("manage_cohorts", _("Can plan cohorts and manage places")),
+            ("run_cohorts", _("Can see rosters and mark attendance")),
+        ]
+
+    def __str__(self) -> str:
+        return f"Areas of {self.user}"

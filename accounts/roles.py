@@ -1,0 +1,58 @@
+"""What each role may do: its Django group and that group's permissions.
+
+``roles_sync()`` makes the groups match this table; it runs after every ``migrate``
+(accounts.apps) so a fresh database has the four roles.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from accounts.models import Role
+
+_COMMON = ("view_dashboard",)
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.NATIONAL_ADMIN: (
+        *_COMMON,
+        "view_register",
+        "export_register",
+        "edit_contacts",
+        "view_audit",
+        "manage_cohorts",
+        "run_cohorts",
+    ),
+    Role.REGIONAL_COORDINATOR: (
+        *_COMMON,
+        "view_register",
+        "export_register",
+        "edit_contacts",
+        "view_audit",
+        "manage_cohorts",
+        "run_cohorts",
+    ),
+    Role.FACILITATOR: (*_COMMON, "run_cohorts"),
+    # DfE and NHS England: national figures, read-only, no personal data.
+    Role.VIEWER: (*_COMMON,),
+}
+
+
+def roles_sync() -> None:
+    """Create or update the four role groups with exactly their permissions."""
+    create_permissions(global_apps.get_app_config("accounts"), verbosity=0)
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role.label))
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="accounts", codename__in=codenames)
+        )
+
+
+def roles_of(user) -> set[Role]:
+    """The roles a user holds (superusers count as national admins)."""
+    if not user.is_authenticated:
+        return set()
+    by_label = {str(role.label): role for role in Role}
+    names = user.groups.values_list("name", flat=True)
+    held = {by_label[name] for name in names if name in by_label}
+    if user.is_superuser:
+        held.add(Role.NATIONAL_ADMIN)
+    return held

@@ -1,0 +1,68 @@
+"""CSV and XLSX exports of establishment lists, streamed so size does not matter."""
+
+import csv
+from collections.abc import Iterator
+
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
+
+COLUMNS = (
+    ("URN", lambda e: e.urn),
+    ("Name", lambda e: e.name),
+    ("Type", lambda e: e.type_name),
+    ("Type group", lambda e: e.get_type_group_display()),
+    ("Phase", lambda e: e.phase),
+    ("Status", lambda e: e.get_status_display()),
+    ("Eligible", lambda e: "yes" if e.is_eligible else "no"),
+    ("Local authority", lambda e: e.la.name if e.la else e.gias_la_name),
+    ("LA code", lambda e: e.la.code if e.la else e.gias_la_code),
+    ("Region", lambda e: e.la.get_region_display() if e.la else ""),
+    ("MHST area", lambda e: e.mhst_area.name if e.mhst_area else ""),
+    ("Postcode", lambda e: e.postcode),
+    ("Town", lambda e: e.town),
+    ("Telephone", lambda e: e.telephone),
+    ("Website", lambda e: e.website),
+    ("Contact email", lambda e: e.contact_email),
+    ("Pupils", lambda e: e.pupil_count if e.pupil_count is not None else ""),
+)
+
+
+def _rows(queryset) -> Iterator[list]:
+    yield [title for title, _ in COLUMNS]
+    for establishment in queryset.iterator(chunk_size=2000):
+        yield [value(establishment) for _, value in COLUMNS]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value):
+    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_response(queryset, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([_safe(v) for v in row]) for row in _rows(queryset)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(queryset, filename: str) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Establishments")
+    for row in _rows(queryset):
+        sheet.append([_safe(v) for v in row])
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    workbook.save(response)
+    return response

@@ -1,0 +1,26 @@
+"""URLs of the coordinators' establishment pages."""
+
+from django.urls import path
+
+from schools import views
+
+app_name = "schools"
+urlpatterns = [
+    path("", views.EstablishmentListView.as_view(), name="establishment-list"),
+    path(
+        "export.csv",
+        views.EstablishmentExportView.as_view(export_format="csv"),
+        name="establishment-export-csv",
+    ),
+    path(
+        "export.xlsx",
+        views.EstablishmentExportView.as_view(export_format="xlsx"),
+        name="establishment-export-xlsx",
+    ),
+    path("<int:urn>/", views.EstablishmentDetailView.as_view(), name="establishment-detail"),
+    path(
+        "<int:urn>/contact/",
+        views.EstablishmentContactView.as_view(),
+        name="establishment-contact",
+    ),
+]

@@ -1,0 +1,144 @@
+"""Coordinators' establishment pages: filters, search, pagination, contact edits, audit."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from schools.models import Establishment, Status, TypeGroup
+from tests.accounts.factories import user_with_role
+
+from .factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("schools:establishment-list")
+
+
+@pytest.fixture
+def national(client):
+    user = user_with_role(Role.NATIONAL_ADMIN, username="nat")
+    client.force_login(user)
+    return user
+
+
+def urns(response) -> set[int]:
+    return {e.urn for e in response.context["object_list"]}
+
+
+def test_search_by_name_urn_or_postcode(client, national):
+    a = EstablishmentFactory(urn=100000, name="The Aldgate School", postcode="EC3A 5DE")
+    b = EstablishmentFactory(urn=100008, name="Argyle Primary School", postcode="WC1H 9EG")
+
+    assert urns(client.get(LIST, {"q": "aldgate"})) == {a.urn}
+    assert urns(client.get(LIST, {"q": "100008"})) == {b.urn}
+    assert urns(client.get(LIST, {"q": "wc1h9eg"})) == {b.urn}
+    assert urns(client.get(LIST, {"q": "EC3A 5DE"})) == {a.urn}
+
+
+def test_filters_by_la_mhst_area_type_group_and_eligibility(client, national):
+    la = LocalAuthorityFactory(code="T10")
+    area = MHSTAreaFactory()
+    in_la = EstablishmentFactory(la=la)
+    in_area = EstablishmentFactory(mhst_area=area)
+    academy = EstablishmentFactory(type_code=34, type_group=TypeGroup.ACADEMIES)
+    closed = EstablishmentFactory(status=Status.CLOSED)
+
+    assert urns(client.get(LIST, {"la": la.pk})) == {in_la.urn}
+    assert urns(client.get(LIST, {"mhst_area": area.pk})) == {in_area.urn}
+    assert urns(client.get(LIST, {"type_group": TypeGroup.ACADEMIES})) == {academy.urn}
+    assert urns(client.get(LIST, {"eligibility": "ineligible"})) == {closed.urn}
+    assert closed.urn not in urns(client.get(LIST, {"eligibility": "eligible"}))
+
+
+def test_paginates_and_keeps_the_filters_in_page_links(client, national):
+    EstablishmentFactory.create_batch(60, type_group=TypeGroup.LA_MAINTAINED)
+
+    response = client.get(LIST, {"type_group": TypeGroup.LA_MAINTAINED})
+
+    assert len(response.context["object_list"]) == 50
+    assert response.context["paginator"].count == 60
+    assert "type_group=4&amp;page=2" in response.content.decode()
+    assert len(client.get(LIST, {"type_group": 4, "page": 2}).context["object_list"]) == 10
+
+
+def test_list_costs_the_same_at_20_and_200_rows(client, national, django_assert_max_num_queries):
+    EstablishmentFactory.create_batch(20)
+    with django_assert_max_num_queries(20) as twenty:
+        client.get(LIST)
+    EstablishmentFactory.create_batch(180)
+    with django_assert_max_num_queries(len(twenty.captured_queries)):
+        assert client.get(LIST).status_code == 200
+
+
+def test_detail_costs_the_same_however_long_the_history(
+    client, national, django_assert_max_num_queries
+):
+    school = EstablishmentFactory()
+    url = reverse("schools:establishment-detail", args=[school.urn])
+    with django_assert_max_num_queries(20) as short:
+        client.get(url)
+    for n in range(30):
+        school.contact_email = f"lead{n}@school.example.org"
+        school.save()
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_contact_email_change_is_saved_and_audited_with_who_and_what(client, national):
+    school = EstablishmentFactory(contact_email="old@school.example.org")
+    url = reverse("schools:establishment-contact", args=[school.urn])
+
+    response = client.post(url, {"contact_email": "senco@school.example.org"})
+
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.contact_email == "senco@school.example.org"
+    detail = client.get(reverse("schools:establishment-detail", args=[school.urn]))
+    latest = detail.context["history"][0]
+    assert latest.who == "nat"
+    assert [(c.field, c.old, c.new) for c in latest.changes] == [
+        ("contact email", "old@school.example.org", "senco@school.example.org")
+    ]
+    assert "old@school.example.org → senco@school.example.org" in detail.content.decode()
+
+
+def test_a_bad_email_is_refused_with_a_message_and_nothing_changes(client, national):
+    school = EstablishmentFactory(contact_email="old@school.example.org")
+    url = reverse("schools:establishment-contact", args=[school.urn])
+
+    response = client.post(url, {"contact_email": "not an email"})
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert 'href="#id_contact_email"' in response.content.decode()
+    school.refresh_from_db()
+    assert school.contact_email == "old@school.example.org"
+
+
+def test_changes_made_in_the_admin_are_audited(admin_client):
+    school = EstablishmentFactory()
+    url = reverse("admin:schools_establishment_change", args=[school.pk])
+
+    admin_client.post(url, {"contact_email": "head@school.example.org"})
+
+    record = school.history.latest()
+    assert record.history_user.username == "admin"
+    assert record.contact_email == "head@school.example.org"
+
+
+def test_gias_import_changes_are_in_the_history(client, national, tmp_path):
+    from schools.services.areas import areas_load_reference
+    from tests.schools.conftest import DATA
+
+    areas_load_reference()
+    from django.core.management import call_command
+
+    call_command("import_gias", str(DATA / "gias_2018_20.csv"), stdout=None)
+    call_command("import_gias", str(DATA / "gias_2025_same_urns.csv"), stdout=None)
+
+    school = Establishment.objects.get(urn=100000)
+    detail = client.get(reverse("schools:establishment-detail", args=[school.urn]))
+    latest = detail.context["history"][0]
+    assert latest.reason == "GIAS import"
+    assert ("name", "Sir John Cass's Foundation Primary School", "The Aldgate School") in [
+        (c.field, c.old, c.new) for c in latest.changes
+    ]
