@@ -111,6 +111,30 @@ def test_the_emailed_link_sets_a_new_password_that_then_signs_in(client, user):
     assert b"This link no longer works" in used_again.content
 
 
+def test_setting_a_new_password_by_email_lifts_a_lockout(client, user):
+    fail_to_sign_in(client, "known-user", 5)
+    assert sign_in(client, "known-user", PASSWORD).status_code == 429
+
+    client.post(RESET, {"email": "known.user@example.org"})
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    signed = sign_in(client, "known-user", NEW_PASSWORD)
+    assert signed.status_code == 302
+    assert signed_in(client)
+
+
+def test_successful_sign_ins_are_not_stored(client, user):
+    from axes.models import AccessLog
+
+    assert sign_in(client, "known-user", PASSWORD).status_code == 302
+    assert not AccessLog.objects.exists()
+
+
 def test_the_reset_answer_is_the_same_for_a_known_and_an_unknown_address(
     client, user, django_user_model
 ):
