@@ -28,6 +28,13 @@ def _create_filesystem_broker_folders(sender, **kwargs):
 
 
 app.conf.beat_schedule = {
+    # The outbox's safety net: emails whose send task was never queued (broker down) or was
+    # lost (worker crash) are handed to the broker again. Every minute, so an outage costs
+    # at most a minute once the broker is back.
+    "outbox-requeue-stuck": {
+        "task": "outbox.tasks.requeue_stuck",
+        "schedule": 60.0,
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

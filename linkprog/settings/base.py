@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cohorts",
     "workshops",
     "evaluation",
+    "outbox",
     "axes",
 ]
 
@@ -140,9 +141,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Django 6 behaviour now: a URL typed without a scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -150,6 +148,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Link Programme <link@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LINK_CONTACT_EMAIL = env.str("LINK_CONTACT_EMAIL", default="linkprogramme@localhost")
+# Links in emails are absolute, built on this (no trailing slash).
+LINK_BASE_URL = env.str("LINK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The outbox: tries before an email is failed, and the send rate per worker ("120/m").
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RATE_LIMIT = env.str("OUTBOX_RATE_LIMIT", default="") or None
+OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="link.localhost")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # --- Celery ------------------------------------------------------------------------------------

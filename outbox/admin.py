@@ -1,0 +1,40 @@
+"""Admin for the outbox: find, read, retry and cancel emails."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from outbox.models import EmailStatus, OutgoingEmail
+from outbox.services import OutboxError, email_cancel, email_retry
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "recipient", "status", "attempts", "sent_at", "created_at")
+    list_filter = ("status", "kind", "wave_key")
+    search_fields = ("recipient", "subject", "establishment__name", "=establishment__urn")
+    list_select_related = ("establishment",)
+    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    actions = ("retry_failed", "cancel_unsent")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # emails are made by the services that send them
+
+    @admin.action(description=_("Retry the selected failed emails"))
+    def retry_failed(self, request, queryset):
+        done = 0
+        for email in queryset.filter(status=EmailStatus.FAILED):
+            email_retry(email=email)
+            done += 1
+        self.message_user(request, f"{done} emails queued again.")
+
+    @admin.action(description=_("Cancel the selected unsent emails"))
+    def cancel_unsent(self, request, queryset):
+        done = 0
+        for email in queryset:
+            try:
+                email_cancel(email=email)
+                done += 1
+            except OutboxError:
+                continue
+        self.message_user(request, f"{done} emails cancelled.", messages.SUCCESS)

@@ -1,0 +1,95 @@
+"""The outbox: one row per email, sent by a Celery task, never twice."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from linkprog.models import TimeStampedModel
+from schools.models import Establishment
+
+
+class EmailKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    NUDGE = "nudge", _("Non-responder nudge")
+    BOOKING_CONFIRMATION = "booking_confirmation", _("Booking confirmation")
+    WORKSHOP_REMINDER = "workshop_reminder", _("Workshop reminder")
+    WAITLIST_OFFER = "waitlist_offer", _("Waiting-list offer")
+    OFFER_EXPIRED = "offer_expired", _("Offer expired")
+    CANCELLATION = "cancellation", _("Cancellation notice")
+    MOVE = "move", _("Move notice")
+    PROFESSIONAL_NOTICE = "professional_notice", _("Notice to professionals")
+    NEW_LINK = "new_link", _("New personal link")
+    SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
+    SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    RETRYING = "retrying", _("Retrying")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: A send task acts only on rows in these states; anything else is already handled.
+SENDABLE_STATUSES = (EmailStatus.QUEUED, EmailStatus.RETRYING)
+
+
+class OutgoingEmail(TimeStampedModel):
+    """One email: rendered when queued, sent by ``outbox.tasks.send_email``.
+
+    ``dedupe_key`` is unique, built from (kind, recipient, the object it concerns, wave):
+    asking to send the same email twice finds the first row instead of making a second.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=EmailKind.choices)
+    recipient = models.EmailField(_("recipient"))
+    establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("establishment"),
+        help_text=_("The establishment the email is about, for scoping and history."),
+    )
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    concerns = GenericForeignKey("subject_type", "subject_id")
+    wave_key = models.CharField(_("wave"), max_length=40, blank=True)
+    dedupe_key = models.CharField(_("uniqueness key"), max_length=400, unique=True)
+
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("plain text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(
+        _("handed to the broker"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while no send task has been queued (e.g. the broker was down)."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next"),
+            models.Index(fields=["kind", "status"], name="outbox_kind_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"

@@ -1,0 +1,249 @@
+"""Queue, send, retry and cancel emails. Every email Link sends goes through here.
+
+Sending is at-least-once towards the SMTP server and exactly-once in the outbox: a row is
+locked and moved to "sending" before the SMTP conversation, which happens outside any
+transaction; a redelivered or duplicated task finds the row no longer sendable and stops.
+Only a worker that dies between the SMTP server accepting a message and the row being
+marked sent can cause a repeat, after ``stuck_sending_after_seconds``.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from linkprog.celery import app as celery_app
+from outbox import conf
+from outbox.models import SENDABLE_STATUSES, EmailKind, EmailStatus, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+SEND_TASK = "outbox.tasks.send_email"
+
+
+class OutboxError(ValueError):
+    """An outbox action cannot be done; the message says why."""
+
+
+def email_dedupe_key(*, kind: str, recipient: str, concerns=None, wave_key: str = "") -> str:
+    target = "-"
+    if concerns is not None:
+        target = f"{concerns._meta.label_lower}:{concerns.pk}"
+    return f"{kind}|{recipient.strip().lower()}|{target}|{wave_key}"
+
+
+def _render(template: str, context: dict) -> tuple[str, str, str]:
+    context = {
+        "programme_name": settings.LINK_PROGRAMME_NAME,
+        "programme_short_name": settings.LINK_SHORT_NAME,
+        "programme_contact_email": settings.LINK_CONTACT_EMAIL,
+        **context,
+    }
+    base = f"outbox/email/{template}"
+    subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+    text = render_to_string(f"{base}.txt", context)
+    try:
+        html = render_to_string(f"{base}.html", context)
+    except TemplateDoesNotExist:  # an HTML part is optional
+        html = ""
+    return subject, text, html
+
+
+def _dispatch(email_id: int) -> None:
+    """Hand a send task to the broker. If the broker is down the row stays queued with no
+    dispatched_at, and the sweeper (beat) hands it over when the broker is back."""
+    try:
+        celery_app.send_task(SEND_TASK, args=[email_id])
+    except Exception:
+        logger.warning("outbox: broker unavailable; email %s waits for the sweeper", email_id)
+        return
+    OutgoingEmail.objects.filter(pk=email_id).update(dispatched_at=timezone.now())
+
+
+def email_enqueue(
+    *,
+    kind: EmailKind,
+    recipient: str,
+    template: str,
+    context: dict,
+    concerns=None,
+    establishment=None,
+    wave_key: str = "",
+) -> tuple[OutgoingEmail, bool]:
+    """Render an email and queue it once. Returns (row, created).
+
+    The same (kind, recipient, object concerned, wave) never makes a second row, so calling
+    this twice sends one email. The send task is queued after the surrounding transaction
+    commits.
+    """
+    key = email_dedupe_key(kind=kind, recipient=recipient, concerns=concerns, wave_key=wave_key)
+    existing = OutgoingEmail.objects.filter(dedupe_key=key).first()
+    if existing is not None:
+        return existing, False
+    subject, text, html = _render(template, context)
+    row = OutgoingEmail(
+        kind=kind,
+        recipient=recipient.strip(),
+        establishment=establishment,
+        wave_key=wave_key,
+        dedupe_key=key,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+    if concerns is not None:
+        row.subject_type = ContentType.objects.get_for_model(concerns)
+        row.subject_id = concerns.pk
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # queued meanwhile by someone else
+        return OutgoingEmail.objects.get(dedupe_key=key), False
+    transaction.on_commit(lambda: _dispatch(row.pk))
+    return row, True
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str
+    retry_in: int | None = None  # seconds, when the task should try again
+
+
+def _classify(exc: Exception) -> tuple[bool, int]:
+    """(permanent?, base back-off in seconds) for a sending error."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return (all(code >= 500 for code in codes), 300)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return (exc.smtp_code >= 500, 300)  # 4xx: the server asks us to try later
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError | OSError):
+        return (False, 30)  # server down or unreachable: try again soon
+    return (False, 60)
+
+
+def _describe(exc: Exception) -> str:
+    """The error for staff, without the message or addresses in it."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"[:500]
+
+
+def email_send(*, email_id: int) -> SendOutcome:
+    """Send one queued email. Safe to call any number of times for the same row."""
+    with transaction.atomic():
+        row = (
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk=email_id, status__in=SENDABLE_STATUSES)
+            .first()
+        )
+        if row is None:
+            return SendOutcome("skipped")
+        row.status = EmailStatus.SENDING
+        row.attempts += 1
+        row.save(update_fields=["status", "attempts", "updated_at"])
+
+    message_id = make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        to=[row.recipient],
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id},
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        permanent, base = _classify(exc)
+        row.last_error = _describe(exc)
+        if permanent or row.attempts >= conf.max_attempts():
+            row.status, row.next_attempt_at = EmailStatus.FAILED, None
+            row.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
+            logger.warning("outbox: email %s failed: %s", row.pk, row.last_error)
+            return SendOutcome(EmailStatus.FAILED)
+        delay = min(base * 2 ** (row.attempts - 1), 3600)
+        row.status = EmailStatus.RETRYING
+        row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        row.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
+        return SendOutcome(EmailStatus.RETRYING, retry_in=delay)
+
+    row.status, row.sent_at, row.message_id = EmailStatus.SENT, timezone.now(), message_id
+    row.last_error, row.next_attempt_at = "", None
+    row.save(
+        update_fields=[
+            "status",
+            "sent_at",
+            "message_id",
+            "last_error",
+            "next_attempt_at",
+            "updated_at",
+        ]
+    )
+    return SendOutcome(EmailStatus.SENT)
+
+
+def email_retry(*, email: OutgoingEmail) -> None:
+    """A coordinator sends a failed email again (with a fresh set of attempts)."""
+    with transaction.atomic():
+        updated = OutgoingEmail.objects.filter(pk=email.pk, status=EmailStatus.FAILED).update(
+            status=EmailStatus.QUEUED, attempts=0, next_attempt_at=None, updated_at=timezone.now()
+        )
+        if not updated:
+            raise OutboxError("Only a failed email can be retried.")
+        transaction.on_commit(lambda: _dispatch(email.pk))
+
+
+def email_cancel(*, email: OutgoingEmail) -> None:
+    """Stop an email that has not been sent (queued, retrying or failed)."""
+    cancellable = (EmailStatus.QUEUED, EmailStatus.RETRYING, EmailStatus.FAILED)
+    updated = OutgoingEmail.objects.filter(pk=email.pk, status__in=cancellable).update(
+        status=EmailStatus.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
+    )
+    if not updated:
+        raise OutboxError("This email is being sent or was sent already; it cannot be cancelled.")
+
+
+def emails_requeue_stuck() -> int:
+    """Hand the broker every email that should be on its way but is not (beat, each minute):
+
+    - queued and never handed over (the broker was down at the time), or handed over long ago;
+    - retrying and past its next attempt by more than a few minutes (the retry was lost);
+    - sending for too long (the worker died mid-send): retried, as an attempt.
+    Handing over twice is harmless: the send task locks the row and checks its status.
+    """
+    now = timezone.now()
+    stuck_sending = OutgoingEmail.objects.filter(
+        status=EmailStatus.SENDING,
+        updated_at__lt=now - timedelta(seconds=conf.stuck_sending_after_seconds()),
+    )
+    stuck = list(stuck_sending.values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(pk__in=stuck).update(
+        status=EmailStatus.RETRYING, next_attempt_at=now, updated_at=now
+    )
+    due = OutgoingEmail.objects.filter(
+        Q(pk__in=stuck)
+        | Q(
+            status=EmailStatus.QUEUED,
+            dispatched_at__isnull=True,
+            created_at__lt=now - timedelta(seconds=30),
+        )
+        | Q(
+            status=EmailStatus.QUEUED,
+            dispatched_at__lt=now - timedelta(seconds=conf.redispatch_after_seconds()),
+        )
+        | Q(status=EmailStatus.RETRYING, next_attempt_at__lt=now - timedelta(minutes=2))
+        | Q(status=EmailStatus.RETRYING, next_attempt_at__isnull=True)
+    ).values_list("pk", flat=True)
+    count = 0
+    for email_id in due.iterator(chunk_size=1000):
+        _dispatch(email_id)
+        count += 1
+    return count

@@ -1,0 +1,164 @@
+"""The outbox against a real SMTP server: once only, headers, retries, failures, sweeper."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from outbox.services import (
+    OutboxError,
+    email_cancel,
+    email_enqueue,
+    email_retry,
+    email_send,
+    emails_requeue_stuck,
+)
+from tests.schools.factories import EstablishmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def invite(school, **kwargs) -> tuple[OutgoingEmail, bool]:
+    return email_enqueue(
+        kind=EmailKind.INVITATION,
+        recipient=school.contact_email,
+        template="invitation",
+        context={"establishment": school, "link": f"https://link.example.org/b/{school.urn}/"},
+        concerns=school,
+        establishment=school,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def school():
+    return EstablishmentFactory(name="Argyle Primary School", contact_email="lead@argyle.example")
+
+
+def test_queuing_the_same_email_twice_makes_one_row_and_sending_twice_one_message(school, smtp):
+    first, created = invite(school)
+    again, created_again = invite(school)
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert email_send(email_id=first.pk).status == EmailStatus.SENT
+    assert email_send(email_id=first.pk).status == "skipped"
+    assert smtp.recipients() == ["lead@argyle.example"]
+    first.refresh_from_db()
+    assert first.status == EmailStatus.SENT
+    assert first.sent_at is not None
+    assert first.attempts == 1
+
+
+def test_another_wave_is_another_email(school, smtp):
+    first, _ = invite(school, wave_key="wave-1")
+    second, created = invite(school, wave_key="wave-2")
+
+    assert created and second.pk != first.pk
+
+
+def test_the_message_has_text_html_the_personal_link_and_auto_submitted(school, smtp):
+    row, _ = invite(school)
+
+    email_send(email_id=row.pk)
+
+    _, message = smtp.messages[0]
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Subject"].startswith("Argyle Primary School: join the Link")
+    row.refresh_from_db()
+    assert message["Message-ID"] == row.message_id
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f"https://link.example.org/b/{school.urn}/" in text
+    assert f'href="https://link.example.org/b/{school.urn}/"' in html
+    assert "linkprogramme@localhost" in text
+
+
+def test_a_server_that_is_down_means_retry_later_with_growing_back_off(school, smtp_down):
+    row, _ = invite(school)
+
+    first = email_send(email_id=row.pk)
+    row.refresh_from_db()
+    assert first.status == EmailStatus.RETRYING
+    assert row.status == EmailStatus.RETRYING
+    assert row.last_error.startswith("ConnectionRefusedError")
+    assert "argyle" not in row.last_error  # no address in the error kept
+    second = email_send(email_id=row.pk)
+    assert second.retry_in == 2 * first.retry_in
+
+
+def test_after_the_last_attempt_the_email_is_failed(school, smtp_down, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    row, _ = invite(school)
+
+    outcomes = [email_send(email_id=row.pk).status for _ in range(4)]
+
+    assert outcomes == [EmailStatus.RETRYING, EmailStatus.RETRYING, EmailStatus.FAILED, "skipped"]
+
+
+def test_a_permanent_refusal_fails_at_once_and_a_temporary_one_retries(school, smtp):
+    row, _ = invite(school)
+    smtp.reply = "550 5.1.1 Mailbox does not exist"
+    assert email_send(email_id=row.pk).status == EmailStatus.FAILED
+
+    other = EstablishmentFactory(contact_email="office@other.example")
+    row2, _ = invite(other)
+    smtp.reply = "451 4.3.0 Try again later"
+    assert email_send(email_id=row2.pk).status == EmailStatus.RETRYING
+    smtp.reply = None
+    OutgoingEmail.objects.filter(pk=row2.pk).update(next_attempt_at=timezone.now())
+    assert email_send(email_id=row2.pk).status == EmailStatus.SENT
+    assert smtp.recipients() == ["office@other.example"]
+
+
+def test_a_failed_email_can_be_retried_and_an_unsent_one_cancelled(school, smtp, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    row, _ = invite(school)
+    smtp.reply = "550 no"
+    email_send(email_id=row.pk)
+    smtp.reply = None
+
+    email_retry(email=row)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (EmailStatus.QUEUED, 0)
+    assert email_send(email_id=row.pk).status == EmailStatus.SENT
+    with pytest.raises(OutboxError, match="cancelled"):
+        email_cancel(email=row)
+
+    other, _ = invite(EstablishmentFactory(contact_email="x@y.example"))
+    email_cancel(email=other)
+    assert email_send(email_id=other.pk).status == "skipped"
+    with pytest.raises(OutboxError, match="Only a failed email"):
+        email_retry(email=other)
+
+
+def test_the_send_task_is_queued_only_after_commit(school, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        invite(school)
+    assert len(callbacks) == 1
+
+
+def test_the_sweeper_hands_over_what_was_never_dispatched_or_got_stuck(school):
+    never, _ = invite(school)  # on_commit never ran: the broker "was down"
+    stuck = OutgoingEmail.objects.create(
+        kind=EmailKind.NUDGE,
+        recipient="a@b.example",
+        dedupe_key="stuck",
+        subject="s",
+        body_text="t",
+        status=EmailStatus.SENDING,
+    )
+    fresh, _ = invite(EstablishmentFactory(contact_email="new@c.example"))
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        OutgoingEmail.objects.filter(pk=fresh.pk).update(created_at=timezone.now())
+        handed = emails_requeue_stuck()
+
+    never.refresh_from_db()
+    stuck.refresh_from_db()
+    assert handed == 2  # the never-dispatched one and the stuck one, not the fresh one
+    assert never.dispatched_at is not None
+    assert stuck.status == EmailStatus.RETRYING

@@ -1,0 +1,105 @@
+"""The outbox with its real parts: a Celery worker on Redis and an SMTP server (aiosmtpd)."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection, transaction
+
+from linkprog.celery import app as celery_app
+from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from outbox.services import email_enqueue, emails_requeue_stuck
+from schools.models import Establishment
+from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+TEST_QUEUE = "outbox-tests"
+
+
+def _close_worker_connection(**kwargs):
+    connection.close()  # the worker thread's own DB connection, so teardown can drop the DB
+
+
+@pytest.fixture
+def worker(redis_broker_url):
+    saved_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = TEST_QUEUE
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(TEST_QUEUE)
+    task_postrun.connect(_close_worker_connection, weak=False)
+    try:
+        with start_worker(
+            celery_app,
+            perform_ping_check=False,
+            queues=[TEST_QUEUE],
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ) as running:
+            yield running
+    finally:
+        task_postrun.disconnect(_close_worker_connection)
+        celery_app.conf.task_default_queue = saved_queue
+
+
+def wait_until(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+def queue_wave(schools, wave_key):
+    with transaction.atomic():
+        for school in schools:
+            email_enqueue(
+                kind=EmailKind.INVITATION,
+                recipient=school.contact_email,
+                template="invitation",
+                context={"establishment": school, "link": f"https://l.example/b/{school.urn}/"},
+                concerns=school,
+                establishment=school,
+                wave_key=wave_key,
+            )
+
+
+def test_a_wave_of_200_reaches_each_school_exactly_once(worker, smtp):
+    la = LocalAuthorityFactory()
+    Establishment.objects.bulk_create(
+        [
+            EstablishmentFactory.build(
+                urn=600000 + n, la=la, contact_email=f"lead{n}@school.example"
+            )
+            for n in range(200)
+        ]
+    )
+    schools = list(Establishment.objects.order_by("urn"))
+
+    queue_wave(schools, "wave-1")
+    queue_wave(schools, "wave-1")  # the coordinator presses launch twice
+
+    sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT)
+    assert wait_until(lambda: sent.count() == 200), OutgoingEmail.objects.values("status")
+    time.sleep(1)  # anything extra would arrive now
+    received = smtp.recipients()
+    assert len(received) == 200
+    assert sorted(received) == sorted(s.contact_email for s in schools)
+    assert OutgoingEmail.objects.count() == 200
+
+
+def test_mail_server_down_then_back_loses_nothing_and_sends_once(worker, smtp, settings):
+    school = EstablishmentFactory(contact_email="lead@down.example")
+    smtp.stop()  # the SMTP server goes away
+
+    queue_wave([school], "wave-2")
+
+    row = OutgoingEmail.objects.get()
+    assert wait_until(lambda: OutgoingEmail.objects.get().status == EmailStatus.RETRYING)
+    smtp.start()  # back again
+    OutgoingEmail.objects.filter(pk=row.pk).update(next_attempt_at=None)
+    emails_requeue_stuck()  # what beat does every minute
+
+    assert wait_until(lambda: OutgoingEmail.objects.get().status == EmailStatus.SENT)
+    assert smtp.recipients() == ["lead@down.example"]
