@@ -200,6 +200,9 @@ SEAT_HOLDING_STATUSES = (
     PlaceStatus.COMPLETED,
 )
 
+#: Places on a cohort's roster: the schools that attend (an offer is not yet one of them).
+ROSTER_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1, PlaceStatus.COMPLETED)
+
 
 class CancelReason(models.TextChoices):
     BY_SCHOOL = "by_school", _("Cancelled by the school")

@@ -26,14 +26,15 @@ from cohorts import conf
 from cohorts.models import (
     ACTIVE_PLACE_STATUSES,
     BOOKABLE_COHORT_STATUSES,
+    ROSTER_STATUSES,
     SEAT_HOLDING_STATUSES,
     Cohort,
     Phase,
     Place,
     PlaceStatus,
 )
-from schools.models import Establishment
-from workshops.models import Workshop, WorkshopDay
+from schools.models import Establishment, LocalAuthority, MHSTArea
+from workshops.models import Attendance, Workshop, WorkshopDay
 
 
 def phase_reachable_establishments(*, phase: Phase) -> QuerySet[Establishment]:
@@ -125,3 +126,95 @@ def cohort_waiting_list(*, cohort: Cohort) -> QuerySet[Place]:
         .select_related("establishment")
         .order_by("waiting_position")
     )
+
+
+# --- Coordinator pages: every queryset narrowed to the user's scope ---------------------------
+
+
+def cohorts_in_scope(*, scope) -> QuerySet[Cohort]:
+    """The cohorts ``scope`` (accounts.scoping) may see: those in its areas, and those a
+    facilitator runs; annotated as ``cohorts_annotated``."""
+    return cohorts_annotated(
+        scope.apply(
+            Cohort.objects.all(),
+            la="local_authority",
+            mhst_area="mhst_area",
+            facilitator="facilitators",
+        )
+    )
+
+
+def places_in_scope(*, scope) -> QuerySet[Place]:
+    return scope.apply(
+        Place.objects.select_related("establishment", "cohort"),
+        la="cohort__local_authority",
+        mhst_area="cohort__mhst_area",
+        facilitator="cohort__facilitators",
+    )
+
+
+def local_authorities_in_scope(*, scope) -> QuerySet[LocalAuthority]:
+    """Current LAs a cohort may be planned in: those of the scope's areas that have
+    establishments (an LA is matched through its own establishments' LA)."""
+    return scope.apply(
+        LocalAuthority.objects.filter(is_current=True),
+        la="establishments__la",
+        mhst_area="mhst_areas",
+    ).order_by("name")
+
+
+def mhst_areas_in_scope(*, scope) -> QuerySet[MHSTArea]:
+    return scope.apply(MHSTArea.objects.all(), la="local_authorities", mhst_area="pk").order_by(
+        "name"
+    )
+
+
+def phases_in_scope(*, scope) -> QuerySet[Phase]:
+    """Phases covering some of the scope's areas."""
+    return scope.apply(
+        Phase.objects.all(), la="local_authorities", mhst_area="mhst_areas"
+    ).order_by("start_date", "name")
+
+
+def cohort_detail(*, cohort: Cohort) -> dict:
+    """Everything the cohort page shows, in a fixed number of queries: the roster with each
+    place's attendance by day (``place.days``, in workshop order), each workshop's register
+    (``workshop.register_places``/``register_professionals``: (row, present) pairs), offers,
+    the waiting list, professionals and the planned schools not yet booked."""
+    workshops = list(cohort.workshops.order_by("day"))
+    attendance = {
+        (a.workshop_id, a.place_id or a.professional_id, a.place_id is not None): a.present
+        for a in Attendance.objects.filter(workshop__cohort=cohort)
+    }
+    places = list(
+        cohort.places.exclude(status=PlaceStatus.CANCELLED)
+        .select_related("establishment", "establishment__la")
+        .order_by("waiting_position", "establishment__name")
+    )
+    roster = [p for p in places if p.status in ROSTER_STATUSES]
+    for place in roster:
+        place.days = [attendance.get((w.pk, place.pk, True)) for w in workshops]
+    professionals = list(cohort.professionals.order_by("name"))
+    for professional in professionals:
+        professional.days = [attendance.get((w.pk, professional.pk, False)) for w in workshops]
+    for workshop in workshops:
+        workshop.register_places = [
+            (place, attendance.get((workshop.pk, place.pk, True))) for place in roster
+        ]
+        workshop.register_professionals = [
+            (pro, attendance.get((workshop.pk, pro.pk, False))) for pro in professionals
+        ]
+    placed_ids = {p.establishment_id for p in places}
+    planned = [
+        e
+        for e in cohort.planned_establishments.select_related("la").order_by("name")
+        if e.pk not in placed_ids
+    ]
+    return {
+        "workshops": workshops,
+        "roster": roster,
+        "offered": [p for p in places if p.status == PlaceStatus.OFFERED],
+        "waiting": [p for p in places if p.status == PlaceStatus.WAITING],
+        "professionals": professionals,
+        "planned": planned,
+    }

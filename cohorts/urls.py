@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cohorts.views import public
+from cohorts.views import coordinator, public
 
 app_name = "cohorts"
 
@@ -10,6 +10,23 @@ app_name = "cohorts"
 book = "book/<str:token>/"
 
 urlpatterns = [
+    # Coordinators (signed in, scoped to their areas)
+    path("", coordinator.CohortListView.as_view(), name="list"),
+    path("new/", coordinator.CohortCreateView.as_view(), name="create"),
+    path("<int:pk>/", coordinator.CohortDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", coordinator.CohortUpdateView.as_view(), name="edit"),
+    path("<int:pk>/workshops/", coordinator.WorkshopsEditView.as_view(), name="workshops"),
+    path("<int:pk>/status/", coordinator.CohortStatusView.as_view(), name="status"),
+    path("<int:pk>/attendance/<int:day>/", coordinator.AttendanceView.as_view(), name="attendance"),
+    path(
+        "<int:pk>/professionals/new/",
+        coordinator.ProfessionalAddView.as_view(),
+        name="professional-add",
+    ),
+    path("<int:pk>/roster.csv", coordinator.RosterCsvView.as_view(), name="roster-csv"),
+    path("places/<int:pk>/move/", coordinator.PlaceMoveView.as_view(), name="place-move"),
+    path("places/<int:pk>/cancel/", coordinator.PlaceCancelView.as_view(), name="place-cancel"),
+    # Schools (no login)
     path(book, public.BookingHomeView.as_view(), name="book"),
     path(f"{book}cohort/<int:cohort_id>/", public.BookCohortView.as_view(), name="book-cohort"),
     path(f"{book}confirmation/", public.ConfirmationView.as_view(), name="book-confirmation"),

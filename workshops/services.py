@@ -14,7 +14,13 @@ from django.utils.formats import date_format
 
 from cohorts import conf, notifications
 from cohorts.errors import WorkshopError
-from cohorts.models import BOOKABLE_COHORT_STATUSES, Cohort, CohortStatus, Place
+from cohorts.models import (
+    BOOKABLE_COHORT_STATUSES,
+    ROSTER_STATUSES,
+    Cohort,
+    CohortStatus,
+    Place,
+)
 from cohorts.notifications import notify
 from cohorts.services.places import lock_cohort, place_set_progress
 from workshops.models import Attendance, OrganisationType, Professional, Workshop, WorkshopDay
@@ -160,3 +166,65 @@ def attendance_mark(
                 completed_on=completed_on,
             )
     return attendance
+
+
+def attendance_mark_day(
+    *,
+    workshop: Workshop,
+    present_place_ids: set[int],
+    present_professional_ids: set[int],
+) -> int:
+    """Mark the whole register of one workshop day: every school holding a seat on the
+    cohort and every professional is present if their id is given, else absent. All or
+    nothing. Returns how many were marked present."""
+    with transaction.atomic():
+        places = workshop.cohort.places.filter(status__in=ROSTER_STATUSES)
+        for place in places:
+            attendance_mark(workshop=workshop, place=place, present=place.pk in present_place_ids)
+        for professional in workshop.cohort.professionals.all():
+            attendance_mark(
+                workshop=workshop,
+                professional=professional,
+                present=professional.pk in present_professional_ids,
+            )
+    return Attendance.objects.filter(workshop=workshop, present=True).count()
+
+
+@dataclass(frozen=True)
+class WorkshopDetails:
+    """What a coordinator enters for one workshop day."""
+
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    venue_name: str = ""
+    venue_address: str = ""
+    joining_link: str = ""
+
+
+def workshop_days_save(
+    *, cohort: Cohort, day_1: WorkshopDetails, day_2: WorkshopDetails
+) -> list[str]:
+    """Set both workshop days of ``cohort`` at once, all or nothing; returns warnings.
+
+    The pair is checked first, then saved in an order that never compares a new date with
+    an old one (moving both days later saves day 2 first).
+    """
+    warnings = workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
+    with transaction.atomic():
+        current_day_2 = cohort.workshops.filter(day=WorkshopDay.DAY_2).first()
+        pairs = [(WorkshopDay.DAY_1, day_1), (WorkshopDay.DAY_2, day_2)]
+        if current_day_2 is not None and day_1.date >= current_day_2.date:
+            pairs.reverse()
+        for day, details in pairs:
+            workshop_save(
+                cohort=cohort,
+                day=day,
+                date=details.date,
+                start_time=details.start_time,
+                end_time=details.end_time,
+                venue_name=details.venue_name,
+                venue_address=details.venue_address,
+                joining_link=details.joining_link,
+            )
+    return warnings

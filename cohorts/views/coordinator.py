@@ -1,0 +1,416 @@
+"""Coordinators' cohort pages. Every queryset is narrowed to the user's scope
+(``self.scope``, accounts.scoping), so a cohort or place outside it is a 404; every change
+goes through a service, whose refusal is shown as an error message."""
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from accounts.mixins import CoordinatorRequiredMixin
+from cohorts.errors import LinkDomainError
+from cohorts.filters import CohortFilter
+from cohorts.forms import CohortForm, MoveForm, ProfessionalForm, WorkshopForm
+from cohorts.models import CancelReason, Cohort, CohortStatus
+from cohorts.selectors import (
+    cohort_detail,
+    cohorts_in_scope,
+    local_authorities_in_scope,
+    mhst_areas_in_scope,
+    phases_in_scope,
+    places_in_scope,
+)
+from cohorts.services.cohorts import (
+    cohort_create,
+    cohort_mark_completed,
+    cohort_mark_running,
+    cohort_open_for_booking,
+    cohort_set_capacity,
+    cohort_update,
+)
+from cohorts.services.links import booking_link_path
+from cohorts.services.places import place_cancel, place_move
+from workshops.models import Workshop, WorkshopDay
+from workshops.services import (
+    WorkshopDetails,
+    attendance_mark_day,
+    professional_add,
+    workshop_days_save,
+)
+
+MANAGE = "accounts.manage_cohorts"
+RUN = "accounts.run_cohorts"
+
+
+class ScopedCohortMixin(CoordinatorRequiredMixin):
+    """``self.cohort``: the cohort of the URL, if the user's scope covers it, else 404."""
+
+    permission_required = MANAGE
+
+    def get_cohort(self):
+        return get_object_or_404(cohorts_in_scope(scope=self.scope), pk=self.kwargs["pk"])
+
+    def cohort_url(self, cohort) -> str:
+        return reverse("cohorts:detail", kwargs={"pk": cohort.pk})
+
+
+class CohortListView(CoordinatorRequiredMixin, ListView):
+    permission_required = RUN
+    template_name = "cohorts/coordinator/cohort_list.html"
+    context_object_name = "cohorts"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = CohortFilter(
+            self.request.GET or None,
+            queryset=cohorts_in_scope(scope=self.scope).order_by("day_1_date", "name"),
+            scope=self.scope,
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter=self.filterset, query_string=query.urlencode())
+        return context
+
+
+class CohortDetailView(ScopedCohortMixin, DetailView):
+    """Roster, places left, offers, waiting list, professionals, attendance, booking links."""
+
+    permission_required = RUN
+    template_name = "cohorts/coordinator/cohort_detail.html"
+    context_object_name = "cohort"
+
+    def get_object(self, queryset=None):
+        return self.get_cohort()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        detail = cohort_detail(cohort=self.object)
+        today = timezone.localdate()
+        for workshop in detail["workshops"]:
+            workshop.can_mark = workshop.date <= today and self.object.status not in (
+                CohortStatus.PLANNED,
+                CohortStatus.CANCELLED,
+            )
+        schools = [*detail["roster"], *detail["offered"], *detail["waiting"]]
+        for row in schools:
+            row.booking_link = self.request.build_absolute_uri(
+                booking_link_path(establishment=row.establishment)
+            )
+        for establishment in detail["planned"]:
+            establishment.booking_link = self.request.build_absolute_uri(
+                booking_link_path(establishment=establishment)
+            )
+        context.update(detail)
+        return context
+
+
+class CohortFormMixin(CoordinatorRequiredMixin):
+    permission_required = MANAGE
+    template_name = "cohorts/coordinator/cohort_form.html"
+    form_class = CohortForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(
+            phases=phases_in_scope(scope=self.scope),
+            local_authorities=local_authorities_in_scope(scope=self.scope),
+            mhst_areas=mhst_areas_in_scope(scope=self.scope),
+        )
+        return kwargs
+
+
+class CohortCreateView(CohortFormMixin, FormView):
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            cohort = cohort_create(
+                phase=data["phase"],
+                name=data["name"],
+                local_authority=data["local_authority"],
+                mhst_area=data["mhst_area"],
+                capacity=data["capacity"],
+                format=data["format"],
+                venue_name=data["venue_name"],
+                venue_address=data["venue_address"],
+                joining_link=data["joining_link"],
+                facilitators=data["facilitators"],
+            )
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{cohort.name} is planned. Now set its workshop days.")
+        return HttpResponseRedirect(reverse("cohorts:workshops", kwargs={"pk": cohort.pk}))
+
+
+class CohortUpdateView(CohortFormMixin, ScopedCohortMixin, FormView):
+    def get_form_kwargs(self):
+        self.cohort = self.get_cohort()
+        # The form writes its cleaned data into its instance: give it a copy, so that
+        # self.cohort still shows what changed (the capacity goes through its own service).
+        form_copy = Cohort.objects.get(pk=self.cohort.pk)
+        return {**super().get_form_kwargs(), "instance": form_copy}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cohort": self.cohort}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            cohort_update(
+                cohort=self.cohort,
+                name=data["name"],
+                local_authority=data["local_authority"],
+                mhst_area=data["mhst_area"],
+                format=data["format"],
+                venue_name=data["venue_name"],
+                venue_address=data["venue_address"],
+                joining_link=data["joining_link"],
+                facilitators=data["facilitators"],
+            )
+            if data["capacity"] != self.cohort.capacity:
+                cohort_set_capacity(cohort=self.cohort, capacity=data["capacity"])
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, "The cohort is saved.")
+        return HttpResponseRedirect(self.cohort_url(self.cohort))
+
+
+class WorkshopsEditView(ScopedCohortMixin, View):
+    """Both workshop days on one form; warnings (under four weeks apart) shown after saving."""
+
+    template_name = "cohorts/coordinator/workshops_form.html"
+
+    def forms(self, cohort, data=None):
+        existing = {w.day: w for w in Workshop.objects.filter(cohort=cohort)}
+        forms = []
+        for day in WorkshopDay:
+            workshop = existing.get(day.value)
+            initial = {}
+            if workshop is not None:
+                initial = {
+                    field: getattr(workshop, field)
+                    for field in (
+                        "date",
+                        "start_time",
+                        "end_time",
+                        "venue_name",
+                        "venue_address",
+                        "joining_link",
+                    )
+                }
+            else:
+                initial = {"start_time": "09:30", "end_time": "16:00"}
+            form = WorkshopForm(data, prefix=f"day{day.value}", initial=initial)
+            form.day = day
+            forms.append(form)
+        return forms
+
+    def render(self, cohort, forms):
+        return render(self.request, self.template_name, {"cohort": cohort, "forms": forms})
+
+    def get(self, request, pk):
+        cohort = self.get_cohort()
+        return self.render(cohort, self.forms(cohort))
+
+    def post(self, request, pk):
+        cohort = self.get_cohort()
+        forms = self.forms(cohort, request.POST)
+        if not all(form.is_valid() for form in forms):
+            return self.render(cohort, forms)
+        day_1, day_2 = (WorkshopDetails(**form.cleaned_data) for form in forms)
+        try:
+            warnings = workshop_days_save(cohort=cohort, day_1=day_1, day_2=day_2)
+        except LinkDomainError as error:
+            forms[0].add_error(None, error.message)
+            return self.render(cohort, forms)
+        for warning in warnings:
+            messages.warning(request, warning)
+        messages.success(request, "The workshop days are saved.")
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class CohortStatusView(ScopedCohortMixin, View):
+    """Open for booking, start or complete a cohort (POST ``action``)."""
+
+    actions = {
+        "open": (cohort_open_for_booking, "{name} is open for booking."),
+        "start": (cohort_mark_running, "{name} is running."),
+        "complete": (cohort_mark_completed, "{name} is completed."),
+    }
+
+    def post(self, request, pk):
+        cohort = self.get_cohort()
+        try:
+            service, done = self.actions[request.POST.get("action")]
+        except KeyError as error:
+            raise Http404("No such action.") from error
+        try:
+            result = service(cohort=cohort)
+        except LinkDomainError as error:
+            messages.error(request, error.message)
+        else:
+            for warning in result if isinstance(result, list) else []:
+                messages.warning(request, warning)
+            messages.success(request, done.format(name=cohort.name))
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class AttendanceView(ScopedCohortMixin, View):
+    """The register of one workshop day: ticked = present, unticked = absent."""
+
+    permission_required = RUN
+
+    def post(self, request, pk, day):
+        cohort = self.get_cohort()
+        workshop = get_object_or_404(Workshop, cohort=cohort, day=day)
+        try:
+            present = attendance_mark_day(
+                workshop=workshop,
+                present_place_ids={int(i) for i in request.POST.getlist("place") if i.isdigit()},
+                present_professional_ids={
+                    int(i) for i in request.POST.getlist("professional") if i.isdigit()
+                },
+            )
+        except LinkDomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Attendance for workshop {day} saved: {present} present.")
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class ProfessionalAddView(ScopedCohortMixin, FormView):
+    template_name = "cohorts/coordinator/professional_form.html"
+    form_class = ProfessionalForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cohort": self.get_cohort()}
+
+    def form_valid(self, form):
+        cohort = self.get_cohort()
+        try:
+            professional_add(cohort=cohort, **form.cleaned_data)
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{form.cleaned_data['name']} is added.")
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class ScopedPlaceMixin(CoordinatorRequiredMixin):
+    permission_required = MANAGE
+
+    def get_place(self):
+        return get_object_or_404(places_in_scope(scope=self.scope), pk=self.kwargs["pk"])
+
+
+class PlaceMoveView(ScopedPlaceMixin, FormView):
+    template_name = "cohorts/coordinator/place_move.html"
+    form_class = MoveForm
+
+    def get_form_kwargs(self):
+        self.place = self.get_place()
+        targets = (
+            cohorts_in_scope(scope=self.scope)
+            .filter(status=CohortStatus.OPEN, places_left__gt=0, waiting_count=0)
+            .exclude(pk=self.place.cohort_id)
+            .order_by("day_1_date", "name")
+        )
+        return {**super().get_form_kwargs(), "cohorts": targets}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "place": self.place}
+
+    def form_valid(self, form):
+        try:
+            place_move(place=self.place, to_cohort=form.cleaned_data["cohort"])
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"{self.place.establishment.name} moved to {form.cleaned_data['cohort']}."
+        )
+        return HttpResponseRedirect(
+            reverse("cohorts:detail", kwargs={"pk": form.cleaned_data["cohort"].pk})
+        )
+
+
+class PlaceCancelView(ScopedPlaceMixin, View):
+    def post(self, request, pk):
+        place = self.get_place()
+        try:
+            place_cancel(place=place, reason=CancelReason.BY_COORDINATOR)
+        except LinkDomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{place.establishment.name}'s place is cancelled.")
+        return HttpResponseRedirect(reverse("cohorts:detail", kwargs={"pk": place.cohort_id}))
+
+
+def _csv_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class RosterCsvView(ScopedCohortMixin, View):
+    """The roster (and waiting list) as CSV, with attendance by day."""
+
+    def get(self, request, pk):
+        cohort = self.get_cohort()
+        detail = cohort_detail(cohort=cohort)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-roster.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "URN",
+                "Establishment",
+                "Local authority",
+                "Postcode",
+                "Status",
+                "Waiting position",
+                "Attendee",
+                "Role",
+                "Email",
+                "Phone",
+                "Access needs",
+                "Workshop 1",
+                "Workshop 2",
+                "Completed on",
+            ]
+        )
+        present = {True: "present", False: "absent", None: ""}
+        for number, place in enumerate(detail["waiting"], start=1):
+            place.days, place.rank = [None, None], number
+        for place in [*detail["roster"], *detail["offered"], *detail["waiting"]]:
+            days = [*getattr(place, "days", []), None, None][:2]
+            writer.writerow(
+                _csv_safe(value)
+                for value in (
+                    place.establishment.urn,
+                    place.establishment.name,
+                    place.establishment.la.name if place.establishment.la else "",
+                    place.establishment.postcode,
+                    place.get_status_display(),
+                    getattr(place, "rank", ""),
+                    place.attendee_name,
+                    place.attendee_role,
+                    place.attendee_email,
+                    place.attendee_phone,
+                    place.access_needs,
+                    present[days[0]],
+                    present[days[1]],
+                    place.completed_on.isoformat() if place.completed_on else "",
+                )
+            )
+        return response

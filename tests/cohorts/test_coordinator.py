@@ -1,0 +1,331 @@
+"""Coordinators' cohort pages: scope, filters, the detail page, changes, CSV, query counts."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from cohorts.models import CancelReason, Cohort, CohortStatus, PlaceStatus
+from cohorts.services.cohorts import cohort_mark_running
+from cohorts.services.places import Attendee, place_book
+from tests.accounts.factories import user_with_role
+from tests.cohorts.factories import CohortFactory, PhaseFactory, PlaceFactory, make_open_cohort
+from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
+from tests.workshops.factories import ProfessionalFactory, WorkshopFactory
+from workshops.models import Attendance
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("cohorts:list")
+ATTENDEE = Attendee(name="Sam Lead", role="SMHL", email="sam@school.example")
+
+
+def detail(cohort):
+    return reverse("cohorts:detail", args=[cohort.pk])
+
+
+def book(cohort, **school):
+    return place_book(
+        establishment=EstablishmentFactory(la=cohort.local_authority, **school),
+        cohort=cohort,
+        attendee=ATTENDEE,
+    )
+
+
+def test_the_pages_need_a_signed_in_coordinator(client, django_user_model):
+    cohort = CohortFactory()
+    assert client.get(LIST).status_code == 302  # to the sign-in page
+    client.force_login(django_user_model.objects.create_user("someone", password="x"))
+    assert client.get(LIST).status_code == 403
+    assert client.get(detail(cohort)).status_code == 403
+
+
+def test_a_regional_coordinator_sees_only_the_cohorts_of_their_areas(client, clock):
+    mine, theirs = LocalAuthorityFactory(name="Camden"), LocalAuthorityFactory(name="Barnet")
+    own = make_open_cohort(local_authority=mine, name="Camden spring")
+    other = make_open_cohort(local_authority=theirs, name="Barnet spring")
+    other_place = book(other)
+    client.force_login(user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[mine]))
+
+    page = client.get(LIST).content.decode()
+
+    assert "Camden spring" in page and "Barnet spring" not in page
+    assert client.get(detail(own)).status_code == 200
+    assert client.get(detail(other)).status_code == 404
+    assert client.get(reverse("cohorts:roster-csv", args=[other.pk])).status_code == 404
+    assert client.post(reverse("cohorts:place-cancel", args=[other_place.pk])).status_code == 404
+    other_place.refresh_from_db()
+    assert other_place.status == PlaceStatus.BOOKED
+
+
+def test_a_facilitator_sees_the_cohorts_they_run_and_cannot_edit_them(client, clock):
+    facilitator = user_with_role(Role.FACILITATOR)
+    theirs = make_open_cohort(name="Run by them")
+    theirs.facilitators.add(facilitator)
+    make_open_cohort(name="Someone else's")
+    client.force_login(facilitator)
+
+    page = client.get(LIST).content.decode()
+
+    assert "Run by them" in page and "Someone else's" not in page
+    assert client.get(detail(theirs)).status_code == 200
+    assert client.get(reverse("cohorts:edit", args=[theirs.pk])).status_code == 403
+
+
+def test_a_viewer_has_no_cohort_pages(client):
+    client.force_login(user_with_role(Role.VIEWER))
+    assert client.get(LIST).status_code == 403
+
+
+def test_the_list_filters_by_phase_area_status_and_dates(admin_client, clock):
+    camden = LocalAuthorityFactory(name="Camden")
+    spring, autumn = PhaseFactory(name="Spring"), PhaseFactory(name="Autumn")
+    early = make_open_cohort(
+        name="Early", phase=spring, local_authority=camden, day_1=dt.date(2026, 3, 2)
+    )
+    late = make_open_cohort(name="Late", phase=autumn, day_1=dt.date(2026, 9, 7))
+    planned = CohortFactory(name="Planned", phase=spring)
+
+    def names(**params):
+        return {c.name for c in admin_client.get(LIST, params).context["cohorts"]}
+
+    assert names() == {"Early", "Late", "Planned"}
+    assert names(phase=spring.pk) == {"Early", "Planned"}
+    assert names(local_authority=camden.pk) == {"Early"}
+    assert names(status=CohortStatus.PLANNED) == {"Planned"}
+    assert names(starts_from="2026-06-01") == {"Late"}
+    assert names(starts_from="2026-01-01", starts_to="2026-04-01") == {"Early"}
+    assert names(q="lat") == {"Late"}
+    assert early.pk and late.pk and planned.pk
+
+
+def test_the_detail_page_shows_roster_places_left_waiting_list_and_professionals(
+    admin_client, clock
+):
+    cohort = make_open_cohort(capacity=1, name="Camden spring")
+    book(cohort, name="Hill Primary")
+    book(cohort, name="Vale School")  # waiting
+    ProfessionalFactory(cohort=cohort, name="Dr Rao")
+
+    response = admin_client.get(detail(cohort))
+
+    page = response.content.decode()
+    assert "Hill Primary" in page and "Sam Lead" in page
+    assert "1 of 1 taken, 0 left, 1 waiting" in page
+    assert "Vale School (waiting)" in page
+    assert "Dr Rao" in page
+    assert page.count("Copy booking link") == 2
+    assert "/cohorts/book/" in page
+
+
+def test_a_coordinator_plans_a_cohort_sets_its_days_and_opens_it(admin_client, clock):
+    camden = LocalAuthorityFactory(name="Camden")
+    EstablishmentFactory(la=camden)
+    phase = PhaseFactory()
+
+    response = admin_client.post(
+        reverse("cohorts:create"),
+        {
+            "name": "Camden spring",
+            "phase": phase.pk,
+            "local_authority": camden.pk,
+            "capacity": 18,
+            "format": "in_person",
+            "venue_name": "Civic Centre",
+            "venue_address": "1 High St",
+        },
+    )
+    cohort = Cohort.objects.get()
+    assert response["Location"] == reverse("cohorts:workshops", args=[cohort.pk])
+    assert (cohort.capacity, cohort.status) == (18, CohortStatus.PLANNED)
+
+    days = {
+        "day1-date": "2026-03-02",
+        "day1-start_time": "09:30",
+        "day1-end_time": "16:00",
+        "day2-date": "2026-03-23",
+        "day2-start_time": "09:30",
+        "day2-end_time": "16:00",
+    }
+    saved = admin_client.post(reverse("cohorts:workshops", args=[cohort.pk]), days, follow=True)
+    assert "only 21 days apart" in saved.content.decode()
+    assert [w.date for w in cohort.workshops.order_by("day")] == [
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 23),
+    ]
+
+    opened = admin_client.post(
+        reverse("cohorts:status", args=[cohort.pk]), {"action": "open"}, follow=True
+    )
+    cohort.refresh_from_db()
+    assert cohort.status == CohortStatus.OPEN
+    assert "is open for booking" in opened.content.decode()
+
+
+def test_disordered_days_are_refused_on_the_form_and_nothing_is_saved(admin_client, clock):
+    cohort = CohortFactory()
+    days = {
+        "day1-date": "2026-03-23",
+        "day1-start_time": "09:30",
+        "day1-end_time": "16:00",
+        "day2-date": "2026-03-02",
+        "day2-start_time": "09:30",
+        "day2-end_time": "16:00",
+    }
+    response = admin_client.post(reverse("cohorts:workshops", args=[cohort.pk]), days)
+    assert "must be after workshop 1" in response.content.decode()
+    assert not cohort.workshops.exists()
+
+
+def test_opening_with_past_dates_shows_the_reason(admin_client, clock):
+    cohort = CohortFactory()
+    WorkshopFactory(cohort=cohort, day=1, date=dt.date(2025, 12, 1))
+    WorkshopFactory(cohort=cohort, day=2, date=dt.date(2026, 1, 12))
+
+    response = admin_client.post(
+        reverse("cohorts:status", args=[cohort.pk]), {"action": "open"}, follow=True
+    )
+
+    assert "cannot open for booking with past dates" in response.content.decode()
+    cohort.refresh_from_db()
+    assert cohort.status == CohortStatus.PLANNED
+
+
+def test_editing_a_cohort_raises_its_capacity_and_offers_the_seat(admin_client, clock):
+    cohort = make_open_cohort(capacity=1)
+    book(cohort)
+    waiting = book(cohort)
+    form = {
+        "name": cohort.name,
+        "local_authority": cohort.local_authority_id,
+        "capacity": 2,
+        "format": "in_person",
+        "venue_name": "Civic Centre",
+        "venue_address": "1 High St",
+    }
+
+    admin_client.post(reverse("cohorts:edit", args=[cohort.pk]), form)
+
+    waiting.refresh_from_db()
+    cohort.refresh_from_db()
+    assert cohort.capacity == 2
+    assert waiting.status == PlaceStatus.OFFERED
+
+
+def test_a_coordinator_moves_and_cancels_places(admin_client, clock):
+    cohort = make_open_cohort()
+    other = make_open_cohort(name="Camden summer")
+    moving, cancelling = book(cohort), book(cohort)
+
+    page = admin_client.get(reverse("cohorts:place-move", args=[moving.pk])).content.decode()
+    assert "Camden summer" in page
+    admin_client.post(reverse("cohorts:place-move", args=[moving.pk]), {"cohort": other.pk})
+    admin_client.post(reverse("cohorts:place-cancel", args=[cancelling.pk]))
+
+    moving.refresh_from_db()
+    cancelling.refresh_from_db()
+    assert moving.cohort_id == other.pk
+    assert (cancelling.status, cancelling.cancel_reason) == (
+        PlaceStatus.CANCELLED,
+        CancelReason.BY_COORDINATOR,
+    )
+
+
+def test_attendance_is_marked_per_day_for_places_and_professionals(admin_client, clock):
+    cohort = make_open_cohort()
+    there, absent = book(cohort), book(cohort)
+    professional = ProfessionalFactory(cohort=cohort)
+    cohort_mark_running(cohort=cohort)
+    day_1 = cohort.workshops.get(day=1)
+    clock.move_to(dt.datetime.combine(day_1.date, dt.time(17), tzinfo=dt.UTC))
+
+    admin_client.post(
+        reverse("cohorts:attendance", args=[cohort.pk, 1]),
+        {"place": [there.pk], "professional": [professional.pk]},
+    )
+
+    there.refresh_from_db()
+    absent.refresh_from_db()
+    assert there.status == PlaceStatus.ATTENDED_DAY_1
+    assert absent.status == PlaceStatus.BOOKED
+    assert Attendance.objects.get(place=absent).present is False
+    assert Attendance.objects.get(professional=professional).present is True
+    page = admin_client.get(detail(cohort)).content.decode()
+    assert f'value="{there.pk}" id="att-1-p{there.pk}" checked' in page
+
+
+def test_the_roster_csv_lists_schools_and_defuses_formulas(admin_client, clock):
+    cohort = make_open_cohort(capacity=1)
+    place_book(
+        establishment=EstablishmentFactory(la=cohort.local_authority, name="=HYPERLINK(1)"),
+        cohort=cohort,
+        attendee=Attendee(name="Sam Lead", role="SMHL", email="s@x.example", access_needs="Lift"),
+    )
+    book(cohort, name="Vale School")
+
+    response = admin_client.get(reverse("cohorts:roster-csv", args=[cohort.pk]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["Establishment"], r["Status"], r["Waiting position"]) for r in rows] == [
+        ("'=HYPERLINK(1)", "Booked", ""),
+        ("Vale School", "On the waiting list", "1"),
+    ]
+    assert rows[0]["Access needs"] == "Lift"
+
+
+def _cohorts(count):
+    phase = PhaseFactory()
+    la = LocalAuthorityFactory()
+    for n in range(count):
+        cohort = CohortFactory(phase=phase, local_authority=la, name=f"Cohort {n:03d}")
+        WorkshopFactory(cohort=cohort, day=1)
+        WorkshopFactory(cohort=cohort, day=2, date=dt.date(2026, 4, 13))
+        PlaceFactory(cohort=cohort)
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_the_cohort_list_costs_the_same_at_20_and_200_cohorts(
+    admin_client, django_assert_max_num_queries, rows
+):
+    _cohorts(rows)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        response = admin_client.get(LIST)
+    assert len(response.context["cohorts"]) == min(rows, 50)
+
+
+def _big_cohort(rows):
+    """A running cohort: 20 on the roster with attendance, the rest waiting, and ``rows``
+    professionals with attendance."""
+    cohort = make_open_cohort(capacity=20)
+    for n in range(rows):
+        book(cohort, name=f"School {n:03d}")
+    cohort_mark_running(cohort=cohort)
+    # mark_running released the waiting list; put it back to show it.
+    for n, place in enumerate(cohort.places.filter(status=PlaceStatus.CANCELLED), start=1):
+        place.status, place.waiting_position, place.cancel_reason = PlaceStatus.WAITING, n, ""
+        place.save()
+    day_1 = cohort.workshops.get(day=1)
+    for place in cohort.places.filter(status=PlaceStatus.BOOKED):
+        Attendance.objects.create(workshop=day_1, place=place)
+    for professional in ProfessionalFactory.create_batch(rows, cohort=cohort):
+        Attendance.objects.create(workshop=day_1, professional=professional)
+    return cohort
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_the_cohort_page_costs_the_same_at_20_and_200_rows(
+    admin_client, django_assert_max_num_queries, clock, rows
+):
+    cohort = _big_cohort(rows)
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = admin_client.get(detail(cohort))
+    assert len(response.context["professionals"]) == rows
+    assert len(response.context["roster"]) + len(response.context["waiting"]) == rows
+
+
+LIST_QUERIES = 9  # session, user, roles, count, page (+ filter choices when rendered)
+DETAIL_QUERIES = 10  # session, user, roles, cohort, workshops, attendance, places, …
