@@ -54,6 +54,7 @@ class Assignment(TimeStampedModel):
             ("view_audit", _("Can see the change history of records")),
             ("manage_cohorts", _("Can plan cohorts and manage places")),
             ("run_cohorts", _("Can see rosters and mark attendance")),
+            ("manage_outbox", _("Can see, retry and cancel the programme's emails")),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "view_audit",
         "manage_cohorts",
         "run_cohorts",
+        "manage_outbox",
     ),
     Role.REGIONAL_COORDINATOR: (
         *_COMMON,
@@ -29,6 +30,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "view_audit",
         "manage_cohorts",
         "run_cohorts",
+        "manage_outbox",
     ),
     Role.FACILITATOR: (*_COMMON, "run_cohorts"),
     # DfE and NHS England: national figures, read-only, no personal data.

@@ -63,5 +63,6 @@ urlpatterns = [
     ),
     path("establishments/", include("schools.urls")),
     path("cohorts/", include("cohorts.urls")),
+    path("outbox/", include("outbox.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from linkprog.models import TimeStampedModel
 from schools.models import Establishment
@@ -81,6 +82,10 @@ class OutgoingEmail(TimeStampedModel):
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    # Who retried or cancelled it, and each delivery step; the bodies are not copied.
+    history = HistoricalRecords(
+        excluded_fields=["body_text", "body_html", "dedupe_key", "created_at", "updated_at"]
+    )
 
     class Meta:
         verbose_name = _("outgoing email")

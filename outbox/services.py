@@ -193,22 +193,25 @@ def email_send(*, email_id: int) -> SendOutcome:
 def email_retry(*, email: OutgoingEmail) -> None:
     """A coordinator sends a failed email again (with a fresh set of attempts)."""
     with transaction.atomic():
-        updated = OutgoingEmail.objects.filter(pk=email.pk, status=EmailStatus.FAILED).update(
-            status=EmailStatus.QUEUED, attempts=0, next_attempt_at=None, updated_at=timezone.now()
-        )
-        if not updated:
+        row = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if row.status != EmailStatus.FAILED:
             raise OutboxError("Only a failed email can be retried.")
-        transaction.on_commit(lambda: _dispatch(email.pk))
+        row.status, row.attempts, row.next_attempt_at = EmailStatus.QUEUED, 0, None
+        row.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        transaction.on_commit(lambda: _dispatch(row.pk))
 
 
 def email_cancel(*, email: OutgoingEmail) -> None:
     """Stop an email that has not been sent (queued, retrying or failed)."""
     cancellable = (EmailStatus.QUEUED, EmailStatus.RETRYING, EmailStatus.FAILED)
-    updated = OutgoingEmail.objects.filter(pk=email.pk, status__in=cancellable).update(
-        status=EmailStatus.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
-    )
-    if not updated:
-        raise OutboxError("This email is being sent or was sent already; it cannot be cancelled.")
+    with transaction.atomic():
+        row = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if row.status not in cancellable:
+            raise OutboxError(
+                "This email is being sent or was sent already; it cannot be cancelled."
+            )
+        row.status, row.next_attempt_at = EmailStatus.CANCELLED, None
+        row.save(update_fields=["status", "next_attempt_at", "updated_at"])
 
 
 def emails_requeue_stuck() -> int:

@@ -1,0 +1,72 @@
+"""Coordinators' outbox: find emails, read them, retry failures, cancel unsent ones."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from accounts.mixins import CoordinatorRequiredMixin
+from outbox.filters import OutgoingEmailFilter
+from outbox.models import EmailStatus
+from outbox.selectors import emails_for
+from outbox.services import OutboxError, email_cancel, email_retry
+
+
+class OutboxMixin(CoordinatorRequiredMixin):
+    permission_required = "accounts.manage_outbox"
+
+    def get_queryset(self):
+        return emails_for(self.scope)
+
+
+class OutboxListView(OutboxMixin, FilterView):
+    filterset_class = OutgoingEmailFilter
+    template_name = "outbox/email_list.html"
+    paginate_by = 50
+    strict = True
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "scope": self.scope}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class OutboxDetailView(OutboxMixin, DetailView):
+    template_name = "outbox/email_detail.html"
+    context_object_name = "email"
+
+    def get_context_data(self, **kwargs):
+        email = self.object
+        return super().get_context_data(
+            can_retry=email.status == EmailStatus.FAILED,
+            can_cancel=email.status
+            in (EmailStatus.QUEUED, EmailStatus.RETRYING, EmailStatus.FAILED),
+            **kwargs,
+        )
+
+
+class OutboxActionView(OutboxMixin, View):
+    """POST only: retry a failed email or cancel an unsent one, then back to it."""
+
+    action = "retry"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        email = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            if self.action == "retry":
+                email_retry(email=email)
+                messages.success(request, _("The email is queued to be sent again."))
+            else:
+                email_cancel(email=email)
+                messages.success(request, _("The email is cancelled; it will not be sent."))
+        except OutboxError as exc:
+            messages.error(request, str(exc))
+        return redirect("outbox:email-detail", pk=email.pk)

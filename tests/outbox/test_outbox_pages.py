@@ -1,0 +1,133 @@
+"""The coordinators' outbox pages: scoped by role, filters, preview, retry and cancel."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from tests.accounts.factories import UserFactory, user_with_role
+from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def email(school, status=EmailStatus.QUEUED, kind=EmailKind.INVITATION, wave="w1", n=0):
+    return OutgoingEmail.objects.create(
+        kind=kind,
+        recipient=school.contact_email,
+        establishment=school,
+        wave_key=wave,
+        dedupe_key=f"{kind}|{school.pk}|{wave}|{n}",
+        subject=f"{school.name}: join",
+        body_text=f"Hello {school.name}",
+        body_html=f"<p>Hello {school.name}</p>",
+        status=status,
+    )
+
+
+@pytest.fixture
+def world():
+    camden = LocalAuthorityFactory(code="T01", name="Camden")
+    leeds = LocalAuthorityFactory(code="T02", name="Leeds")
+    inside = EstablishmentFactory(la=camden, contact_email="in@camden.example")
+    outside = EstablishmentFactory(la=leeds, contact_email="out@leeds.example")
+    return {
+        "camden": camden,
+        "in": email(inside, status=EmailStatus.FAILED),
+        "out": email(outside, status=EmailStatus.FAILED),
+    }
+
+
+def urls(world):
+    return {
+        "list": ("get", reverse("outbox:email-list")),
+        "detail-in": ("get", reverse("outbox:email-detail", args=[world["in"].pk])),
+        "detail-out": ("get", reverse("outbox:email-detail", args=[world["out"].pk])),
+        "retry-out": ("post", reverse("outbox:email-retry", args=[world["out"].pk])),
+        "cancel-out": ("post", reverse("outbox:email-cancel", args=[world["out"].pk])),
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.NATIONAL_ADMIN, [200, 200, 200, 302, 302]),
+        (Role.REGIONAL_COORDINATOR, [200, 200, 404, 404, 404]),
+        (Role.FACILITATOR, [403] * 5),
+        (Role.VIEWER, [403] * 5),
+        (None, [403] * 5),
+    ],
+    ids=["national", "regional", "facilitator", "viewer", "no-role"],
+)
+def test_every_outbox_url_as_each_role(client, world, role, expected):
+    if role is None:
+        user = UserFactory(username="norole")
+    elif role == Role.REGIONAL_COORDINATOR:
+        user = user_with_role(role, local_authorities=[world["camden"]])
+    else:
+        user = user_with_role(role)
+    client.force_login(user)
+
+    got = [getattr(client, method)(url).status_code for method, url in urls(world).values()]
+
+    assert got == expected
+
+
+def test_the_list_filters_by_wave_kind_status_and_recipient(client, world):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    school = EstablishmentFactory(contact_email="nudge@x.example")
+    nudge = email(school, kind=EmailKind.NUDGE, wave="w2", status=EmailStatus.SENT)
+    url = reverse("outbox:email-list")
+
+    def listed(**params):
+        return {e.pk for e in client.get(url, params).context["object_list"]}
+
+    assert listed(wave_key="w2") == {nudge.pk}
+    assert listed(kind=EmailKind.NUDGE) == {nudge.pk}
+    assert listed(status=EmailStatus.FAILED) == {world["in"].pk, world["out"].pk}
+    assert listed(recipient="camden") == {world["in"].pk}
+
+
+def test_a_regional_coordinator_lists_only_their_areas(client, world):
+    client.force_login(
+        user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[world["camden"]])
+    )
+
+    response = client.get(reverse("outbox:email-list"))
+
+    assert [e.pk for e in response.context["object_list"]] == [world["in"].pk]
+
+
+def test_preview_retry_and_cancel_are_recorded_with_who(client, world):
+    user = user_with_role(Role.NATIONAL_ADMIN, username="nat")
+    client.force_login(user)
+    failed = world["in"]
+
+    page = client.get(reverse("outbox:email-detail", args=[failed.pk])).content.decode()
+    assert "Hello" in page and "Send again" in page and 'sandbox=""' in page
+
+    client.post(reverse("outbox:email-retry", args=[failed.pk]))
+    failed.refresh_from_db()
+    assert failed.status == EmailStatus.QUEUED
+    assert failed.history.latest().history_user == user
+
+    response = client.post(reverse("outbox:email-cancel", args=[failed.pk]), follow=True)
+    failed.refresh_from_db()
+    assert failed.status == EmailStatus.CANCELLED
+    assert "will not be sent" in response.content.decode()
+
+    again = client.post(reverse("outbox:email-cancel", args=[failed.pk]), follow=True)
+    assert "cannot be cancelled" in again.content.decode()
+
+
+def test_the_list_costs_the_same_at_20_and_200_emails(client, world, django_assert_max_num_queries):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    school = EstablishmentFactory(contact_email="many@x.example")
+    for n in range(20):
+        email(school, n=n)
+    with django_assert_max_num_queries(20) as twenty:
+        client.get(reverse("outbox:email-list"))
+    for n in range(20, 200):
+        email(school, n=n)
+    with django_assert_max_num_queries(len(twenty.captured_queries)):
+        assert client.get(reverse("outbox:email-list")).status_code == 200
