@@ -35,6 +35,12 @@ app.conf.beat_schedule = {
         "task": "outbox.tasks.requeue_stuck",
         "schedule": 60.0,
     },
+    # Waiting-list offers lapse 48 h after they are made; every 15 minutes the lapsed ones are
+    # expired and the seat is offered to the next school, so no seat sits idle for long.
+    "expire-offers": {
+        "task": "cohorts.tasks.expire_offers",
+        "schedule": crontab(minute="*/15"),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

@@ -67,6 +67,12 @@ class OutgoingEmail(TimeStampedModel):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("plain text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    attachments = models.JSONField(
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_('Small text attachments: [{"filename", "content", "mimetype"}], e.g. .ics.'),
+    )
 
     status = models.CharField(
         _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
@@ -84,7 +90,14 @@ class OutgoingEmail(TimeStampedModel):
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     # Who retried or cancelled it, and each delivery step; the bodies are not copied.
     history = HistoricalRecords(
-        excluded_fields=["body_text", "body_html", "dedupe_key", "created_at", "updated_at"]
+        excluded_fields=[
+            "body_text",
+            "body_html",
+            "attachments",
+            "dedupe_key",
+            "created_at",
+            "updated_at",
+        ]
     )
 
     class Meta:

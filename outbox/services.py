@@ -78,6 +78,7 @@ def email_enqueue(
     concerns=None,
     establishment=None,
     wave_key: str = "",
+    attachments: list[dict] | None = None,
 ) -> tuple[OutgoingEmail, bool]:
     """Render an email and queue it once. Returns (row, created).
 
@@ -99,6 +100,7 @@ def email_enqueue(
         subject=subject,
         body_text=text,
         body_html=html,
+        attachments=attachments or [],
     )
     if concerns is not None:
         row.subject_type = ContentType.objects.get_for_model(concerns)
@@ -159,6 +161,8 @@ def email_send(*, email_id: int) -> SendOutcome:
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
+    for attachment in row.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.send()
     except Exception as exc:

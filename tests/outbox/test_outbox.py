@@ -162,3 +162,28 @@ def test_the_sweeper_hands_over_what_was_never_dispatched_or_got_stuck(school):
     assert handed == 2  # the never-dispatched one and the stuck one, not the fresh one
     assert never.dispatched_at is not None
     assert stuck.status == EmailStatus.RETRYING
+
+
+def test_attachments_travel_with_the_message(school, smtp):
+    row, _ = email_enqueue(
+        kind=EmailKind.BOOKING_CONFIRMATION,
+        recipient=school.contact_email,
+        template="invitation",
+        context={"establishment": school, "link": "https://l.example/"},
+        concerns=school,
+        attachments=[
+            {
+                "filename": "workshops.ics",
+                "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                "mimetype": "text/calendar",
+            }
+        ],
+    )
+
+    email_send(email_id=row.pk)
+
+    _, message = smtp.messages[0]
+    (ics,) = list(message.iter_attachments())
+    assert ics.get_filename() == "workshops.ics"
+    assert ics.get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in ics.get_content()
