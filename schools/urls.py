@@ -17,6 +17,12 @@ urlpatterns = [
         views.EstablishmentExportView.as_view(export_format="xlsx"),
         name="establishment-export-xlsx",
     ),
+    path("contacts/import/", views.ContactImportView.as_view(), name="contact-import"),
+    path(
+        "contacts/import/template.csv",
+        views.ContactImportTemplateView.as_view(),
+        name="contact-import-template",
+    ),
     path("<int:urn>/", views.EstablishmentDetailView.as_view(), name="establishment-detail"),
     path(
         "<int:urn>/contact/",

@@ -1,17 +1,27 @@
 """Coordinators' pages of the establishment register: list, detail, exports, contacts."""
 
+import csv
+
 from django import forms
 from django.contrib import messages
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
-from schools.exports import csv_response, xlsx_response
+from schools.exports import _Echo, _safe, csv_response, xlsx_response
 from schools.filters import EstablishmentFilter
 from schools.selectors import establishments_for, history_of
-from schools.services.contacts import ContactError, establishment_update_contact
+from schools.services.contacts import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    ContactError,
+    ContactImportError,
+    contacts_import_csv,
+    establishment_update_contact,
+)
 
 
 class ScopedEstablishmentsMixin(CoordinatorRequiredMixin):
@@ -109,3 +119,80 @@ class EstablishmentContactView(ScopedEstablishmentsMixin, FormView):
         if changed:
             messages.success(self.request, _("Contact email saved."))
         return redirect("schools:establishment-detail", urn=establishment.urn)
+
+
+class ContactImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "A CSV file whose first row names the columns URN and contact_email (other "
+            "columns are ignored). One row per establishment; a blank email leaves it as it "
+            "is. Up to %(rows)s rows and %(mb)s MB."
+        )
+        % {"rows": f"{MAX_IMPORT_ROWS:,}", "mb": MAX_IMPORT_BYTES // (1024 * 1024)},
+    )
+
+
+class ContactImportView(CoordinatorRequiredMixin, FormView):
+    """Contact emails for many establishments from one CSV file: preview, then import.
+
+    The report is shown on the page that receives the upload; importing the same file
+    twice changes nothing the second time.
+    """
+
+    permission_required = ("accounts.view_register", "accounts.edit_contacts")
+    template_name = "schools/contact_import.html"
+    form_class = ContactImportForm
+    # How many rows of a report the page lists; the counts always cover the whole file.
+    rows_shown = 1000
+
+    def form_valid(self, form):
+        dry_run = self.request.POST.get("action") != "import"
+        try:
+            report = contacts_import_csv(
+                file=form.cleaned_data["file"], scope=self.scope, dry_run=dry_run
+            )
+        except ContactImportError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        if report.written:
+            messages.success(
+                self.request,
+                _("%(count)s contact email%(s)s saved.")
+                % {"count": report.updated, "s": "" if report.updated == 1 else "s"},
+            )
+        listed = report.error_rows if report.errors else report.updated_rows
+        return self.render_to_response(
+            self.get_context_data(
+                form=self.form_class(),
+                report=report,
+                listed_rows=listed[: self.rows_shown],
+                listed_total=len(listed),
+            )
+        )
+
+
+class ContactImportTemplateView(CoordinatorRequiredMixin, View):
+    """A CSV to fill in: the eligible establishments in the user's areas that have no
+    contact email yet, with a UTF-8 byte order mark so that Excel shows names correctly."""
+
+    permission_required = ("accounts.view_register", "accounts.edit_contacts")
+
+    def get(self, request, *args, **kwargs):
+        missing = (
+            establishments_for(self.scope)
+            .eligible()
+            .filter(contact_email="")
+            .select_related(None)
+            .only("urn", "name")
+        )
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield "\ufeff" + writer.writerow(["URN", "Name", "contact_email"])
+            for establishment in missing.iterator(chunk_size=2000):
+                yield writer.writerow([establishment.urn, _safe(establishment.name), ""])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="contact-emails.csv"'
+        return response

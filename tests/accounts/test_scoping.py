@@ -52,6 +52,8 @@ def coordinator_urls(world):
         "detail-out": reverse("schools:establishment-detail", args=[outside]),
         "contact-in": reverse("schools:establishment-contact", args=[inside]),
         "contact-out": reverse("schools:establishment-contact", args=[outside]),
+        "contact-import": reverse("schools:contact-import"),
+        "contact-import-template": reverse("schools:contact-import-template"),
     }
 
 
@@ -68,6 +70,8 @@ EXPECTED = {
             "detail-out",
             "contact-in",
             "contact-out",
+            "contact-import",
+            "contact-import-template",
         ],
         200,
     ),
@@ -80,6 +84,8 @@ EXPECTED = {
         "detail-out": 404,
         "contact-in": 200,
         "contact-out": 404,
+        "contact-import": 200,
+        "contact-import-template": 200,
     },
     **{
         role: {
@@ -91,6 +97,8 @@ EXPECTED = {
             "detail-out": 403,
             "contact-in": 403,
             "contact-out": 403,
+            "contact-import": 403,
+            "contact-import-template": 403,
         }
         for role in ("facilitator", "viewer", "no_role")
     },
@@ -127,6 +135,8 @@ def test_the_url_table_covers_every_coordinator_url(world):
         "schools:establishment-export-xlsx",
         "schools:establishment-detail",
         "schools:establishment-contact",
+        "schools:contact-import",
+        "schools:contact-import-template",
     }
     assert names == covered, "a new coordinator URL needs a row in EXPECTED"
 
