@@ -28,6 +28,11 @@ class Scope:
     facilitator_id: int | None = None  # a facilitator sees the cohorts they run
 
     @property
+    def has_areas(self) -> bool:
+        """Covers some establishments (not only a facilitator's own cohorts)."""
+        return bool(self.national or self.la_ids or self.mhst_area_ids or self.regions)
+
+    @property
     def is_empty(self) -> bool:
         return not (
             self.national

@@ -9,7 +9,9 @@ from datetime import date, timedelta
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -21,6 +23,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext_lazy as _
 
 from cohorts import conf
 from cohorts.models import (
@@ -29,10 +32,12 @@ from cohorts.models import (
     ROSTER_STATUSES,
     SEAT_HOLDING_STATUSES,
     Cohort,
+    CohortStatus,
     Phase,
     Place,
     PlaceStatus,
 )
+from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from schools.models import Establishment, LocalAuthority, MHSTArea
 from workshops.models import Attendance, Workshop, WorkshopDay
 
@@ -131,17 +136,19 @@ def cohort_waiting_list(*, cohort: Cohort) -> QuerySet[Place]:
 # --- Coordinator pages: every queryset narrowed to the user's scope ---------------------------
 
 
+def _cohorts_scoped(scope, queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
+    return scope.apply(
+        Cohort.objects.all() if queryset is None else queryset,
+        la="local_authority",
+        mhst_area="mhst_area",
+        facilitator="facilitators",
+    )
+
+
 def cohorts_in_scope(*, scope) -> QuerySet[Cohort]:
     """The cohorts ``scope`` (accounts.scoping) may see: those in its areas, and those a
     facilitator runs; annotated as ``cohorts_annotated``."""
-    return cohorts_annotated(
-        scope.apply(
-            Cohort.objects.all(),
-            la="local_authority",
-            mhst_area="mhst_area",
-            facilitator="facilitators",
-        )
-    )
+    return cohorts_annotated(_cohorts_scoped(scope))
 
 
 def places_in_scope(*, scope) -> QuerySet[Place]:
@@ -218,3 +225,140 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         "professionals": professionals,
         "planned": planned,
     }
+
+
+# --- Where each establishment is in the programme (coordinators' lists and dashboard) -------
+
+PROGRAMME_STATUSES = (
+    ("not_invited", _("Not invited")),
+    ("invited", _("Invited")),
+    ("waiting", _("Waiting list")),
+    ("booked", _("Booked")),
+    ("completed", _("Completed")),
+)
+
+
+def _holds_place(*statuses: str) -> Exists:
+    return Exists(Place.objects.filter(establishment=OuterRef("pk"), status__in=statuses))
+
+
+def programme_status_conditions() -> dict[str, Q]:
+    """A filter on Establishment per programme status. An establishment holds at most one
+    active place, so completed, booked and waiting exclude each other; "invited" means an
+    invitation was sent and no place is held yet."""
+    completed = Q(_holds_place(PlaceStatus.COMPLETED))
+    booked = Q(_holds_place(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1))
+    waiting = Q(_holds_place(PlaceStatus.WAITING, PlaceStatus.OFFERED))
+    invited = Q(
+        Exists(
+            OutgoingEmail.objects.filter(
+                establishment=OuterRef("pk"),
+                kind=EmailKind.INVITATION,
+                status=EmailStatus.SENT,
+            )
+        )
+    )
+    placed = completed | booked | waiting
+    return {
+        "not_invited": ~invited & ~placed,
+        "invited": invited & ~placed,
+        "waiting": waiting,
+        "booked": booked,
+        "completed": completed,
+    }
+
+
+def with_programme_status(queryset: QuerySet[Establishment]) -> QuerySet[Establishment]:
+    """Annotate ``programme_status`` (a key of PROGRAMME_STATUSES) in the same query."""
+    conditions = programme_status_conditions()
+    labels = dict(PROGRAMME_STATUSES)
+    order = ("completed", "booked", "waiting", "invited")
+    return queryset.annotate(
+        programme_status=Case(
+            *(When(conditions[key], then=Value(key)) for key in order),
+            default=Value("not_invited"),
+            output_field=CharField(),
+        ),
+        programme_status_label=Case(
+            *(When(conditions[key], then=Value(str(labels[key]))) for key in order),
+            default=Value(str(labels["not_invited"])),
+            output_field=CharField(),
+        ),
+    )
+
+
+def establishment_places(*, establishment: Establishment) -> list[Place]:
+    """Every place an establishment has held, newest first. Each has ``days``: a list of
+    (workshop, present) where present is True, False or None (not recorded)."""
+    places = list(
+        Place.objects.filter(establishment=establishment)
+        .select_related("cohort")
+        .prefetch_related(
+            Prefetch("cohort__workshops", queryset=Workshop.objects.order_by("day")),
+            "attendances",
+        )
+        .order_by("-created_at")
+    )
+    for place in places:
+        marked = {a.workshop_id: a.present for a in place.attendances.all()}
+        place.days = [(w, marked.get(w.pk)) for w in place.cohort.workshops.all()]
+    return places
+
+
+def programme_counts(establishments: QuerySet[Establishment]) -> dict[str, int]:
+    """How many of ``establishments`` are invited (ever), waiting, booked and completed, in
+    one aggregate query. "Invited" counts every establishment sent an invitation."""
+    conditions = programme_status_conditions()
+    invited_ever = conditions["invited"] | conditions["waiting"] | conditions["booked"]
+    return establishments.aggregate(
+        invited=Count("pk", filter=invited_ever | conditions["completed"]),
+        waiting=Count("pk", filter=conditions["waiting"]),
+        booked=Count("pk", filter=conditions["booked"]),
+        completed=Count("pk", filter=conditions["completed"]),
+    )
+
+
+def sessions_summary(*, scope) -> dict[str, int]:
+    """Cohorts (sessions) in scope by stage, in one aggregate query; cancelled ones apart."""
+    cohorts = _cohorts_scoped(scope)
+    live = ~Q(status=CohortStatus.CANCELLED)
+    return cohorts.aggregate(
+        planned=Count("pk", filter=live),
+        delivered=Count("pk", filter=Q(status=CohortStatus.COMPLETED)),
+        running=Count("pk", filter=Q(status=CohortStatus.RUNNING)),
+        open=Count("pk", filter=Q(status__in=BOOKABLE_COHORT_STATUSES)),
+        cancelled=Count("pk", filter=Q(status=CohortStatus.CANCELLED)),
+    )
+
+
+def workshops_upcoming(*, scope, today: date, days: int = 14, limit: int = 50):
+    """Workshop days of live cohorts in scope from ``today`` for ``days`` days, soonest first."""
+    cohorts = _cohorts_scoped(scope, Cohort.objects.exclude(status=CohortStatus.CANCELLED))
+    return (
+        Workshop.objects.filter(
+            cohort__in=cohorts, date__gte=today, date__lte=today + timedelta(days=days)
+        )
+        .select_related("cohort", "cohort__local_authority", "cohort__mhst_area")
+        .order_by("date", "start_time")[:limit]
+    )
+
+
+def phases_progress(*, scope) -> QuerySet[Phase]:
+    """Phases in scope with their live cohorts, booked and completed places counted."""
+    live_cohorts = ~Q(cohorts__status=CohortStatus.CANCELLED)
+    return phases_in_scope(scope=scope).annotate(
+        cohorts_planned=Count("cohorts", filter=live_cohorts, distinct=True),
+        cohorts_delivered=Count(
+            "cohorts", filter=Q(cohorts__status=CohortStatus.COMPLETED), distinct=True
+        ),
+        places_booked=Count(
+            "cohorts__places",
+            filter=Q(cohorts__places__status__in=(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)),
+            distinct=True,
+        ),
+        places_completed=Count(
+            "cohorts__places",
+            filter=Q(cohorts__places__status=PlaceStatus.COMPLETED),
+            distinct=True,
+        ),
+    )

@@ -6,13 +6,22 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from accounts.scoping import scope_for
+from cohorts.selectors import (
+    phases_progress,
+    programme_counts,
+    programme_status_conditions,
+    sessions_summary,
+    workshops_upcoming,
+)
 from linkprog.celery import app as celery_app
-from schools.selectors import coverage_by, register_summary
+from schools.models import eligible_q
+from schools.selectors import coverage_by, establishments_for, register_summary
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +45,25 @@ class HomeView(LoginRequiredMixin, TemplateView):
         scope = scope_for(self.request.user)
         summary = register_summary(scope)
         target = settings.LINK_TARGET_ESTABLISHMENTS
-        by_region = coverage_by(scope, breakdown="region")
+        # Booked, completed and invited columns come from the cohorts and outbox apps.
+        conditions = programme_status_conditions()
+        progress = {key: conditions[key] for key in ("booked", "completed")}
+        by_region = coverage_by(scope, breakdown="region", extra_counts=progress)
+        eligible = establishments_for(scope).filter(eligible_q()).order_by()
+        programme = programme_counts(eligible)
+        sessions = sessions_summary(scope=scope)
         context.update(
+            programme=programme,
+            programme_share={
+                key: round(100 * programme[key] / target) if target else 0
+                for key in ("invited", "booked", "completed")
+            },
+            sessions=sessions,
+            sessions_share=round(100 * sessions["delivered"] / settings.LINK_TARGET_COHORTS)
+            if settings.LINK_TARGET_COHORTS
+            else 0,
+            phases=list(phases_progress(scope=scope)),
+            upcoming=list(workshops_upcoming(scope=scope, today=timezone.localdate())),
             scope=scope,
             summary=summary,
             target=target,

@@ -19,3 +19,12 @@ def wave_keys_for(scope) -> list[str]:
         .values_list("wave_key", flat=True)
         .distinct()
     )
+
+
+def emails_about(*, establishment, limit: int = 50) -> list[OutgoingEmail]:
+    """The latest emails about one establishment, newest first."""
+    return list(
+        OutgoingEmail.objects.filter(establishment=establishment)
+        .only("kind", "recipient", "status", "sent_at", "created_at", "wave_key")
+        .order_by("-created_at", "-pk")[:limit]
+    )

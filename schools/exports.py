@@ -14,6 +14,7 @@ COLUMNS = (
     ("Phase", lambda e: e.phase),
     ("Status", lambda e: e.get_status_display()),
     ("Eligible", lambda e: "yes" if e.is_eligible else "no"),
+    ("Programme status", lambda e: getattr(e, "programme_status_label", "")),
     ("Local authority", lambda e: e.la.name if e.la else e.gias_la_name),
     ("LA code", lambda e: e.la.code if e.la else e.gias_la_code),
     ("Region", lambda e: e.la.get_region_display() if e.la else ""),

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.selectors import PROGRAMME_STATUSES, programme_status_conditions
 from schools.models import TypeGroup
 from schools.selectors import local_authorities_for, mhst_areas_for
 
@@ -36,6 +37,13 @@ class EstablishmentFilter(django_filters.FilterSet):
         empty_label=_("Any"),
     )
 
+    programme_status = django_filters.ChoiceFilter(
+        label=_("Programme status"),
+        choices=PROGRAMME_STATUSES,
+        method="filter_programme_status",
+        empty_label=_("Any"),
+    )
+
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the areas inside the user's scope are offered.
@@ -50,6 +58,9 @@ class EstablishmentFilter(django_filters.FilterSet):
         if value.isdigit():
             condition |= Q(urn=int(value))
         return queryset.filter(condition)
+
+    def filter_programme_status(self, queryset, name, value):
+        return queryset.filter(programme_status_conditions()[value]) if value else queryset
 
     def filter_eligibility(self, queryset, name, value):
         if value == "eligible":

@@ -11,6 +11,8 @@ from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
+from cohorts.selectors import establishment_places, with_programme_status
+from outbox.selectors import emails_about
 from schools.exports import _Echo, _safe, csv_response, xlsx_response
 from schools.filters import EstablishmentFilter
 from schools.selectors import establishments_for, history_of
@@ -28,7 +30,7 @@ class ScopedEstablishmentsMixin(CoordinatorRequiredMixin):
     permission_required = "accounts.view_register"
 
     def get_queryset(self):
-        return establishments_for(self.scope)
+        return with_programme_status(establishments_for(self.scope))
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "scope": self.scope}
@@ -76,6 +78,9 @@ class EstablishmentDetailView(ScopedEstablishmentsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["can_edit_contacts"] = user.has_perm("accounts.edit_contacts")
+        context["places"] = establishment_places(establishment=self.object)
+        if user.has_perm("accounts.manage_outbox"):
+            context["emails"] = emails_about(establishment=self.object)
         if user.has_perm("accounts.view_audit"):
             context["history"] = history_of(self.object)
         return context

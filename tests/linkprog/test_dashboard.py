@@ -82,4 +82,75 @@ def test_every_chart_has_a_table_with_its_figures(client, las):
 
     assert page.count("<canvas") == page.count('aria-hidden="true" height')
     assert 'id="chart-region"' in page
-    assert "Eligible establishments by region (the figures of the chart)" in page
+    assert (
+        "Eligible, booked and completed establishments by region (the figures of the chart)" in page
+    )
+
+
+def test_programme_sessions_and_upcoming_workshops_are_counted(client, las):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cohorts.models import CohortStatus, PlaceStatus
+    from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+    from tests.cohorts.factories import CohortFactory, PlaceFactory
+    from tests.workshops.factories import WorkshopFactory
+
+    camden = las[0]
+    cohort = CohortFactory(local_authority=camden, status=CohortStatus.RUNNING)
+    done = CohortFactory(local_authority=camden, status=CohortStatus.COMPLETED)
+    CohortFactory(local_authority=camden, status=CohortStatus.CANCELLED)
+    PlaceFactory(cohort=cohort, status=PlaceStatus.BOOKED)
+    PlaceFactory(cohort=cohort, status=PlaceStatus.WAITING, waiting_position=1)
+    PlaceFactory(cohort=done, status=PlaceStatus.COMPLETED, completed_on=dt.date(2026, 3, 3))
+    invited = EstablishmentFactory(la=camden)
+    OutgoingEmail.objects.create(
+        kind=EmailKind.INVITATION,
+        recipient="a@b.example",
+        establishment=invited,
+        dedupe_key="x",
+        subject="s",
+        body_text="t",
+        status=EmailStatus.SENT,
+    )
+    today = timezone.localdate()
+    WorkshopFactory(cohort=cohort, day=2, date=today + dt.timedelta(days=3))
+    WorkshopFactory(cohort=done, day=2, date=today - dt.timedelta(days=30))
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    context = client.get(reverse("home")).context
+
+    assert context["programme"] == {"invited": 4, "waiting": 1, "booked": 1, "completed": 1}
+    assert context["sessions"]["planned"] == 2
+    assert context["sessions"]["delivered"] == 1
+    assert context["sessions"]["running"] == 1
+    assert [w.cohort for w in context["upcoming"]] == [cohort]
+    region = next(r for r in context["by_region"] if r["eligible"])
+    assert (region["booked"], region["completed"]) == (1, 1)
+
+
+def test_a_facilitator_sees_their_cohorts_workshops_not_the_register(client, las):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.cohorts.factories import CohortFactory
+    from tests.workshops.factories import WorkshopFactory
+
+    facilitator = user_with_role(Role.FACILITATOR, username="fac")
+    mine = CohortFactory(local_authority=las[0])
+    mine.facilitators.add(facilitator)
+    other = CohortFactory(local_authority=las[0])
+    soon = timezone.localdate() + dt.timedelta(days=2)
+    WorkshopFactory(cohort=mine, day=1, date=soon)
+    WorkshopFactory(cohort=other, day=1, date=soon)
+    bulk_establishments(6, las, [MHSTAreaFactory()], start_urn=200000)
+    client.force_login(facilitator)
+
+    response = client.get(reverse("home"))
+
+    assert [w.cohort for w in response.context["upcoming"]] == [mine]
+    page = response.content.decode()
+    assert "Coverage" not in page
+    assert "Workshops in the next 14 days" in page

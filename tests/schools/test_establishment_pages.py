@@ -142,3 +142,49 @@ def test_gias_import_changes_are_in_the_history(client, national, tmp_path):
     assert ("name", "Sir John Cass's Foundation Primary School", "The Aldgate School") in [
         (c.field, c.old, c.new) for c in latest.changes
     ]
+
+
+def test_programme_status_filter_column_and_detail_history(client, national):
+    import datetime as dt
+
+    from cohorts.models import PlaceStatus
+    from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+    from tests.cohorts.factories import CohortFactory, PlaceFactory
+    from tests.workshops.factories import WorkshopFactory
+    from workshops.models import Attendance
+
+    cohort = CohortFactory()
+    day1 = WorkshopFactory(cohort=cohort, day=1, date=dt.date(2026, 2, 3))
+    WorkshopFactory(cohort=cohort, day=2, date=dt.date(2026, 3, 17))
+    booked = PlaceFactory(cohort=cohort, status=PlaceStatus.ATTENDED_DAY_1)
+    Attendance.objects.create(workshop=day1, place=booked, present=True)
+    waiting = PlaceFactory(cohort=cohort, status=PlaceStatus.WAITING, waiting_position=1)
+    invited = EstablishmentFactory()
+    OutgoingEmail.objects.create(
+        kind=EmailKind.INVITATION,
+        recipient="i@x.example",
+        establishment=invited,
+        dedupe_key="i",
+        subject="s",
+        body_text="t",
+        status=EmailStatus.SENT,
+    )
+    untouched = EstablishmentFactory()
+
+    def listed(status):
+        return urns(client.get(LIST, {"programme_status": status}))
+
+    assert listed("booked") == {booked.establishment.urn}
+    assert listed("waiting") == {waiting.establishment.urn}
+    assert listed("invited") == {invited.urn}
+    assert untouched.urn in listed("not_invited")
+    assert invited.urn not in listed("not_invited")
+    assert "Waiting list" in client.get(LIST).content.decode()
+
+    detail = client.get(reverse("schools:establishment-detail", args=[booked.establishment.urn]))
+    page = detail.content.decode()
+    assert "Attended day 1" in page
+    assert "Workshop 1, 3 Feb 2026: attended" in page
+    assert "Workshop 2, 17 Mar 2026: attendance not recorded" in page
+    invited_page = client.get(reverse("schools:establishment-detail", args=[invited.urn]))
+    assert "Invitation</a>: Sent" in invited_page.content.decode()
