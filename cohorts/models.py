@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from linkprog.models import TimeStampedModel
 from schools.models import Establishment, LocalAuthority, MHSTArea
@@ -40,6 +41,8 @@ class Phase(TimeStampedModel):
         blank=True,
         verbose_name=_("MHST areas"),
     )
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("phase")
@@ -132,6 +135,10 @@ class Cohort(TimeStampedModel):
             "Set by the planning helper: the schools this cohort was planned for, to be "
             "invited first. Not a booking."
         ),
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], m2m_fields=["facilitators"]
     )
 
     class Meta:
@@ -260,6 +267,8 @@ class Place(TimeStampedModel):
         _("cancellation reason"), max_length=20, choices=CancelReason.choices, blank=True
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "access_needs"])
 
     class Meta:
         verbose_name = _("place")

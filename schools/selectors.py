@@ -1,8 +1,5 @@
 """Reads of the establishment register that pages and reports need."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db.models import Count, Q, QuerySet
 
 from schools.models import Establishment, LocalAuthority, MHSTArea, Region, eligible_q
@@ -53,74 +50,6 @@ def mhst_areas_for(scope) -> QuerySet[MHSTArea]:
     return MHSTArea.objects.filter(pk__in=MHSTArea.objects.filter(in_las).values("pk")).order_by(
         "name"
     )
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime
-    who: str
-    reason: str
-    kind: str  # "created", "changed" or "deleted"
-    changes: list[Change]
-
-
-_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
-
-
-def _display(record, name: str) -> str:
-    field = record.instance_type._meta.get_field(name)
-    value = getattr(record, field.attname)
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        related = getattr(record, name, None)
-        return str(related) if related is not None else str(value)
-    return str(value)
-
-
-def history_of(obj, *, limit: int = 50) -> list[HistoryEntry]:
-    """The audit history of a record, newest first: who changed which fields from what to
-    what. Works for any model with ``history = HistoricalRecords()``."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    entries = []
-    for record, older in zip(records, records[1:] + [None], strict=True):
-        if len(entries) == limit:
-            break
-        changes = []
-        if older is not None and record.history_type == "~":
-            delta = record.diff_against(older)
-            changes = [
-                Change(
-                    field=str(obj._meta.get_field(c.field).verbose_name),
-                    old=_display(older, c.field),
-                    new=_display(record, c.field),
-                )
-                for c in delta.changes
-            ]
-        who = record.history_user.get_username() if record.history_user else "system"
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=who,
-                reason=record.history_change_reason or "",
-                kind=_KINDS[record.history_type],
-                changes=changes,
-            )
-        )
-    return entries
 
 
 # How the dashboard can break the eligible establishments down.

@@ -12,10 +12,11 @@ from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.selectors import establishment_places, with_programme_status
+from linkprog.audit import history_of
 from outbox.selectors import emails_about
 from schools.exports import _Echo, _safe, csv_response, xlsx_response
 from schools.filters import EstablishmentFilter
-from schools.selectors import establishments_for, history_of
+from schools.selectors import establishments_for
 from schools.services.contacts import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,

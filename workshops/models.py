@@ -7,6 +7,7 @@ six weeks apart) and about completing the programme live there.
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cohorts.models import Cohort, CohortFormat, Place
 from linkprog.models import TimeStampedModel
@@ -44,6 +45,8 @@ class Workshop(TimeStampedModel):
         blank=True,
         help_text=_("Only if different from the cohort's joining link."),
     )
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("workshop")
@@ -102,6 +105,8 @@ class Professional(TimeStampedModel):
     )
     email = models.EmailField(_("email"))
 
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
     class Meta:
         verbose_name = _("professional")
         verbose_name_plural = _("professionals")
@@ -144,6 +149,8 @@ class Attendance(TimeStampedModel):
         verbose_name=_("professional"),
     )
     present = models.BooleanField(_("present"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("attendance")

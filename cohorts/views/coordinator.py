@@ -35,6 +35,7 @@ from cohorts.services.cohorts import (
 )
 from cohorts.services.links import booking_link_path
 from cohorts.services.places import place_cancel, place_move
+from linkprog.audit import history_of
 from workshops.models import Workshop, WorkshopDay
 from workshops.services import (
     WorkshopDetails,
@@ -94,6 +95,8 @@ class CohortDetailView(ScopedCohortMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         detail = cohort_detail(cohort=self.object)
+        if self.request.user.has_perm("accounts.view_audit"):
+            context["history"] = history_of(self.object)
         today = timezone.localdate()
         for workshop in detail["workshops"]:
             workshop.can_mark = workshop.date <= today and self.object.status not in (

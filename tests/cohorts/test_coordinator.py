@@ -328,4 +328,4 @@ def test_the_cohort_page_costs_the_same_at_20_and_200_rows(
 
 
 LIST_QUERIES = 9  # session, user, roles, count, page (+ filter choices when rendered)
-DETAIL_QUERIES = 10  # session, user, roles, cohort, workshops, attendance, places, …
+DETAIL_QUERIES = 11  # session, user, roles, cohort, workshops, attendance, places, …, history
