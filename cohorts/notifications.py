@@ -1,67 +1,272 @@
 """The one place where cohorts and workshops tell people that something happened.
 
-Every function here is a call point for a message the outbox will send (the waves issue):
-today each one only logs the event's name and the ids involved, never names or email
-addresses. Services never call them directly: they call ``notify(...)``, which runs the
-function after the surrounding transaction commits, so a rolled-back booking tells no one.
+Every function here turns one event into outbox emails (``outbox.services.email_enqueue``).
+Services never call them directly: they call ``notify(...)``, which runs the function after
+the surrounding transaction commits, so a rolled-back booking tells no one. Each function
+logs the event's name and the ids involved, never names or email addresses.
 
-When the outbox arrives, each function's body becomes "enqueue an outbox row for these ids";
-its name, arguments and callers stay as they are.
+Each email is queued once. The outbox's uniqueness key is (kind, recipient, the object it
+concerns, wave); the wave key here names the occurrence, so a repeat of the same event finds
+the first row while a genuinely new one (a second move, an offer with a new expiry, a new
+link asked for on another day) makes a new email.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
-from functools import partial
+from datetime import UTC, date, datetime, time
+from functools import cache, partial
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
+from django.template import engines
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from cohorts import conf
+from cohorts.ics import place_calendar
+from cohorts.models import CancelReason, Cohort, Place, PlaceStatus
+from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from outbox.services import email_enqueue
+from schools.models import Establishment
+from workshops.models import Workshop
 
 logger = logging.getLogger("cohorts.notifications")
 
+#: Places whose attendee is told when a workshop changes (those holding a seat on it).
+_SEAT_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.OFFERED, PlaceStatus.ATTENDED_DAY_1)
+#: Places whose attendee gets a booking confirmation.
+_BOOKED_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
+
 
 def notify(event: Callable[..., None], **ids: int | None) -> None:
-    """Run ``event(**ids)`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(event, **ids))
+    """Run ``event(**ids)`` once the current transaction commits (at once outside one).
+
+    The booking, cancellation or move has committed by then: an email that cannot be queued
+    is logged (event, ids and the error's type only) rather than turned into an error page.
+    """
+    transaction.on_commit(partial(_run, event, ids))
+
+
+def _ids(ids: dict) -> str:
+    return " ".join(f"{key}={value}" for key, value in ids.items())
+
+
+def _run(event: Callable[..., None], ids: dict) -> None:
+    try:
+        event(**ids)
+    except Exception as error:  # noqa: BLE001 - the write committed; say what was not sent
+        logger.error(
+            "notification %s failed (%s) %s", event.__name__, type(error).__name__, _ids(ids)
+        )
 
 
 def _record(event: str, **ids: int | None) -> None:
-    details = " ".join(f"{key}={value}" for key, value in ids.items())
-    logger.info("notification %s %s", event, details, extra={"event": event, **ids})
+    logger.info("notification %s %s", event, _ids(ids), extra={"event": event, **ids})
+
+
+# --- What the emails say ---------------------------------------------------------------------
+
+
+def _day(value: date) -> str:
+    """Format a date as "Tuesday 3 March 2026"."""
+    return date_format(value, "l j F Y")
+
+
+def _clock(value: time) -> str:
+    """Format a time as "9:30am", "4pm" or "midday"."""
+    if (value.hour, value.minute) == (12, 0):
+        return "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def _moment(value: datetime) -> str:
+    """Format a moment as "10am on Wednesday 7 January 2026", in the programme's time zone."""
+    local = timezone.localtime(value)
+    return f"{_clock(local.time())} on {_day(local.date())}"
+
+
+def _days(workshops: list[Workshop]) -> list[dict]:
+    """Each workshop day as the emails show it."""
+    return [
+        {
+            "label": workshop.get_day_display(),
+            "when": f"{_day(workshop.date)}, {_clock(workshop.start_time)} to "
+            f"{_clock(workshop.end_time)}",
+            "online": workshop.is_online,
+            "where": workshop.location,
+        }
+        for workshop in workshops
+    ]
+
+
+def _booking_link(establishment: Establishment) -> str:
+    """A fresh personal booking link, absolute (``settings.LINK_BASE_URL``)."""
+    from cohorts.services.links import booking_link_path  # it imports this module
+
+    return settings.LINK_BASE_URL + booking_link_path(establishment=establishment)
+
+
+def _workshops(cohort: Cohort) -> list[Workshop]:
+    return list(cohort.workshops.order_by("day"))
+
+
+def _calendar(place: Place, workshops: list[Workshop]) -> dict:
+    """Both workshop days as an .ics attachment (the file the booking page offers)."""
+    body = place_calendar(place=place, workshops=workshops)
+    return {"filename": "link-workshops.ics", "content": body.decode(), "mimetype": "text/calendar"}
+
+
+def _stamp(value: datetime) -> str:
+    """A moment to the microsecond, for a wave key: "20260107T100000000000"."""
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+def _place(place_id: int) -> Place | None:
+    return Place.objects.select_related("cohort", "establishment").filter(pk=place_id).first()
+
+
+def _to_attendee(
+    place: Place,
+    *,
+    kind: EmailKind,
+    template: str,
+    wave_key: str,
+    workshops: list[Workshop] | None = None,
+    calendar: bool = False,
+    concerns=None,
+    **context,
+) -> None:
+    """Queue one email about ``place`` to its attendee, with its workshop days and link."""
+    workshops = _workshops(place.cohort) if workshops is None else workshops
+    email_enqueue(
+        kind=kind,
+        recipient=place.attendee_email,
+        template=template,
+        context={
+            "place": place,
+            "cohort": place.cohort,
+            "establishment": place.establishment,
+            "attendee_name": place.attendee_name,
+            "days": _days(workshops),
+            "link": _booking_link(place.establishment),
+            "calendar_attached": calendar,
+            **context,
+        },
+        concerns=place if concerns is None else concerns,
+        establishment=place.establishment,
+        wave_key=wave_key,
+        attachments=[_calendar(place, workshops)] if calendar else None,
+    )
+
+
+def _confirm_booking(place: Place) -> None:
+    """The booking confirmation, once per attendee address and cohort."""
+    _to_attendee(
+        place,
+        kind=EmailKind.BOOKING_CONFIRMATION,
+        template="booking_confirmation",
+        wave_key=f"booked-{place.cohort_id}",
+        calendar=True,
+    )
+
+
+def _acknowledge_waiting(place: Place) -> None:
+    from cohorts.selectors import place_waiting_rank
+
+    _to_attendee(
+        place,
+        kind=EmailKind.WAITLIST_JOINED,
+        template="waiting_list",
+        wave_key=f"waiting-{place.cohort_id}",
+        position=place_waiting_rank(place=place),
+        offer_hours=int(conf.offer_duration().total_seconds() // 3600),
+    )
+
+
+def _offer(place: Place) -> None:
+    """The offer of a freed seat: one per offer (its expiry names it)."""
+    _to_attendee(
+        place,
+        kind=EmailKind.WAITLIST_OFFER,
+        template="waitlist_offer",
+        wave_key=f"offer-{_stamp(place.offer_expires_at)}",
+        expires=_moment(place.offer_expires_at),
+    )
+
+
+# --- The events ------------------------------------------------------------------------------
 
 
 def place_booked(*, place_id: int) -> None:
     """A school booked a seat on a cohort: confirm it to the attendee with both dates."""
     _record("place_booked", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.status in _BOOKED_STATUSES:
+        _confirm_booking(place)
 
 
 def place_waiting_listed(*, place_id: int) -> None:
     """A school joined a full cohort's waiting list: tell the attendee their position."""
     _record("place_waiting_listed", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.status == PlaceStatus.WAITING:
+        _acknowledge_waiting(place)
 
 
 def offer_made(*, place_id: int) -> None:
     """A freed seat was offered to the first waiting school: ask them to accept by the
     expiry (``Place.offer_expires_at``) through their booking link."""
     _record("offer_made", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.status == PlaceStatus.OFFERED:
+        _offer(place)
 
 
 def offer_accepted(*, place_id: int) -> None:
     """A school accepted an offered seat: confirm the booking as for ``place_booked``."""
     _record("offer_accepted", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.status in _BOOKED_STATUSES:
+        _confirm_booking(place)
 
 
 def offer_declined(*, place_id: int) -> None:
     """A school declined an offered seat: acknowledge it."""
     _record("offer_declined", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.cancel_reason == CancelReason.OFFER_DECLINED:
+        _to_attendee(
+            place, kind=EmailKind.OFFER_DECLINED, template="offer_declined", wave_key="declined"
+        )
 
 
 def offer_expired(*, place_id: int) -> None:
     """An offer was not answered in time and lapsed: tell the school it has gone."""
     _record("offer_expired", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.cancel_reason == CancelReason.OFFER_EXPIRED:
+        _to_attendee(
+            place, kind=EmailKind.OFFER_EXPIRED, template="offer_expired", wave_key="expired"
+        )
 
 
 def place_cancelled(*, place_id: int) -> None:
     """A place (or waiting-list entry) was cancelled by the school or a coordinator."""
     _record("place_cancelled", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.status == PlaceStatus.CANCELLED:
+        _to_attendee(
+            place,
+            kind=EmailKind.CANCELLATION,
+            template="place_cancelled",
+            wave_key="cancelled",
+            reason=place.cancel_reason,
+        )
 
 
 def place_moved(*, place_id: int, from_cohort_id: int, to_cohort_id: int) -> None:
@@ -69,25 +274,179 @@ def place_moved(*, place_id: int, from_cohort_id: int, to_cohort_id: int) -> Non
     _record(
         "place_moved", place_id=place_id, from_cohort_id=from_cohort_id, to_cohort_id=to_cohort_id
     )
+    place = _place(place_id)
+    if place is None or place.cohort_id != to_cohort_id or place.status not in _BOOKED_STATUSES:
+        return
+    # The move saved the place, so its updated_at names this move: moving A → B → A → B
+    # sends three emails, and running this twice for one move sends one.
+    _to_attendee(
+        place,
+        kind=EmailKind.MOVE,
+        template="place_moved",
+        wave_key=f"to-{to_cohort_id}@{_stamp(place.updated_at)}",
+        calendar=True,
+        from_cohort=Cohort.objects.filter(pk=from_cohort_id).first(),
+    )
 
 
 def attendee_changed(*, place_id: int) -> None:
-    """A school named a different attendee: confirm the booking to the new attendee."""
+    """A school named a different attendee: confirm the booking to the new attendee.
+
+    The new attendee gets the email the place's state calls for: the booking confirmation,
+    the waiting-list acknowledgement or the open offer. Correcting the details of the same
+    attendee sends nothing new (the address already had it).
+    """
     _record("attendee_changed", place_id=place_id)
+    place = _place(place_id)
+    if place is None:
+        return
+    if place.status in _BOOKED_STATUSES:
+        _confirm_booking(place)
+    elif place.status == PlaceStatus.WAITING:
+        _acknowledge_waiting(place)
+    elif place.status == PlaceStatus.OFFERED:
+        _offer(place)
 
 
 def cohort_cancelled(*, cohort_id: int) -> None:
     """A cohort was cancelled: tell every school that held a place on it."""
     _record("cohort_cancelled", cohort_id=cohort_id)
+    cohort = Cohort.objects.filter(pk=cohort_id).first()
+    if cohort is None:
+        return
+    workshops = _workshops(cohort)
+    places = cohort.places.filter(
+        status=PlaceStatus.CANCELLED, cancel_reason=CancelReason.COHORT_CANCELLED
+    ).select_related("establishment")
+    for place in places:
+        place.cohort = cohort
+        _to_attendee(
+            place,
+            kind=EmailKind.CANCELLATION,
+            template="cohort_cancelled",
+            wave_key="cohort-cancelled",
+            workshops=workshops,
+        )
+
+
+#: Emails that list a cohort's workshop days as they stand: what a recipient was last told.
+_LISTS_DAYS = (
+    EmailKind.BOOKING_CONFIRMATION,
+    EmailKind.MOVE,
+    EmailKind.WAITLIST_JOINED,
+    EmailKind.WAITLIST_OFFER,
+    EmailKind.WORKSHOP_CHANGE,
+    EmailKind.PROFESSIONAL_NOTICE,
+)
+
+
+@cache
+def _days_text():
+    """The plain-text lines the emails use for workshop days (``_days.txt``)."""
+    return engines["django"].from_string(
+        '{% autoescape off %}{% include "outbox/email/_days.txt" %}{% endautoescape %}'
+    )
+
+
+def _details_digest(workshop: Workshop) -> str:
+    details = (workshop.date, workshop.start_time, workshop.end_time, workshop.location)
+    return hashlib.sha256("|".join(map(str, details)).encode()).hexdigest()[:10]
+
+
+def _already_told(*, recipient: str, about: Q, workshop: Workshop) -> bool:
+    """Whether the last email that listed the workshop days to ``recipient`` (about
+    ``about``) already gave ``workshop`` as it is now."""
+    body = (
+        OutgoingEmail.objects.filter(about, kind__in=_LISTS_DAYS, recipient__iexact=recipient)
+        .exclude(status__in=(EmailStatus.CANCELLED, EmailStatus.FAILED))
+        .order_by("-pk")
+        .values_list("body_text", flat=True)
+        .first()
+    )
+    return body is not None and _days_text().render({"days": _days([workshop])}) in body
+
+
+def _about(obj_type: type, ids) -> Q:
+    return Q(subject_type=ContentType.objects.get_for_model(obj_type), subject_id__in=ids)
 
 
 def workshop_changed(*, workshop_id: int) -> None:
     """The date, times or venue of a workshop of a bookable cohort changed: tell the
-    schools holding places on it."""
+    schools holding places on it, and the professionals attending.
+
+    A recipient whose last email already gave this workshop as it is now is not told again:
+    saving a workshop unchanged tells no one, and saving both days when one changed sends
+    one notice (which lists both).
+    """
     _record("workshop_changed", workshop_id=workshop_id)
+    workshop = Workshop.objects.select_related("cohort").filter(pk=workshop_id).first()
+    if workshop is None:
+        return
+    cohort = workshop.cohort
+    workshops = _workshops(cohort)
+    about_workshops = _about(Workshop, [w.pk for w in workshops])
+    # The details and the save name the occurrence: back and forth tells each time.
+    wave_key = f"{_details_digest(workshop)}@{_stamp(workshop.updated_at)}"
+    changed = _days([workshop])[0]
+    places = cohort.places.filter(status__in=_SEAT_STATUSES).select_related("establishment")
+    for place in places:
+        place.cohort = cohort
+        about = _about(Place, [place.pk]) | about_workshops
+        if _already_told(recipient=place.attendee_email, about=about, workshop=workshop):
+            continue
+        _to_attendee(
+            place,
+            kind=EmailKind.WORKSHOP_CHANGE,
+            template="workshop_changed",
+            wave_key=wave_key,
+            workshops=workshops,
+            calendar=place.status in _BOOKED_STATUSES,
+            concerns=workshop,
+            changed=changed,
+        )
+    for professional in cohort.professionals.all():
+        if _already_told(recipient=professional.email, about=about_workshops, workshop=workshop):
+            continue
+        email_enqueue(
+            kind=EmailKind.PROFESSIONAL_NOTICE,
+            recipient=professional.email,
+            template="professional_notice",
+            context={
+                "cohort": cohort,
+                "days": _days(workshops),
+                "changed": changed,
+                "name": professional.name,
+            },
+            concerns=workshop,
+            wave_key=wave_key,
+        )
 
 
 def booking_link_requested(*, establishment_id: int) -> None:
     """A school opened an expired booking link and asked for a new one: send a fresh link
-    to the establishment's contact email (``cohorts.services.links.booking_link_path``)."""
+    to the establishment's contact email (``cohorts.services.links.booking_link_path``).
+
+    At most one a day per establishment, however often the button is pressed."""
     _record("booking_link_requested", establishment_id=establishment_id)
+    establishment = Establishment.objects.filter(pk=establishment_id).first()
+    if establishment is None:
+        return
+    if not establishment.contact_email:
+        logger.warning(
+            "notification booking_link_requested: no contact email for establishment_id=%s",
+            establishment_id,
+        )
+        return
+    email_enqueue(
+        kind=EmailKind.NEW_LINK,
+        recipient=establishment.contact_email,
+        template="new_link",
+        context={
+            "establishment": establishment,
+            "link": _booking_link(establishment),
+            "link_days": conf.booking_link_max_age().days,
+        },
+        concerns=establishment,
+        establishment=establishment,
+        wave_key=f"link-{timezone.localdate().isoformat()}",
+    )

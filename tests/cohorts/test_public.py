@@ -12,6 +12,7 @@ from cohorts.errors import BookingError
 from cohorts.models import CohortFormat, Place, PlaceStatus
 from cohorts.services.links import SALT, booking_link_path, booking_link_token
 from cohorts.services.places import place_book
+from outbox.models import EmailKind, OutgoingEmail
 from tests.cohorts.factories import make_open_cohort
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 
@@ -225,6 +226,8 @@ def test_a_link_signed_for_something_else_is_refused(client, school):
 def test_an_expired_link_offers_a_new_one_and_records_the_request(
     client, school, link, clock, caplog, django_capture_on_commit_callbacks
 ):
+    school.contact_email = "office@hill.example"
+    school.save()
     clock.shift(dt.timedelta(days=61))
 
     response = client.get(link)
@@ -239,6 +242,11 @@ def test_an_expired_link_offers_a_new_one_and_records_the_request(
     assert "Your request is recorded" in requested.content.decode()
     notes = [r.getMessage() for r in caplog.records if r.name == "cohorts.notifications"]
     assert notes == [f"notification booking_link_requested establishment_id={school.pk}"]
+    # The new link goes to the contact email the programme holds (tests/cohorts/
+    # test_notifications_mail.py sends it).
+    assert list(OutgoingEmail.objects.values_list("kind", "recipient")) == [
+        (EmailKind.NEW_LINK, "office@hill.example")
+    ]
     # The expired link opens nothing else.
     assert client.get(url("book-cancel", link)).status_code == 410
 
