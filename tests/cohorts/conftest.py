@@ -16,6 +16,17 @@ def clock():
         yield traveller
 
 
+@pytest.fixture(autouse=True)
+def outbox_broker(monkeypatch) -> list[int]:
+    """The ids of the emails handed to the broker: cohort tests never put a send task on a
+    real broker (tests/outbox tests the hand-over and the worker)."""
+    dispatched: list[int] = []
+    monkeypatch.setattr(
+        "outbox.services.celery_app.send_task", lambda name, args: dispatched.append(args[0])
+    )
+    return dispatched
+
+
 @pytest.fixture
 def attendee() -> Attendee:
     return Attendee(
