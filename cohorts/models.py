@@ -262,6 +262,15 @@ class Place(TimeStampedModel):
         help_text=_("Order on the cohort's waiting list: lower goes first."),
     )
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
+    booked_at = models.DateTimeField(
+        _("booked at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the seat on this cohort became the school's (booking, accepted offer "
+            "or move): reminders already due before then are not sent."
+        ),
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(
         _("cancellation reason"), max_length=20, choices=CancelReason.choices, blank=True
@@ -318,3 +327,71 @@ class Place(TimeStampedModel):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_HOLDING_STATUSES
+
+
+class WaveStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    SENDING = "sending", _("Sending")
+    PAUSED = "paused", _("Paused")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Wave(TimeStampedModel):
+    """An invitation wave: the eligible establishments of a phase's areas (all of them or
+    some), optionally narrowed to type groups or to MHST areas, invited from a send time.
+
+    Dispatch creates the outbox rows progressively, at most ``rate_per_minute`` a minute
+    (0: all at once), so a wave can be paused and resumed, and a provider's limit is kept.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    phase = models.ForeignKey(
+        Phase, on_delete=models.PROTECT, related_name="waves", verbose_name=_("phase")
+    )
+    local_authorities = models.ManyToManyField(
+        LocalAuthority,
+        blank=True,
+        related_name="+",
+        verbose_name=_("local authorities"),
+        help_text=_("Leave both empty for all of the phase's areas."),
+    )
+    mhst_areas = models.ManyToManyField(
+        MHSTArea, blank=True, related_name="+", verbose_name=_("MHST areas")
+    )
+    type_groups = models.JSONField(
+        _("type groups"), default=list, blank=True, help_text=_("Empty for every type group.")
+    )
+    mhst_only = models.BooleanField(_("MHST areas only"), default=False)
+    send_at = models.DateTimeField(_("send from"), null=True, blank=True)
+    rate_per_minute = models.PositiveIntegerField(
+        _("emails per minute"), default=0, help_text=_("0 sends as fast as the workers can.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=WaveStatus.choices, default=WaveStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    dispatched_count = models.PositiveIntegerField(_("queued so far"), default=0)
+    finished_at = models.DateTimeField(_("all queued at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "dispatched_count"])
+
+    class Meta:
+        verbose_name = _("invitation wave")
+        verbose_name_plural = _("invitation waves")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def wave_key(self) -> str:
+        """Marks this wave's rows in the outbox (and keeps each school to one invitation)."""
+        return f"wave-{self.pk}"

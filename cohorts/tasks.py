@@ -9,3 +9,27 @@ from cohorts.services.places import offers_expire
 def expire_offers() -> int:
     """Lapse unanswered waiting-list offers and offer each seat to the next school."""
     return offers_expire()
+
+
+@shared_task(name="cohorts.tasks.dispatch_waves", ignore_result=True)
+def dispatch_waves() -> list[int]:
+    """Queue the next invitations of every wave that is due."""
+    from cohorts.services.waves import waves_dispatch_due
+
+    return waves_dispatch_due()
+
+
+@shared_task(name="cohorts.tasks.send_reminders", ignore_result=True)
+def send_reminders() -> int:
+    """Workshop reminders, 7 days and 1 day before."""
+    from cohorts.services.reminders import reminders_send
+
+    return reminders_send()
+
+
+@shared_task(name="cohorts.tasks.send_nudges", ignore_result=True)
+def send_nudges() -> int:
+    """Nudge invited schools that have not responded."""
+    from cohorts.services.reminders import nudges_send
+
+    return nudges_send()

@@ -2,14 +2,28 @@
 
 from django.urls import path
 
-from cohorts.views import coordinator, public
+from cohorts.views import coordinator, planning, public, waves
 
 app_name = "cohorts"
 
 # A school's signed link: /cohorts/book/<token>/ and the pages it leads to.
 book = "book/<str:token>/"
 
+wave_actions = [
+    path(
+        f"waves/<int:pk>/{action}/",
+        waves.WaveActionView.as_view(action=action),
+        name=f"wave-{action}",
+    )
+    for action in ("launch", "pause", "resume", "cancel", "retry")
+]
+
 urlpatterns = [
+    path("waves/", waves.WaveListView.as_view(), name="wave-list"),
+    path("waves/new/", waves.WaveCreateView.as_view(), name="wave-create"),
+    path("waves/<int:pk>/", waves.WaveDetailView.as_view(), name="wave-detail"),
+    path("waves/<int:pk>/progress.json", waves.WaveProgressView.as_view(), name="wave-progress"),
+    *wave_actions,
     # Coordinators (signed in, scoped to their areas)
     path("", coordinator.CohortListView.as_view(), name="list"),
     path("new/", coordinator.CohortCreateView.as_view(), name="create"),
@@ -24,6 +38,18 @@ urlpatterns = [
         name="professional-add",
     ),
     path("<int:pk>/roster.csv", coordinator.RosterCsvView.as_view(), name="roster-csv"),
+    path("<int:pk>/cancel/", coordinator.CohortCancelView.as_view(), name="cancel"),
+    path("plan/", planning.CohortPlanView.as_view(), name="plan"),
+    path(
+        "professionals/<int:pk>/edit/",
+        coordinator.ProfessionalEditView.as_view(),
+        name="professional-edit",
+    ),
+    path(
+        "professionals/<int:pk>/remove/",
+        coordinator.ProfessionalRemoveView.as_view(),
+        name="professional-remove",
+    ),
     path("places/<int:pk>/move/", coordinator.PlaceMoveView.as_view(), name="place-move"),
     path("places/<int:pk>/cancel/", coordinator.PlaceCancelView.as_view(), name="place-cancel"),
     # Schools (no login)

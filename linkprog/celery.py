@@ -35,6 +35,24 @@ app.conf.beat_schedule = {
         "task": "outbox.tasks.requeue_stuck",
         "schedule": 60.0,
     },
+    # Invitation waves: each due wave queues its next invitations (up to its rate per minute,
+    # or all of them), so a schedule, a pause or a resume takes effect within a minute.
+    "dispatch-waves": {
+        "task": "cohorts.tasks.dispatch_waves",
+        "schedule": 60.0,
+    },
+    # Workshop reminders (7 days and 1 day before), computed from each workshop's date. Hourly,
+    # so a missed run costs an hour, not a day; the outbox lets each reminder out once.
+    "send-reminders": {
+        "task": "cohorts.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+    # Non-responder nudges, once per wave, LINK_NUDGE_AFTER_DAYS after the invitation. Daily,
+    # in office hours, when a school is likeliest to act on it.
+    "send-nudges": {
+        "task": "cohorts.tasks.send_nudges",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Waiting-list offers lapse 48 h after they are made; every 15 minutes the lapsed ones are
     # expired and the seat is offered to the next school, so no seat sits idle for long.
     "expire-offers": {

@@ -41,7 +41,8 @@ def email_dedupe_key(*, kind: str, recipient: str, concerns=None, wave_key: str 
     return f"{kind}|{recipient.strip().lower()}|{target}|{wave_key}"
 
 
-def _render(template: str, context: dict) -> tuple[str, str, str]:
+def email_render(*, template: str, context: dict) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of an email template with the programme's context."""
     context = {
         "programme_name": settings.LINK_PROGRAMME_NAME,
         "programme_short_name": settings.LINK_SHORT_NAME,
@@ -56,6 +57,24 @@ def _render(template: str, context: dict) -> tuple[str, str, str]:
     except TemplateDoesNotExist:  # an HTML part is optional
         html = ""
     return subject, text, html
+
+
+def _dispatch_many(email_ids: list[int]) -> None:
+    """Hand many send tasks to the broker; those handed over are marked dispatched."""
+    handed = []
+    for email_id in email_ids:
+        try:
+            celery_app.send_task(SEND_TASK, args=[email_id])
+        except Exception:
+            logger.warning(
+                "outbox: broker unavailable; %s emails wait", len(email_ids) - len(handed)
+            )
+            break
+        handed.append(email_id)
+    for start in range(0, len(handed), 2000):
+        OutgoingEmail.objects.filter(pk__in=handed[start : start + 2000]).update(
+            dispatched_at=timezone.now()
+        )
 
 
 def _dispatch(email_id: int) -> None:
@@ -90,7 +109,7 @@ def email_enqueue(
     existing = OutgoingEmail.objects.filter(dedupe_key=key).first()
     if existing is not None:
         return existing, False
-    subject, text, html = _render(template, context)
+    subject, text, html = email_render(template=template, context=context)
     row = OutgoingEmail(
         kind=kind,
         recipient=recipient.strip(),
@@ -112,6 +131,59 @@ def email_enqueue(
         return OutgoingEmail.objects.get(dedupe_key=key), False
     transaction.on_commit(lambda: _dispatch(row.pk))
     return row, True
+
+
+@dataclass(frozen=True)
+class EmailSpec:
+    """One email for ``emails_enqueue_bulk``; the fields are those of ``email_enqueue``."""
+
+    kind: EmailKind
+    recipient: str
+    template: str
+    context: dict
+    concerns: object = None
+    establishment: object = None
+    wave_key: str = ""
+
+
+def emails_enqueue_bulk(specs: list[EmailSpec]) -> int:
+    """Queue many emails in one INSERT; ones queued before (same key) are skipped. Their
+    send tasks go to the broker after commit. Returns how many were newly queued."""
+    rows = []
+    for spec in specs:
+        subject, text, html = email_render(template=spec.template, context=spec.context)
+        row = OutgoingEmail(
+            kind=spec.kind,
+            recipient=spec.recipient.strip(),
+            establishment=spec.establishment,
+            wave_key=spec.wave_key,
+            dedupe_key=email_dedupe_key(
+                kind=spec.kind,
+                recipient=spec.recipient,
+                concerns=spec.concerns,
+                wave_key=spec.wave_key,
+            ),
+            subject=subject,
+            body_text=text,
+            body_html=html,
+        )
+        if spec.concerns is not None:
+            row.subject_type = ContentType.objects.get_for_model(spec.concerns)
+            row.subject_id = spec.concerns.pk
+        rows.append(row)
+    if not rows:
+        return 0
+    OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    # ignore_conflicts returns no keys: the new rows are the queued, never-dispatched ones.
+    new_ids = list(
+        OutgoingEmail.objects.filter(
+            dedupe_key__in=[row.dedupe_key for row in rows],
+            status=EmailStatus.QUEUED,
+            dispatched_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: _dispatch_many(new_ids))
+    return len(new_ids)
 
 
 @dataclass(frozen=True)

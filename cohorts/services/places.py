@@ -170,6 +170,7 @@ def place_book(*, establishment: Establishment, cohort: Cohort, attendee: Attend
         }
         if taken < cohort.capacity and not waiting.exists():
             fields["status"] = PlaceStatus.BOOKED
+            fields["booked_at"] = timezone.now()
             taken += 1
         else:
             last = waiting.aggregate(last=Max("waiting_position"))["last"] or 0
@@ -247,7 +248,8 @@ def offer_accept(*, place: Place) -> Place:
             )
         place.status = PlaceStatus.BOOKED
         place.offer_expires_at = None
-        place.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        place.booked_at = timezone.now()
+        place.save(update_fields=["status", "offer_expires_at", "booked_at", "updated_at"])
         notify(notifications.offer_accepted, place_id=place.pk)
     return place
 
@@ -326,7 +328,8 @@ def place_move(*, place: Place, to_cohort: Cohort) -> Place:
                 code="no_room",
             )
         place.cohort = to_cohort
-        place.save(update_fields=["cohort", "updated_at"])
+        place.booked_at = timezone.now()
+        place.save(update_fields=["cohort", "booked_at", "updated_at"])
         _sync_full_status(to_cohort, seats_taken=taken + 1)
         offer_free_seats(from_cohort)
         notify(

@@ -1,0 +1,237 @@
+"""Invitation waves: preview, launch, schedule, pause, resume, cancel and dispatch.
+
+Dispatch runs from beat (``cohorts.tasks.dispatch_waves``, every minute). Each run takes the
+wave's row lock without waiting, so only one worker dispatches a wave at a time; it queues
+the next ``rate_per_minute`` invitations (all of them when the rate is 0) through the outbox,
+whose unique key would stop a second invitation to the same school in the same wave anyway.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cohorts.errors import CohortError
+from cohorts.models import Wave, WaveStatus
+from cohorts.selectors import phase_reachable_establishments
+from cohorts.services.links import booking_link_path
+from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from outbox.services import EmailSpec, email_render, email_retry, emails_enqueue_bulk
+from schools.models import Establishment
+
+INVITATION_TEMPLATE = "invitation"
+BATCH = 1000
+
+
+class WaveError(CohortError):
+    """A wave cannot do what was asked; the message says why."""
+
+
+def wave_targets(*, wave: Wave) -> QuerySet[Establishment]:
+    """Every establishment the wave is for: eligible, in its areas, no place yet."""
+    targets = phase_reachable_establishments(phase=wave.phase)
+    las, areas = list(wave.local_authorities.all()), list(wave.mhst_areas.all())
+    if las or areas:
+        targets = targets.filter(Q(la__in=las) | Q(mhst_area__in=areas))
+    if wave.type_groups:
+        targets = targets.filter(type_group__in=wave.type_groups)
+    if wave.mhst_only:
+        targets = targets.filter(mhst_area__isnull=False)
+    return targets
+
+
+def _invited_in(wave: Wave) -> Exists:
+    return Exists(
+        OutgoingEmail.objects.filter(
+            establishment=OuterRef("pk"), kind=EmailKind.INVITATION, wave_key=wave.wave_key
+        )
+    )
+
+
+def wave_remaining(*, wave: Wave) -> QuerySet[Establishment]:
+    """Targets with a contact email that this wave has not queued an invitation for yet."""
+    return (
+        wave_targets(wave=wave).exclude(contact_email="").exclude(_invited_in(wave)).order_by("pk")
+    )
+
+
+def invitation_link(*, establishment: Establishment) -> str:
+    return settings.LINK_BASE_URL + booking_link_path(establishment=establishment)
+
+
+def _spec(wave: Wave, establishment: Establishment) -> EmailSpec:
+    return EmailSpec(
+        kind=EmailKind.INVITATION,
+        recipient=establishment.contact_email,
+        template=INVITATION_TEMPLATE,
+        context={
+            "establishment": establishment,
+            "link": invitation_link(establishment=establishment),
+        },
+        concerns=establishment,
+        establishment=establishment,
+        wave_key=wave.wave_key,
+    )
+
+
+@dataclass(frozen=True)
+class WavePreview:
+    recipients: int
+    without_email: int
+    without_email_sample: list[Establishment]
+    sample_subject: str
+    sample_text: str
+    sample_html: str
+
+
+def wave_preview(*, wave: Wave, sample_size: int = 50) -> WavePreview:
+    """Who a wave would invite, who it cannot (no contact email), and one rendered message."""
+    targets = wave_targets(wave=wave)
+    with_email = targets.exclude(contact_email="")
+    without = targets.filter(contact_email="")
+    first = with_email.first()
+    subject = text = html = ""
+    if first is not None:
+        spec = _spec(wave, first)
+        subject, text, html = email_render(template=spec.template, context=spec.context)
+    return WavePreview(
+        recipients=with_email.count(),
+        without_email=without.count(),
+        without_email_sample=list(without[:sample_size]),
+        sample_subject=subject,
+        sample_text=text,
+        sample_html=html,
+    )
+
+
+def _move(wave: Wave, *, allowed: tuple[str, ...], to: str, message: str, **fields) -> None:
+    with transaction.atomic():
+        locked = Wave.objects.select_for_update().get(pk=wave.pk)
+        if locked.status not in allowed:
+            raise WaveError(message.format(status=locked.get_status_display().lower()))
+        locked.status = to
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+    wave.refresh_from_db()
+
+
+def wave_launch(*, wave: Wave, send_at=None) -> None:
+    """Schedule a draft wave: from ``send_at`` (now when not given)."""
+    if not wave_targets(wave=wave).exclude(contact_email="").exists():
+        raise WaveError("No establishment in this wave has a contact email to invite.")
+    _move(
+        wave,
+        allowed=(WaveStatus.DRAFT,),
+        to=WaveStatus.SCHEDULED,
+        message="Only a draft wave can be launched; this one is {status}.",
+        send_at=send_at or timezone.now(),
+    )
+
+
+def wave_pause(*, wave: Wave) -> None:
+    _move(
+        wave,
+        allowed=(WaveStatus.SCHEDULED, WaveStatus.SENDING),
+        to=WaveStatus.PAUSED,
+        message="Only a scheduled or sending wave can be paused; this one is {status}.",
+    )
+
+
+def wave_resume(*, wave: Wave) -> None:
+    _move(
+        wave,
+        allowed=(WaveStatus.PAUSED,),
+        to=WaveStatus.SCHEDULED,
+        message="Only a paused wave can be resumed; this one is {status}.",
+    )
+
+
+def wave_cancel(*, wave: Wave) -> int:
+    """Stop a wave: nothing more is queued, and its unsent invitations are cancelled."""
+    _move(
+        wave,
+        allowed=(WaveStatus.DRAFT, WaveStatus.SCHEDULED, WaveStatus.SENDING, WaveStatus.PAUSED),
+        to=WaveStatus.CANCELLED,
+        message="This wave is {status} and can no longer be cancelled.",
+    )
+    return OutgoingEmail.objects.filter(
+        wave_key=wave.wave_key, status__in=(EmailStatus.QUEUED, EmailStatus.RETRYING)
+    ).update(status=EmailStatus.CANCELLED, updated_at=timezone.now())
+
+
+def wave_retry_failed(*, wave: Wave) -> int:
+    failed = list(OutgoingEmail.objects.filter(wave_key=wave.wave_key, status=EmailStatus.FAILED))
+    for email in failed:
+        email_retry(email=email)
+    return len(failed)
+
+
+def wave_dispatch(*, wave_id: int) -> int:
+    """Queue the wave's next invitations; returns how many. Safe to run at any time, twice,
+    or on two workers at once: the wave's row lock is taken without waiting, and a wave
+    that is not due, paused or finished queues nothing."""
+    with transaction.atomic():
+        wave = (
+            Wave.objects.select_for_update(skip_locked=True)
+            .filter(
+                pk=wave_id,
+                status__in=(WaveStatus.SCHEDULED, WaveStatus.SENDING),
+                send_at__lte=timezone.now(),
+            )
+            .first()
+        )
+        if wave is None:
+            return 0
+        remaining = wave_remaining(wave=wave)
+        limit = wave.rate_per_minute or None
+        queued = 0
+        while limit is None or queued < limit:
+            size = BATCH if limit is None else min(BATCH, limit - queued)
+            batch = list(remaining[:size])
+            if not batch:
+                break
+            emails_enqueue_bulk([_spec(wave, establishment) for establishment in batch])
+            queued += len(batch)
+        wave.dispatched_count += queued
+        wave.status = WaveStatus.SENDING
+        if not remaining.exists():
+            wave.status, wave.finished_at = WaveStatus.SENT, timezone.now()
+        wave.save(update_fields=["status", "dispatched_count", "finished_at", "updated_at"])
+        return queued
+
+
+def waves_dispatch_due() -> list[int]:
+    """Dispatch every wave that is due (beat, every minute). Returns the waves' ids."""
+    due = list(
+        Wave.objects.filter(
+            status__in=(WaveStatus.SCHEDULED, WaveStatus.SENDING), send_at__lte=timezone.now()
+        ).values_list("pk", flat=True)
+    )
+    for wave_id in due:
+        wave_dispatch(wave_id=wave_id)
+    return due
+
+
+def wave_progress(*, wave: Wave) -> dict[str, int]:
+    """Counts of the wave's emails by state, and its targets, in two aggregate queries."""
+    counts = OutgoingEmail.objects.filter(wave_key=wave.wave_key).aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(status=EmailStatus.SENT)),
+        failed=Count("pk", filter=Q(status=EmailStatus.FAILED)),
+        cancelled=Count("pk", filter=Q(status=EmailStatus.CANCELLED)),
+        pending=Count(
+            "pk",
+            filter=Q(status__in=(EmailStatus.QUEUED, EmailStatus.SENDING, EmailStatus.RETRYING)),
+        ),
+    )
+    counts["targets"] = (
+        counts["total"]
+        if wave.status in (WaveStatus.SENT, WaveStatus.CANCELLED)
+        else counts["total"] + wave_remaining(wave=wave).count()
+    )
+    done = counts["sent"] + counts["failed"] + counts["cancelled"]
+    counts["percent"] = round(100 * done / counts["targets"]) if counts["targets"] else 0
+    return counts

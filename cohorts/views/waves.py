@@ -1,0 +1,121 @@
+"""Coordinators' invitation waves: define, preview, launch or schedule, pause, resume,
+cancel, follow progress and retry failures."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView
+
+from accounts.mixins import CoordinatorRequiredMixin
+from cohorts.forms_waves import ScheduleForm, WaveForm
+from cohorts.models import Wave, WaveStatus
+from cohorts.selectors import phases_in_scope
+from cohorts.services.waves import (
+    WaveError,
+    wave_cancel,
+    wave_launch,
+    wave_pause,
+    wave_preview,
+    wave_progress,
+    wave_resume,
+    wave_retry_failed,
+)
+
+MANAGE = "accounts.manage_cohorts"
+
+
+class ScopedWaveMixin(CoordinatorRequiredMixin):
+    permission_required = MANAGE
+
+    def get_queryset(self):
+        return Wave.objects.filter(phase__in=phases_in_scope(scope=self.scope)).select_related(
+            "phase", "created_by"
+        )
+
+
+class WaveListView(ScopedWaveMixin, ListView):
+    template_name = "cohorts/waves/wave_list.html"
+    context_object_name = "waves"
+    paginate_by = 50
+
+
+class WaveCreateView(ScopedWaveMixin, CreateView):
+    template_name = "cohorts/waves/wave_form.html"
+    form_class = WaveForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.scope}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(scope=self.scope, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        wave = form.save()
+        messages.success(self.request, _("Wave saved as a draft. Check the preview, then launch."))
+        return redirect("cohorts:wave-detail", pk=wave.pk)
+
+
+class WaveDetailView(ScopedWaveMixin, DetailView):
+    template_name = "cohorts/waves/wave_detail.html"
+    context_object_name = "wave"
+
+    def get_context_data(self, **kwargs):
+        wave = self.object
+        context = super().get_context_data(**kwargs)
+        context["progress"] = wave_progress(wave=wave)
+        if wave.status == WaveStatus.DRAFT:
+            context["preview"] = wave_preview(wave=wave)
+            context["schedule_form"] = ScheduleForm()
+        context["in_progress"] = wave.status in (WaveStatus.SCHEDULED, WaveStatus.SENDING) or (
+            context["progress"]["pending"] > 0
+        )
+        return context
+
+
+class WaveProgressView(ScopedWaveMixin, View):
+    """The progress figures as JSON, for the page to refresh itself."""
+
+    def get(self, request, pk):
+        wave = get_object_or_404(self.get_queryset(), pk=pk)
+        return JsonResponse({"status": wave.get_status_display(), **wave_progress(wave=wave)})
+
+
+class WaveActionView(ScopedWaveMixin, View):
+    action = "launch"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        wave = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            if self.action == "launch":
+                form = ScheduleForm(request.POST)
+                if not form.is_valid():
+                    raise WaveError("Give the send time as a date and time, or leave it empty.")
+                send_at = form.cleaned_data["send_at"]
+                if send_at is not None and send_at < timezone.now():
+                    raise WaveError("The send time is in the past; leave it empty to start now.")
+                wave_launch(wave=wave, send_at=send_at)
+                done = _("Wave scheduled.") if send_at else _("Wave launched: sending now.")
+            elif self.action == "pause":
+                wave_pause(wave=wave)
+                done = _("Wave paused: no more invitations will be queued until you resume.")
+            elif self.action == "resume":
+                wave_resume(wave=wave)
+                done = _("Wave resumed.")
+            elif self.action == "cancel":
+                cancelled = wave_cancel(wave=wave)
+                done = _("Wave cancelled; %(n)s unsent invitations were stopped.") % {
+                    "n": cancelled
+                }
+            else:
+                retried = wave_retry_failed(wave=wave)
+                done = _("%(n)s failed invitations queued again.") % {"n": retried}
+        except WaveError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        return redirect("cohorts:wave-detail", pk=wave.pk)

@@ -1,0 +1,25 @@
+// Refreshes a wave's progress figures while it is sending; the summary is aria-live polite.
+(function () {
+  "use strict";
+  var section = document.getElementById("wave-progress");
+  if (!section || !section.dataset.refresh) { return; }
+  var every = parseInt(section.dataset.refresh, 10);
+  function update() {
+    fetch(section.dataset.progressUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (p) {
+        if (!p) { return; }
+        var bar = section.querySelector("[data-field=bar]");
+        bar.style.width = p.percent + "%";
+        bar.parentNode.setAttribute("aria-valuenow", p.percent);
+        section.querySelector("[data-field=summary]").textContent =
+          p.percent + "% done: " + p.sent + " sent, " + p.pending + " on their way, " +
+          p.failed + " failed, " + p.cancelled + " cancelled, of " + p.targets + ".";
+        document.getElementById("wave-status").textContent = p.status;
+        if (p.pending > 0 || p.status === "Scheduled" || p.status === "Sending") {
+          window.setTimeout(update, every);
+        }
+      });
+  }
+  window.setTimeout(update, every);
+})();
