@@ -168,3 +168,155 @@ class ProfessionalForm(forms.ModelForm):
     class Meta:
         model = Professional
         fields = ("name", "organisation", "organisation_type", "email")
+
+
+# --- The cohort planning helper -------------------------------------------------------------
+
+
+class PlanAreaForm(forms.Form):
+    """Step 1 of the planning helper: which phase and area to propose cohorts for."""
+
+    phase = forms.ModelChoiceField(
+        queryset=None, label=_("Phase"), error_messages={"required": _("Choose a phase.")}
+    )
+    area = forms.ChoiceField(
+        label=_("Area"),
+        help_text=_("A local authority or a Mental Health Support Team area you cover."),
+        error_messages={"required": _("Choose an area.")},
+    )
+    size = forms.IntegerField(
+        label=_("Schools per cohort, at most"),
+        min_value=1,
+        max_value=MAX_COHORT_CAPACITY,
+        initial=MAX_COHORT_CAPACITY,
+        required=False,
+        help_text=_("The helper makes cohorts of even size up to this; at most 20."),
+    )
+
+    def __init__(self, *args, phases, local_authorities, mhst_areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = phases
+        self.local_authorities = {f"la-{la.pk}": la for la in local_authorities}
+        self.mhst_areas = {f"mhst-{area.pk}": area for area in mhst_areas}
+        self.fields["area"].choices = [
+            ("", _("Choose an area")),
+            (
+                _("Local authorities"),
+                [(key, la.name) for key, la in self.local_authorities.items()],
+            ),
+            (_("MHST areas"), [(key, area.name) for key, area in self.mhst_areas.items()]),
+        ]
+
+    def clean_size(self):
+        return self.cleaned_data.get("size") or MAX_COHORT_CAPACITY
+
+    def area_filter(self) -> dict:
+        """``local_authority=`` or ``mhst_area=`` for cohort_plan_propose."""
+        key = self.cleaned_data["area"]
+        if key in self.local_authorities:
+            return {"local_authority": self.local_authorities[key]}
+        return {"mhst_area": self.mhst_areas[key]}
+
+    def area_name(self) -> str:
+        return str(next(iter(self.area_filter().values())).name)
+
+
+LEAVE_OUT = "out"
+
+
+class PlanEditForm(forms.Form):
+    """Step 2: the proposal as the coordinator edits it. For each proposed cohort (and one
+    spare, to split a group) a name and a capacity; for each school, the cohort it goes in
+    or "leave out". The page re-renders with the schools regrouped until it is accepted."""
+
+    def __init__(self, *args, slots, schools, **kwargs):
+        """``slots``: (name, capacity) per cohort, in order; ``schools``: the establishments
+        the proposal may use, each with ``slot`` (1-based, or None for left out)."""
+        super().__init__(*args, **kwargs)
+        self.slot_numbers = list(range(1, len(slots) + 1))
+        self.schools = schools
+        for number, (name, capacity) in zip(self.slot_numbers, slots, strict=True):
+            self.fields[f"cohort-{number}-name"] = forms.CharField(
+                label=_("Name of cohort %(n)s") % {"n": number},
+                max_length=Cohort._meta.get_field("name").max_length,
+                required=False,
+                initial=name,
+            )
+            self.fields[f"cohort-{number}-capacity"] = forms.IntegerField(
+                label=_("Capacity of cohort %(n)s (schools)") % {"n": number},
+                min_value=1,
+                max_value=MAX_COHORT_CAPACITY,
+                initial=capacity,
+                required=False,  # only a cohort with schools needs one (see clean)
+                error_messages={
+                    "min_value": _("Cohort %(n)s must take at least 1 school.") % {"n": number},
+                    "max_value": _("Cohort %(n)s can take at most %(max)s schools.")
+                    % {"n": number, "max": MAX_COHORT_CAPACITY},
+                },
+            )
+        choices = [(str(n), _("Cohort %(n)s") % {"n": n}) for n in self.slot_numbers]
+        choices.append((LEAVE_OUT, _("Leave out")))
+        for school in schools:
+            # Not required: a school that became plannable after the page was shown has no
+            # value yet, and stays out of the plan.
+            self.fields[f"school-{school.pk}"] = forms.ChoiceField(
+                label=_("Cohort for %(school)s") % {"school": school.name},
+                choices=choices,
+                required=False,
+                initial=str(school.slot) if school.slot else LEAVE_OUT,
+            )
+
+    def name_field(self, number):
+        return self[f"cohort-{number}-name"]
+
+    def capacity_field(self, number):
+        return self[f"cohort-{number}-capacity"]
+
+    def school_field(self, school):
+        return self[f"school-{school.pk}"]
+
+    def assignment(self) -> dict[int, int | None]:
+        """School pk → slot number (None: left out), from the data as submitted (valid or
+        not, so the page can regroup what the coordinator chose)."""
+        chosen = {}
+        for school in self.schools:
+            value = str(self[f"school-{school.pk}"].value())
+            number = int(value) if value.isdigit() else None
+            chosen[school.pk] = number if number in self.slot_numbers else None
+        return chosen
+
+    def clean(self):
+        data = super().clean()
+        members = {n: 0 for n in self.slot_numbers}
+        for school in self.schools:
+            value = data.get(f"school-{school.pk}")
+            if value and value != LEAVE_OUT:
+                members[int(value)] += 1
+        if not any(members.values()):
+            raise forms.ValidationError(_("Put at least one school in a cohort."))
+        for number, count in members.items():
+            if not count:
+                continue
+            name = (data.get(f"cohort-{number}-name") or "").strip()
+            if not name:
+                self.add_error(
+                    f"cohort-{number}-name",
+                    _("Enter a name for cohort %(n)s, which has schools in it.") % {"n": number},
+                )
+            capacity = data.get(f"cohort-{number}-capacity")
+            if capacity is None and f"cohort-{number}-capacity" not in self.errors:
+                self.add_error(
+                    f"cohort-{number}-capacity",
+                    _("Enter the capacity of cohort %(n)s.") % {"n": number},
+                )
+            elif capacity and count > capacity:
+                self.add_error(
+                    f"cohort-{number}-capacity",
+                    _(
+                        "Cohort %(n)s has %(count)s schools but a capacity of %(capacity)s: "
+                        "raise its capacity or move schools out."
+                    )
+                    % {"n": number, "count": count, "capacity": capacity},
+                )
+        self.members = members
+        return data

@@ -362,3 +362,12 @@ def phases_progress(*, scope) -> QuerySet[Phase]:
             distinct=True,
         ),
     )
+
+
+def professionals_in_scope(*, scope):
+    """Professionals on the cohorts ``scope`` may see, with their cohort."""
+    from workshops.models import Professional
+
+    return Professional.objects.select_related("cohort").filter(
+        cohort__in=_cohorts_scoped(scope).values("pk")
+    )

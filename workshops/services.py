@@ -120,6 +120,59 @@ def professional_add(
     )
 
 
+def professional_update(
+    *,
+    professional: Professional,
+    name: str,
+    organisation: str,
+    organisation_type: str,
+    email: str,
+) -> Professional:
+    """Correct a professional's details (their attendance stays as recorded)."""
+    if organisation_type not in OrganisationType.values:
+        raise WorkshopError(f"Unknown organisation type {organisation_type!r}.")
+    with transaction.atomic():
+        professional = Professional.objects.select_for_update().get(pk=professional.pk)
+        cohort = professional.cohort
+        if cohort.status == CohortStatus.CANCELLED:
+            raise WorkshopError(f"{cohort.name} is cancelled.")
+        professional.name = name
+        professional.organisation = organisation
+        professional.organisation_type = organisation_type
+        professional.email = email
+        professional.save()
+    return professional
+
+
+def professional_remove(*, professional: Professional) -> None:
+    """Take a professional off a cohort, e.g. added by mistake or no longer coming.
+
+    Refused once they are recorded present at a workshop: that attendance is part of what
+    the programme delivered (and reports on), and removing them would delete it with them.
+    Absences recorded for them go with them.
+    """
+    with transaction.atomic():
+        professional = (
+            Professional.objects.select_for_update()
+            .select_related("cohort")
+            .get(pk=professional.pk)
+        )
+        days = list(
+            professional.attendances.filter(present=True)
+            .order_by("workshop__day")
+            .values_list("workshop__day", flat=True)
+        )
+        if days:
+            which = " and ".join(f"workshop {day}" for day in days)
+            raise WorkshopError(
+                f"{professional.name} is recorded as present at {which} of "
+                f"{professional.cohort.name}, so they cannot be removed: that attendance is "
+                "part of the programme's record. Correct their details instead, or mark them "
+                "absent first if the register is wrong."
+            )
+        professional.delete()
+
+
 def attendance_mark(
     *,
     workshop: Workshop,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from cohorts.errors import PlanningError
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort, CohortStatus, Phase
@@ -50,6 +51,7 @@ class ProposedCohort:
     mhst_area_id: int | None
     establishment_ids: list[int]
     districts: list[str] = field(default_factory=list)
+    capacity: int = MAX_COHORT_CAPACITY
 
 
 @dataclass
@@ -79,13 +81,17 @@ def cohort_plan_propose(
     local_authority: LocalAuthority | None = None,
     mhst_area: MHSTArea | None = None,
     size: int = MAX_COHORT_CAPACITY,
+    within: QuerySet[Establishment] | None = None,
 ) -> CohortProposal:
     """Propose cohorts of at most ``size`` schools among those ``phase`` can reach (in
-    ``local_authority`` and/or ``mhst_area`` if given) that have no active place and are not
-    planned for another cohort already."""
+    ``local_authority`` and/or ``mhst_area`` if given, and among ``within`` if given: a
+    coordinator's scope) that have no active place and are not planned for another cohort
+    already. Each proposed cohort's capacity is ``size``."""
     if not 1 <= size <= MAX_COHORT_CAPACITY:
         raise PlanningError(f"A cohort takes between 1 and {MAX_COHORT_CAPACITY} schools.")
     schools = _unplanned(phase_reachable_establishments(phase=phase))
+    if within is not None:
+        schools = schools.filter(pk__in=within.values("pk"))
     if local_authority is not None:
         schools = schools.filter(la=local_authority)
     if mhst_area is not None:
@@ -120,14 +126,16 @@ def cohort_plan_propose(
                     mhst_area_id=area_id,
                     establishment_ids=[s.pk for s in chunk],
                     districts=districts,
+                    capacity=size,
                 )
             )
     return CohortProposal(phase_id=phase.pk, cohorts=proposed)
 
 
 def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> list[Cohort]:
-    """Create a planned cohort for each (possibly edited) proposed cohort, recording the
-    establishments it was planned for. All or nothing: a problem anywhere saves none."""
+    """Create a planned cohort for each (possibly edited) proposed cohort, with its capacity,
+    recording the establishments it was planned for (no more than its capacity). All or
+    nothing: a problem anywhere saves none."""
     if not cohorts:
         raise PlanningError("The plan has no cohorts to create.")
     seen: set[int] = set()
@@ -142,6 +150,15 @@ def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> li
             raise PlanningError(
                 f"{proposed.name} has {len(proposed.establishment_ids)} establishments; "
                 f"a cohort takes at most {MAX_COHORT_CAPACITY}."
+            )
+        if not 1 <= proposed.capacity <= MAX_COHORT_CAPACITY:
+            raise PlanningError(
+                f"{proposed.name}: a cohort takes between 1 and {MAX_COHORT_CAPACITY} schools."
+            )
+        if len(proposed.establishment_ids) > proposed.capacity:
+            raise PlanningError(
+                f"{proposed.name} has {len(proposed.establishment_ids)} establishments but a "
+                f"capacity of {proposed.capacity}: raise its capacity or move schools out."
             )
         twice = seen.intersection(proposed.establishment_ids)
         if twice:
@@ -173,6 +190,7 @@ def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> li
                 name=proposed.name.strip(),
                 local_authority_id=proposed.local_authority_id,
                 mhst_area_id=proposed.mhst_area_id,
+                capacity=proposed.capacity,
             )
             cohort.planned_establishments.set(proposed.establishment_ids)
             created.append(cohort)

@@ -2,6 +2,7 @@
 (``self.scope``, accounts.scoping), so a cohort or place outside it is a 404; every change
 goes through a service, whose refusal is shown as an error message."""
 
+import copy
 import csv
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.errors import LinkDomainError
 from cohorts.filters import CohortFilter
 from cohorts.forms import CohortForm, MoveForm, ProfessionalForm, WorkshopForm
-from cohorts.models import CancelReason, Cohort, CohortStatus
+from cohorts.models import ACTIVE_PLACE_STATUSES, CancelReason, Cohort, CohortStatus, PlaceStatus
 from cohorts.selectors import (
     cohort_detail,
     cohorts_in_scope,
@@ -24,8 +25,10 @@ from cohorts.selectors import (
     mhst_areas_in_scope,
     phases_in_scope,
     places_in_scope,
+    professionals_in_scope,
 )
 from cohorts.services.cohorts import (
+    cohort_cancel,
     cohort_create,
     cohort_mark_completed,
     cohort_mark_running,
@@ -41,6 +44,8 @@ from workshops.services import (
     WorkshopDetails,
     attendance_mark_day,
     professional_add,
+    professional_remove,
+    professional_update,
     workshop_days_save,
 )
 
@@ -307,6 +312,111 @@ class ProfessionalAddView(ScopedCohortMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"{form.cleaned_data['name']} is added.")
         return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class CohortCancelView(ScopedCohortMixin, View):
+    """Cancel a cohort, after a confirmation page that says what it does: every place not
+    yet completed is cancelled and those schools are emailed (``cohort_cancel``)."""
+
+    template_name = "cohorts/coordinator/cohort_cancel.html"
+
+    def get(self, request, pk):
+        cohort = self.get_cohort()
+        if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
+            messages.error(
+                request, f"{cohort.name} is {cohort.get_status_display().lower()} already."
+            )
+            return HttpResponseRedirect(self.cohort_url(cohort))
+        affected = cohort.places.filter(status__in=ACTIVE_PLACE_STATUSES).exclude(
+            status=PlaceStatus.COMPLETED
+        )
+        return render(
+            request,
+            self.template_name,
+            {"cohort": cohort, "affected": affected.select_related("establishment")},
+        )
+
+    def post(self, request, pk):
+        cohort = self.get_cohort()
+        try:
+            cohort_cancel(cohort=cohort)
+        except LinkDomainError as error:
+            messages.error(request, error.message)
+        else:
+            told = cohort.places.filter(cancel_reason=CancelReason.COHORT_CANCELLED).count()
+            messages.success(
+                request,
+                f"{cohort.name} is cancelled. "
+                + (
+                    f"{told} school{'s' if told != 1 else ''} holding a place or on the waiting "
+                    "list will be told by email."
+                    if told
+                    else "No school held a place on it."
+                ),
+            )
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class ScopedProfessionalMixin(CoordinatorRequiredMixin):
+    permission_required = MANAGE
+
+    def get_professional(self):
+        return get_object_or_404(professionals_in_scope(scope=self.scope), pk=self.kwargs["pk"])
+
+    def cohort_url(self, professional) -> str:
+        return reverse("cohorts:detail", kwargs={"pk": professional.cohort_id})
+
+
+class ProfessionalEditView(ScopedProfessionalMixin, FormView):
+    template_name = "cohorts/coordinator/professional_form.html"
+    form_class = ProfessionalForm
+
+    def get_form_kwargs(self):
+        self.professional = self.get_professional()
+        # A copy: the form writes into its instance; the service saves the change.
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.professional)}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "cohort": self.professional.cohort,
+            "professional": self.professional,
+        }
+
+    def form_valid(self, form):
+        try:
+            professional_update(professional=self.professional, **form.cleaned_data)
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{form.cleaned_data['name']}'s details are saved.")
+        return HttpResponseRedirect(self.cohort_url(self.professional))
+
+
+class ProfessionalRemoveView(ScopedProfessionalMixin, View):
+    """Confirm, then take a professional off the cohort (refused once recorded present)."""
+
+    template_name = "cohorts/coordinator/professional_remove.html"
+
+    def get(self, request, pk):
+        professional = self.get_professional()
+        return render(
+            request,
+            self.template_name,
+            {"professional": professional, "cohort": professional.cohort},
+        )
+
+    def post(self, request, pk):
+        professional = self.get_professional()
+        try:
+            professional_remove(professional=professional)
+        except LinkDomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"{professional.name} is removed from {professional.cohort.name}."
+            )
+        return HttpResponseRedirect(self.cohort_url(professional))
 
 
 class ScopedPlaceMixin(CoordinatorRequiredMixin):

@@ -11,6 +11,7 @@ from accounts.models import Role
 from cohorts.models import CancelReason, Cohort, CohortStatus, PlaceStatus
 from cohorts.services.cohorts import cohort_mark_running
 from cohorts.services.places import Attendee, place_book
+from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
 from tests.cohorts.factories import CohortFactory, PhaseFactory, PlaceFactory, make_open_cohort
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
@@ -329,3 +330,244 @@ def test_the_cohort_page_costs_the_same_at_20_and_200_rows(
 
 LIST_QUERIES = 9  # session, user, roles, count, page (+ filter choices when rendered)
 DETAIL_QUERIES = 11  # session, user, roles, cohort, workshops, attendance, places, …, history
+
+
+# --- Cancelling a cohort, editing and removing professionals --------------------------------
+
+
+def test_a_coordinator_cancels_a_cohort_after_confirming_and_the_schools_are_told(
+    admin_client, clock, django_capture_on_commit_callbacks
+):
+    cohort = make_open_cohort(capacity=2, name="Camden spring")
+    booked = [book(cohort, name="Hill Primary"), book(cohort, name="Vale School")]
+    waiting = book(cohort, name="Brook Academy")
+    confirm = reverse("cohorts:cancel", args=[cohort.pk])
+    assert confirm in admin_client.get(detail(cohort)).content.decode()
+
+    page = admin_client.get(confirm).content.decode()
+
+    assert "Cancel Camden spring?" in page and "cannot be undone" in page
+    assert "Schools whose places are cancelled (3)" in page
+    assert "Brook Academy (on the waiting list)" in page
+    cohort.refresh_from_db()
+    assert cohort.status == CohortStatus.FULL  # the confirmation page changes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(confirm, follow=True)
+
+    cohort.refresh_from_db()
+    assert cohort.status == CohortStatus.CANCELLED
+    for place in [*booked, waiting]:
+        place.refresh_from_db()
+        assert (place.status, place.cancel_reason) == (
+            PlaceStatus.CANCELLED,
+            CancelReason.COHORT_CANCELLED,
+        )
+    assert (
+        "Camden spring is cancelled. 3 schools holding a place or on the waiting list will be "
+        "told by email." in response.content.decode()
+    )
+    told = OutgoingEmail.objects.filter(kind=EmailKind.CANCELLATION)
+    assert sorted(told.values_list("establishment__name", flat=True)) == [
+        "Brook Academy",
+        "Hill Primary",
+        "Vale School",
+    ]
+    # Cancelled already: no button, and the confirmation page sends the user back.
+    assert confirm not in response.content.decode()
+    again = admin_client.get(confirm, follow=True)
+    assert "Camden spring is cancelled already." in again.content.decode()
+
+
+def test_a_completed_cohort_cannot_be_cancelled(admin_client, clock):
+    cohort = CohortFactory(status=CohortStatus.COMPLETED)
+    response = admin_client.post(reverse("cohorts:cancel", args=[cohort.pk]), follow=True)
+    assert "is already completed" in response.content.decode()
+    cohort.refresh_from_db()
+    assert cohort.status == CohortStatus.COMPLETED
+
+
+def test_a_coordinator_corrects_a_professionals_details(admin_client):
+    professional = ProfessionalFactory(name="Dr Rao", email="rao@nhs.example")
+    url = reverse("cohorts:professional-edit", args=[professional.pk])
+    assert url in admin_client.get(detail(professional.cohort)).content.decode()
+    form = admin_client.get(url).context["form"]
+    assert form["name"].value() == "Dr Rao"
+
+    response = admin_client.post(
+        url,
+        {
+            "name": "Dr Priya Rao",
+            "organisation": "Camden CAMHS",
+            "organisation_type": "nhs_cypmhs",
+            "email": "priya.rao@nhs.example",
+        },
+        follow=True,
+    )
+
+    professional.refresh_from_db()
+    assert (professional.name, professional.email) == ("Dr Priya Rao", "priya.rao@nhs.example")
+    assert "Dr Priya Rao&#x27;s details are saved." in response.content.decode()
+    refused = admin_client.post(url, {"name": "", "organisation": "", "email": "nope"})
+    assert 'href="#id_name"' in refused.content.decode()
+    professional.refresh_from_db()
+    assert professional.name == "Dr Priya Rao"
+
+
+def test_a_professional_is_removed_unless_recorded_present(admin_client, clock):
+    cohort = make_open_cohort(name="Camden spring")
+    book(cohort)
+    there, mistaken, absent = (
+        ProfessionalFactory(cohort=cohort, name=name) for name in ("Dr Rao", "Oops", "Ms Absent")
+    )
+    cohort_mark_running(cohort=cohort)
+    day_1 = cohort.workshops.get(day=1)
+    clock.move_to(dt.datetime.combine(day_1.date, dt.time(17), tzinfo=dt.UTC))
+    admin_client.post(
+        reverse("cohorts:attendance", args=[cohort.pk, 1]), {"professional": [there.pk]}
+    )
+
+    def remove(professional):
+        url = reverse("cohorts:professional-remove", args=[professional.pk])
+        page = admin_client.get(url).content.decode()
+        assert f"Remove {professional.name} from Camden spring?" in page
+        return admin_client.post(url, follow=True).content.decode()
+
+    refused = remove(there)
+    assert (
+        "Dr Rao is recorded as present at workshop 1 of Camden spring, so they cannot be removed"
+        in refused
+    )
+    assert Attendance.objects.filter(professional=there, present=True).exists()
+    assert "Oops is removed from Camden spring." in remove(mistaken)
+    assert "Ms Absent is removed from Camden spring." in remove(absent)  # only marked absent
+    assert list(cohort.professionals.all()) == [there]
+
+
+# --- Who may open each coordinator page ------------------------------------------------------
+
+#: (method, URL name, what the URL takes) for every coordinator page that changes something
+#: or needs "manage_cohorts".
+MANAGE_PAGES = [
+    ("get", "cohorts:create", None),
+    ("get", "cohorts:plan", None),
+    ("post", "cohorts:plan", None),
+    ("get", "cohorts:edit", "cohort"),
+    ("post", "cohorts:edit", "cohort"),
+    ("get", "cohorts:workshops", "cohort"),
+    ("post", "cohorts:status", "cohort"),
+    ("get", "cohorts:professional-add", "cohort"),
+    ("get", "cohorts:roster-csv", "cohort"),
+    ("get", "cohorts:cancel", "cohort"),
+    ("post", "cohorts:cancel", "cohort"),
+    ("get", "cohorts:professional-edit", "professional"),
+    ("post", "cohorts:professional-edit", "professional"),
+    ("get", "cohorts:professional-remove", "professional"),
+    ("post", "cohorts:professional-remove", "professional"),
+    ("get", "cohorts:place-move", "place"),
+    ("post", "cohorts:place-cancel", "place"),
+]
+#: Pages that "run_cohorts" (facilitators too) opens.
+RUN_PAGES = [
+    ("get", "cohorts:list", None),
+    ("get", "cohorts:detail", "cohort"),
+    ("post", "cohorts:attendance", "cohort-day"),
+]
+
+
+@pytest.fixture
+def run_cohort(clock):
+    """An open cohort with a booked place and a professional, run by the facilitator."""
+    cohort = make_open_cohort(name="Run by them")
+    cohort.facilitators.add(user_with_role(Role.FACILITATOR))
+    return {
+        "cohort": cohort,
+        "place": book(cohort),
+        "professional": ProfessionalFactory(cohort=cohort),
+    }
+
+
+def _url(name, takes, objects):
+    if takes is None:
+        return reverse(name)
+    if takes == "cohort-day":
+        return reverse(name, args=[objects["cohort"].pk, 1])
+    return reverse(name, args=[objects[takes].pk])
+
+
+def _unchanged(objects):
+    cohort, place, professional = objects["cohort"], objects["place"], objects["professional"]
+    cohort.refresh_from_db()
+    place.refresh_from_db()
+    assert cohort.status == CohortStatus.OPEN
+    assert place.status == PlaceStatus.BOOKED
+    assert cohort.professionals.filter(pk=professional.pk).exists()
+
+
+@pytest.mark.parametrize(("method", "name", "takes"), MANAGE_PAGES)
+def test_a_facilitator_cannot_use_the_managing_pages_even_of_their_cohort(
+    client, run_cohort, method, name, takes
+):
+    client.force_login(run_cohort["cohort"].facilitators.get())
+    response = getattr(client, method)(_url(name, takes, run_cohort))
+    assert response.status_code == 403
+    _unchanged(run_cohort)
+
+
+@pytest.mark.parametrize(("method", "name", "takes"), MANAGE_PAGES + RUN_PAGES)
+def test_a_viewer_cannot_use_any_coordinator_page(client, run_cohort, method, name, takes):
+    client.force_login(user_with_role(Role.VIEWER))
+    response = getattr(client, method)(_url(name, takes, run_cohort))
+    assert response.status_code == 403
+    _unchanged(run_cohort)
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "takes"), [p for p in MANAGE_PAGES + RUN_PAGES if p[2] is not None]
+)
+def test_a_regional_coordinator_gets_404_outside_their_areas(
+    client, run_cohort, method, name, takes
+):
+    elsewhere = LocalAuthorityFactory(name="Elsewhere")
+    EstablishmentFactory(la=elsewhere)
+    client.force_login(user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[elsewhere]))
+    response = getattr(client, method)(_url(name, takes, run_cohort))
+    assert response.status_code == 404
+    _unchanged(run_cohort)
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "takes"), [p for p in MANAGE_PAGES + RUN_PAGES if p[0] == "get"]
+)
+def test_a_regional_coordinator_opens_every_page_inside_their_areas(
+    client, run_cohort, method, name, takes
+):
+    la = run_cohort["cohort"].local_authority
+    client.force_login(user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[la]))
+    assert client.get(_url(name, takes, run_cohort)).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_the_cancel_confirmation_costs_the_same_at_20_and_200_places(
+    admin_client, django_assert_max_num_queries, rows
+):
+    cohort = CohortFactory()
+    PlaceFactory.create_batch(rows, cohort=cohort)
+    with django_assert_max_num_queries(CANCEL_QUERIES):
+        response = admin_client.get(reverse("cohorts:cancel", args=[cohort.pk]))
+    assert len(response.context["affected"]) == rows
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_the_professional_pages_cost_the_same_at_20_and_200_professionals(
+    admin_client, django_assert_max_num_queries, rows
+):
+    cohort = CohortFactory()
+    professionals = ProfessionalFactory.create_batch(rows, cohort=cohort)
+    for name in ("cohorts:professional-edit", "cohorts:professional-remove"):
+        with django_assert_max_num_queries(PROFESSIONAL_QUERIES):
+            admin_client.get(reverse(name, args=[professionals[-1].pk]))
+
+
+CANCEL_QUERIES = 6  # session, user, roles, cohort, places
+PROFESSIONAL_QUERIES = 5  # session, user, roles, professional with its cohort

@@ -1,0 +1,209 @@
+"""The cohort planning helper page: propose cohorts for a phase and an area, let the
+coordinator rename them, change their capacity, move schools between them or leave schools
+out, then create them all at once (``cohorts.services.planning``).
+
+Everything the coordinator has changed travels in the form, so the page works without
+JavaScript: "Update the proposal" shows the schools regrouped, "Create these cohorts" saves.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views import View
+
+from accounts.mixins import CoordinatorRequiredMixin
+from cohorts.errors import LinkDomainError
+from cohorts.forms import PlanAreaForm, PlanEditForm
+from cohorts.models import CohortStatus
+from cohorts.selectors import local_authorities_in_scope, mhst_areas_in_scope, phases_in_scope
+from cohorts.services.planning import (
+    ProposedCohort,
+    cohort_plan_accept,
+    cohort_plan_propose,
+    postcode_district,
+)
+from schools.models import Establishment
+
+MANAGE = "accounts.manage_cohorts"
+#: More cohort slots than this in one submission is not a real plan.
+MAX_SLOTS = 200
+
+
+class CohortPlanView(CoordinatorRequiredMixin, View):
+    permission_required = MANAGE
+    template_name = "cohorts/coordinator/plan.html"
+
+    def area_form(self, data):
+        return PlanAreaForm(
+            data,
+            phases=phases_in_scope(scope=self.scope),
+            local_authorities=local_authorities_in_scope(scope=self.scope),
+            mhst_areas=mhst_areas_in_scope(scope=self.scope),
+        )
+
+    def schools_in_scope(self):
+        return self.scope.apply(Establishment.objects.all(), la="la", mhst_area="mhst_area")
+
+    def propose(self, area_form):
+        """The proposal as the helper makes it now, and its schools in proposal order, each
+        with ``slot`` (its proposed cohort) and ``district``."""
+        data = area_form.cleaned_data
+        proposal = cohort_plan_propose(
+            phase=data["phase"],
+            size=data["size"],
+            within=self.schools_in_scope(),
+            **area_form.area_filter(),
+        )
+        slot_of = {
+            pk: number
+            for number, proposed in enumerate(proposal.cohorts, start=1)
+            for pk in proposed.establishment_ids
+        }
+        by_pk = Establishment.objects.select_related("la").in_bulk(list(slot_of))
+        schools = []
+        for pk, number in slot_of.items():
+            school = by_pk[pk]
+            school.slot = number
+            school.district = postcode_district(school.postcode)
+            schools.append(school)
+        return proposal, schools
+
+    def render_page(self, area_form, edit_form=None, gone=()):
+        context = {"area_form": area_form, "form": edit_form, "gone": gone}
+        if edit_form is not None:
+            assignment = edit_form.assignment() if edit_form.is_bound else None
+            groups = []
+            for number in edit_form.slot_numbers:
+                members = [
+                    s
+                    for s in edit_form.schools
+                    if (assignment[s.pk] if assignment is not None else s.slot) == number
+                ]
+                groups.append(
+                    {
+                        "number": number,
+                        "name": edit_form.name_field(number),
+                        "capacity": edit_form.capacity_field(number),
+                        "schools": [(s, edit_form.school_field(s)) for s in members],
+                    }
+                )
+            left_out = [
+                (s, edit_form.school_field(s))
+                for s in edit_form.schools
+                if (assignment[s.pk] if assignment is not None else s.slot) is None
+            ]
+            context.update(
+                groups=groups,
+                left_out=left_out,
+                area_name=area_form.area_name(),
+                phase=area_form.cleaned_data["phase"],
+                planned_count=len(edit_form.schools) - len(left_out),
+            )
+        return render(self.request, self.template_name, context)
+
+    def get(self, request):
+        area_form = self.area_form(request.GET or None)
+        if not area_form.is_bound or not area_form.is_valid():
+            return self.render_page(area_form)
+        proposal, schools = self.propose(area_form)
+        if not schools:
+            return self.render_page(area_form)
+        size = area_form.cleaned_data["size"]
+        slots = [(c.name, c.capacity) for c in proposal.cohorts] + [("", size)]
+        return self.render_page(area_form, PlanEditForm(slots=slots, schools=schools))
+
+    def post(self, request):
+        area_form = self.area_form(request.POST)
+        if not area_form.is_valid():
+            return self.render_page(area_form)
+        size = area_form.cleaned_data["size"]
+        _, schools = self.propose(area_form)
+        try:
+            count = min(max(int(request.POST.get("slots", "")), 1), MAX_SLOTS)
+        except ValueError:
+            count = 1
+        posted = PlanEditForm(request.POST, slots=[("", size)] * count, schools=schools)
+        candidates = {s.pk for s in schools}
+        gone_ids = {
+            int(key.removeprefix("school-"))
+            for key, value in request.POST.items()
+            if key.startswith("school-")
+            and key.removeprefix("school-").isdigit()
+            and value not in ("", "out")
+        } - candidates
+        gone = list(
+            Establishment.objects.filter(pk__in=gone_ids)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+        if request.POST.get("action") == "accept" and not gone:
+            if posted.is_valid():
+                plan = self.proposed_cohorts(area_form, posted, schools)
+                try:
+                    cohorts = cohort_plan_accept(
+                        phase=area_form.cleaned_data["phase"], cohorts=plan
+                    )
+                except LinkDomainError as error:
+                    posted.add_error(None, error.message)
+                else:
+                    planned = sum(len(p.establishment_ids) for p in plan)
+                    return self.accepted(area_form, cohorts, planned)
+            return self.render_page(area_form, posted, gone)
+        return self.render_page(area_form, self.regrouped(posted, schools, size), gone)
+
+    def regrouped(self, posted, schools, size):
+        """An unbound form showing the submitted names, capacities and choices, with one
+        empty cohort at the end to split a group into."""
+        assignment = posted.assignment()
+        slots = [
+            (posted.name_field(n).value() or "", posted.capacity_field(n).value() or size)
+            for n in posted.slot_numbers
+        ]
+        last = len(slots)
+        if slots[-1][0].strip() or any(slot == last for slot in assignment.values()):
+            slots.append(("", size))
+        for school in schools:
+            school.slot = assignment[school.pk]
+        return PlanEditForm(slots=slots, schools=schools)
+
+    def proposed_cohorts(self, area_form, form, schools) -> list[ProposedCohort]:
+        area = area_form.area_filter()
+        assignment = form.assignment()
+        proposed = []
+        for number in form.slot_numbers:
+            members = [s for s in schools if assignment[s.pk] == number]
+            if not members:
+                continue
+            if "mhst_area" in area:
+                mhst_area_id = area["mhst_area"].pk
+                las = {s.la_id for s in members}
+                la_id = las.pop() if len(las) == 1 else None
+            else:
+                la_id = area["local_authority"].pk
+                mhst_areas = {s.mhst_area_id for s in members}
+                mhst_area_id = mhst_areas.pop() if len(mhst_areas) == 1 else None
+            proposed.append(
+                ProposedCohort(
+                    name=form.cleaned_data[f"cohort-{number}-name"].strip(),
+                    local_authority_id=la_id,
+                    mhst_area_id=mhst_area_id,
+                    establishment_ids=[s.pk for s in members],
+                    capacity=form.cleaned_data[f"cohort-{number}-capacity"],
+                )
+            )
+        return proposed
+
+    def accepted(self, area_form, cohorts, planned):
+        phase = area_form.cleaned_data["phase"]
+        messages.success(
+            self.request,
+            f"{len(cohorts)} cohort{'s' if len(cohorts) != 1 else ''} planned in "
+            f"{area_form.area_name()} for {phase.name}, with {planned} "
+            f"school{'s' if planned != 1 else ''}: "
+            f"{', '.join(c.name for c in cohorts)}. Next, set each cohort's workshop days "
+            "and open it for booking.",
+        )
+        query = urlencode({"phase": phase.pk, "status": CohortStatus.PLANNED})
+        return HttpResponseRedirect(f"{reverse('cohorts:list')}?{query}")
