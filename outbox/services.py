@@ -222,9 +222,14 @@ def email_send(*, email_id: int) -> SendOutcome:
             return SendOutcome("skipped")
         row.status = EmailStatus.SENDING
         row.attempts += 1
-        row.save(update_fields=["status", "attempts", "updated_at"])
+        # One Message-ID for the email's whole life, fixed before the first SMTP attempt:
+        # should a worker die after the server accepted it, the resend carries the same id,
+        # and mail clients show one message.
+        if not row.message_id:
+            row.message_id = make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
+        row.save(update_fields=["status", "attempts", "message_id", "updated_at"])
 
-    message_id = make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
+    message_id = row.message_id
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,

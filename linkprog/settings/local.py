@@ -10,6 +10,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Or a real SMTP server (a local Mailpit, say): EMAIL_URL=smtp://127.0.0.1:1025
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
 
 # The embedded default keeps its SQLite file, broker folders and mail under var/.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
