@@ -190,9 +190,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # Schools' booking links are credentials: their tokens never reach a log (request paths).
+    "filters": {"booking_tokens": {"()": "linkprog.logging.RedactBookingTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["booking_tokens"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["booking_tokens"],
+        },
         "django.db.backends": {"level": "WARNING"},
         # axes announces itself at INFO on every start, management commands included.
         "axes": {"level": "WARNING"},
