@@ -9,13 +9,14 @@ marked sent can cause a repeat, after ``stuck_sending_after_seconds``.
 
 import logging
 import smtplib
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import TemplateDoesNotExist
@@ -186,6 +187,53 @@ def emails_enqueue_bulk(specs: list[EmailSpec]) -> int:
     return len(new_ids)
 
 
+_local = threading.local()
+
+
+def _kept_connection():
+    """This worker's (thread's) mail connection, kept open between emails: a wave is not a
+    new SMTP handshake per message. A change of mail settings gets a new connection."""
+    key = (
+        settings.EMAIL_BACKEND,
+        getattr(settings, "EMAIL_HOST", ""),
+        getattr(settings, "EMAIL_PORT", ""),
+        getattr(settings, "EMAIL_HOST_USER", ""),
+    )
+    if getattr(_local, "key", None) != key:
+        _drop_connection()
+        _local.connection, _local.key = get_connection(), key
+    return _local.connection
+
+
+def _drop_connection() -> None:
+    connection = getattr(_local, "connection", None)
+    _local.connection = _local.key = None
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # already gone
+            logger.debug("outbox: closing a dead mail connection failed")
+
+
+def _send_on_kept_connection(message: EmailMultiAlternatives) -> None:
+    """Send on the kept connection; if the server dropped it while idle, reconnect once."""
+    connection = _kept_connection()
+    reused = connection.open() is False  # open() says whether it made a new connection
+    message.connection = connection
+    try:
+        message.send()
+    except (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError):
+        _drop_connection()
+        if not reused:
+            raise
+        message.connection = _kept_connection()
+        message.connection.open()
+        message.send()
+    except Exception:
+        _drop_connection()  # start afresh next time, whatever went wrong
+        raise
+
+
 @dataclass(frozen=True)
 class SendOutcome:
     status: str
@@ -241,7 +289,7 @@ def email_send(*, email_id: int) -> SendOutcome:
     for attachment in row.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
-        message.send()
+        _send_on_kept_connection(message)
     except Exception as exc:
         permanent, base = _classify(exc)
         row.last_error = _describe(exc)

@@ -18,9 +18,15 @@ class Mailbox:
     """Collects what the SMTP server accepts; ``reply`` makes it answer with an error."""
 
     def __init__(self):
+        self.sessions = 0
         self.messages = []
         self.reply: str | None = None
         self._lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.sessions += 1  # one greeting per connection
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         if self.reply:

@@ -187,3 +187,20 @@ def test_attachments_travel_with_the_message(school, smtp):
     assert ics.get_filename() == "workshops.ics"
     assert ics.get_content_type() == "text/calendar"
     assert "BEGIN:VCALENDAR" in ics.get_content()
+
+
+def test_one_connection_serves_many_emails_and_a_dropped_one_is_reopened(school, smtp):
+    first, _ = invite(school)
+    second, _ = invite(EstablishmentFactory(contact_email="two@s.example"))
+    third, _ = invite(EstablishmentFactory(contact_email="three@s.example"))
+
+    assert email_send(email_id=first.pk).status == EmailStatus.SENT
+    assert email_send(email_id=second.pk).status == EmailStatus.SENT
+    smtp.stop()  # the server drops the idle connection (a restart)
+    smtp.start()
+    assert email_send(email_id=third.pk).status == EmailStatus.SENT  # same attempt
+
+    third.refresh_from_db()
+    assert third.attempts == 1
+    assert smtp.recipients() == ["lead@argyle.example", "two@s.example", "three@s.example"]
+    assert smtp.sessions == 2  # one connection for the first two, a new one after the drop
