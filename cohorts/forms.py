@@ -136,7 +136,10 @@ class CohortForm(forms.ModelForm):
 class WorkshopForm(forms.Form):
     """One workshop day. Blank venue and link mean "the cohort's"."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # <input type="date"> takes only ISO dates, whatever the locale's format.
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     start_time = forms.TimeField(
         label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -166,6 +166,18 @@ def test_a_coordinator_plans_a_cohort_sets_its_days_and_opens_it(admin_client, c
     assert "is open for booking" in opened.content.decode()
 
 
+def test_the_workshop_days_form_shows_the_saved_days(admin_client):
+    cohort = CohortFactory()
+    WorkshopFactory(cohort=cohort, day=1, date=dt.date(2026, 3, 2))
+    WorkshopFactory(cohort=cohort, day=2, date=dt.date(2026, 4, 13))
+
+    page = admin_client.get(reverse("cohorts:workshops", args=[cohort.pk])).content.decode()
+
+    # ISO dates, the only ones <input type="date"> shows, whatever the locale.
+    assert 'type="date" name="day1-date" value="2026-03-02"' in page
+    assert 'type="date" name="day2-date" value="2026-04-13"' in page
+
+
 def test_disordered_days_are_refused_on_the_form_and_nothing_is_saved(admin_client, clock):
     cohort = CohortFactory()
     days = {
