@@ -134,7 +134,8 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
             and value not in ("", "out")
         } - candidates
         gone = list(
-            Establishment.objects.filter(pk__in=gone_ids)
+            self.schools_in_scope()
+            .filter(pk__in=gone_ids)
             .order_by("name")
             .values_list("name", flat=True)
         )

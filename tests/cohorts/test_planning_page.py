@@ -217,6 +217,10 @@ def test_a_regional_coordinator_plans_only_within_their_scope(client, camden):
 
     response, data = proposal_form(client, phase, f"mhst-{area.pk}")
     assert [s.name for s, _ in response.context["groups"][0]["schools"]] == ["Mine"]
+    # A school of another LA slipped into the form is neither planned nor named.
+    theirs = EstablishmentFactory(la=barnet, name="Slipped in")
+    tampered = client.post(PLAN, {**data, f"school-{theirs.pk}": "1", "action": "update"})
+    assert "Slipped in" not in tampered.content.decode()
     assert client.post(PLAN, {**data, "action": "accept"}).status_code == 302
     cohort = Cohort.objects.get()
     assert (cohort.mhst_area, cohort.local_authority) == (area, camden)
