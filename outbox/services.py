@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,6 +29,8 @@ from outbox.models import SENDABLE_STATUSES, EmailKind, EmailStatus, OutgoingEma
 
 logger = logging.getLogger(__name__)
 SEND_TASK = "outbox.tasks.send_email"
+SEND_BATCH_TASK = "outbox.tasks.send_batch"
+SEND_BATCH = 50  # emails per batch task: one claim, one connection, one record
 
 
 class OutboxError(ValueError):
@@ -121,6 +123,7 @@ def email_enqueue(
         body_text=text,
         body_html=html,
         attachments=attachments or [],
+        message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
     )
     if concerns is not None:
         row.subject_type = ContentType.objects.get_for_model(concerns)
@@ -167,6 +170,7 @@ def emails_enqueue_bulk(specs: list[EmailSpec]) -> int:
             subject=subject,
             body_text=text,
             body_html=html,
+            message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
         )
         if spec.concerns is not None:
             row.subject_type = ContentType.objects.get_for_model(spec.concerns)
@@ -258,6 +262,53 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:500]
 
 
+_CLAIM_FIELDS = ["status", "attempts", "message_id", "updated_at"]
+_OUTCOME_FIELDS = ["status", "sent_at", "last_error", "next_attempt_at", "updated_at"]
+
+
+def _claim(row: OutgoingEmail) -> None:
+    """Move a locked, sendable row to "sending" (the caller saves it)."""
+    row.status = EmailStatus.SENDING
+    row.attempts += 1
+    row.updated_at = timezone.now()
+    # One Message-ID for the email's whole life, fixed before the first SMTP attempt: should
+    # a worker die after the server accepted it, the resend carries the same id, and mail
+    # clients show one message.
+    if not row.message_id:
+        row.message_id = make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
+
+
+def _deliver(row: OutgoingEmail) -> SendOutcome:
+    """Hand one claimed row to the mail server and set its outcome (the caller saves it)."""
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        to=[row.recipient],
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": row.message_id},
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    for attachment in row.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    row.updated_at = timezone.now()
+    try:
+        _send_on_kept_connection(message)
+    except Exception as exc:
+        permanent, base = _classify(exc)
+        row.last_error = _describe(exc)
+        if permanent or row.attempts >= conf.max_attempts():
+            row.status, row.next_attempt_at = EmailStatus.FAILED, None
+            logger.warning("outbox: email %s failed: %s", row.pk, row.last_error)
+            return SendOutcome(EmailStatus.FAILED)
+        delay = min(base * 2 ** (row.attempts - 1), 3600)
+        row.status = EmailStatus.RETRYING
+        row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        return SendOutcome(EmailStatus.RETRYING, retry_in=delay)
+    row.status, row.sent_at = EmailStatus.SENT, timezone.now()
+    row.last_error, row.next_attempt_at = "", None
+    return SendOutcome(EmailStatus.SENT)
+
+
 def email_send(*, email_id: int) -> SendOutcome:
     """Send one queued email. Safe to call any number of times for the same row."""
     with transaction.atomic():
@@ -268,55 +319,56 @@ def email_send(*, email_id: int) -> SendOutcome:
         )
         if row is None:
             return SendOutcome("skipped")
-        row.status = EmailStatus.SENDING
-        row.attempts += 1
-        # One Message-ID for the email's whole life, fixed before the first SMTP attempt:
-        # should a worker die after the server accepted it, the resend carries the same id,
-        # and mail clients show one message.
-        if not row.message_id:
-            row.message_id = make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
-        row.save(update_fields=["status", "attempts", "message_id", "updated_at"])
+        _claim(row)
+        row.save(update_fields=_CLAIM_FIELDS)
+    outcome = _deliver(row)
+    row.save(update_fields=_OUTCOME_FIELDS)
+    return outcome
 
-    message_id = row.message_id
-    message = EmailMultiAlternatives(
-        subject=row.subject,
-        body=row.body_text,
-        to=[row.recipient],
-        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id},
-    )
-    if row.body_html:
-        message.attach_alternative(row.body_html, "text/html")
-    for attachment in row.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-    try:
-        _send_on_kept_connection(message)
-    except Exception as exc:
-        permanent, base = _classify(exc)
-        row.last_error = _describe(exc)
-        if permanent or row.attempts >= conf.max_attempts():
-            row.status, row.next_attempt_at = EmailStatus.FAILED, None
-            row.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
-            logger.warning("outbox: email %s failed: %s", row.pk, row.last_error)
-            return SendOutcome(EmailStatus.FAILED)
-        delay = min(base * 2 ** (row.attempts - 1), 3600)
-        row.status = EmailStatus.RETRYING
-        row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-        row.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
-        return SendOutcome(EmailStatus.RETRYING, retry_in=delay)
 
-    row.status, row.sent_at, row.message_id = EmailStatus.SENT, timezone.now(), message_id
-    row.last_error, row.next_attempt_at = "", None
-    row.save(
-        update_fields=[
-            "status",
-            "sent_at",
-            "message_id",
-            "last_error",
-            "next_attempt_at",
-            "updated_at",
-        ]
-    )
-    return SendOutcome(EmailStatus.SENT)
+def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
+    """Send many queued emails on one connection, claiming and recording them in bulk.
+
+    The same guarantees as ``email_send``: rows are claimed under a lock (rows another worker
+    holds are left to it), SMTP happens outside any transaction, and a row already sent is
+    skipped. Returns each claimed row's outcome, so the caller can schedule retries.
+    """
+    with transaction.atomic():
+        rows = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=email_ids, status__in=SENDABLE_STATUSES)
+            .order_by("pk")
+        )
+        if not rows:
+            return {}
+        now = timezone.now()
+        OutgoingEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=EmailStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
+        )
+        for row in rows:
+            had_id = bool(row.message_id)
+            _claim(row)  # the same change, in memory
+            if not had_id:  # rows queued before ids were given at queueing time
+                row.save(update_fields=["message_id"])
+        OutgoingEmail.history.bulk_history_create(rows, update=True)
+    outcomes = {row.pk: _deliver(row) for row in rows}
+    sent = [row.pk for row in rows if outcomes[row.pk].status == EmailStatus.SENT]
+    with transaction.atomic():
+        now = timezone.now()
+        OutgoingEmail.objects.filter(pk__in=sent).update(
+            status=EmailStatus.SENT,
+            sent_at=now,
+            last_error="",
+            next_attempt_at=None,
+            updated_at=now,
+        )
+        for row in rows:
+            if row.pk in sent:
+                row.sent_at = now
+            else:
+                row.save(update_fields=_OUTCOME_FIELDS)  # failures are few
+        OutgoingEmail.history.bulk_history_create(rows, update=True)
+    return outcomes
 
 
 def email_retry(*, email: OutgoingEmail) -> None:

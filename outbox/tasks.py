@@ -3,7 +3,8 @@
 from celery import shared_task
 
 from outbox import conf
-from outbox.services import email_send, emails_requeue_stuck
+from outbox.models import EmailStatus
+from outbox.services import email_send, emails_requeue_stuck, emails_send_batch
 
 
 @shared_task(
@@ -19,6 +20,17 @@ def send_email(self, email_id: int) -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in, max_retries=None)
     return outcome.status
+
+
+@shared_task(name="outbox.tasks.send_batch", acks_late=True, ignore_result=True)
+def send_batch(email_ids: list[int]) -> int:
+    """Send a batch of outbox rows (a wave's); each temporary failure is retried on its own
+    after its back-off. Returns how many were sent."""
+    outcomes = emails_send_batch(email_ids=email_ids)
+    for email_id, outcome in outcomes.items():
+        if outcome.status == EmailStatus.RETRYING:
+            send_email.apply_async(args=[email_id], countdown=outcome.retry_in)
+    return sum(outcome.status == EmailStatus.SENT for outcome in outcomes.values())
 
 
 @shared_task(name="outbox.tasks.requeue_stuck", ignore_result=True)

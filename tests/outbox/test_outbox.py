@@ -204,3 +204,48 @@ def test_one_connection_serves_many_emails_and_a_dropped_one_is_reopened(school,
     assert third.attempts == 1
     assert smtp.recipients() == ["lead@argyle.example", "two@s.example", "three@s.example"]
     assert smtp.sessions == 2  # one connection for the first two, a new one after the drop
+
+
+def test_a_batch_sends_each_once_on_one_connection_and_records_every_outcome(smtp, settings):
+    from outbox.services import emails_send_batch
+
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    rows = [invite(EstablishmentFactory(contact_email=f"b{n}@s.example"))[0] for n in range(5)]
+    bounced = invite(EstablishmentFactory(contact_email="bounce@s.example"))[0]
+    email_cancel(email=rows[4])
+
+    outcomes = emails_send_batch(email_ids=[r.pk for r in rows] + [bounced.pk])
+    smtp.reply = "550 no such mailbox"  # only for what comes after
+    again = emails_send_batch(email_ids=[r.pk for r in rows])
+
+    assert again == {}  # all already sent or cancelled: nothing claimed twice
+    assert {k: v.status for k, v in outcomes.items()} == {
+        **{r.pk: EmailStatus.SENT for r in rows[:4]},
+        bounced.pk: EmailStatus.SENT,
+    }
+    assert sorted(smtp.recipients()) == sorted(
+        [f"b{n}@s.example" for n in range(4)] + ["bounce@s.example"]
+    )
+    assert smtp.sessions == 1
+    sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT)
+    assert sent.count() == 5
+    assert all(row.message_id and row.sent_at for row in sent)
+    assert rows[0].history.count() >= 3  # queued, sending, sent
+
+
+def test_a_batch_records_failures_and_retries_with_back_off(smtp, settings):
+    from outbox.services import emails_send_batch
+
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    row = invite(EstablishmentFactory(contact_email="later@s.example"))[0]
+    smtp.reply = "451 4.3.0 try later"
+
+    outcome = emails_send_batch(email_ids=[row.pk])[row.pk]
+
+    row.refresh_from_db()
+    assert outcome.status == EmailStatus.RETRYING and outcome.retry_in == 300
+    assert (row.status, row.attempts, row.last_error) == (
+        EmailStatus.RETRYING,
+        1,
+        "SMTPDataError 451",
+    )
