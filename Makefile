@@ -39,9 +39,11 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench: GIAS import into PostgreSQL against a raw COPY; writes docs/benchmarks.md.
+## make bench: GIAS import into PostgreSQL against a raw COPY, and a 22,000-school wave
+## through real workers against a raw SMTP send; each writes its section of docs/benchmarks.md.
 bench: install
 	$(BIN)/python scripts/bench_import.py $(GIAS)
+	$(BIN)/python scripts/bench_wave.py $(GIAS)
 
 lint: install
 	$(BIN)/ruff check .

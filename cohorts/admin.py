@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.errors import LinkDomainError
-from cohorts.models import CancelReason, Cohort, Phase, Place
+from cohorts.models import CancelReason, Cohort, Phase, Place, Wave, WaveStatus
 from cohorts.services.places import place_cancel
 from workshops.models import Professional, Workshop
 
@@ -93,3 +93,37 @@ class PlaceAdmin(admin.ModelAdmin):
             else:
                 cancelled += 1
         self.message_user(request, f"{cancelled} places cancelled.")
+
+
+@admin.register(Wave)
+class WaveAdmin(admin.ModelAdmin):
+    """Waves are launched, paused and cancelled from their coordinator page (the services
+    check each step); here an admin can see them and pause or cancel in bulk."""
+
+    list_display = ("name", "phase", "status", "send_at", "rate_per_minute", "dispatched_count")
+    list_filter = ("status", "phase")
+    search_fields = ("name", "phase__name")
+    list_select_related = ("phase",)
+    filter_horizontal = ("local_authorities", "mhst_areas")
+    readonly_fields = ("status", "dispatched_count", "finished_at", "created_by")
+    actions = ("pause_waves", "cancel_waves")
+
+    @admin.action(description=_("Pause the selected waves"))
+    def pause_waves(self, request, queryset):
+        self._each(request, queryset, "pause")
+
+    @admin.action(description=_("Cancel the selected waves"))
+    def cancel_waves(self, request, queryset):
+        self._each(request, queryset, "cancel")
+
+    def _each(self, request, queryset, action):
+        from cohorts.services.waves import WaveError, wave_cancel, wave_pause
+
+        done = 0
+        for wave in queryset.exclude(status=WaveStatus.CANCELLED):
+            try:
+                (wave_pause if action == "pause" else wave_cancel)(wave=wave)
+                done += 1
+            except WaveError as exc:
+                self.message_user(request, f"{wave}: {exc}", messages.WARNING)
+        self.message_user(request, f"{done} waves changed.")

@@ -36,6 +36,8 @@ from cohorts.models import (
     Phase,
     Place,
     PlaceStatus,
+    Wave,
+    WaveStatus,
 )
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from schools.models import Establishment, LocalAuthority, MHSTArea
@@ -371,3 +373,19 @@ def professionals_in_scope(*, scope):
     return Professional.objects.select_related("cohort").filter(
         cohort__in=_cohorts_scoped(scope).values("pk")
     )
+
+
+def waves_in_progress(*, scope) -> list:
+    """Waves in scope that are scheduled, sending or paused, or whose emails are still on
+    their way, with their progress: a fixed number of queries (at most a handful of waves)."""
+    from cohorts.services.waves import wave_progress  # services import selectors, not back
+
+    waves = list(
+        Wave.objects.filter(
+            phase__in=phases_in_scope(scope=scope),
+            status__in=(WaveStatus.SCHEDULED, WaveStatus.SENDING, WaveStatus.PAUSED),
+        ).select_related("phase")[:10]
+    )
+    for wave in waves:
+        wave.progress = wave_progress(wave=wave)
+    return waves

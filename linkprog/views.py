@@ -17,6 +17,7 @@ from cohorts.selectors import (
     programme_counts,
     programme_status_conditions,
     sessions_summary,
+    waves_in_progress,
     workshops_upcoming,
 )
 from linkprog.celery import app as celery_app
@@ -64,6 +65,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             else 0,
             phases=list(phases_progress(scope=scope)),
             upcoming=list(workshops_upcoming(scope=scope, today=timezone.localdate())),
+            waves=waves_in_progress(scope=scope),
             scope=scope,
             summary=summary,
             target=target,

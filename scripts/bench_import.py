@@ -13,7 +13,6 @@ import csv
 import gzip
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,56 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-import psycopg2
+from benchlib import connect, fresh_database, manage, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/link_bench"
-
-
-def _connect(url: str, dbname: str | None = None):
-    """An autocommit connection to the scratch database (or to ``dbname`` on its server)."""
-    parsed = urlparse(url)
-    conn = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname=dbname or parsed.path.lstrip("/"),
-    )
-    conn.autocommit = True
-    return conn
-
-
-def _fresh_database(url: str) -> None:
-    name = urlparse(url).path.lstrip("/")
-    conn = _connect(url, dbname="postgres")
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
-def _manage(url: str, *args: str) -> tuple[float, int, str]:
-    """Run manage.py; return (seconds, peak RSS in MiB, stdout)."""
-    # DEBUG off as in production: with it on, Django keeps every SQL string it ran.
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "linkprog.settings.local",
-        "DJANGO_DEBUG": "false",
-    }
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        out.seek(0)
-        text = out.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{text}")
-    return seconds, usage.ru_maxrss // 1024, text
 
 
 def _copy_seconds(url: str, path: Path) -> tuple[float, int]:
@@ -78,7 +30,7 @@ def _copy_seconds(url: str, path: Path) -> tuple[float, int]:
     with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
     columns = ", ".join(f'"c{i}" text' for i in range(len(header)))
-    conn = _connect(url)
+    conn = connect(url)
     with conn.cursor() as cur:
         cur.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS gias_copy ({columns})")
         cur.execute("TRUNCATE gias_copy")
@@ -106,7 +58,7 @@ def _head(path: Path, rows: int, target: Path) -> Path:
 
 
 def _truncate(url: str) -> None:
-    conn = _connect(url)
+    conn = connect(url)
     with conn.cursor() as cur:
         cur.execute("TRUNCATE schools_mhsteam_schools_served, schools_establishment CASCADE")
     conn.close()
@@ -116,7 +68,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("extract", type=Path, help="edubasealldata20250718_open.csv.gz")
     parser.add_argument("--all", type=Path, help="the larger _all extract, for the memory curve")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     if not args.extract.is_file():
         sys.exit(
@@ -128,14 +79,14 @@ def main() -> None:
         args.all = candidate if candidate.is_file() and candidate != args.extract else None
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     print(f"scratch database: {url}")
-    _fresh_database(url)
-    _manage(url, "migrate", "-v0")
-    _manage(url, "load_areas")
+    fresh_database(url)
+    manage(url, "migrate", "-v0")
+    manage(url, "load_areas")
 
-    first, first_mem, first_out = _manage(url, "import_gias", str(args.extract), "--no-progress")
-    again, again_mem, again_out = _manage(url, "import_gias", str(args.extract), "--no-progress")
+    first, first_mem, first_out = manage(url, "import_gias", str(args.extract), "--no-progress")
+    again, again_mem, again_out = manage(url, "import_gias", str(args.extract), "--no-progress")
     copy_s, copy_rows = _copy_seconds(url, args.extract)
-    startup, _, _ = _manage(url, "check")
+    startup, _, _ = manage(url, "check")
     print(first_out.strip(), again_out.strip(), sep="\n")
 
     curve = []
@@ -146,17 +97,13 @@ def main() -> None:
         for rows, path in sizes:
             path = path or _head(args.extract, rows, Path(tmp) / f"head{rows}.csv.gz")
             _truncate(url)
-            seconds, mem, out = _manage(url, "import_gias", str(path), "--no-progress")
+            seconds, mem, out = manage(url, "import_gias", str(path), "--no-progress")
             count = out.split(" rows:")[0].strip().splitlines()[-1]
             curve.append((int(count), seconds, mem))
 
     eligible = first_out.strip().splitlines()[-1]
     rows_line = first_out.strip().splitlines()[-2]
     lines = [
-        "# Benchmarks",
-        "",
-        "## GIAS import into PostgreSQL",
-        "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
         f"(`python scripts/bench_import.py {args.extract.name}`) on {platform.node()}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL at "
@@ -190,8 +137,7 @@ def main() -> None:
         "set of URNs seen (to report duplicates) and the list of skipped rows.",
         "",
     ]
-    args.out.parent.mkdir(exist_ok=True)
-    args.out.write_text("\n".join(lines))
+    write_section("GIAS import into PostgreSQL", lines)
     print("\n".join(lines))
 
 

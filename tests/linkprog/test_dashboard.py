@@ -154,3 +154,32 @@ def test_a_facilitator_sees_their_cohorts_workshops_not_the_register(client, las
     page = response.content.decode()
     assert "Coverage" not in page
     assert "Workshops in the next 14 days" in page
+
+
+def test_waves_in_progress_show_on_the_dashboard(client, las):
+    from cohorts.models import Wave, WaveStatus
+    from tests.cohorts.factories import PhaseFactory
+
+    phase = PhaseFactory()
+    phase.local_authorities.add(las[0])
+    Wave.objects.create(name="Autumn invitations", phase=phase, status=WaveStatus.SENDING)
+    Wave.objects.create(name="Old wave", phase=phase, status=WaveStatus.SENT)
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    response = client.get(reverse("home"))
+
+    assert [w.name for w in response.context["waves"]] == ["Autumn invitations"]
+    assert "Invitation waves in progress" in response.content.decode()
+
+
+def test_the_wave_admin_lists_and_pauses(admin_client):
+    from cohorts.models import Wave, WaveStatus
+    from tests.cohorts.factories import PhaseFactory
+
+    wave = Wave.objects.create(name="W", phase=PhaseFactory(), status=WaveStatus.SENDING)
+    url = reverse("admin:cohorts_wave_changelist")
+
+    assert admin_client.get(url).status_code == 200
+    admin_client.post(url, {"action": "pause_waves", "_selected_action": [wave.pk]})
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.PAUSED
