@@ -1,15 +1,17 @@
 """Invitation waves: preview, launch, schedule, pause, resume, cancel and dispatch.
 
 Dispatch runs from beat (``cohorts.tasks.dispatch_waves``, every minute). Each run takes the
-wave's row lock without waiting, so only one worker dispatches a wave at a time; it queues
-the next ``rate_per_minute`` invitations (all of them when the rate is 0) through the outbox,
-whose unique key would stop a second invitation to the same school in the same wave anyway.
+wave's PostgreSQL advisory lock without waiting, so only one worker dispatches a wave at a
+time; it queues the next ``rate_per_minute`` invitations (all of them when the rate is 0)
+through the outbox, batch by batch, whose unique key would stop a second invitation to the
+same school in the same wave anyway.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -23,6 +25,7 @@ from schools.models import Establishment
 
 INVITATION_TEMPLATE = "invitation"
 BATCH = 1000
+ADVISORY_LOCK_BASE = 0x4C494E4B_0000  # "LINK": keeps wave locks apart from others' keys
 
 
 class WaveError(CohortError):
@@ -169,38 +172,64 @@ def wave_retry_failed(*, wave: Wave) -> int:
     return len(failed)
 
 
+@contextmanager
+def _dispatch_lock(wave_id: int):
+    """Yield whether this process may dispatch the wave: a PostgreSQL advisory lock, held
+    across the batches and released at the end, so one worker dispatches a wave at a time.
+    (The embedded SQLite default has no such lock; it runs a single worker.)"""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = ADVISORY_LOCK_BASE + wave_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
 def wave_dispatch(*, wave_id: int) -> int:
     """Queue the wave's next invitations; returns how many. Safe to run at any time, twice,
-    or on two workers at once: the wave's row lock is taken without waiting, and a wave
-    that is not due, paused or finished queues nothing."""
-    with transaction.atomic():
-        wave = (
-            Wave.objects.select_for_update(skip_locked=True)
-            .filter(
-                pk=wave_id,
-                status__in=(WaveStatus.SCHEDULED, WaveStatus.SENDING),
-                send_at__lte=timezone.now(),
-            )
-            .first()
-        )
-        if wave is None:
+    or on two workers at once: one holds the wave's advisory lock and the other returns.
+
+    Each batch is its own transaction, so workers start sending the first batch while the
+    next is prepared, and a pause or cancel takes effect before the next batch.
+    """
+    with _dispatch_lock(wave_id) as got:
+        if not got:
             return 0
-        remaining = wave_remaining(wave=wave)
-        limit = wave.rate_per_minute or None
-        queued = 0
-        while limit is None or queued < limit:
-            size = BATCH if limit is None else min(BATCH, limit - queued)
-            batch = list(remaining[:size])
-            if not batch:
-                break
-            emails_enqueue_bulk([_spec(wave, establishment) for establishment in batch])
-            queued += len(batch)
-        wave.dispatched_count += queued
-        wave.status = WaveStatus.SENDING
-        if not remaining.exists():
-            wave.status, wave.finished_at = WaveStatus.SENT, timezone.now()
-        wave.save(update_fields=["status", "dispatched_count", "finished_at", "updated_at"])
-        return queued
+        queued, limit = 0, None
+        while True:
+            with transaction.atomic():
+                wave = (
+                    Wave.objects.select_for_update()
+                    .filter(
+                        pk=wave_id,
+                        status__in=(WaveStatus.SCHEDULED, WaveStatus.SENDING),
+                        send_at__lte=timezone.now(),
+                    )
+                    .first()
+                )
+                if wave is None:
+                    return queued  # not due, paused, cancelled or finished
+                limit = wave.rate_per_minute or None
+                size = BATCH if limit is None else min(BATCH, limit - queued)
+                batch = list(wave_remaining(wave=wave)[:size]) if size > 0 else []
+                if batch:
+                    emails_enqueue_bulk([_spec(wave, establishment) for establishment in batch])
+                    queued += len(batch)
+                    wave.dispatched_count += len(batch)
+                wave.status = WaveStatus.SENDING
+                finished = not batch or not wave_remaining(wave=wave).exists()
+                if finished:
+                    wave.status, wave.finished_at = WaveStatus.SENT, timezone.now()
+                wave.save(update_fields=["status", "dispatched_count", "finished_at", "updated_at"])
+            if finished or (limit is not None and queued >= limit):
+                return queued
 
 
 def waves_dispatch_due() -> list[int]:

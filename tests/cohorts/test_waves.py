@@ -283,3 +283,28 @@ def test_nudges_go_once_after_the_wait_and_not_to_schools_that_booked(area, sett
         assert nudges_send() == 0
     nudged = OutgoingEmail.objects.filter(kind=EmailKind.NUDGE)
     assert area["schools"][0].pk not in set(nudged.values_list("establishment", flat=True))
+
+
+@pytest.mark.postgres
+def test_while_another_worker_holds_the_wave_it_dispatches_nothing(area):
+    import psycopg2
+    from django.db import connection
+
+    from cohorts.services.waves import ADVISORY_LOCK_BASE
+
+    wave = make_wave(area)
+    wave_launch(wave=wave)
+    db = connection.settings_dict
+    other = psycopg2.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    )
+    other.autocommit = True
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_BASE + wave.pk])
+        assert wave_dispatch(wave_id=wave.pk) == 0  # another worker is dispatching it
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_BASE + wave.pk])
+        assert wave_dispatch(wave_id=wave.pk) == 5
+    finally:
+        other.close()
