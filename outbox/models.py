@@ -110,6 +110,7 @@ class OutgoingEmail(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next"),
             models.Index(fields=["kind", "status"], name="outbox_kind_status"),
+            models.Index(fields=["wave_key", "kind"], name="outbox_wave_kind"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cohorts.errors import CohortError
@@ -45,19 +45,16 @@ def wave_targets(*, wave: Wave) -> QuerySet[Establishment]:
     return targets
 
 
-def _invited_in(wave: Wave) -> Exists:
-    return Exists(
-        OutgoingEmail.objects.filter(
-            establishment=OuterRef("pk"), kind=EmailKind.INVITATION, wave_key=wave.wave_key
-        )
-    )
-
-
 def wave_remaining(*, wave: Wave) -> QuerySet[Establishment]:
-    """Targets with a contact email that this wave has not queued an invitation for yet."""
-    return (
-        wave_targets(wave=wave).exclude(contact_email="").exclude(_invited_in(wave)).order_by("pk")
-    )
+    """Targets with a contact email that this wave has not queued an invitation for yet.
+
+    "Not yet invited" is a NOT IN over the wave's own outbox rows (indexed by wave and kind):
+    PostgreSQL hashes it once, where a correlated EXISTS took over a minute at 22,000.
+    """
+    invited = OutgoingEmail.objects.filter(
+        wave_key=wave.wave_key, kind=EmailKind.INVITATION, establishment__isnull=False
+    ).values("establishment_id")
+    return wave_targets(wave=wave).exclude(contact_email="").exclude(pk__in=invited).order_by("pk")
 
 
 def invitation_link(*, establishment: Establishment) -> str:
