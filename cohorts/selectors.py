@@ -11,7 +11,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -240,25 +239,25 @@ PROGRAMME_STATUSES = (
 )
 
 
-def _holds_place(*statuses: str) -> Exists:
-    return Exists(Place.objects.filter(establishment=OuterRef("pk"), status__in=statuses))
+def _holds_place(*statuses: str) -> Q:
+    return Q(pk__in=Place.objects.filter(status__in=statuses).values("establishment_id"))
 
 
 def programme_status_conditions() -> dict[str, Q]:
     """A filter on Establishment per programme status. An establishment holds at most one
     active place, so completed, booked and waiting exclude each other; "invited" means an
-    invitation was sent and no place is held yet."""
-    completed = Q(_holds_place(PlaceStatus.COMPLETED))
-    booked = Q(_holds_place(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1))
-    waiting = Q(_holds_place(PlaceStatus.WAITING, PlaceStatus.OFFERED))
+    invitation was sent and no place is held yet.
+
+    Each is an IN over a subquery, which PostgreSQL hashes once: the correlated EXISTS it
+    replaces took 132 s for the dashboard's counts with 22,000 invitations sent.
+    """
+    completed = _holds_place(PlaceStatus.COMPLETED)
+    booked = _holds_place(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
+    waiting = _holds_place(PlaceStatus.WAITING, PlaceStatus.OFFERED)
     invited = Q(
-        Exists(
-            OutgoingEmail.objects.filter(
-                establishment=OuterRef("pk"),
-                kind=EmailKind.INVITATION,
-                status=EmailStatus.SENT,
-            )
-        )
+        pk__in=OutgoingEmail.objects.filter(
+            kind=EmailKind.INVITATION, status=EmailStatus.SENT, establishment__isnull=False
+        ).values("establishment_id")
     )
     placed = completed | booked | waiting
     return {
