@@ -91,6 +91,46 @@ def _dispatch(email_id: int) -> None:
     OutgoingEmail.objects.filter(pk=email_id).update(dispatched_at=timezone.now())
 
 
+@dataclass(frozen=True)
+class EmailSpec:
+    """One email for ``emails_enqueue_bulk``; the fields are those of ``email_enqueue``."""
+
+    kind: EmailKind
+    recipient: str
+    template: str
+    context: dict
+    concerns: object = None
+    establishment: object = None
+    wave_key: str = ""
+    attachments: list[dict] | None = None
+
+
+def _row_for(spec: EmailSpec) -> OutgoingEmail:
+    """An unsaved outbox row for ``spec``: rendered, keyed, with its Message-ID."""
+    subject, text, html = email_render(template=spec.template, context=spec.context)
+    row = OutgoingEmail(
+        kind=spec.kind,
+        recipient=spec.recipient.strip(),
+        establishment=spec.establishment,
+        wave_key=spec.wave_key,
+        dedupe_key=email_dedupe_key(
+            kind=spec.kind,
+            recipient=spec.recipient,
+            concerns=spec.concerns,
+            wave_key=spec.wave_key,
+        ),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        attachments=spec.attachments or [],
+        message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
+    )
+    if spec.concerns is not None:
+        row.subject_type = ContentType.objects.get_for_model(spec.concerns)
+        row.subject_id = spec.concerns.pk
+    return row
+
+
 def email_enqueue(
     *,
     kind: EmailKind,
@@ -112,22 +152,18 @@ def email_enqueue(
     existing = OutgoingEmail.objects.filter(dedupe_key=key).first()
     if existing is not None:
         return existing, False
-    subject, text, html = email_render(template=template, context=context)
-    row = OutgoingEmail(
-        kind=kind,
-        recipient=recipient.strip(),
-        establishment=establishment,
-        wave_key=wave_key,
-        dedupe_key=key,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        attachments=attachments or [],
-        message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
+    row = _row_for(
+        EmailSpec(
+            kind=kind,
+            recipient=recipient,
+            template=template,
+            context=context,
+            concerns=concerns,
+            establishment=establishment,
+            wave_key=wave_key,
+            attachments=attachments,
+        )
     )
-    if concerns is not None:
-        row.subject_type = ContentType.objects.get_for_model(concerns)
-        row.subject_id = concerns.pk
     try:
         with transaction.atomic():
             row.save()
@@ -137,45 +173,10 @@ def email_enqueue(
     return row, True
 
 
-@dataclass(frozen=True)
-class EmailSpec:
-    """One email for ``emails_enqueue_bulk``; the fields are those of ``email_enqueue``."""
-
-    kind: EmailKind
-    recipient: str
-    template: str
-    context: dict
-    concerns: object = None
-    establishment: object = None
-    wave_key: str = ""
-
-
 def emails_enqueue_bulk(specs: list[EmailSpec]) -> int:
     """Queue many emails in one INSERT; ones queued before (same key) are skipped. Their
     send tasks go to the broker after commit. Returns how many were newly queued."""
-    rows = []
-    for spec in specs:
-        subject, text, html = email_render(template=spec.template, context=spec.context)
-        row = OutgoingEmail(
-            kind=spec.kind,
-            recipient=spec.recipient.strip(),
-            establishment=spec.establishment,
-            wave_key=spec.wave_key,
-            dedupe_key=email_dedupe_key(
-                kind=spec.kind,
-                recipient=spec.recipient,
-                concerns=spec.concerns,
-                wave_key=spec.wave_key,
-            ),
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
-        )
-        if spec.concerns is not None:
-            row.subject_type = ContentType.objects.get_for_model(spec.concerns)
-            row.subject_id = spec.concerns.pk
-        rows.append(row)
+    rows = [_row_for(spec) for spec in specs]
     if not rows:
         return 0
     OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
