@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cohorts.errors import CohortError
 from cohorts.models import Wave, WaveStatus
-from cohorts.selectors import phase_reachable_establishments
+from cohorts.selectors import wave_remaining, wave_targets
 from cohorts.services.links import booking_link_path
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.services import EmailSpec, email_render, email_retry, emails_enqueue_bulk
@@ -30,31 +29,6 @@ ADVISORY_LOCK_BASE = 0x4C494E4B_0000  # "LINK": keeps wave locks apart from othe
 
 class WaveError(CohortError):
     """A wave cannot do what was asked; the message says why."""
-
-
-def wave_targets(*, wave: Wave) -> QuerySet[Establishment]:
-    """Every establishment the wave is for: eligible, in its areas, no place yet."""
-    targets = phase_reachable_establishments(phase=wave.phase)
-    las, areas = list(wave.local_authorities.all()), list(wave.mhst_areas.all())
-    if las or areas:
-        targets = targets.filter(Q(la__in=las) | Q(mhst_area__in=areas))
-    if wave.type_groups:
-        targets = targets.filter(type_group__in=wave.type_groups)
-    if wave.mhst_only:
-        targets = targets.filter(mhst_area__isnull=False)
-    return targets
-
-
-def wave_remaining(*, wave: Wave) -> QuerySet[Establishment]:
-    """Targets with a contact email that this wave has not queued an invitation for yet.
-
-    "Not yet invited" is a NOT IN over the wave's own outbox rows (indexed by wave and kind):
-    PostgreSQL hashes it once, where a correlated EXISTS took over a minute at 22,000.
-    """
-    invited = OutgoingEmail.objects.filter(
-        wave_key=wave.wave_key, kind=EmailKind.INVITATION, establishment__isnull=False
-    ).values("establishment_id")
-    return wave_targets(wave=wave).exclude(contact_email="").exclude(pk__in=invited).order_by("pk")
 
 
 def invitation_link(*, establishment: Establishment) -> str:
@@ -239,25 +213,3 @@ def waves_dispatch_due() -> list[int]:
     for wave_id in due:
         wave_dispatch(wave_id=wave_id)
     return due
-
-
-def wave_progress(*, wave: Wave) -> dict[str, int]:
-    """Counts of the wave's emails by state, and its targets, in two aggregate queries."""
-    counts = OutgoingEmail.objects.filter(wave_key=wave.wave_key).aggregate(
-        total=Count("pk"),
-        sent=Count("pk", filter=Q(status=EmailStatus.SENT)),
-        failed=Count("pk", filter=Q(status=EmailStatus.FAILED)),
-        cancelled=Count("pk", filter=Q(status=EmailStatus.CANCELLED)),
-        pending=Count(
-            "pk",
-            filter=Q(status__in=(EmailStatus.QUEUED, EmailStatus.SENDING, EmailStatus.RETRYING)),
-        ),
-    )
-    counts["targets"] = (
-        counts["total"]
-        if wave.status in (WaveStatus.SENT, WaveStatus.CANCELLED)
-        else counts["total"] + wave_remaining(wave=wave).count()
-    )
-    done = counts["sent"] + counts["failed"] + counts["cancelled"]
-    counts["percent"] = round(100 * done / counts["targets"]) if counts["targets"] else 0
-    return counts

@@ -12,14 +12,13 @@ from django.views.generic import CreateView, DetailView, ListView
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.forms_waves import ScheduleForm, WaveForm
 from cohorts.models import Wave, WaveStatus
-from cohorts.selectors import phases_in_scope
+from cohorts.selectors import phases_in_scope, wave_progress
 from cohorts.services.waves import (
     WaveError,
     wave_cancel,
     wave_launch,
     wave_pause,
     wave_preview,
-    wave_progress,
     wave_resume,
     wave_retry_failed,
 )
