@@ -184,6 +184,12 @@ LINK_PROGRAMME_NAME = "Mental Health Services and Schools and Colleges Link Prog
 # The dashboard's targets: establishments offered the programme, and sessions (cohorts).
 LINK_TARGET_ESTABLISHMENTS = env.int("LINK_TARGET_ESTABLISHMENTS", default=22_000)
 LINK_TARGET_COHORTS = env.int("LINK_TARGET_COHORTS", default=1_000)
+# The programme's rules of booking and mail (defaults in cohorts/conf.py and the services).
+LINK_BOOKING_CLOSES_DAYS = env.int("LINK_BOOKING_CLOSES_DAYS", default=7)
+LINK_OFFER_HOURS = env.int("LINK_OFFER_HOURS", default=48)
+LINK_BOOKING_LINK_MAX_AGE_DAYS = env.int("LINK_BOOKING_LINK_MAX_AGE_DAYS", default=60)
+LINK_WORKSHOP_MIN_GAP_DAYS = env.int("LINK_WORKSHOP_MIN_GAP_DAYS", default=28)
+LINK_NUDGE_AFTER_DAYS = env.int("LINK_NUDGE_AFTER_DAYS", default=14)
 LINK_SHORT_NAME = "Link"
 
 LOGGING = {

@@ -112,3 +112,22 @@ def test_allowed_hosts_are_trimmed_and_blank_entries_dropped(tmp_path):
     blank = load_settings(tmp_path, **{**COMPLETE, "ALLOWED_HOSTS": " , "})
     assert blank.returncode != 0
     assert "ALLOWED_HOSTS" in blank.stderr.strip().splitlines()[-1]
+
+
+def test_the_programme_rules_come_from_the_environment(tmp_path):
+    names = ("LINK_BOOKING_CLOSES_DAYS", "LINK_OFFER_HOURS", "LINK_NUDGE_AFTER_DAYS")
+    show = (
+        "import django; django.setup(); from django.conf import settings; "
+        f"print([getattr(settings, name) for name in {names!r}])"
+    )
+    env = {
+        **COMPLETE,
+        "LINK_BOOKING_CLOSES_DAYS": "10",
+        "LINK_OFFER_HOURS": "24",
+        "LINK_NUDGE_AFTER_DAYS": "21",
+    }
+
+    result = run_python(tmp_path, env, "-c", show)
+
+    assert result.returncode == 0, result.stderr
+    assert "[10, 24, 21]" in result.stdout
