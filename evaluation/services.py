@@ -1,0 +1,180 @@
+"""Writes of the evaluation app: questionnaire versions and publishing.
+
+The versioning rule: a questionnaire that is published, or that has responses, is locked.
+Nothing in it changes any more, so no answer ever finds its question changed underneath
+it. To change a locked questionnaire, make a new version with ``questionnaire_edit_copy``,
+edit that, and publish it.
+"""
+
+from django.db import transaction
+
+from cohorts.errors import LinkDomainError
+from evaluation.models import Choice, Question, QuestionKind, Questionnaire, Section
+
+
+class QuestionnaireError(LinkDomainError):
+    """A questionnaire could not be changed, copied or published."""
+
+    default_code = "questionnaire"
+
+
+def questionnaire_has_responses(questionnaire: Questionnaire) -> bool:
+    """Whether anyone has answered (or started answering) this questionnaire version.
+
+    Always False for now: responses are built in a later slice of the evaluation issue
+    (time points and answering). That slice must make this look its responses up, so that
+    a questionnaire with responses stays locked even if it is unpublished.
+    """
+    return False
+
+
+def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
+    """Whether this version may no longer be edited: it is published or has responses."""
+    return questionnaire.is_published or questionnaire_has_responses(questionnaire)
+
+
+def questionnaire_problems(questionnaire: Questionnaire) -> list[str]:
+    """What stops this version from being published, as readable sentences (none: it can be).
+
+    Checks what the database cannot: a question of each kind has what it needs to be
+    answered. Costs two queries however many questions.
+    """
+    problems = []
+    questions = list(
+        Question.objects.filter(questionnaire=questionnaire).order_by("section__order", "order")
+    )
+    if not questions:
+        problems.append(f"{questionnaire} has no questions.")
+    choice_counts: dict[int, int] = {}
+    for question_id in Choice.objects.filter(question__questionnaire=questionnaire).values_list(
+        "question_id", flat=True
+    ):
+        choice_counts[question_id] = choice_counts.get(question_id, 0) + 1
+    for question in questions:
+        if question.kind == QuestionKind.LIKERT and not (
+            question.likert_low_label and question.likert_high_label
+        ):
+            problems.append(f"The scale question “{question.code}” needs labels for both ends.")
+        if question.kind == QuestionKind.SINGLE_CHOICE and choice_counts.get(question.pk, 0) < 2:
+            problems.append(
+                f"The single-choice question “{question.code}” needs two choices or more."
+            )
+        if (
+            question.min_value is not None
+            and question.max_value is not None
+            and question.min_value > question.max_value
+        ):
+            problems.append(
+                f"The number question “{question.code}” has its smallest number above its largest."
+            )
+    return problems
+
+
+def question_check(question: Question) -> None:
+    """Refuse a question that could not be answered as it stands, or whose questionnaire is
+    locked. For writes outside the admin's forms (which run ``Question.clean``)."""
+    if question.kind == QuestionKind.LIKERT and not (
+        question.likert_low_label and question.likert_high_label
+    ):
+        raise QuestionnaireError(
+            f"The scale question “{question.code}” needs labels for both ends.",
+            code="likert_labels",
+        )
+    questionnaire_check_editable(question.section.questionnaire)
+
+
+def questionnaire_check_editable(questionnaire: Questionnaire) -> None:
+    """Refuse any change to a locked questionnaire, saying what to do instead."""
+    if questionnaire_is_locked(questionnaire):
+        raise QuestionnaireError(
+            f"{questionnaire} is published or has responses, so its questions cannot change: "
+            "make a new version and edit that.",
+            code="locked",
+        )
+
+
+@transaction.atomic
+def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Publish a version, so it can be sent; refused while it has problems."""
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.is_published:
+        return questionnaire
+    problems = questionnaire_problems(questionnaire)
+    if problems:
+        raise QuestionnaireError(
+            f"{questionnaire} cannot be published yet. " + " ".join(problems), code="problems"
+        )
+    questionnaire.is_published = True
+    questionnaire.save(update_fields=["is_published", "updated_at"])
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_unpublish(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Stop sending a version. If it has responses it stays locked all the same."""
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.is_published:
+        questionnaire.is_published = False
+        questionnaire.save(update_fields=["is_published", "updated_at"])
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_edit_copy(*, questionnaire: Questionnaire) -> Questionnaire:
+    """Make the next version of a questionnaire, to edit in place of a locked one.
+
+    A deep copy of its sections, questions (with their codes, so answers stay comparable)
+    and choices, numbered one above the family's latest version and unpublished. The
+    original is left as it is. Costs a fixed number of queries however many questions.
+    """
+    # Lock the family's versions so two copies made at once cannot take the same number.
+    versions = {
+        pk: version
+        for pk, version in Questionnaire.objects.select_for_update()
+        .filter(family=questionnaire.family)
+        .order_by("version")
+        .values_list("pk", "version")
+    }
+    source = Questionnaire.objects.get(pk=questionnaire.pk)
+    latest = max(versions.values())
+    copy = Questionnaire.objects.create(
+        family=source.family,
+        version=latest + 1,
+        name=source.name,
+        audience=source.audience,
+        intro=source.intro,
+        is_published=False,
+    )
+
+    sections = list(source.sections.order_by("order"))
+    new_sections = Section.objects.bulk_create(
+        Section(questionnaire=copy, order=s.order, title=s.title, intro=s.intro) for s in sections
+    )
+    section_map = {old.pk: new for old, new in zip(sections, new_sections, strict=True)}
+
+    questions = list(Question.objects.filter(section__questionnaire=source).order_by("pk"))
+    new_questions = Question.objects.bulk_create(
+        Question(
+            questionnaire=copy,
+            section=section_map[q.section_id],
+            order=q.order,
+            code=q.code,
+            text=q.text,
+            help_text=q.help_text,
+            kind=q.kind,
+            required=q.required,
+            outcome=q.outcome,
+            likert_low_label=q.likert_low_label,
+            likert_high_label=q.likert_high_label,
+            min_value=q.min_value,
+            max_value=q.max_value,
+        )
+        for q in questions
+    )
+    question_map = {old.pk: new for old, new in zip(questions, new_questions, strict=True)}
+
+    Choice.objects.bulk_create(
+        Choice(question=question_map[c.question_id], order=c.order, label=c.label, value=c.value)
+        for c in Choice.objects.filter(question__section__questionnaire=source).order_by("pk")
+    )
+    return copy

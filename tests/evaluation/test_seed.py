@@ -1,0 +1,159 @@
+"""The seeded questionnaires: what they cover, and that seeding twice changes nothing."""
+
+import pytest
+from django.apps import apps
+
+from evaluation.models import Audience, Choice, Question, QuestionKind, Questionnaire, Section
+from evaluation.seed import (
+    PROFESSIONAL_FEEDBACK_FAMILY,
+    SCHOOL_STAFF_FAMILY,
+    seed_questionnaires,
+)
+from evaluation.services import questionnaire_edit_copy, questionnaire_problems
+
+pytestmark = pytest.mark.django_db
+
+CASCADE_CODES = {
+    "cascade_clarity": "Clarity on roles and responsibilities",
+    "cascade_points_of_contact": "Agreed use of key points of contact",
+    "cascade_shared_planning": "Structures for shared planning",
+    "cascade_outcome_measures": "A common approach to outcome measures",
+    "cascade_best_practice": "Learning from best practice",
+    "cascade_integrated_working": "Integrated working for faster access to support",
+    "cascade_evidence_based": "An evidence-based approach to intervention",
+}
+# The outcomes issue 5 names for the staff instrument, and the kind of question each needs.
+STAFF_OUTCOMES = {
+    "contact": {QuestionKind.SINGLE_CHOICE},
+    "communication": {QuestionKind.LIKERT},
+    "referral_routes": {QuestionKind.LIKERT},
+    "knowledge": {QuestionKind.LIKERT},
+    "referral_confidence": {QuestionKind.LIKERT},
+    "action_planning": {QuestionKind.LIKERT, QuestionKind.FREE_TEXT},
+    "wellbeing": {QuestionKind.LIKERT},
+    "cascade": {QuestionKind.LIKERT},
+}
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Questionnaire.objects.count(),
+        Section.objects.count(),
+        Question.objects.count(),
+        Choice.objects.count(),
+    )
+
+
+@pytest.fixture
+def seeded():
+    """The standard questionnaires, seeded afresh (a flushing test may have removed them)."""
+    Questionnaire.objects.all().delete()
+    assert seed_questionnaires(apps) == [SCHOOL_STAFF_FAMILY, PROFESSIONAL_FEEDBACK_FAMILY]
+    return {q.family: q for q in Questionnaire.objects.all()}
+
+
+def test_seed_creates_two_published_questionnaires_for_their_audiences(seeded):
+    staff = seeded[SCHOOL_STAFF_FAMILY]
+    professionals = seeded[PROFESSIONAL_FEEDBACK_FAMILY]
+
+    assert (staff.audience, staff.version, staff.is_published) == (Audience.SCHOOL_STAFF, 1, True)
+    assert (professionals.audience, professionals.version, professionals.is_published) == (
+        Audience.PROFESSIONALS,
+        1,
+        True,
+    )
+    assert questionnaire_problems(staff) == []
+    assert questionnaire_problems(professionals) == []
+
+
+def test_staff_instrument_covers_every_outcome_of_the_issue(seeded):
+    questions = Question.objects.filter(questionnaire=seeded[SCHOOL_STAFF_FAMILY])
+
+    for outcome, kinds in STAFF_OUTCOMES.items():
+        found = set(questions.filter(outcome=outcome).values_list("kind", flat=True))
+        assert kinds <= found, f"{outcome}: wanted {kinds}, found {found}"
+    contact = questions.get(code="outcome_contact_frequency")
+    assert contact.choices.count() >= 4
+
+
+def test_staff_instrument_has_the_seven_cascade_ratings(seeded):
+    cascade = Question.objects.filter(questionnaire=seeded[SCHOOL_STAFF_FAMILY], outcome="cascade")
+
+    assert {q.code: q.text for q in cascade} == CASCADE_CODES
+    for question in cascade:
+        assert question.kind == QuestionKind.LIKERT
+        assert question.required
+        assert (question.likert_low_label, question.likert_high_label) == (
+            "Not in place",
+            "Fully in place",
+        )
+
+
+def test_professional_feedback_is_short(seeded):
+    questions = Question.objects.filter(questionnaire=seeded[PROFESSIONAL_FEEDBACK_FAMILY])
+
+    assert {q.code: q.kind for q in questions} == {
+        "organisation_type": QuestionKind.SINGLE_CHOICE,
+        "programme_usefulness": QuestionKind.LIKERT,
+        "do_differently": QuestionKind.FREE_TEXT,
+    }
+    assert questions.get(code="organisation_type").choices.count() == 5
+
+
+def test_every_seeded_row_passes_model_validation(seeded):
+    """The seed writes through historical models, which skip clean(): check it here."""
+    for model in (Questionnaire, Section, Question, Choice):
+        for obj in model.objects.all():
+            obj.full_clean()
+    free_text = Question.objects.filter(kind=QuestionKind.FREE_TEXT)
+    assert free_text.exists()
+    assert not free_text.filter(required=True).exists()
+
+
+def test_seeding_again_creates_nothing(seeded):
+    before = counts()
+
+    assert seed_questionnaires(apps) == []
+    assert counts() == before
+
+
+def test_seeding_leaves_a_versioned_family_alone(seeded):
+    questionnaire_edit_copy(questionnaire=seeded[SCHOOL_STAFF_FAMILY])
+    Questionnaire.objects.filter(family=SCHOOL_STAFF_FAMILY, version=1).delete()
+    before = counts()
+
+    assert seed_questionnaires(apps) == []
+    assert counts() == before
+
+
+def test_seeding_restores_only_a_missing_family(seeded):
+    Questionnaire.objects.filter(family=PROFESSIONAL_FEEDBACK_FAMILY).delete()
+    staff_questions = Question.objects.filter(questionnaire__family=SCHOOL_STAFF_FAMILY).count()
+
+    assert seed_questionnaires(apps) == [PROFESSIONAL_FEEDBACK_FAMILY]
+    assert Questionnaire.objects.count() == 2
+    assert (
+        Question.objects.filter(questionnaire__family=SCHOOL_STAFF_FAMILY).count()
+        == staff_questions
+    )
+
+
+def test_the_migration_seeds_with_its_historical_models():
+    """What the data migration runs, with the models as they were at that migration."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state = MigrationLoader(connection).project_state(("evaluation", "0002_seed_questionnaires"))
+    migration = import_module("evaluation.migrations.0002_seed_questionnaires")
+    Questionnaire.objects.all().delete()
+
+    migration.seed(state.apps, None)
+    migration.seed(state.apps, None)
+
+    assert set(Questionnaire.objects.values_list("family", flat=True)) == {
+        SCHOOL_STAFF_FAMILY,
+        PROFESSIONAL_FEEDBACK_FAMILY,
+    }
+    assert Question.objects.filter(outcome="cascade").count() == 7
