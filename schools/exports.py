@@ -1,10 +1,11 @@
 """CSV and XLSX exports of establishment lists, streamed so size does not matter."""
 
-import csv
 from collections.abc import Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+
+from linkprog.spreadsheets import csv_stream_response, spreadsheet_safe
 
 COLUMNS = (
     ("URN", lambda e: e.urn),
@@ -34,33 +35,15 @@ def _rows(queryset) -> Iterator[list]:
         yield [value(establishment) for _, value in COLUMNS]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _safe(value):
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_response(queryset, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([_safe(v) for v in row]) for row in _rows(queryset)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return csv_stream_response(_rows(queryset), filename)
 
 
 def xlsx_response(queryset, filename: str) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Establishments")
     for row in _rows(queryset):
-        sheet.append([_safe(v) for v in row])
+        sheet.append([spreadsheet_safe(v) for v in row])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

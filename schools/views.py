@@ -1,10 +1,9 @@
 """Coordinators' pages of the establishment register: list, detail, exports, contacts."""
 
-import csv
+import itertools
 
 from django import forms
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, View
@@ -13,8 +12,9 @@ from django_filters.views import FilterView
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.selectors import establishment_places, with_programme_status
 from linkprog.audit import history_of
+from linkprog.spreadsheets import csv_stream_response
 from outbox.selectors import emails_about
-from schools.exports import _Echo, _safe, csv_response, xlsx_response
+from schools.exports import csv_response, xlsx_response
 from schools.filters import EstablishmentFilter
 from schools.selectors import establishments_for
 from schools.services.contacts import (
@@ -192,13 +192,6 @@ class ContactImportTemplateView(CoordinatorRequiredMixin, View):
             .select_related(None)
             .only("urn", "name")
         )
-        writer = csv.writer(_Echo())
-
-        def rows():
-            yield "\ufeff" + writer.writerow(["URN", "Name", "contact_email"])
-            for establishment in missing.iterator(chunk_size=2000):
-                yield writer.writerow([establishment.urn, _safe(establishment.name), ""])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="contact-emails.csv"'
-        return response
+        header = [["URN", "Name", "contact_email"]]
+        rows = ([e.urn, e.name, ""] for e in missing.iterator(chunk_size=2000))
+        return csv_stream_response(itertools.chain(header, rows), "contact-emails", bom=True)

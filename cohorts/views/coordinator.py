@@ -39,6 +39,7 @@ from cohorts.services.cohorts import (
 from cohorts.services.links import booking_link_path
 from cohorts.services.places import place_cancel, place_move
 from linkprog.audit import history_of
+from linkprog.spreadsheets import spreadsheet_safe
 from workshops.models import Workshop, WorkshopDay
 from workshops.services import (
     WorkshopDetails,
@@ -469,12 +470,6 @@ class PlaceCancelView(ScopedPlaceMixin, View):
         return HttpResponseRedirect(reverse("cohorts:detail", kwargs={"pk": place.cohort_id}))
 
 
-def _csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class RosterCsvView(ScopedCohortMixin, View):
     """The roster (and waiting list) as CSV, with attendance by day."""
 
@@ -508,7 +503,7 @@ class RosterCsvView(ScopedCohortMixin, View):
         for place in [*detail["roster"], *detail["offered"], *detail["waiting"]]:
             days = [*getattr(place, "days", []), None, None][:2]
             writer.writerow(
-                _csv_safe(value)
+                spreadsheet_safe(value)
                 for value in (
                     place.establishment.urn,
                     place.establishment.name,
