@@ -427,8 +427,7 @@ def emails_requeue_stuck() -> int:
         | Q(status=EmailStatus.RETRYING, next_attempt_at__lt=now - timedelta(minutes=2))
         | Q(status=EmailStatus.RETRYING, next_attempt_at__isnull=True)
     ).values_list("pk", flat=True)
-    count = 0
-    for email_id in due.iterator(chunk_size=1000):
-        _dispatch(email_id)
-        count += 1
-    return count
+    # In batch tasks, as a wave is sent: after a broker outage this may be thousands of rows.
+    due_ids = list(due)
+    _dispatch_many(due_ids)
+    return len(due_ids)
