@@ -93,7 +93,9 @@ def _move(wave: Wave, *, allowed: tuple[str, ...], to: str, message: str, **fiel
 
 
 def wave_launch(*, wave: Wave, send_at=None) -> None:
-    """Schedule a draft wave: from ``send_at`` (now when not given)."""
+    """Schedule a draft wave: from ``send_at`` (now when not given, never in the past)."""
+    if send_at is not None and send_at < timezone.now():
+        raise WaveError("The send time is in the past; leave it empty to start now.")
     if not wave_targets(wave=wave).exclude(contact_email="").exists():
         raise WaveError("No establishment in this wave has a contact email to invite.")
     _move(

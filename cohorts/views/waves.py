@@ -4,7 +4,6 @@ cancel, follow progress and retry failures."""
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView
@@ -95,8 +94,6 @@ class WaveActionView(ScopedWaveMixin, View):
                 if not form.is_valid():
                     raise WaveError("Give the send time as a date and time, or leave it empty.")
                 send_at = form.cleaned_data["send_at"]
-                if send_at is not None and send_at < timezone.now():
-                    raise WaveError("The send time is in the past; leave it empty to start now.")
                 wave_launch(wave=wave, send_at=send_at)
                 done = _("Wave scheduled.") if send_at else _("Wave launched: sending now.")
             elif self.action == "pause":

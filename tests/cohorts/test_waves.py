@@ -308,3 +308,13 @@ def test_while_another_worker_holds_the_wave_it_dispatches_nothing(area):
         assert wave_dispatch(wave_id=wave.pk) == 5
     finally:
         other.close()
+
+
+def test_a_wave_cannot_be_scheduled_in_the_past(area):
+    wave = make_wave(area)
+
+    with pytest.raises(WaveError, match="in the past"):
+        wave_launch(wave=wave, send_at=timezone.now() - dt.timedelta(minutes=5))
+
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.DRAFT
