@@ -55,6 +55,8 @@ class Assignment(TimeStampedModel):
             ("manage_cohorts", _("Can plan cohorts and manage places")),
             ("run_cohorts", _("Can see rosters and mark attendance")),
             ("manage_outbox", _("Can see, retry and cancel the programme's emails")),
+            ("view_evaluation", _("Can see survey response rates and outcome reports")),
+            ("view_free_text", _("Can read free-text survey answers")),
         ]
 
     def __str__(self) -> str:

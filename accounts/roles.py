@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Role
 
-_COMMON = ("view_dashboard",)
+_COMMON = ("view_dashboard", "view_evaluation")
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.NATIONAL_ADMIN: (
         *_COMMON,
@@ -21,6 +21,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "manage_cohorts",
         "run_cohorts",
         "manage_outbox",
+        # Free text can name people and places: national roles only.
+        "view_free_text",
     ),
     Role.REGIONAL_COORDINATOR: (
         *_COMMON,
@@ -34,7 +36,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     ),
     Role.FACILITATOR: (*_COMMON, "run_cohorts"),
     # DfE and NHS England: national figures, read-only, no personal data.
-    Role.VIEWER: (*_COMMON,),
+    Role.VIEWER: (*_COMMON, "view_free_text"),
 }
 
 

@@ -32,7 +32,13 @@ VERSIONING_RULE = _(
 
 
 def _locked(obj) -> bool:
-    return obj is not None and questionnaire_is_locked(obj)
+    """Whether ``obj`` is locked, asked of the database once per object (the change page
+    asks for every inline and permission)."""
+    if obj is None:
+        return False
+    if not hasattr(obj, "_admin_locked"):
+        obj._admin_locked = questionnaire_is_locked(obj)
+    return obj._admin_locked
 
 
 class LockedInlineMixin:

@@ -64,5 +64,7 @@ urlpatterns = [
     path("establishments/", include("schools.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("outbox/", include("outbox.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("survey/", include("evaluation.urls_survey")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,20 @@
-import factory
+import datetime as dt
 
-from evaluation.models import Audience, Choice, Question, QuestionKind, Questionnaire, Section
+import factory
+from django.utils import timezone
+
+from evaluation.models import (
+    Answer,
+    Audience,
+    Choice,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Response,
+    Section,
+    SurveyInvitation,
+    TimePoint,
+)
 
 
 class QuestionnaireFactory(factory.django.DjangoModelFactory):
@@ -47,3 +61,42 @@ class ChoiceFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     label = factory.Sequence(lambda n: f"Choice {n}")
     value = factory.Sequence(lambda n: f"choice_{n}")
+
+
+class SurveyInvitationFactory(factory.django.DjangoModelFactory):
+    """A baseline invitation for a booked place, already sent, open for 30 days."""
+
+    class Meta:
+        model = SurveyInvitation
+
+    time_point = TimePoint.BASELINE
+    place = factory.SubFactory("tests.cohorts.factories.PlaceFactory")
+    cohort = factory.LazyAttribute(
+        lambda o: o.place.cohort if o.place is not None else o.professional.cohort
+    )
+    questionnaire = factory.SubFactory(QuestionnaireFactory, is_published=False)
+    due_at = factory.LazyFunction(timezone.now)
+    closes_at = factory.LazyAttribute(lambda o: o.due_at + dt.timedelta(days=30))
+    sent_at = factory.LazyAttribute(lambda o: o.due_at)
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A submitted response to an invitation (time point, cohort and version copied)."""
+
+    class Meta:
+        model = Response
+
+    invitation = factory.SubFactory(SurveyInvitationFactory)
+    questionnaire = factory.SelfAttribute("invitation.questionnaire")
+    time_point = factory.SelfAttribute("invitation.time_point")
+    cohort = factory.SelfAttribute("invitation.cohort")
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory)
+    number = 3

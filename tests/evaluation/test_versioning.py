@@ -45,6 +45,12 @@ def snapshot(questionnaire: Questionnaire) -> list[tuple]:
     return rows
 
 
+@pytest.fixture(autouse=True)
+def _seeded_unpublished():
+    """Each audience has one published version: the seeded ones step aside for these tests."""
+    Questionnaire.objects.update(is_published=False)
+
+
 @pytest.fixture
 def published():
     questionnaire = QuestionnaireFactory(intro="Welcome.")
@@ -170,3 +176,37 @@ def test_publishing_refuses_a_questionnaire_that_cannot_be_answered():
 def test_publishing_refuses_an_empty_questionnaire():
     with pytest.raises(QuestionnaireError, match="no questions"):
         questionnaire_publish(questionnaire=QuestionnaireFactory())
+
+
+def test_publishing_a_new_version_takes_over_from_the_old_one(published):
+    copy = questionnaire_edit_copy(questionnaire=published)
+
+    questionnaire_publish(questionnaire=copy)
+
+    published.refresh_from_db()
+    copy.refresh_from_db()
+    assert copy.is_published
+    assert not published.is_published
+    assert list(Questionnaire.objects.filter(is_published=True, audience=copy.audience)) == [copy]
+
+
+def test_a_second_family_cannot_be_published_for_the_same_audience(published):
+    other = QuestionnaireFactory()
+    QuestionFactory(section=SectionFactory(questionnaire=other))
+
+    with pytest.raises(QuestionnaireError, match="unpublish it before publishing"):
+        questionnaire_publish(questionnaire=other)
+
+    other.refresh_from_db()
+    published.refresh_from_db()
+    assert published.is_published and not other.is_published
+
+
+def test_a_version_someone_was_sent_stays_locked_once_unpublished(published):
+    from tests.evaluation.factories import SurveyInvitationFactory
+
+    SurveyInvitationFactory(questionnaire=published)
+    questionnaire_unpublish(questionnaire=published)
+
+    assert questionnaire_has_responses(published)
+    assert questionnaire_is_locked(published)

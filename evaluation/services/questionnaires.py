@@ -9,7 +9,14 @@ edit that, and publish it.
 from django.db import transaction
 
 from cohorts.errors import LinkDomainError
-from evaluation.models import Choice, Question, QuestionKind, Questionnaire, Section
+from evaluation.models import (
+    Choice,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Section,
+    SurveyInvitation,
+)
 
 
 class QuestionnaireError(LinkDomainError):
@@ -19,13 +26,14 @@ class QuestionnaireError(LinkDomainError):
 
 
 def questionnaire_has_responses(questionnaire: Questionnaire) -> bool:
-    """Whether anyone has answered (or started answering) this questionnaire version.
+    """Whether anyone has answered, started answering or been sent this version.
 
-    Always False for now: responses are built in a later slice of the evaluation issue
-    (time points and answering). That slice must make this look its responses up, so that
-    a questionnaire with responses stays locked even if it is unpublished.
+    An invitation counts: its link opens this version, so its questions must not change
+    underneath someone about to answer. A questionnaire with responses stays locked even
+    once it is unpublished.
     """
-    return False
+    # Every response belongs to an invitation of the same version: one query covers both.
+    return SurveyInvitation.objects.filter(questionnaire=questionnaire).exists()
 
 
 def questionnaire_is_locked(questionnaire: Questionnaire) -> bool:
@@ -95,7 +103,13 @@ def questionnaire_check_editable(questionnaire: Questionnaire) -> None:
 
 @transaction.atomic
 def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
-    """Publish a version, so it can be sent; refused while it has problems."""
+    """Publish a version, so it is what its audience is sent from now on.
+
+    One version is published per audience: publishing a version of the same family takes
+    over from the one published before (which is unpublished, and keeps its answers). A
+    different family already published for the audience is left alone and this is refused,
+    so nobody swaps the instrument by accident. Refused too while the version has problems.
+    """
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if questionnaire.is_published:
         return questionnaire
@@ -104,9 +118,30 @@ def questionnaire_publish(*, questionnaire: Questionnaire) -> Questionnaire:
         raise QuestionnaireError(
             f"{questionnaire} cannot be published yet. " + " ".join(problems), code="problems"
         )
+    published = list(
+        Questionnaire.objects.select_for_update().filter(
+            audience=questionnaire.audience, is_published=True
+        )
+    )
+    for other in published:
+        if other.family != questionnaire.family:
+            raise QuestionnaireError(
+                f"{other} is published for {other.get_audience_display().lower()}: "
+                f"unpublish it before publishing {questionnaire}, so that it is clear which "
+                "questionnaire people are sent.",
+                code="audience_taken",
+            )
+    for other in published:
+        other.is_published = False
+        other.save(update_fields=["is_published", "updated_at"])
     questionnaire.is_published = True
     questionnaire.save(update_fields=["is_published", "updated_at"])
     return questionnaire
+
+
+def questionnaire_published_for(*, audience: str) -> Questionnaire | None:
+    """The version sent to ``audience`` now, or None when none is published."""
+    return Questionnaire.objects.filter(audience=audience, is_published=True).first()
 
 
 @transaction.atomic

@@ -1,0 +1,44 @@
+"""The evaluation app's configurable values, each read from settings when it is needed.
+
+Defaults live here; a deployment overrides one by setting it
+(``LINK_SURVEY_FOLLOW_UP_MONTHS = 10``). Read at call time, so ``override_settings`` works.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+#: The follow-up survey falls due this many months after workshop 2.
+DEFAULT_FOLLOW_UP_MONTHS = 6
+#: One reminder goes this many days after the invitation, if nothing has been submitted.
+DEFAULT_REMINDER_DAYS = 7
+#: The post-programme and follow-up surveys take answers for this many days after they fall
+#: due (the baseline closes when workshop 1 starts).
+DEFAULT_OPEN_DAYS = 42
+#: A personal survey link works for this many days after it was made; an older one can ask
+#: for a new link while the survey is still open.
+DEFAULT_LINK_MAX_AGE_DAYS = 28
+#: Reports suppress any figure resting on fewer respondents than this.
+DEFAULT_MIN_CELL = 5
+
+
+def follow_up_months() -> int:
+    return int(getattr(settings, "LINK_SURVEY_FOLLOW_UP_MONTHS", DEFAULT_FOLLOW_UP_MONTHS))
+
+
+def reminder_after() -> timedelta:
+    days = int(getattr(settings, "LINK_SURVEY_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
+    return timedelta(days=days)
+
+
+def open_for() -> timedelta:
+    return timedelta(days=int(getattr(settings, "LINK_SURVEY_OPEN_DAYS", DEFAULT_OPEN_DAYS)))
+
+
+def link_max_age() -> timedelta:
+    days = int(getattr(settings, "LINK_SURVEY_LINK_MAX_AGE_DAYS", DEFAULT_LINK_MAX_AGE_DAYS))
+    return timedelta(days=days)
+
+
+def min_cell() -> int:
+    return int(getattr(settings, "LINK_SURVEY_MIN_CELL", DEFAULT_MIN_CELL))

@@ -1,0 +1,4 @@
+"""The evaluation reports for coordinators."""
+
+app_name = "evaluation"
+urlpatterns = []
