@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.models import Choice, Question, Questionnaire, Section
+from evaluation.models import (
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+    SurveyInvitation,
+)
 from evaluation.services import (
     QuestionnaireError,
     questionnaire_check_editable,
@@ -300,3 +308,109 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+# --- Invitations and responses: read-only records -------------------------------------------
+
+READ_ONLY_RECORD = _(
+    "Invitations and responses are written by the surveys themselves and are read-only here. "
+    "Reports never show who answered what; a response can be deleted (for example on an "
+    "erasure request), which removes its answers."
+)
+
+
+class ReadOnlyRecordAdmin(admin.ModelAdmin):
+    """Seen and deleted in the admin, never added or edited there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(ReadOnlyRecordAdmin):
+    list_display = (
+        "__str__",
+        "time_point",
+        "cohort",
+        "who",
+        "questionnaire",
+        "due_at",
+        "closes_at",
+        "sent_at",
+        "reminded_at",
+        "responded",
+    )
+    list_filter = ("time_point", ("questionnaire", admin.RelatedOnlyFieldListFilter))
+    date_hierarchy = "due_at"
+    list_select_related = ("cohort", "questionnaire", "response")
+    search_fields = ("cohort__name",)
+    fields = (
+        "time_point",
+        "cohort",
+        "place",
+        "professional",
+        "questionnaire",
+        "due_at",
+        "closes_at",
+        "sent_at",
+        "reminded_at",
+    )
+    raw_id_fields = ("cohort", "place", "professional", "questionnaire")
+
+    @admin.display(description=_("for"))
+    def who(self, obj: SurveyInvitation) -> str:
+        # The kind of person, not who: the list is for checking the schedule.
+        return _("school place") if obj.place_id else _("professional")
+
+    @admin.display(description=_("response"))
+    def responded(self, obj: SurveyInvitation) -> str:
+        response = getattr(obj, "response", None)
+        if response is None:
+            return "–"
+        return _("submitted") if response.is_submitted else _("in progress")
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    can_delete = False
+    fields = ("question", "number", "choice", "text")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question", "question__section")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyRecordAdmin):
+    list_display = (
+        "__str__",
+        "time_point",
+        "cohort",
+        "questionnaire",
+        "submitted_at",
+        "updated_at",
+    )
+    list_filter = (
+        "time_point",
+        ("submitted_at", admin.EmptyFieldListFilter),
+        ("questionnaire", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("cohort", "questionnaire")
+    search_fields = ("cohort__name",)
+    # The invitation (and through it the place) is deliberately not shown.
+    fields = ("time_point", "cohort", "questionnaire", "submitted_at", "created_at", "updated_at")
+    readonly_fields = fields
+    inlines = (AnswerInline,)
+
+    def get_fieldsets(self, request, obj=None):
+        return ((None, {"fields": self.fields, "description": READ_ONLY_RECORD}),)
