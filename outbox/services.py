@@ -63,17 +63,19 @@ def email_render(*, template: str, context: dict) -> tuple[str, str, str]:
 
 
 def _dispatch_many(email_ids: list[int]) -> None:
-    """Hand many send tasks to the broker; those handed over are marked dispatched."""
+    """Hand many emails to the broker, ``SEND_BATCH`` to a task; those handed over are marked
+    dispatched (the rest wait for the sweeper)."""
     handed = []
-    for email_id in email_ids:
+    for start in range(0, len(email_ids), SEND_BATCH):
+        batch = email_ids[start : start + SEND_BATCH]
         try:
-            celery_app.send_task(SEND_TASK, args=[email_id])
+            celery_app.send_task(SEND_BATCH_TASK, args=[batch])
         except Exception:
             logger.warning(
                 "outbox: broker unavailable; %s emails wait", len(email_ids) - len(handed)
             )
             break
-        handed.append(email_id)
+        handed.extend(batch)
     for start in range(0, len(handed), 2000):
         OutgoingEmail.objects.filter(pk__in=handed[start : start + 2000]).update(
             dispatched_at=timezone.now()

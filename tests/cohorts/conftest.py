@@ -21,9 +21,12 @@ def outbox_broker(monkeypatch) -> list[int]:
     """The ids of the emails handed to the broker: cohort tests never put a send task on a
     real broker (tests/outbox tests the hand-over and the worker)."""
     dispatched: list[int] = []
-    monkeypatch.setattr(
-        "outbox.services.celery_app.send_task", lambda name, args: dispatched.append(args[0])
-    )
+
+    def send_task(name, args):  # one id (send_email) or a batch of ids (send_batch)
+        ids = args[0]
+        dispatched.extend(ids if isinstance(ids, list) else [ids])
+
+    monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)
     return dispatched
 
 

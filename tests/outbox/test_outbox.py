@@ -249,3 +249,36 @@ def test_a_batch_records_failures_and_retries_with_back_off(smtp, settings):
         1,
         "SMTPDataError 451",
     )
+
+
+def test_bulk_queued_emails_go_to_the_broker_as_batch_tasks_of_50(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from outbox.services import SEND_BATCH, EmailSpec, emails_enqueue_bulk
+
+    tasks = []
+    monkeypatch.setattr(
+        "outbox.services.celery_app.send_task", lambda name, args: tasks.append((name, args[0]))
+    )
+    schools = [EstablishmentFactory(contact_email=f"w{n}@s.example") for n in range(120)]
+    specs = [
+        EmailSpec(
+            kind=EmailKind.INVITATION,
+            recipient=school.contact_email,
+            template="invitation",
+            context={"establishment": school, "link": "https://l.example/"},
+            concerns=school,
+            establishment=school,
+            wave_key="wave-b",
+        )
+        for school in schools
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails_enqueue_bulk(specs) == 120
+
+    assert {name for name, _ in tasks} == {"outbox.tasks.send_batch"}
+    assert [len(ids) for _, ids in tasks] == [SEND_BATCH, SEND_BATCH, 20]
+    handed = sorted(pk for _, ids in tasks for pk in ids)
+    assert handed == sorted(OutgoingEmail.objects.values_list("pk", flat=True))
+    assert not OutgoingEmail.objects.filter(dispatched_at__isnull=True).exists()
