@@ -1,0 +1,61 @@
+"""The statistics the evaluation reports rest on, kept apart from the database.
+
+Paired change: each person answered at two time points, A and B. Their difference is
+B − A. The report gives the number of pairs, the mean at A and at B, the mean of the
+differences and its 95% confidence interval, mean ± t(0.975, n − 1) × sd / √n, where sd is
+the sample standard deviation of the differences (n − 1 in the denominator) and t comes from
+Student's t distribution (scipy). One pair has no spread, so no interval.
+"""
+
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scipy import stats as scipy_stats
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class PairedChange:
+    """The paired change of ``n`` pairs; every figure is None when there are no pairs, and
+    ``sd``/``ci_low``/``ci_high`` are None for a single pair."""
+
+    n: int
+    mean_a: float | None = None
+    mean_b: float | None = None
+    mean_change: float | None = None
+    sd: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+def t_critical(df: int, confidence: float = CONFIDENCE) -> float:
+    """The two-sided critical value of Student's t with ``df`` degrees of freedom."""
+    return float(scipy_stats.t.ppf(1 - (1 - confidence) / 2, df))
+
+
+def paired_change(pairs: Iterable[tuple[float, float]]) -> PairedChange:
+    """Mean change from A to B over ``pairs`` of (value at A, value at B), with its 95% CI."""
+    pairs = list(pairs)
+    n = len(pairs)
+    if n == 0:
+        return PairedChange(n=0)
+    differences = [b - a for a, b in pairs]
+    mean_change = statistics.fmean(differences)
+    mean_a = statistics.fmean(a for a, _ in pairs)
+    mean_b = statistics.fmean(b for _, b in pairs)
+    if n < 2:
+        return PairedChange(n=n, mean_a=mean_a, mean_b=mean_b, mean_change=mean_change)
+    sd = statistics.stdev(differences)
+    half_width = t_critical(n - 1) * sd / math.sqrt(n)
+    return PairedChange(
+        n=n,
+        mean_a=mean_a,
+        mean_b=mean_b,
+        mean_change=mean_change,
+        sd=sd,
+        ci_low=mean_change - half_width,
+        ci_high=mean_change + half_width,
+    )
