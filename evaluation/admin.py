@@ -20,6 +20,7 @@ from evaluation.models import (
     Response,
     Section,
     SurveyInvitation,
+    TimePoint,
 )
 from evaluation.services import (
     QuestionnaireError,
@@ -62,9 +63,26 @@ class LockedInlineMixin:
         return not _locked(obj) and super().has_delete_permission(request, obj)
 
 
+class SectionForm(forms.ModelForm):
+    """Time points as tick boxes (none ticked: asked every time), not raw JSON."""
+
+    time_points = forms.TypedMultipleChoiceField(
+        choices=TimePoint.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("asked at"),
+        help_text=_("Tick none to ask this section at every time point."),
+    )
+
+    class Meta:
+        model = Section
+        fields = ("order", "title", "intro", "time_points")
+
+
 class SectionInline(LockedInlineMixin, admin.TabularInline):
     model = Section
-    fields = ("order", "title", "intro")
+    form = SectionForm
+    fields = ("order", "title", "intro", "time_points")
     extra = 0
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -59,6 +59,14 @@ class Outcome(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback on the programme")
 
 
+class TimePoint(models.TextChoices):
+    """When someone is asked: before workshop 1, after workshop 2, and months later."""
+
+    BASELINE = "baseline", _("Baseline (before workshop 1)")
+    POST = "post", _("After the programme (after workshop 2)")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
 class Questionnaire(TimeStampedModel):
     """One version of a questionnaire.
 
@@ -133,6 +141,18 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
+    time_points = models.JSONField(
+        _("asked at"),
+        default=list,
+        # Also a database default, so rows written without the field (the seed migration's
+        # historical models) get "every time point".
+        db_default=[],
+        blank=True,
+        help_text=_(
+            "The time points at which this section is asked (baseline, post, follow_up). "
+            "Leave empty to ask it every time, e.g. feedback on the workshops only afterwards."
+        ),
+    )
 
     class Meta:
         verbose_name = _("section")
@@ -148,6 +168,17 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+    def asked_at(self, time_point: str) -> bool:
+        """Whether people answering at ``time_point`` see this section."""
+        return not self.time_points or time_point in self.time_points
+
+    def clean(self) -> None:
+        unknown = [tp for tp in self.time_points or () if tp not in TimePoint.values]
+        if not isinstance(self.time_points, list) or unknown:
+            raise ValidationError(
+                {"time_points": _("Choose from baseline, post and follow_up, or none for all.")}
+            )
 
 
 class Question(models.Model):
@@ -304,14 +335,6 @@ class Choice(models.Model):
 
 
 # --- Time points, invitations and responses ----------------------------------------------
-
-
-class TimePoint(models.TextChoices):
-    """When someone is asked: before workshop 1, after workshop 2, and months later."""
-
-    BASELINE = "baseline", _("Baseline (before workshop 1)")
-    POST = "post", _("After the programme (after workshop 2)")
-    FOLLOW_UP = "follow_up", _("Follow-up")
 
 
 class SurveyInvitation(TimeStampedModel):

@@ -239,18 +239,47 @@ SCHOOL_STAFF = {
     ],
 }
 
+#: Asked of professionals at every time point, so their joint working can be compared before
+#: and after, as the pilot's evaluation did with health services.
+PROFESSIONALS_JOINT_WORKING = {
+    "title": "Working with schools and colleges in your area",
+    "intro": "Think about the schools and colleges your service works with.",
+    "questions": [
+        likert(
+            "communication_satisfaction",
+            "communication",
+            "I am satisfied with communication between my service and local schools and colleges.",
+            *AGREE,
+        ),
+        likert(
+            "working_relationships",
+            "communication",
+            "My service has good working relationships with local schools and colleges.",
+            *AGREE,
+        ),
+        likert(
+            "referral_routes_understood",
+            "referral_routes",
+            "Schools and colleges understand the routes into my service.",
+            *AGREE,
+        ),
+    ],
+}
+
 PROFESSIONAL_FEEDBACK = {
     "family": PROFESSIONAL_FEEDBACK_FAMILY,
     "name": "Link programme: feedback from professionals",
     "audience": "professionals",
     "intro": (
-        "Thank you for taking part in the Link workshops. These three questions take about two "
-        "minutes. Your answers are only ever reported together with others'."
+        "These questions take about three minutes. Your answers are only ever reported "
+        "together with others'."
     ),
     "sections": [
+        PROFESSIONALS_JOINT_WORKING,
         {
             "title": "Your feedback",
             "intro": "",
+            "time_points": ["post", "follow_up"],
             "questions": [
                 single_choice(
                     "organisation_type",
@@ -285,6 +314,10 @@ PROFESSIONAL_FEEDBACK = {
 STANDARD_QUESTIONNAIRES = (SCHOOL_STAFF, PROFESSIONAL_FEEDBACK)
 
 
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
 def _create(apps, spec: dict) -> None:
     Questionnaire = apps.get_model("evaluation", "Questionnaire")
     Section = apps.get_model("evaluation", "Section")
@@ -300,11 +333,15 @@ def _create(apps, spec: dict) -> None:
         is_published=True,
     )
     for section_order, section_spec in enumerate(spec["sections"], start=1):
+        extra = {}
+        if _has_field(Section, "time_points"):  # not yet in the migration that seeds first
+            extra["time_points"] = section_spec.get("time_points", [])
         section = Section.objects.create(
             questionnaire=questionnaire,
             order=section_order,
             title=section_spec["title"],
             intro=section_spec["intro"],
+            **extra,
         )
         for question_order, question_spec in enumerate(section_spec["questions"], start=1):
             fields = {k: v for k, v in question_spec.items() if k != "choices"}
@@ -331,3 +368,54 @@ def seed_questionnaires(apps) -> list[str]:
             _create(apps, spec)
             created.append(spec["family"])
     return created
+
+
+def seed_section_time_points(apps) -> None:
+    """Bring the seeded questionnaires' sections up to date with their time points.
+
+    For databases seeded before sections had time points: a seeded version 1 that nobody has
+    been sent yet gets its spec's time points, and the professionals' questionnaire gets its
+    joint-working section (asked every time) ahead of the feedback (asked afterwards). A
+    version that has been sent is left alone: change it with a new version instead.
+    """
+    Questionnaire = apps.get_model("evaluation", "Questionnaire")
+    Section = apps.get_model("evaluation", "Section")
+    Question = apps.get_model("evaluation", "Question")
+    SurveyInvitation = apps.get_model("evaluation", "SurveyInvitation")
+    with transaction.atomic():
+        for spec in STANDARD_QUESTIONNAIRES:
+            questionnaire = Questionnaire.objects.filter(family=spec["family"], version=1).first()
+            if questionnaire is None:
+                continue
+            if SurveyInvitation.objects.filter(questionnaire=questionnaire).exists():
+                continue
+            titles = set(questionnaire.sections.values_list("title", flat=True))
+            missing = [s for s in spec["sections"] if s["title"] not in titles]
+            if missing:
+                # Make room: the spec's order, from the top, moving existing sections down.
+                for section in questionnaire.sections.order_by("-order"):
+                    section.order += len(spec["sections"])
+                    section.save(update_fields=["order"])
+            for order, section_spec in enumerate(spec["sections"], start=1):
+                section = questionnaire.sections.filter(title=section_spec["title"]).first()
+                if section is None:
+                    section = Section.objects.create(
+                        questionnaire=questionnaire,
+                        order=order,
+                        title=section_spec["title"],
+                        intro=section_spec["intro"],
+                    )
+                    for question_order, question_spec in enumerate(
+                        section_spec["questions"], start=1
+                    ):
+                        Question.objects.create(
+                            questionnaire=questionnaire,
+                            section=section,
+                            order=question_order,
+                            **{k: v for k, v in question_spec.items() if k != "choices"},
+                        )
+                section.order = order
+                section.time_points = section_spec.get("time_points", [])
+                section.save(update_fields=["order", "time_points"])
+            questionnaire.intro = spec["intro"]
+            questionnaire.save(update_fields=["intro"])

@@ -183,7 +183,14 @@ def questionnaire_edit_copy(*, questionnaire: Questionnaire) -> Questionnaire:
 
     sections = list(source.sections.order_by("order"))
     new_sections = Section.objects.bulk_create(
-        Section(questionnaire=copy, order=s.order, title=s.title, intro=s.intro) for s in sections
+        Section(
+            questionnaire=copy,
+            order=s.order,
+            title=s.title,
+            intro=s.intro,
+            time_points=list(s.time_points or []),
+        )
+        for s in sections
     )
     section_map = {old.pk: new for old, new in zip(sections, new_sections, strict=True)}
 

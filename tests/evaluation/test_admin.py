@@ -305,3 +305,27 @@ def test_question_is_added_to_a_draft_from_its_own_page(admin_client):
     assert response.status_code == 302, response.context["errors"]
     question = Question.objects.get(code="referrals_made")
     assert question.questionnaire_id == section.questionnaire_id
+
+
+def test_a_section_is_given_its_time_points_with_tick_boxes():
+    from evaluation.admin import SectionForm
+
+    section = SectionFactory()
+    form = SectionForm(
+        data={"order": 1, "title": "Feedback", "intro": "", "time_points": ["post", "follow_up"]},
+        instance=section,
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    section.refresh_from_db()
+    assert section.time_points == ["post", "follow_up"]
+    assert not section.asked_at("baseline")
+
+    assert not SectionForm(
+        data={"order": 1, "title": "Feedback", "time_points": ["later"]}, instance=section
+    ).is_valid()
+    none_ticked = SectionForm(data={"order": 1, "title": "All"}, instance=section)
+    assert none_ticked.is_valid()
+    none_ticked.save()
+    section.refresh_from_db()
+    assert section.time_points == [] and section.asked_at("baseline")

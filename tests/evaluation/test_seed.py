@@ -89,10 +89,13 @@ def test_staff_instrument_has_the_seven_cascade_ratings(seeded):
         )
 
 
-def test_professional_feedback_is_short(seeded):
+def test_professional_questionnaire_is_short_with_feedback_only_afterwards(seeded):
     questions = Question.objects.filter(questionnaire=seeded[PROFESSIONAL_FEEDBACK_FAMILY])
 
     assert {q.code: q.kind for q in questions} == {
+        "communication_satisfaction": QuestionKind.LIKERT,
+        "working_relationships": QuestionKind.LIKERT,
+        "referral_routes_understood": QuestionKind.LIKERT,
         "organisation_type": QuestionKind.SINGLE_CHOICE,
         "programme_usefulness": QuestionKind.LIKERT,
         "do_differently": QuestionKind.FREE_TEXT,
@@ -157,3 +160,43 @@ def test_the_migration_seeds_with_its_historical_models():
         PROFESSIONAL_FEEDBACK_FAMILY,
     }
     assert Question.objects.filter(outcome="cascade").count() == 7
+
+
+def test_professionals_answer_joint_working_every_time_and_feedback_afterwards(seeded):
+    sections = list(seeded[PROFESSIONAL_FEEDBACK_FAMILY].sections.order_by("order"))
+
+    assert [s.title for s in sections] == [
+        "Working with schools and colleges in your area",
+        "Your feedback",
+    ]
+    assert [s.asked_at("baseline") for s in sections] == [True, False]
+    assert [s.asked_at("post") for s in sections] == [True, True]
+    assert [s.asked_at("follow_up") for s in sections] == [True, True]
+    assert "Thank you for taking part" not in seeded[PROFESSIONAL_FEEDBACK_FAMILY].intro
+
+
+def test_the_time_point_migration_updates_a_questionnaire_seeded_before_it():
+    """A database seeded with the old professionals' questionnaire (feedback only) gets the
+    joint-working section first, and its feedback asked only afterwards."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    old = seeded_questionnaire = Questionnaire.objects.get(
+        family=PROFESSIONAL_FEEDBACK_FAMILY, version=1
+    )
+    old.sections.exclude(title="Your feedback").delete()
+    old.sections.update(order=1, time_points=[])
+    state = MigrationLoader(connection).project_state(
+        ("evaluation", "0005_seed_section_time_points")
+    )
+
+    import_module("evaluation.migrations.0005_seed_section_time_points").update(state.apps, None)
+
+    sections = list(seeded_questionnaire.sections.order_by("order"))
+    assert [(s.order, s.title, s.time_points) for s in sections] == [
+        (1, "Working with schools and colleges in your area", []),
+        (2, "Your feedback", ["post", "follow_up"]),
+    ]
+    assert seeded_questionnaire.questions.count() == 6

@@ -23,7 +23,7 @@ def snapshot(questionnaire: Questionnaire) -> list[tuple]:
     """Everything a version says, without ids: equal for a faithful copy."""
     rows = []
     for section in questionnaire.sections.order_by("order"):
-        rows.append(("section", section.order, section.title, section.intro))
+        rows.append(("section", section.order, section.title, section.intro, section.time_points))
         for q in section.questions.order_by("order"):
             rows.append(
                 (
@@ -55,7 +55,7 @@ def _seeded_unpublished():
 def published():
     questionnaire = QuestionnaireFactory(intro="Welcome.")
     first = SectionFactory(questionnaire=questionnaire, order=1, intro="About contact.")
-    second = SectionFactory(questionnaire=questionnaire, order=2)
+    second = SectionFactory(questionnaire=questionnaire, order=2, time_points=["post"])
     QuestionFactory(
         section=first, order=1, code="outcome_referral_routes", outcome="referral_routes"
     )
