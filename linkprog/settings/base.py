@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    # The project package: cross-app management commands (seed_demo); no models of its own.
+    "linkprog",
     "accounts",
     "schools",
     "cohorts",

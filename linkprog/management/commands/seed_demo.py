@@ -1,9 +1,12 @@
-"""Load demo data (real LAs, MHST areas and establishments) and demo logins; safe to rerun."""
+"""Load demo data (real LAs, MHST areas and establishments, cohorts, survey answers) and demo
+logins; safe to rerun."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import DEMO_LOGINS
+from cohorts.services.demo import demo_cohorts_seed
+from evaluation.demo import demo_surveys_seed
 from schools.services.demo import demo_seed
 
 
@@ -29,6 +32,13 @@ class Command(BaseCommand):
             f"({report.eligible} eligible) in {report.local_authorities} local authorities, "
             f"{report.mhst_areas} MHST areas, {report.mhst_teams} MHST teams."
         )
+        cohorts = demo_cohorts_seed()
+        if cohorts.delivered is not None:
+            responses = demo_surveys_seed(delivered=cohorts.delivered, open_cohort=cohorts.open)
+            self.stdout.write(
+                f"Demo cohorts: {cohorts.delivered} (delivered), {cohorts.open} (open for "
+                f"booking) and a planned one; {responses} new survey responses."
+            )
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         for login in DEMO_LOGINS:
             self.stdout.write(

@@ -7,6 +7,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.services import DEMO_LOGINS
+from cohorts.models import Cohort, CohortStatus, Place, PlaceStatus
+from evaluation.models import Answer, Response, TimePoint
 from schools.models import Establishment, MHSTeam
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,29 @@ def snapshot():
         list(Establishment.objects.order_by("urn").values_list("urn", "contact_email")),
         list(MHSTeam.objects.order_by("pk").values_list("name", "schools_served")),
         list(get_user_model().objects.order_by("username").values_list("username", "password")),
+        list(Place.objects.order_by("pk").values_list("cohort__name", "status")),
+        Response.objects.count(),
+        Answer.objects.count(),
     )
+
+
+def test_seeds_a_delivered_cohort_with_survey_answers_the_reports_can_show(settings):
+    settings.DEBUG = True
+
+    out = seed()
+
+    delivered = Cohort.objects.get(status=CohortStatus.COMPLETED)
+    assert delivered.places.filter(status=PlaceStatus.COMPLETED).count() == 18
+    assert Cohort.objects.filter(status=CohortStatus.OPEN).get().places.count() == 9
+    submitted = Response.objects.filter(cohort=delivered, submitted_at__isnull=False)
+    # Enough at each time point to clear the reports' small-cell rule.
+    assert submitted.filter(time_point=TimePoint.BASELINE).count() >= 5
+    assert submitted.filter(time_point=TimePoint.POST).count() >= 5
+    for answer in Answer.objects.select_related("question")[:200]:
+        answer.full_clean()
+    assert "(delivered)" in out and "survey responses" in out
+    facilitator = get_user_model().objects.get(username="facilitator")
+    assert set(facilitator.facilitated_cohorts.all()) == set(Cohort.objects.all())
 
 
 def test_seeds_real_establishments_and_prints_working_logins(settings):

@@ -1,0 +1,155 @@
+"""Demo cohorts for ``seed_demo``: one delivered, one taking bookings, one planned.
+
+Written straight to the tables, not through the booking services: a demo needs a cohort
+whose workshops are already over, which the services rightly refuse to create. Only for
+the demo site (``make run``); idempotent, keyed by the demo phase's name.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from cohorts.models import Cohort, CohortStatus, Phase, Place, PlaceStatus
+from schools.models import Establishment, LocalAuthority, eligible_q
+from workshops.models import Attendance, OrganisationType, Professional, Workshop
+
+DEMO_PHASE = "Phase 1 (demo)"
+DELIVERED_SCHOOLS = 18
+BOOKED_SCHOOLS = 9
+PROFESSIONALS = (
+    ("CYPMHS clinician", "NHS CYPMHS", OrganisationType.NHS_CYPMHS),
+    ("Educational psychologist", "Local authority", OrganisationType.LOCAL_AUTHORITY),
+    ("Family support worker", "Community charity", OrganisationType.VCS),
+)
+
+
+@dataclass
+class DemoCohorts:
+    created: bool = False
+    delivered: Cohort | None = None
+    open: Cohort | None = None
+
+
+def _workshops(cohort: Cohort, day_1: dt.date) -> list[Workshop]:
+    return [
+        Workshop.objects.create(
+            cohort=cohort,
+            day=day,
+            date=day_1 + dt.timedelta(days=42 * (day - 1)),
+            start_time=dt.time(9, 30),
+            end_time=dt.time(15, 30),
+        )
+        for day in (1, 2)
+    ]
+
+
+def _professionals(cohort: Cohort, label: str) -> list[Professional]:
+    return [
+        Professional.objects.create(
+            cohort=cohort,
+            name=f"{role} ({label})",
+            organisation=organisation,
+            organisation_type=kind,
+            email=f"{kind.replace('_', '-')}.{label.lower().replace(' ', '-')}@example.org",
+        )
+        for role, organisation, kind in PROFESSIONALS
+    ]
+
+
+def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
+    return Place.objects.bulk_create(
+        Place(
+            cohort=cohort,
+            establishment=school,
+            attendee_name=f"Demo lead {school.urn}",
+            attendee_role="Senior mental health lead",
+            attendee_email=school.contact_email or f"lead.{school.urn}@example.org",
+            status=status,
+            booked_at=booked_at,
+            completed_on=cohort.workshops.get(day=2).date
+            if status == PlaceStatus.COMPLETED
+            else None,
+        )
+        for school in schools
+    )
+
+
+@transaction.atomic
+def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
+    """A delivered cohort (both days attended), an open one with bookings and a planned one,
+    in the demo LA with the most eligible schools. Does nothing if the demo phase exists."""
+    today = today or timezone.localdate()
+    existing = Phase.objects.filter(name=DEMO_PHASE).first()
+    if existing is not None:
+        cohorts = {c.status: c for c in existing.cohorts.all()}
+        return DemoCohorts(
+            delivered=cohorts.get(CohortStatus.COMPLETED), open=cohorts.get(CohortStatus.OPEN)
+        )
+    la = (
+        LocalAuthority.objects.annotate(
+            schools=Count("establishments", filter=eligible_q("establishments__"))
+        )
+        .order_by("-schools", "name")
+        .first()
+    )
+    if la is None:
+        return DemoCohorts()
+    phase = Phase.objects.create(
+        name=DEMO_PHASE,
+        start_date=today - dt.timedelta(days=200),
+        end_date=today + dt.timedelta(days=300),
+    )
+    schools = list(
+        Establishment.objects.eligible()
+        .filter(la=la)
+        .order_by("urn")[: DELIVERED_SCHOOLS + BOOKED_SCHOOLS]
+    )
+    facilitator = get_user_model().objects.filter(username="facilitator").first()
+
+    delivered = Cohort.objects.create(
+        name=f"{la.name} cohort 1",
+        phase=phase,
+        local_authority=la,
+        status=CohortStatus.COMPLETED,
+        venue_name="Civic Centre",
+        venue_address=f"Town Hall, {la.name}",
+    )
+    days = _workshops(delivered, today - dt.timedelta(days=140))
+    booked_at = timezone.make_aware(dt.datetime.combine(days[0].date, dt.time(10)))
+    booked_at -= dt.timedelta(days=30)
+    places = _places(delivered, schools[:DELIVERED_SCHOOLS], PlaceStatus.COMPLETED, booked_at)
+    professionals = _professionals(delivered, "cohort 1")
+    Attendance.objects.bulk_create(
+        [Attendance(workshop=day, place=place) for day in days for place in places]
+        + [Attendance(workshop=day, professional=p) for day in days for p in professionals]
+    )
+
+    open_cohort = Cohort.objects.create(
+        name=f"{la.name} cohort 2",
+        phase=phase,
+        local_authority=la,
+        status=CohortStatus.OPEN,
+        venue_name="Civic Centre",
+        venue_address=f"Town Hall, {la.name}",
+    )
+    _workshops(open_cohort, today + dt.timedelta(days=45))
+    _places(
+        open_cohort,
+        schools[DELIVERED_SCHOOLS:],
+        PlaceStatus.BOOKED,
+        timezone.now() - dt.timedelta(days=3),
+    )
+    _professionals(open_cohort, "cohort 2")
+
+    planned = Cohort.objects.create(
+        name=f"{la.name} cohort 3", phase=phase, local_authority=la, venue_name="Civic Centre"
+    )
+    _workshops(planned, today + dt.timedelta(days=120))
+    if facilitator is not None:
+        for cohort in (delivered, open_cohort, planned):
+            cohort.facilitators.add(facilitator)
+    return DemoCohorts(created=True, delivered=delivered, open=open_cohort)
