@@ -1,12 +1,13 @@
-"""Logging filters. ``RedactBookingTokens`` keeps schools' booking links out of the logs.
+"""Logging filters. ``RedactBookingTokens`` keeps personal links' tokens out of the logs.
 
 A booking link (``/cohorts/book/<token>/``) opens a school's booking without a login, so its
 token is a credential: whoever reads it in a log could book, move or cancel the school's
-place. The filter sits on the loggers that write request paths (``django.request``,
-``django.server``, and gunicorn's ``gunicorn.access`` through ``gunicorn.conf.py``) and
-rewrites the token part of every such path in the record's message to ``[redacted]``,
-whatever the handler; the rest of the path stays, so "GET /cohorts/book/[redacted]/cancel/
-404" still says what happened.
+place. A survey link (``/survey/<token>/``) is one too: it opens one person's answers. The
+filter sits on the loggers that write request paths (``django.request``, ``django.server``,
+and gunicorn's ``gunicorn.access`` through ``gunicorn.conf.py``) and rewrites the token part
+of every such path in the record's message to ``[redacted]``, whatever the handler; the rest
+of the path stays, so "GET /cohorts/book/[redacted]/cancel/ 404" still says what happened.
+(The names say "booking" for the settings and gunicorn.conf.py that refer to them.)
 
 This module imports nothing from Django, so gunicorn's master process can load it.
 """
@@ -14,17 +15,18 @@ This module imports nothing from Django, so gunicorn's master process can load i
 import logging
 import re
 
-#: The token of a booking link: the path segment after /cohorts/book/ (raw or %-encoded).
-BOOKING_TOKEN = re.compile(r"(/cohorts/book/)[^/?#\s\"']+")
+#: The token of a booking or survey link: the path segment after /cohorts/book/ or /survey/
+#: (raw or %-encoded).
+LINK_TOKEN = re.compile(r"(/cohorts/book/|/survey/)[^/?#\s\"']+")
 REDACTED = "[redacted]"
 
 
 def redact_booking_tokens(text: str) -> str:
-    return BOOKING_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+    return LINK_TOKEN.sub(rf"\g<1>{REDACTED}", text)
 
 
 class RedactBookingTokens(logging.Filter):
-    """Replace booking-link tokens in a record's message (and its arguments) before any
+    """Replace booking- and survey-link tokens in a record's message (and its arguments) before any
     handler formats it. Never drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:

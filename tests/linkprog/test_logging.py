@@ -1,5 +1,5 @@
-"""Booking-link tokens never reach a log: the filter of linkprog.logging on django.request,
-django.server and gunicorn's access log, configured as production configures it."""
+"""Booking- and survey-link tokens never reach a log: the filter of linkprog.logging on
+django.request, django.server and gunicorn's access log, configured as production does."""
 
 import datetime as dt
 import logging
@@ -12,10 +12,13 @@ import time_machine
 from django.conf import settings
 from django.core.servers.basehttp import WSGIRequestHandler
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.services.links import booking_link_token
+from evaluation.links import survey_link_token
 from linkprog.logging import RedactBookingTokens, redact_booking_tokens
 from linkprog.settings import base
+from tests.evaluation.factories import SurveyInvitationFactory
 from tests.schools.factories import EstablishmentFactory
 
 LOGGERS = ("", "django", "django.request", "django.server", "gunicorn.access")
@@ -129,3 +132,44 @@ def test_the_filter_matches_the_links_the_app_makes():
         path = reverse(name, kwargs={"token": token, **kwargs})
         assert token not in redact_booking_tokens(f"GET {path}?a=1 HTTP/1.1")
     assert redact_booking_tokens("/cohorts/books/x/") == "/cohorts/books/x/"
+
+
+# --- Survey links are credentials too ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_tampered_survey_link_is_logged_without_its_token(client, caplog, production_logging):
+    token = survey_link_token(invitation=SurveyInvitationFactory())
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get(f"/survey/{tampered}/")
+
+    assert response.status_code == 404
+    assert "Not Found: /survey/[redacted]/" in logged(caplog)
+    assert tampered not in caplog.text and tampered.split(":")[0] not in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_expired_survey_link_is_logged_without_its_token(client, caplog, production_logging):
+    invitation = SurveyInvitationFactory(closes_at=timezone.now() + dt.timedelta(days=400))
+    with time_machine.travel(timezone.now() - dt.timedelta(days=60), tick=False):
+        token = survey_link_token(invitation=invitation)
+
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.post(reverse("survey:new-link", kwargs={"token": token}), {})
+        response_get = client.get(reverse("survey:answer", kwargs={"token": token}))
+
+    assert response.status_code == 200 and response_get.status_code == 410
+    assert "Gone: /survey/[redacted]/" in logged(caplog)
+    assert token not in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_filter_matches_the_survey_links_the_app_makes():
+    token = survey_link_token(invitation=SurveyInvitationFactory())
+    for name in ("survey:answer", "survey:new-link"):
+        path = reverse(name, kwargs={"token": token})
+        redacted = redact_booking_tokens(f'"GET {path}?a=1 HTTP/1.1" 200 "https://x{path}"')
+        assert token not in redacted and "/survey/[redacted]/" in redacted
+    assert redact_booking_tokens("GET /surveys/x/") == "GET /surveys/x/"
