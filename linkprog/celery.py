@@ -59,6 +59,20 @@ app.conf.beat_schedule = {
         "task": "cohorts.tasks.expire_offers",
         "schedule": crontab(minute="*/15"),
     },
+    # Survey invitations at each time point (baseline on booking, post when workshop 2 ends,
+    # follow-up months later). Every 15 minutes: a school that books the day before workshop
+    # 1 still gets its baseline in time, and the scan is a handful of queries however many
+    # people are due. The outbox lets each invitation out once.
+    "survey-invitations": {
+        "task": "evaluation.tasks.invite_due",
+        "schedule": crontab(minute="*/15"),
+    },
+    # The one survey reminder, LINK_SURVEY_REMINDER_DAYS after the invitation, to those who
+    # have not submitted. Daily, in office hours, when staff are likeliest to answer.
+    "survey-reminders": {
+        "task": "evaluation.tasks.send_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",
