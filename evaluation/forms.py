@@ -14,10 +14,13 @@ text and errors tied to the inputs by ``aria-describedby``.
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.text import Truncator
 
 from evaluation.models import LIKERT_MAX, LIKERT_MIN, Question, QuestionKind, Section
 from evaluation.services.responses import FREE_TEXT_MAX_LENGTH, YES_NO_CHOICES
 
+#: How many words of a question the error summary quotes.
+SUMMARY_WORDS = 12
 RADIO_KINDS = (QuestionKind.LIKERT, QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE)
 
 
@@ -149,10 +152,12 @@ class SurveyForm(forms.Form):
         return grouped
 
     def error_links(self) -> list[tuple[str, str]]:
-        """(anchor id, message) of each error, in the questionnaire's order."""
+        """(anchor id, text) of each error for the summary, in the questionnaire's order; the
+        text starts with the question's first words, so each link says which it is about."""
         links = []
         for section in self.sections():
             for item in section.questions:
+                about = Truncator(item.question.text).words(SUMMARY_WORDS, truncate="…")
                 for error in item.field.errors:
-                    links.append((item.anchor, error))
+                    links.append((item.anchor, f"{about} — {error}"))
         return links

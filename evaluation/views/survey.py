@@ -5,9 +5,11 @@ that says so, an expired one a 410 page offering a new link by email (to the add
 invitation went to), and a survey that has closed a 410 page saying when. The pages show the
 programme and the time point, never who the link is for.
 
-The token in the URL is a credential: responses are never cached (``never_cache``), send no
-``Referer`` anywhere (``Referrer-Policy: no-referrer``) and are kept out of search engines;
-``linkprog.logging`` keeps the token out of the logs.
+The token in the URL is a credential: responses are never cached (``never_cache``), never
+send it to another site (``Referrer-Policy: same-origin``) and are kept out of search
+engines; ``linkprog.logging`` keeps it out of the logs, referrers included. (Not
+``no-referrer``: with it, browsers send ``Origin: null`` on the form's POST, which Django's
+CSRF check rightly refuses.)
 """
 
 from django.contrib import messages
@@ -41,7 +43,7 @@ TEMPLATES = "evaluation/survey"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
