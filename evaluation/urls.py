@@ -1,4 +1,30 @@
 """The evaluation reports for coordinators."""
 
+from django.urls import path, re_path
+
+from evaluation.views import reports
+
 app_name = "evaluation"
-urlpatterns = []
+urlpatterns = [
+    path("", reports.ReportView.as_view(), name="report"),
+    re_path(
+        r"^export/(?P<table>rates|change|distribution)\.csv$",
+        reports.AggregatesExportView.as_view(),
+        name="export-aggregates-csv",
+    ),
+    path(
+        "export/report.xlsx",
+        reports.AggregatesExportView.as_view(export_format="xlsx"),
+        name="export-aggregates-xlsx",
+    ),
+    path(
+        "export/responses.csv",
+        reports.ResponsesExportView.as_view(),
+        name="export-responses-csv",
+    ),
+    path(
+        "export/responses.xlsx",
+        reports.ResponsesExportView.as_view(export_format="xlsx"),
+        name="export-responses-xlsx",
+    ),
+]

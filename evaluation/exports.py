@@ -1,0 +1,97 @@
+"""The evaluation reports as spreadsheets: the aggregates shown on the page, and the
+anonymised responses. Every figure comes already suppressed from ``evaluation.selectors``
+(a hidden one is written as the words that stand for it); every cell goes through
+``spreadsheet_safe``."""
+
+from collections.abc import Iterable, Iterator
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+from linkprog.spreadsheets import csv_stream_response, spreadsheet_safe
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def rates_rows(rates: dict) -> Iterator[list]:
+    yield ["Breakdown", "Group", "Time point", "Invitations sent", "Responses", "Rate (%)"]
+    time_points = [label for _, label in rates["time_points"]]
+    for label, cell in zip(time_points, rates["total"], strict=True):
+        yield ["All", "All", label, cell.invited, cell.responded.export(), cell.rate.export()]
+    for breakdown in rates["breakdowns"]:
+        for row in breakdown["rows"]:
+            for label, cell in zip(time_points, row["cells"], strict=True):
+                yield [
+                    breakdown["column"],
+                    row["label"],
+                    label,
+                    cell.invited,
+                    cell.responded.export(),
+                    cell.rate.export(),
+                ]
+
+
+def change_rows(change: dict) -> Iterator[list]:
+    yield [
+        "Outcome or question",
+        "Code",
+        "From",
+        "To",
+        "Pairs",
+        "Mean at start",
+        "Mean at end",
+        "Mean change",
+        "95% CI low",
+        "95% CI high",
+    ]
+    for kind, rows in (("Outcome", change["outcomes"]), ("Question", change["questions"])):
+        for row in rows:
+            yield [
+                f"{kind}: {row.label}",
+                row.key,
+                change["time_a"],
+                change["time_b"],
+                *(
+                    cell.export()
+                    for cell in (
+                        row.pairs,
+                        row.mean_a,
+                        row.mean_b,
+                        row.mean_change,
+                        row.ci_low,
+                        row.ci_high,
+                    )
+                ),
+            ]
+
+
+def distribution_rows(distributions) -> Iterator[list]:
+    yield ["Code", "Question", "Time point", "Answer", "Respondents"]
+    for distribution in distributions:
+        for at in distribution.time_points:
+            for (_, label), cell in zip(distribution.values, at["cells"], strict=True):
+                yield [distribution.code, distribution.text, at["time_point"], label, cell.export()]
+            yield [
+                distribution.code,
+                distribution.text,
+                at["time_point"],
+                "All answers",
+                at["total"].export(),
+            ]
+
+
+def csv_response(rows: Iterable[Iterable], filename: str):
+    return csv_stream_response(rows, filename, bom=True)
+
+
+def xlsx_response(sheets: dict[str, Iterable[Iterable]], filename: str) -> HttpResponse:
+    """One worksheet per entry of ``sheets`` (title: rows, the first being the header)."""
+    workbook = Workbook(write_only=True)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([spreadsheet_safe(value) for value in row])
+    response = HttpResponse(content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    workbook.save(response)
+    return response

@@ -1,0 +1,142 @@
+"""The coordinators' evaluation reports and their exports.
+
+Every view narrows the cohorts to the user's scope (``reportable_cohorts``) and the report's
+filters; the selectors return figures already suppressed. Free text needs the
+``view_free_text`` capability (national roles).
+"""
+
+from django.views.generic import TemplateView, View
+
+from accounts.mixins import CoordinatorRequiredMixin
+from evaluation import conf
+from evaluation.exports import (
+    change_rows,
+    csv_response,
+    distribution_rows,
+    rates_rows,
+    xlsx_response,
+)
+from evaluation.filters import DEFAULT_TIME_A, DEFAULT_TIME_B, ReportFilter
+from evaluation.selectors import (
+    ReportGroup,
+    anonymised_responses,
+    answer_distributions,
+    free_text_answers,
+    paired_changes,
+    reportable_cohorts,
+    response_rates,
+)
+
+VIEW = "accounts.view_evaluation"
+CSV_TABLES = {"rates": "Response rates", "change": "Paired change", "distribution": "Answers"}
+FREE_TEXT = "accounts.view_free_text"
+
+
+class ReportMixin(CoordinatorRequiredMixin):
+    permission_required = VIEW
+
+    def report_filter(self) -> ReportFilter:
+        if not hasattr(self, "_filter"):
+            self._filter = ReportFilter(
+                self.request.GET or None, queryset=reportable_cohorts(scope=self.scope)
+            )
+        return self._filter
+
+    def report_group(self) -> tuple[ReportGroup | None, dict]:
+        """The group and options the filters ask for; no group when the filters are invalid
+        (a cohort or area outside the user's scope among them)."""
+        filterset = self.report_filter()
+        if filterset.is_bound and not filterset.is_valid():
+            return None, {}
+        if not filterset.is_bound:
+            options = {"audience": "", "time_a": DEFAULT_TIME_A, "time_b": DEFAULT_TIME_B}
+            return ReportGroup(cohorts=filterset.queryset), options
+        options = filterset.report_options()
+        return ReportGroup(cohorts=filterset.qs, audience=options["audience"]), options
+
+    @property
+    def can_read_free_text(self) -> bool:
+        return self.request.user.has_perm(FREE_TEXT)
+
+
+def _chart(labels, series) -> dict:
+    return {"labels": labels, "series": series, "horizontal": False}
+
+
+class ReportView(ReportMixin, TemplateView):
+    template_name = "evaluation/reports/report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group, options = self.report_group()
+        context.update(filter=self.report_filter(), min_cell=conf.min_cell())
+        query = self.request.GET.copy()
+        context["query_string"] = query.urlencode()
+        if group is None:
+            return context
+        rates = response_rates(group)
+        change = paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
+        context.update(
+            rates=rates,
+            change=change,
+            distributions=answer_distributions(group),
+            free_text=free_text_answers(group) if self.can_read_free_text else None,
+            rates_chart=_chart(
+                [label for _, label in rates["time_points"]],
+                [{"label": "Response rate (%)", "values": [c.rate.value for c in rates["total"]]}],
+            ),
+            change_chart=_chart(
+                [row.label for row in change["outcomes"]],
+                [
+                    {
+                        "label": f"Mean, {change['time_a']}",
+                        "values": [r.mean_a.value for r in change["outcomes"]],
+                    },
+                    {
+                        "label": f"Mean, {change['time_b']}",
+                        "values": [r.mean_b.value for r in change["outcomes"]],
+                    },
+                ],
+            ),
+        )
+        return context
+
+
+class AggregatesExportView(ReportMixin, View):
+    """The figures of the report page (``table``: rates, change or distribution) as CSV, or
+    all three as sheets of one XLSX file; hidden figures as on the page."""
+
+    export_format = "csv"
+
+    def get(self, request, *args, table: str = "rates", **kwargs):
+        group, options = self.report_group()
+        if group is None:
+            tables = {"Response rates": [["The filters are not valid: nothing to export."]]}
+        else:
+            tables = {
+                "Response rates": rates_rows(response_rates(group)),
+                "Paired change": change_rows(
+                    paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
+                ),
+                "Answers": distribution_rows(answer_distributions(group)),
+            }
+        if self.export_format == "xlsx":
+            return xlsx_response(tables, "evaluation-report")
+        rows = tables.get(CSV_TABLES[table], tables["Response rates"])
+        return csv_response(rows, f"evaluation-{table}")
+
+
+class ResponsesExportView(ReportMixin, View):
+    """Anonymised responses, one row each (``anonymised_responses``)."""
+
+    export_format = "csv"
+
+    def get(self, request, *args, **kwargs):
+        group, _ = self.report_group()
+        if group is None:
+            rows = [["The filters are not valid: nothing to export."]]
+        else:
+            rows = anonymised_responses(group, include_free_text=self.can_read_free_text)
+        if self.export_format == "xlsx":
+            return xlsx_response({"Responses": rows}, "evaluation-responses")
+        return csv_response(rows, "evaluation-responses")
