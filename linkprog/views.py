@@ -20,6 +20,7 @@ from cohorts.selectors import (
     waves_in_progress,
     workshops_upcoming,
 )
+from evaluation.selectors import response_rates_summary
 from linkprog.celery import app as celery_app
 from schools.models import eligible_q
 from schools.selectors import coverage_by, establishments_for, register_summary
@@ -66,6 +67,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             phases=list(phases_progress(scope=scope)),
             upcoming=list(workshops_upcoming(scope=scope, today=timezone.localdate())),
             waves=waves_in_progress(scope=scope),
+            survey_rates=response_rates_summary(scope=scope),
             scope=scope,
             summary=summary,
             target=target,

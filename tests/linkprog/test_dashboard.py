@@ -183,3 +183,39 @@ def test_the_wave_admin_lists_and_pauses(admin_client):
     admin_client.post(url, {"action": "pause_waves", "_selected_action": [wave.pk]})
     wave.refresh_from_db()
     assert wave.status == WaveStatus.PAUSED
+
+
+def test_survey_response_rates_are_scoped_and_small_counts_suppressed(client, las):
+    from evaluation.models import TimePoint
+    from tests.cohorts.factories import CohortFactory, PlaceFactory
+    from tests.evaluation.factories import ResponseFactory, SurveyInvitationFactory
+
+    mine, other = CohortFactory(local_authority=las[0]), CohortFactory(local_authority=las[1])
+    for cohort, responded, invited, time_point in (
+        (mine, 6, 8, TimePoint.BASELINE),
+        (mine, 3, 8, TimePoint.POST),
+        (other, 10, 10, TimePoint.BASELINE),
+    ):
+        for n in range(invited):
+            invitation = SurveyInvitationFactory(
+                place=PlaceFactory(cohort=cohort), time_point=time_point
+            )
+            if n < responded:
+                ResponseFactory(invitation=invitation)
+    in_progress = SurveyInvitationFactory(place=PlaceFactory(cohort=mine))
+    ResponseFactory(invitation=in_progress, submitted_at=None)
+    client.force_login(
+        user_with_role(Role.REGIONAL_COORDINATOR, username="reg", local_authorities=[las[0]])
+    )
+
+    response = client.get(reverse("home"))
+
+    baseline, post, follow_up = (row["cell"] for row in response.context["survey_rates"])
+    assert (baseline.invited, baseline.responded.value, baseline.rate.value) == (9, 6, 67)
+    assert post.invited == 8
+    assert post.responded.hidden and post.rate.hidden
+    assert follow_up.invited == 0 and follow_up.responded.hidden
+    page = response.content.decode()
+    assert "Survey response rates" in page
+    assert "fewer than 5" in page
+    assert "Survey response rates will come with issue 5" not in page
