@@ -14,10 +14,16 @@ hidden count can be pinned down from the total, the counts shown, and what the l
 (a “fewer than 5” is 0–4; a “hidden” count is at least 5). If even hiding every count leaves
 one pinned, the total is hidden as well. ``suppress_row`` does this.
 
-What rule 2 does not cover: tables that overlap without one being the total of the other
-(local authorities against MHST areas), and differences between two reports with different
-filters. The reports keep those few: the smallest group any filter reaches is one cohort,
-and every figure of it is still under rule 1.
+What rule 2 does not cover, yet, and why it matters:
+
+- Tables linked other than through the one total: a local authority's response count could
+  be worked out as its region's count less the other LAs' counts shown (a cohort's from its
+  LA, phase or MHST area the same way). What leaks is how many responded, not what anyone
+  answered.
+- Differencing two reports: the answers of an LA with two cohorts, less those of one cohort,
+  are the other cohort's answers, though that cohort's own report is all hidden. Nothing
+  here stops that yet; rounding counts, or refusing filters that leave a small remainder,
+  would. Until then the cohort filter is the weak point.
 """
 
 from collections.abc import Sequence
