@@ -2,8 +2,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.http import HttpResponse
-from django.urls import NoReverseMatch, include, path, reverse
 
 #: A Monday morning in term time (as tests/cohorts): time-based tests start here.
 NOW = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)
@@ -24,27 +22,6 @@ def outbox_broker(monkeypatch) -> list:
         "outbox.services.celery_app.send_task", lambda name, args: handed.append(args[0])
     )
     return handed
-
-
-def _answer_page(request, token):  # pragma: no cover - only reversed, never opened
-    return HttpResponse()
-
-
-#: A stand-in for the survey page's route, used only while evaluation/urls_survey.py has none.
-urlpatterns = [
-    path("survey/", include(([path("<str:token>/", _answer_page, name="answer")], "survey")))
-]
-
-
-@pytest.fixture
-def survey_link_route(settings):
-    """Emails carry a link to "survey:answer": if the page is not routed yet, link to a stub.
-
-    Tests that use it check the link in the email body, never the page behind it."""
-    try:
-        reverse("survey:answer", kwargs={"token": "x"})
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
 
 
 #: The workshop days of ``survey_cohort``: day 2 ends at 4pm London time (BST) on 13 April.

@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 
 import pytest
-import time_machine
 from django.db import connection
 from django.urls import reverse
 
@@ -24,27 +23,16 @@ from tests.evaluation.factories import (
 )
 from tests.workshops.factories import ProfessionalFactory
 
+from .conftest import NOW
+
 pytestmark = pytest.mark.django_db
 
-#: A Monday morning; the invitations in these tests fall due now and close 30 days later.
-NOW = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)
 VALID = {"rating": "4", "attended": "yes", "role": "lead", "pupils": "120", "comments": "Good."}
 
 
 @pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def outbox_broker(monkeypatch) -> list:
-    """Send tasks handed to the broker; no test here puts one on a real broker."""
-    dispatched: list = []
-    monkeypatch.setattr(
-        "outbox.services.celery_app.send_task", lambda name, args: dispatched.append(args[0])
-    )
-    return dispatched
+def _frozen(clock):
+    """Every test here runs on the frozen clock of tests/evaluation/conftest.py."""
 
 
 def make_questionnaire(*, extra_likerts: int = 0):

@@ -18,7 +18,7 @@ from tests.workshops.factories import ProfessionalFactory
 from workshops.models import Attendance
 from workshops.services import attendance_mark
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("survey_link_route")]
+pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 DAY_1_STARTS = dt.datetime.combine(DAY_1, dt.time(9, 30), LONDON)

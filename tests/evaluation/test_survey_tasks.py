@@ -23,7 +23,7 @@ from tests.evaluation.factories import (
 )
 from tests.workshops.factories import ProfessionalFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("survey_link_route")]
+pytestmark = pytest.mark.django_db
 
 WEEK = dt.timedelta(days=7)
 MINUTE = dt.timedelta(minutes=1)
