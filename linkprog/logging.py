@@ -25,6 +25,17 @@ def redact_booking_tokens(text: str) -> str:
     return LINK_TOKEN.sub(rf"\g<1>{REDACTED}", text)
 
 
+#: Only the survey link's token (for pages that show emails to staff, see below).
+SURVEY_TOKEN = re.compile(r"(/survey/)[^/?#\s\"'<]+")
+
+
+def redact_survey_tokens(text: str) -> str:
+    """Hide survey-link tokens in an email shown to staff (the outbox pages): whoever opens a
+    survey link sees and can change that person's unsubmitted answers, and reports promise
+    nobody sees who answered what. Booking links stay: coordinators may act for a school."""
+    return SURVEY_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+
+
 class RedactBookingTokens(logging.Filter):
     """Replace booking- and survey-link tokens in a record's message (and its arguments) before any
     handler formats it. Never drops a record."""

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from linkprog.logging import redact_survey_tokens
 from outbox.models import EmailStatus, OutgoingEmail
 from outbox.services import OutboxError, email_cancel, email_retry
 
@@ -13,9 +14,23 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "wave_key")
     search_fields = ("recipient", "subject", "establishment__name", "=establishment__urn")
     list_select_related = ("establishment",)
-    readonly_fields = [field.name for field in OutgoingEmail._meta.fields]
+    # The bodies are shown with survey-link tokens hidden (linkprog.logging).
+    exclude = ("body_text", "body_html")
+    readonly_fields = [
+        *(f.name for f in OutgoingEmail._meta.fields if f.name not in ("body_text", "body_html")),
+        "plain_text",
+        "html",
+    ]
     actions = ("retry_failed", "cancel_unsent")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("plain text"))
+    def plain_text(self, obj: OutgoingEmail) -> str:
+        return redact_survey_tokens(obj.body_text)
+
+    @admin.display(description=_("HTML"))
+    def html(self, obj: OutgoingEmail) -> str:
+        return redact_survey_tokens(obj.body_html)
 
     def has_add_permission(self, request):
         return False  # emails are made by the services that send them

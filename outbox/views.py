@@ -8,6 +8,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
+from linkprog.logging import redact_survey_tokens
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import EmailStatus
 from outbox.selectors import emails_for
@@ -45,6 +46,8 @@ class OutboxDetailView(OutboxMixin, DetailView):
     def get_context_data(self, **kwargs):
         email = self.object
         return super().get_context_data(
+            body_text=redact_survey_tokens(email.body_text),
+            body_html=redact_survey_tokens(email.body_html),
             can_retry=email.status == EmailStatus.FAILED,
             can_cancel=email.status
             in (EmailStatus.QUEUED, EmailStatus.RETRYING, EmailStatus.FAILED),

@@ -114,6 +114,7 @@ def test_preview_retry_and_cancel_are_recorded_with_who(client, world):
     response = client.post(reverse("outbox:email-cancel", args=[failed.pk]), follow=True)
     failed.refresh_from_db()
     assert failed.status == EmailStatus.CANCELLED
+    assert failed.history.latest().history_user == user
     assert "will not be sent" in response.content.decode()
 
     again = client.post(reverse("outbox:email-cancel", args=[failed.pk]), follow=True)
@@ -131,3 +132,27 @@ def test_the_list_costs_the_same_at_20_and_200_emails(client, world, django_asse
         email(school, n=n)
     with django_assert_max_num_queries(len(twenty.captured_queries)):
         assert client.get(reverse("outbox:email-list")).status_code == 200
+
+
+def test_staff_never_see_a_survey_link_they_could_answer_through(client, admin_client, world):
+    """Whoever opens a survey link sees that person's unsubmitted answers: the outbox page
+    and the admin show the email with the token hidden (booking links stay, as coordinators
+    may act for a school)."""
+    survey = email(world["in"].establishment, kind=EmailKind.SURVEY_INVITATION, n=1)
+    token = "eyJpIjo0Mn0:1vAbcd:SeCrEtSiGnAtUrE"
+    survey.body_text = f"Answer here: https://link.example/survey/{token}/\n"
+    survey.body_html = f'<p><a href="https://link.example/survey/{token}/">Answer</a></p>'
+    survey.save()
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN, username="nat"))
+
+    pages = [
+        client.get(reverse("outbox:email-detail", args=[survey.pk])).content.decode(),
+        admin_client.get(
+            reverse("admin:outbox_outgoingemail_change", args=[survey.pk])
+        ).content.decode(),
+    ]
+
+    for page in pages:
+        assert token not in page
+        assert "/survey/[redacted]/" in page
+        assert "Answer here" in page
