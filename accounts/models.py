@@ -57,6 +57,7 @@ class Assignment(TimeStampedModel):
             ("manage_outbox", _("Can see, retry and cancel the programme's emails")),
             ("view_evaluation", _("Can see survey response rates and outcome reports")),
             ("view_free_text", _("Can read free-text survey answers")),
+            ("export_responses", _("Can download anonymised survey responses row by row")),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "manage_outbox",
         # Free text can name people and places: national roles only.
         "view_free_text",
+        "export_responses",
     ),
     Role.REGIONAL_COORDINATOR: (
         *_COMMON,
@@ -33,10 +34,13 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "manage_cohorts",
         "run_cohorts",
         "manage_outbox",
+        "export_responses",
     ),
+    # Facilitators know each attendee: they see the aggregates of their cohorts, never
+    # response-level rows.
     Role.FACILITATOR: (*_COMMON, "run_cohorts"),
     # DfE and NHS England: national figures, read-only, no personal data.
-    Role.VIEWER: (*_COMMON, "view_free_text"),
+    Role.VIEWER: (*_COMMON, "view_free_text", "export_responses"),
 }
 
 

@@ -127,8 +127,10 @@ class AggregatesExportView(ReportMixin, View):
 
 
 class ResponsesExportView(ReportMixin, View):
-    """Anonymised responses, one row each (``anonymised_responses``)."""
+    """Anonymised responses, one row each (``anonymised_responses``). Row-level data needs
+    its own capability: facilitators, who know each attendee, get the aggregates only."""
 
+    permission_required = (VIEW, "accounts.export_responses")
     export_format = "csv"
 
     def get(self, request, *args, **kwargs):
