@@ -91,7 +91,8 @@ class OutgoingEmail(TimeStampedModel):
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
-    # Who retried or cancelled it, and each delivery step; the bodies are not copied.
+    # Who retried or cancelled it, and each delivery step of a single email (a batch records
+    # only its failures: see emails_send_batch); the bodies are not copied.
     history = HistoricalRecords(
         excluded_fields=[
             "body_text",

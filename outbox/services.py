@@ -236,8 +236,10 @@ def _send_on_kept_connection(message: EmailMultiAlternatives) -> None:
         message.connection = _kept_connection()
         message.connection.open()
         message.send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException):
+        raise  # the server answered and smtplib reset the session: the connection is good
     except Exception:
-        _drop_connection()  # start afresh next time, whatever went wrong
+        _drop_connection()  # start afresh next time, whatever else went wrong
         raise
 
 
@@ -335,6 +337,11 @@ def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
     The same guarantees as ``email_send``: rows are claimed under a lock (rows another worker
     holds are left to it), SMTP happens outside any transaction, and a row already sent is
     skipped. Returns each claimed row's outcome, so the caller can schedule retries.
+
+    The claim is one UPDATE and the successes one more. A success leaves no audit row: the
+    email's own status, attempts, sent_at and Message-ID are its record, and a wave would
+    otherwise write two history rows per message. Failures and retries are saved one by one
+    with their history, as are a coordinator's retry and cancel.
     """
     with transaction.atomic():
         rows = list(
@@ -352,8 +359,7 @@ def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
             had_id = bool(row.message_id)
             _claim(row)  # the same change, in memory
             if not had_id:  # rows queued before ids were given at queueing time
-                row.save(update_fields=["message_id"])
-        OutgoingEmail.history.bulk_history_create(rows, update=True)
+                OutgoingEmail.objects.filter(pk=row.pk).update(message_id=row.message_id)
     outcomes = {row.pk: _deliver(row) for row in rows}
     sent = [row.pk for row in rows if outcomes[row.pk].status == EmailStatus.SENT]
     with transaction.atomic():
@@ -366,11 +372,10 @@ def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
             updated_at=now,
         )
         for row in rows:
-            if row.pk in sent:
+            if outcomes[row.pk].status == EmailStatus.SENT:
                 row.sent_at = now
             else:
                 row.save(update_fields=_OUTCOME_FIELDS)  # failures are few
-        OutgoingEmail.history.bulk_history_create(rows, update=True)
     return outcomes
 
 

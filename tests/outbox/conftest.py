@@ -15,18 +15,26 @@ def free_port() -> int:
 
 
 class Mailbox:
-    """Collects what the SMTP server accepts; ``reply`` makes it answer with an error."""
+    """Collects what the SMTP server accepts; ``reply`` makes it answer with an error, and
+    ``refuse`` refuses single recipients (address: reply)."""
 
     def __init__(self):
         self.sessions = 0
         self.messages = []
         self.reply: str | None = None
+        self.refuse: dict[str, str] = {}
         self._lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.sessions += 1  # one greeting per connection
         session.host_name = hostname
         return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.reply:

@@ -229,8 +229,61 @@ def test_a_batch_sends_each_once_on_one_connection_and_records_every_outcome(smt
     assert smtp.sessions == 1
     sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT)
     assert sent.count() == 5
-    assert all(row.message_id and row.sent_at for row in sent)
-    assert rows[0].history.count() >= 3  # queued, sending, sent
+    assert all(row.message_id and row.sent_at and row.attempts == 1 for row in sent)
+    # A success is recorded on the row itself, not with audit rows per delivery step.
+    assert [h.status for h in rows[0].history.all()] == [EmailStatus.QUEUED]
+
+
+def test_a_batch_never_resends_a_row_already_sent_or_being_sent(smtp):
+    from outbox.services import emails_send_batch
+
+    done, sending, fresh = (
+        invite(EstablishmentFactory(contact_email=f"{name}@s.example"))[0]
+        for name in ("done", "sending", "fresh")
+    )
+    assert email_send(email_id=done.pk).status == EmailStatus.SENT
+    OutgoingEmail.objects.filter(pk=sending.pk).update(status=EmailStatus.SENDING)
+
+    outcomes = emails_send_batch(email_ids=[done.pk, sending.pk, fresh.pk])
+
+    assert {k: v.status for k, v in outcomes.items()} == {fresh.pk: EmailStatus.SENT}
+    assert smtp.recipients() == ["done@s.example", "fresh@s.example"]
+    assert OutgoingEmail.objects.get(pk=sending.pk).attempts == 0
+
+
+def test_a_batch_that_fails_partway_records_each_outcome_and_audits_the_failures(smtp, settings):
+    from outbox.services import emails_send_batch
+
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    names = ["ok1", "gone", "ok2", "later", "ok3"]
+    rows = [invite(EstablishmentFactory(contact_email=f"{n}@s.example"))[0] for n in names]
+    smtp.refuse = {"gone@s.example": "550 5.1.1 no such mailbox", "later@s.example": "451 busy"}
+
+    outcomes = emails_send_batch(email_ids=[row.pk for row in rows])
+
+    assert [outcomes[row.pk].status for row in rows] == [
+        EmailStatus.SENT,
+        EmailStatus.FAILED,
+        EmailStatus.SENT,
+        EmailStatus.RETRYING,
+        EmailStatus.SENT,
+    ]
+    assert outcomes[rows[3].pk].retry_in == 300
+    assert sorted(smtp.recipients()) == ["ok1@s.example", "ok2@s.example", "ok3@s.example"]
+    assert smtp.sessions == 1  # a refused recipient does not cost the connection
+    stored = {row.pk: row for row in OutgoingEmail.objects.all()}
+    gone, later = stored[rows[1].pk], stored[rows[3].pk]
+    assert (gone.status, gone.sent_at, gone.last_error) == (
+        EmailStatus.FAILED,
+        None,
+        "SMTPRecipientsRefused",
+    )
+    assert (later.status, later.attempts) == (EmailStatus.RETRYING, 1)
+    assert later.next_attempt_at is not None
+    assert all(stored[row.pk].sent_at for row in rows[::2])
+    assert [h.status for h in gone.history.all()] == [EmailStatus.FAILED, EmailStatus.QUEUED]
+    assert [h.status for h in later.history.all()] == [EmailStatus.RETRYING, EmailStatus.QUEUED]
+    assert emails_send_batch(email_ids=[row.pk for row in rows[::2]]) == {}  # sent: not again
 
 
 def test_a_batch_records_failures_and_retries_with_back_off(smtp, settings):
