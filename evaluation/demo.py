@@ -1,10 +1,10 @@
 """Demo survey answers for ``seed_demo``, so the reports have something to show.
 
 For the demo's delivered cohort: everyone (school attendees and professionals) invited at
-baseline and after the programme, most answering, with scores that rise a little; for the
-open cohort, baseline invitations with a few answers. Synthetic answers from a fixed random
-seed, written straight to the tables (the answering pages are for people). Only for the demo
-site; idempotent.
+baseline, after the programme and at follow-up, most answering, with scores that rise a
+little; for the open cohort, baseline invitations with a few answers. Synthetic answers from
+a fixed random seed, written straight to the tables (the answering pages are for people).
+Only for the demo site; idempotent.
 """
 
 import datetime as dt
@@ -55,7 +55,11 @@ def _invite_and_answer(
     *, people, cohort, questionnaire, time_point, due_at, closes_at, share, lift, rng
 ) -> int:
     """Invite each (place or professional) and have about ``share`` of them answer."""
-    questions = list(Question.objects.filter(questionnaire=questionnaire))
+    questions = [
+        q
+        for q in Question.objects.filter(questionnaire=questionnaire).select_related("section")
+        if q.section.asked_at(time_point)
+    ]
     choices: dict[int, list[str]] = {}
     for question in questions:
         choices[question.pk] = list(question.choices.values_list("value", flat=True))
@@ -109,10 +113,14 @@ def demo_surveys_seed(*, delivered, open_cohort) -> int:
     places = list(delivered.places.all())
     experts = list(delivered.professionals.all())
     baseline_due = min(p.booked_at for p in places) if places else _moment(day_1, 9)
+    follow_up = _moment(day_2, 16) + dt.timedelta(days=30 * conf.follow_up_months())
     for time_point, due_at, closes_at, lift, share in (
         (TimePoint.BASELINE, baseline_due, _moment(day_1, 9), 0.0, 0.9),
         (TimePoint.POST, _moment(day_2, 16), _moment(day_2, 16) + conf.open_for(), 0.9, 0.75),
+        (TimePoint.FOLLOW_UP, follow_up, follow_up + conf.open_for(), 0.7, 0.6),
     ):
+        if due_at > timezone.now():
+            continue
         made += _invite_and_answer(
             people=places,
             cohort=delivered,
@@ -124,7 +132,7 @@ def demo_surveys_seed(*, delivered, open_cohort) -> int:
             lift=lift,
             rng=rng,
         )
-        if professionals is not None and time_point == TimePoint.POST:
+        if professionals is not None:
             made += _invite_and_answer(
                 people=experts,
                 cohort=delivered,

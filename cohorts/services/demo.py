@@ -100,7 +100,7 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
         return DemoCohorts()
     phase = Phase.objects.create(
         name=DEMO_PHASE,
-        start_date=today - dt.timedelta(days=200),
+        start_date=today - dt.timedelta(days=300),
         end_date=today + dt.timedelta(days=300),
     )
     schools = list(
@@ -118,7 +118,8 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
         venue_name="Civic Centre",
         venue_address=f"Town Hall, {la.name}",
     )
-    days = _workshops(delivered, today - dt.timedelta(days=140))
+    # Workshop 2 about 7 months ago: the 6-month follow-up survey is open now.
+    days = _workshops(delivered, today - dt.timedelta(days=255))
     booked_at = timezone.make_aware(dt.datetime.combine(days[0].date, dt.time(10)))
     booked_at -= dt.timedelta(days=30)
     places = _places(delivered, schools[:DELIVERED_SCHOOLS], PlaceStatus.COMPLETED, booked_at)

@@ -43,6 +43,11 @@ def test_seeds_a_delivered_cohort_with_survey_answers_the_reports_can_show(setti
     # Enough at each time point to clear the reports' small-cell rule.
     assert submitted.filter(time_point=TimePoint.BASELINE).count() >= 5
     assert submitted.filter(time_point=TimePoint.POST).count() >= 5
+    assert submitted.filter(time_point=TimePoint.FOLLOW_UP).count() >= 5
+    # Nobody answers a section not asked at their time point (professionals' feedback).
+    for response in submitted.prefetch_related("answers__question__section"):
+        for answer in response.answers.all():
+            assert answer.question.section.asked_at(response.time_point)
     for answer in Answer.objects.select_related("question")[:200]:
         answer.full_clean()
     assert "(delivered)" in out and "survey responses" in out
