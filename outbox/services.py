@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "outbox.tasks.send_email"
 SEND_BATCH_TASK = "outbox.tasks.send_batch"
 SEND_BATCH = 50  # emails per batch task: one claim, one connection, one record
+_MARK_CHUNK = 2000  # ids per UPDATE that marks emails dispatched
 
 
 class OutboxError(ValueError):
@@ -63,23 +64,27 @@ def email_render(*, template: str, context: dict) -> tuple[str, str, str]:
 
 
 def _dispatch_many(email_ids: list[int]) -> None:
-    """Hand many emails to the broker, ``SEND_BATCH`` to a task; those handed over are marked
-    dispatched (the rest wait for the sweeper)."""
-    handed = []
-    for start in range(0, len(email_ids), SEND_BATCH):
-        batch = email_ids[start : start + SEND_BATCH]
-        try:
-            celery_app.send_task(SEND_BATCH_TASK, args=[batch])
-        except Exception:
-            logger.warning(
-                "outbox: broker unavailable; %s emails wait", len(email_ids) - len(handed)
-            )
-            break
-        handed.extend(batch)
-    for start in range(0, len(handed), 2000):
-        OutgoingEmail.objects.filter(pk__in=handed[start : start + 2000]).update(
-            dispatched_at=timezone.now()
-        )
+    """Hand many emails to the broker, ``SEND_BATCH`` to a task.
+
+    Each chunk is marked dispatched just before its tasks go, not after: a batch's claim skips
+    rows locked by others, and marking rows a worker is already claiming would make it skip
+    them (they would then wait for the sweeper). What the broker refuses is unmarked again,
+    for the sweeper to hand over when it is back.
+    """
+    for start in range(0, len(email_ids), _MARK_CHUNK):
+        chunk = email_ids[start : start + _MARK_CHUNK]
+        OutgoingEmail.objects.filter(pk__in=chunk).update(dispatched_at=timezone.now())
+        for offset in range(0, len(chunk), SEND_BATCH):
+            try:
+                celery_app.send_task(SEND_BATCH_TASK, args=[chunk[offset : offset + SEND_BATCH]])
+            except Exception:
+                waiting = email_ids[start + offset :]
+                logger.warning("outbox: broker unavailable; %s emails wait", len(waiting))
+                for rest in range(0, len(waiting), _MARK_CHUNK):
+                    OutgoingEmail.objects.filter(pk__in=waiting[rest : rest + _MARK_CHUNK]).update(
+                        dispatched_at=None
+                    )
+                return
 
 
 def _dispatch(email_id: int) -> None:
@@ -334,9 +339,12 @@ def email_send(*, email_id: int) -> SendOutcome:
 def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
     """Send many queued emails on one connection, claiming and recording them in bulk.
 
-    The same guarantees as ``email_send``: rows are claimed under a lock (rows another worker
-    holds are left to it), SMTP happens outside any transaction, and a row already sent is
-    skipped. Returns each claimed row's outcome, so the caller can schedule retries.
+    The same guarantees as ``email_send``: rows are claimed under a lock, SMTP happens outside
+    any transaction, and a row already sent is skipped. Returns each claimed row's outcome, so
+    the caller can schedule retries. A row someone else has locked is skipped, not waited
+    for: another worker claiming it (and sending it), a cancel, or the sweeper handing it
+    over again (in a new task). Nothing else locks a sendable row: the dispatcher marks rows
+    before it hands them over.
 
     The claim is one UPDATE and the successes one more. A success leaves no audit row: the
     email's own status, attempts, sent_at and Message-ID are its record, and a wave would

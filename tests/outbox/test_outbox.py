@@ -304,17 +304,11 @@ def test_a_batch_records_failures_and_retries_with_back_off(smtp, settings):
     )
 
 
-def test_bulk_queued_emails_go_to_the_broker_as_batch_tasks_of_50(
-    monkeypatch, django_capture_on_commit_callbacks
-):
-    from outbox.services import SEND_BATCH, EmailSpec, emails_enqueue_bulk
+def wave_specs(count: int) -> list:
+    from outbox.services import EmailSpec
 
-    tasks = []
-    monkeypatch.setattr(
-        "outbox.services.celery_app.send_task", lambda name, args: tasks.append((name, args[0]))
-    )
-    schools = [EstablishmentFactory(contact_email=f"w{n}@s.example") for n in range(120)]
-    specs = [
+    schools = [EstablishmentFactory(contact_email=f"w{n}@s.example") for n in range(count)]
+    return [
         EmailSpec(
             kind=EmailKind.INVITATION,
             recipient=school.contact_email,
@@ -327,11 +321,52 @@ def test_bulk_queued_emails_go_to_the_broker_as_batch_tasks_of_50(
         for school in schools
     ]
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert emails_enqueue_bulk(specs) == 120
 
-    assert {name for name, _ in tasks} == {"outbox.tasks.send_batch"}
-    assert [len(ids) for _, ids in tasks] == [SEND_BATCH, SEND_BATCH, 20]
-    handed = sorted(pk for _, ids in tasks for pk in ids)
+def test_bulk_queued_emails_go_to_the_broker_as_batch_tasks_of_50_marked_beforehand(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from outbox.services import SEND_BATCH, emails_enqueue_bulk
+
+    tasks = []
+
+    def send_task(name, args):
+        # A worker may claim the batch at once: its rows are marked already, so the marking
+        # UPDATE never holds a row lock that the claim (skip_locked) would step over.
+        unmarked = OutgoingEmail.objects.filter(pk__in=args[0], dispatched_at__isnull=True)
+        tasks.append((name, args[0], unmarked.exists()))
+
+    monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails_enqueue_bulk(wave_specs(120)) == 120
+
+    assert {name for name, _, _ in tasks} == {"outbox.tasks.send_batch"}
+    assert [len(ids) for _, ids, _ in tasks] == [SEND_BATCH, SEND_BATCH, 20]
+    assert not any(unmarked for _, _, unmarked in tasks)
+    handed = sorted(pk for _, ids, _ in tasks for pk in ids)
     assert handed == sorted(OutgoingEmail.objects.values_list("pk", flat=True))
     assert not OutgoingEmail.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def test_what_the_broker_refuses_midway_is_left_unmarked_for_the_sweeper(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from outbox.services import emails_enqueue_bulk
+
+    handed = []
+
+    def send_task(name, args):
+        if handed:
+            raise ConnectionError("broker went away")
+        handed.extend(args[0])
+
+    monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        emails_enqueue_bulk(wave_specs(120))
+
+    marked = OutgoingEmail.objects.filter(dispatched_at__isnull=False)
+    assert len(handed) == 50
+    assert sorted(marked.values_list("pk", flat=True)) == sorted(handed)
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert emails_requeue_stuck() == 70  # the sweeper hands over the other 70
