@@ -14,16 +14,19 @@ hidden count can be pinned down from the total, the counts shown, and what the l
 (a “fewer than 5” is 0–4; a “hidden” count is at least 5). If even hiding every count leaves
 one pinned, the total is hidden as well. ``suppress_row`` does this.
 
-What rule 2 does not cover, yet, and why it matters:
+Rule 3 (pooling, against differencing two reports). The answers of an LA with two cohorts,
+less those of one cohort, would be the other cohort's answers, though that cohort's own report
+is all hidden; a cohort's answers less its school staff's would be its professionals'. So
+answers count in a figure only from cells (one cohort, one audience, one time point) of at
+least 5 submitted responses (``evaluation.selectors.reports.pooled_responses``): every filter
+is a union of such cells, so any difference of two reports is one too.
 
-- Tables linked other than through the one total: a local authority's response count could
-  be worked out as its region's count less the other LAs' counts shown (a cohort's from its
-  LA, phase or MHST area the same way). What leaks is how many responded, not what anyone
-  answered.
-- Differencing two reports: the answers of an LA with two cohorts, less those of one cohort,
-  are the other cohort's answers, though that cohort's own report is all hidden. Nothing
-  here stops that yet; rounding counts, or refusing filters that leave a small remainder,
-  would. Until then the cohort filter is the weak point.
+What is not covered, and why it matters:
+
+- Response counts linked other than through the one total: a local authority's response
+  count could be worked out as its region's count less the other LAs' counts shown (a
+  cohort's from its LA, phase or MHST area the same way). What leaks is how many responded,
+  not what anyone answered; rule 3 is not applied to response rates, which count everyone.
 """
 
 from collections.abc import Sequence

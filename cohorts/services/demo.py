@@ -20,10 +20,14 @@ from workshops.models import Attendance, OrganisationType, Professional, Worksho
 DEMO_PHASE = "Phase 1 (demo)"
 DELIVERED_SCHOOLS = 18
 BOOKED_SCHOOLS = 9
+#: Six professionals per cohort: enough for their answers to be reported (groups of 5 or more).
 PROFESSIONALS = (
     ("CYPMHS clinician", "NHS CYPMHS", OrganisationType.NHS_CYPMHS),
+    ("Mental health practitioner", "NHS CYPMHS", OrganisationType.NHS_CYPMHS),
     ("Educational psychologist", "Local authority", OrganisationType.LOCAL_AUTHORITY),
+    ("Early help worker", "Local authority", OrganisationType.LOCAL_AUTHORITY),
     ("Family support worker", "Community charity", OrganisationType.VCS),
+    ("Youth counsellor", "Community charity", OrganisationType.VCS),
 )
 
 
@@ -54,7 +58,7 @@ def _professionals(cohort: Cohort, label: str) -> list[Professional]:
             name=f"{role} ({label})",
             organisation=organisation,
             organisation_type=kind,
-            email=f"{kind.replace('_', '-')}.{label.lower().replace(' ', '-')}@example.org",
+            email=f"{role.lower().replace(' ', '.')}.{label.lower().replace(' ', '-')}@example.org",
         )
         for role, organisation, kind in PROFESSIONALS
     ]

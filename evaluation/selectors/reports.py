@@ -31,10 +31,10 @@ forget it.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Window
 
 from cohorts.models import Cohort
-from evaluation import suppression
+from evaluation import conf, suppression
 from evaluation.models import (
     LIKERT_MAX,
     LIKERT_MIN,
@@ -80,12 +80,38 @@ def _audience_q(audience: str, path: str) -> Q:
     return Q(**{f"{path}questionnaire__audience": audience}) if audience else Q()
 
 
+def pooled_responses() -> QuerySet[Response]:
+    """The submitted responses whose answers may be counted in any report: those in a cell
+    (one cohort, one audience, one time point) of at least ``conf.min_cell()`` submitted
+    responses.
+
+    Every report filter (phase, region, LA, MHST area, cohort, audience) is a union of such
+    cells. Suppressing small results alone is not enough: an LA's figures minus those of its
+    one large cohort would give away a small cohort's answers, and a cohort's figures minus
+    its school staff's would give away its three professionals'. Leaving small cells out of
+    every answer-based figure means any such difference is itself a union of cells of at
+    least 5 people. Response rates still count everyone (they say who answered, not what).
+    """
+    return (
+        Response.objects.filter(submitted_at__isnull=False)
+        .annotate(
+            cell_size=Window(
+                Count("pk"),
+                partition_by=[F("cohort_id"), F("questionnaire__audience"), F("time_point")],
+            )
+        )
+        .filter(cell_size__gte=conf.min_cell())
+        .values("pk")
+    )
+
+
 def submitted_responses(group: ReportGroup) -> QuerySet[Response]:
-    """Submitted responses of the group (their own cohort and version, not the invitation)."""
+    """Submitted responses of the group whose answers can be counted (``pooled_responses``),
+    by their own cohort and version, not the invitation."""
     return Response.objects.filter(
         _audience_q(group.audience, ""),
         cohort__in=group.cohorts,
-        submitted_at__isnull=False,
+        pk__in=pooled_responses(),
     )
 
 
@@ -93,7 +119,7 @@ def _group_answers(group: ReportGroup) -> QuerySet[Answer]:
     return Answer.objects.filter(
         _audience_q(group.audience, "response__"),
         response__cohort__in=group.cohorts,
-        response__submitted_at__isnull=False,
+        response__in=pooled_responses(),
     )
 
 
