@@ -69,6 +69,17 @@ def manage(url: str, *args: str) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss // 1024, text
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a running process has used so far; None off Linux or once
+    the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def write_section(heading: str, lines: list[str]) -> None:
     """Replace the "## heading" section of docs/benchmarks.md (or append it)."""
     BENCHMARKS.parent.mkdir(exist_ok=True)
