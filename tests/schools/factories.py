@@ -8,7 +8,9 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
         model = LocalAuthority
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"T{n % 100:02d}")  # never a real (numeric) DfE code
+    # Never a real (numeric) DfE code, and never "T..": tests name their own LAs T01, T02...,
+    # and a sequence that reached one of those would hand back that test's LA.
+    code = factory.Sequence(lambda n: f"{'UVWXYZ'[n // 100 % 6]}{n % 100:02d}")
     gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
     name = factory.Sequence(lambda n: f"Test Borough {n}")
     region = Region.LONDON
