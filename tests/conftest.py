@@ -6,12 +6,14 @@ so a CI run can never go green by skipping the tests it exists to run; CI also r
 start at all unless the database is PostgreSQL and the Celery broker is Redis.
 """
 
+import datetime as dt
 import functools
 import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import time_machine
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 REDIS_TIMEOUT_SECONDS = 2
@@ -147,3 +149,31 @@ def redis_broker_url() -> str:
 def chromium_path() -> str:
     """The Chromium binary of a ``@pytest.mark.browser`` test (checked by the marker)."""
     return chromium_executable()
+
+
+# --- Shared fixtures for tests of the apps that send mail ------------------------------------
+
+#: A Monday morning in term time; every time-based test starts here.
+NOW = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock():
+    """A frozen clock at ``NOW``; ``clock.move_to(...)``/``clock.shift(...)`` moves it."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def stub_outbox_broker(monkeypatch) -> list[int]:
+    """The ids of the emails handed to the broker, which is never reached: for tests of
+    what is queued (tests/outbox tests the hand-over and the worker). An app's conftest makes
+    it autouse as ``outbox_broker``."""
+    dispatched: list[int] = []
+
+    def send_task(name, args):  # one id (send_email) or a batch of ids (send_batch)
+        ids = args[0]
+        dispatched.extend(ids if isinstance(ids, list) else [ids])
+
+    monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)
+    return dispatched

@@ -1,33 +1,13 @@
-import datetime as dt
-
 import pytest
-import time_machine
 
 from cohorts.services.places import Attendee
-
-#: A Monday morning in term time; every time-based test starts here.
-NOW = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def clock():
-    """A frozen clock at ``NOW``; ``clock.move_to(...)``/``clock.shift(...)`` moves it."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+from tests.conftest import NOW  # noqa: F401 - the tests here import it from this module
 
 
 @pytest.fixture(autouse=True)
-def outbox_broker(monkeypatch) -> list[int]:
-    """The ids of the emails handed to the broker: cohort tests never put a send task on a
-    real broker (tests/outbox tests the hand-over and the worker)."""
-    dispatched: list[int] = []
-
-    def send_task(name, args):  # one id (send_email) or a batch of ids (send_batch)
-        ids = args[0]
-        dispatched.extend(ids if isinstance(ids, list) else [ids])
-
-    monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)
-    return dispatched
+def outbox_broker(stub_outbox_broker) -> list[int]:
+    """Cohort tests never put a send task on a real broker."""
+    return stub_outbox_broker
 
 
 @pytest.fixture

@@ -1,27 +1,14 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
-#: A Monday morning in term time (as tests/cohorts): time-based tests start here.
-NOW = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def clock():
-    """A frozen clock at ``NOW``; ``clock.move_to(...)``/``clock.shift(...)`` moves it."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+from tests.conftest import NOW  # noqa: F401 - the tests here import it from this module
 
 
 @pytest.fixture(autouse=True)
-def outbox_broker(monkeypatch) -> list:
-    """What was handed to the broker: evaluation tests never put a task on a real broker."""
-    handed: list = []
-    monkeypatch.setattr(
-        "outbox.services.celery_app.send_task", lambda name, args: handed.append(args[0])
-    )
-    return handed
+def outbox_broker(stub_outbox_broker) -> list[int]:
+    """Evaluation tests never put a send task on a real broker."""
+    return stub_outbox_broker
 
 
 #: The workshop days of ``survey_cohort``: day 2 ends at 4pm London time (BST) on 13 April.

@@ -1,2 +1,2 @@
-# The frozen clock and a sample attendee, shared with the cohorts tests.
-from tests.cohorts.conftest import attendee, clock  # noqa: F401
+# A sample attendee, shared with the cohorts tests (the frozen clock is in tests/conftest.py).
+from tests.cohorts.conftest import attendee  # noqa: F401
