@@ -5,12 +5,7 @@ anonymised responses. Every figure comes already suppressed from ``evaluation.se
 
 from collections.abc import Iterable, Iterator
 
-from django.http import HttpResponse
-from openpyxl import Workbook
-
-from linkprog.spreadsheets import csv_stream_response, spreadsheet_safe
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from linkprog.spreadsheets import csv_stream_response
 
 
 def rates_rows(rates: dict) -> Iterator[list]:
@@ -82,16 +77,3 @@ def distribution_rows(distributions) -> Iterator[list]:
 
 def csv_response(rows: Iterable[Iterable], filename: str):
     return csv_stream_response(rows, filename, bom=True)
-
-
-def xlsx_response(sheets: dict[str, Iterable[Iterable]], filename: str) -> HttpResponse:
-    """One worksheet per entry of ``sheets`` (title: rows, the first being the header)."""
-    workbook = Workbook(write_only=True)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append([spreadsheet_safe(value) for value in row])
-    response = HttpResponse(content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    workbook.save(response)
-    return response

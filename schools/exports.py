@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
-from openpyxl import Workbook
 
-from linkprog.spreadsheets import csv_stream_response, spreadsheet_safe
+from linkprog.spreadsheets import csv_stream_response
+from linkprog.spreadsheets import xlsx_response as spreadsheet_xlsx_response
 
 COLUMNS = (
     ("URN", lambda e: e.urn),
@@ -40,13 +40,4 @@ def csv_response(queryset, filename: str) -> StreamingHttpResponse:
 
 
 def xlsx_response(queryset, filename: str) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Establishments")
-    for row in _rows(queryset):
-        sheet.append([spreadsheet_safe(v) for v in row])
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    workbook.save(response)
-    return response
+    return spreadsheet_xlsx_response({"Establishments": _rows(queryset)}, filename)

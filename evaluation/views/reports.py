@@ -14,7 +14,6 @@ from evaluation.exports import (
     csv_response,
     distribution_rows,
     rates_rows,
-    xlsx_response,
 )
 from evaluation.filters import DEFAULT_TIME_A, DEFAULT_TIME_B, ReportFilter
 from evaluation.selectors import (
@@ -26,6 +25,7 @@ from evaluation.selectors import (
     reportable_cohorts,
     response_rates,
 )
+from linkprog.spreadsheets import xlsx_response
 
 VIEW = "accounts.view_evaluation"
 CSV_TABLES = {"rates": "Response rates", "change": "Paired change", "distribution": "Answers"}
