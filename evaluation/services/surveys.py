@@ -64,16 +64,15 @@ def _minutes(invitations: list[SurveyInvitation]) -> dict[tuple[int, str], int]:
     sections = (
         Section.objects.filter(questionnaire_id__in={pk for pk, _ in asked})
         .order_by()
+        .only("questionnaire_id", "time_points")
         .annotate(n=Count("questions"))
-        .values_list("questionnaire_id", "time_points", "n")
     )
     questions = dict.fromkeys(asked, 0)
-    for questionnaire_id, time_points, n in sections:
+    for section in sections:
         for time_point in TimePoint.values:
-            if (questionnaire_id, time_point) in questions and (
-                not time_points or time_point in time_points
-            ):
-                questions[questionnaire_id, time_point] += n
+            key = (section.questionnaire_id, time_point)
+            if key in questions and section.asked_at(time_point):
+                questions[key] += section.n
     return {
         key: max(MINUTES_STEP, MINUTES_STEP * math.ceil(n / QUESTIONS_PER_MINUTE / MINUTES_STEP))
         for key, n in questions.items()
