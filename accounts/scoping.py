@@ -65,6 +65,20 @@ class Scope:
             condition |= Q(**{facilitator: self.facilitator_id})
         return condition
 
+    def whole_local_authorities(self) -> Q:
+        """A filter on LocalAuthority: the LAs this scope covers entirely (assigned, or in an
+        assigned region). An MHST area never covers a whole LA, even one it sits in."""
+        if self.national:
+            return Q()
+        return Q(pk__in=self.la_ids) | Q(region__in=self.regions)
+
+    def whole_mhst_areas(self) -> Q:
+        """A filter on MHSTArea: the areas this scope covers entirely (assigned ones; an LA
+        coordinator never covers a whole MHST area, which may reach into other LAs)."""
+        if self.national:
+            return Q()
+        return Q(pk__in=self.mhst_area_ids)
+
     def apply(
         self,
         queryset: QuerySet,

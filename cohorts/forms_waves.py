@@ -4,11 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Wave
-from cohorts.selectors import local_authorities_in_scope, mhst_areas_in_scope, phases_in_scope
+from cohorts.selectors import phases_in_scope, wave_area_choices
 from schools.models import TypeGroup
 
 
 class WaveForm(forms.ModelForm):
+    """A new wave's definition. The choices are clipped to the user's scope; the service
+    (``cohorts.services.waves.wave_create``) enforces the same, for any other caller."""
+
     type_groups = forms.TypedMultipleChoiceField(
         label=_("Type groups"),
         choices=TypeGroup.choices,
@@ -36,20 +39,23 @@ class WaveForm(forms.ModelForm):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scope = scope
         self.fields["phase"].queryset = phases_in_scope(scope=scope)
-        self.fields["local_authorities"].queryset = local_authorities_in_scope(scope=scope)
-        self.fields["mhst_areas"].queryset = mhst_areas_in_scope(scope=scope)
-
-    def clean(self):
-        cleaned = super().clean()
-        chosen = cleaned.get("local_authorities") or cleaned.get("mhst_areas")
-        if not self.scope.national and not chosen:
-            # "All of the phase's areas" may reach beyond a regional coordinator's areas.
-            raise forms.ValidationError(
-                _("Choose the local authorities or MHST areas this wave is for.")
+        las, areas = wave_area_choices(scope=scope)
+        self.fields["local_authorities"].queryset = las
+        self.fields["mhst_areas"].queryset = areas
+        self.fields["rate_per_minute"].required = False  # empty: as fast as the workers can
+        if not scope.national:
+            self.fields["local_authorities"].help_text = _(
+                "Your whole local authorities. Choose these or MHST areas."
             )
-        return cleaned
+            self.fields["mhst_areas"].help_text = _(
+                "MHST areas assigned to you. An area that only touches your local authority "
+                "is not offered: it may reach schools in others. To invite the schools of your "
+                "LA that are in MHST areas, choose the LA and tick 'MHST areas only'."
+            )
+
+    def clean_rate_per_minute(self):
+        return self.cleaned_data["rate_per_minute"] or 0
 
 
 class ScheduleForm(forms.Form):

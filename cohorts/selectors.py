@@ -11,6 +11,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -158,6 +159,18 @@ def places_in_scope(*, scope) -> QuerySet[Place]:
         la="cohort__local_authority",
         mhst_area="cohort__mhst_area",
         facilitator="cohort__facilitators",
+    )
+
+
+def wave_area_choices(*, scope) -> tuple[QuerySet[LocalAuthority], QuerySet[MHSTArea]]:
+    """The LAs and MHST areas a wave made under ``scope`` may target: only those the scope
+    covers whole, so no wave of a regional coordinator reaches a school outside their areas
+    (an MHST area that merely touches their LA may span nine others)."""
+    return (
+        LocalAuthority.objects.filter(scope.whole_local_authorities(), is_current=True).order_by(
+            "name"
+        ),
+        MHSTArea.objects.filter(scope.whole_mhst_areas()).order_by("name"),
     )
 
 
@@ -374,15 +387,45 @@ def professionals_in_scope(*, scope):
     )
 
 
+def waves_in_scope(*, scope) -> QuerySet[Wave]:
+    """The waves ``scope`` may list, open and act on: those whose every target lies in its
+    areas. National scopes see all of them.
+
+    A wave reaches the LAs and MHST areas chosen for it, or, with none chosen, all of its
+    phase's areas. A regional scope covers a wave when it covers each of those areas whole
+    (``Scope.whole_local_authorities`` / ``whole_mhst_areas``); a wave that reaches one school
+    beyond it (another LA, an MHST area that spans LAs) is a 404, however the phases overlap.
+    """
+    if scope.national:
+        return Wave.objects.all()
+    if not scope.has_areas:
+        return Wave.objects.none()
+    covered_las = LocalAuthority.objects.filter(scope.whole_local_authorities())
+    covered_areas = MHSTArea.objects.filter(scope.whole_mhst_areas())
+    wave_las = Wave.local_authorities.through.objects.filter(wave=OuterRef("pk"))
+    wave_areas = Wave.mhst_areas.through.objects.filter(wave=OuterRef("pk"))
+    phase_las = Phase.local_authorities.through.objects.filter(phase=OuterRef("phase"))
+    phase_areas = Phase.mhst_areas.through.objects.filter(phase=OuterRef("phase"))
+    chosen_covered = ~Exists(wave_las.exclude(localauthority__in=covered_las)) & ~Exists(
+        wave_areas.exclude(mhstarea__in=covered_areas)
+    )
+    phase_covered = (
+        (Exists(phase_las) | Exists(phase_areas))
+        & ~Exists(phase_las.exclude(localauthority__in=covered_las))
+        & ~Exists(phase_areas.exclude(mhstarea__in=covered_areas))
+    )
+    chose_areas = Exists(wave_las) | Exists(wave_areas)
+    return Wave.objects.filter(chosen_covered & (chose_areas | phase_covered))
+
+
 def waves_in_progress(*, scope) -> list:
     """Waves in scope that are scheduled, sending or paused, or whose emails are still on
     their way, with their progress: a fixed number of queries (at most a handful of waves)."""
 
     waves = list(
-        Wave.objects.filter(
-            phase__in=phases_in_scope(scope=scope),
-            status__in=(WaveStatus.SCHEDULED, WaveStatus.SENDING, WaveStatus.PAUSED),
-        ).select_related("phase")[:10]
+        waves_in_scope(scope=scope)
+        .filter(status__in=(WaveStatus.SCHEDULED, WaveStatus.SENDING, WaveStatus.PAUSED))
+        .select_related("phase")[:10]
     )
     for wave in waves:
         wave.progress = wave_progress(wave=wave)

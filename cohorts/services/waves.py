@@ -14,13 +14,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.scoping import Scope
 from cohorts.errors import CohortError
 from cohorts.models import Wave, WaveStatus
-from cohorts.selectors import wave_remaining, wave_targets
+from cohorts.selectors import phases_in_scope, wave_area_choices, wave_remaining, wave_targets
 from cohorts.services.links import booking_link_path
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.services import EmailSpec, email_render, email_retry, emails_enqueue_bulk
-from schools.models import Establishment
+from schools.models import Establishment, LocalAuthority, MHSTArea
 
 INVITATION_TEMPLATE = "invitation"
 BATCH = 1000
@@ -78,6 +79,58 @@ def wave_preview(*, wave: Wave, sample_size: int = 50) -> WavePreview:
         sample_text=text,
         sample_html=html,
     )
+
+
+def wave_create(
+    *,
+    scope: Scope,
+    actor,
+    name: str,
+    phase,
+    local_authorities: list[LocalAuthority] | tuple = (),
+    mhst_areas: list[MHSTArea] | tuple = (),
+    type_groups: list[int] | tuple = (),
+    mhst_only: bool = False,
+    rate_per_minute: int = 0,
+) -> Wave:
+    """Save a draft wave made by ``actor`` under ``scope``, clipped to that scope: a regional
+    coordinator must name the areas it is for, and every one must lie wholly in their areas
+    (``cohorts.selectors.wave_area_choices``), so none of its targets is anyone else's."""
+    if not phases_in_scope(scope=scope).filter(pk=phase.pk).exists():
+        raise WaveError("That phase is not one of your areas' phases.")
+    local_authorities, mhst_areas = list(local_authorities), list(mhst_areas)
+    if not scope.national:
+        if not (local_authorities or mhst_areas):
+            # "All of the phase's areas" may reach beyond a regional coordinator's areas.
+            raise WaveError("Choose the local authorities or MHST areas this wave is for.")
+        allowed_las, allowed_areas = wave_area_choices(scope=scope)
+        la_ids = set(
+            allowed_las.filter(pk__in=[la.pk for la in local_authorities]).values_list(
+                "pk", flat=True
+            )
+        )
+        area_ids = set(
+            allowed_areas.filter(pk__in=[a.pk for a in mhst_areas]).values_list("pk", flat=True)
+        )
+        outside = [la for la in local_authorities if la.pk not in la_ids]
+        outside += [area for area in mhst_areas if area.pk not in area_ids]
+        if outside:
+            raise WaveError(
+                "A wave can only invite schools in your areas; "
+                f"{', '.join(str(area) for area in outside)} reaches beyond them."
+            )
+    with transaction.atomic():
+        wave = Wave.objects.create(
+            name=name,
+            phase=phase,
+            type_groups=list(type_groups),
+            mhst_only=mhst_only,
+            rate_per_minute=rate_per_minute,
+            created_by=actor,
+        )
+        wave.local_authorities.set(local_authorities)
+        wave.mhst_areas.set(mhst_areas)
+    return wave
 
 
 def _move(wave: Wave, *, allowed: tuple[str, ...], to: str, message: str, **fields) -> None:

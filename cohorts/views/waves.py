@@ -10,11 +10,12 @@ from django.views.generic import CreateView, DetailView, ListView
 
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.forms_waves import ScheduleForm, WaveForm
-from cohorts.models import Wave, WaveStatus
-from cohorts.selectors import phases_in_scope, wave_progress
+from cohorts.models import WaveStatus
+from cohorts.selectors import wave_progress, waves_in_scope
 from cohorts.services.waves import (
     WaveError,
     wave_cancel,
+    wave_create,
     wave_launch,
     wave_pause,
     wave_preview,
@@ -29,9 +30,7 @@ class ScopedWaveMixin(CoordinatorRequiredMixin):
     permission_required = MANAGE
 
     def get_queryset(self):
-        return Wave.objects.filter(phase__in=phases_in_scope(scope=self.scope)).select_related(
-            "phase", "created_by"
-        )
+        return waves_in_scope(scope=self.scope).select_related("phase", "created_by")
 
 
 class WaveListView(ScopedWaveMixin, ListView):
@@ -51,8 +50,22 @@ class WaveCreateView(ScopedWaveMixin, CreateView):
         return super().get_context_data(scope=self.scope, **kwargs)
 
     def form_valid(self, form):
-        form.instance.created_by = self.request.user
-        wave = form.save()
+        data = form.cleaned_data
+        try:
+            wave = wave_create(
+                scope=self.scope,
+                actor=self.request.user,
+                name=data["name"],
+                phase=data["phase"],
+                local_authorities=data["local_authorities"],
+                mhst_areas=data["mhst_areas"],
+                type_groups=data["type_groups"],
+                mhst_only=data["mhst_only"],
+                rate_per_minute=data["rate_per_minute"],
+            )
+        except WaveError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
         messages.success(self.request, _("Wave saved as a draft. Check the preview, then launch."))
         return redirect("cohorts:wave-detail", pk=wave.pk)
 
