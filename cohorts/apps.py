@@ -7,3 +7,8 @@ class CohortsConfig(AppConfig):
 
     name = "cohorts"
     verbose_name = _("Cohorts and places")
+
+    def ready(self) -> None:
+        from cohorts import email_checks
+
+        email_checks.register()

@@ -160,7 +160,9 @@ def _to_attendee(
         concerns=place if concerns is None else concerns,
         establishment=place.establishment,
         wave_key=wave_key,
-        attachments=[_calendar(place, workshops)] if calendar else None,
+        # Made as the email is written: a calendar that cannot be made fails the email where
+        # staff see it (the outbox page), instead of losing it.
+        attachments=(lambda: [_calendar(place, workshops)]) if calendar else None,
     )
 
 

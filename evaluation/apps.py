@@ -7,3 +7,8 @@ class EvaluationConfig(AppConfig):
 
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from evaluation import email_checks
+
+        email_checks.register()

@@ -22,18 +22,19 @@ app.conf.imports = ("linkprog.tasks",)
 def _create_filesystem_broker_folders(sender, **kwargs):
     """kombu's filesystem transport needs its folders to exist before anyone connects."""
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
 
 
 app.conf.beat_schedule = {
     # The outbox's safety net: emails whose send task was never queued (broker down) or was
-    # lost (worker crash) are handed to the broker again. Every minute, so an outage costs
-    # at most a minute once the broker is back.
+    # lost (a worker killed mid-send, whose claim lapses after OUTBOX_LEASE_SECONDS) are
+    # handed to the broker again. Every 30 seconds, so a crash or an outage delays an email
+    # by at most about two minutes (outbox/services/sweeping.py).
     "outbox-requeue-stuck": {
         "task": "outbox.tasks.requeue_stuck",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
     # Invitation waves: each due wave queues its next invitations (up to its rate per minute,
     # or all of them), so a schedule, a pause or a resume takes effect within a minute.

@@ -14,10 +14,19 @@ def rate_limit() -> str | None:
 
 
 def redispatch_after_seconds() -> int:
-    """A queued row handed to the broker this long ago without being sent is handed again."""
+    """A queued row handed to the broker this long ago, not yet sent while other tasks still
+    wait in the broker's queue, is handed over again (it may have been lost)."""
     return getattr(settings, "OUTBOX_REDISPATCH_AFTER", 60 * 60)
 
 
-def stuck_sending_after_seconds() -> int:
-    """A row left "sending" this long (a worker died mid-send) is retried."""
-    return getattr(settings, "OUTBOX_STUCK_SENDING_AFTER", 15 * 60)
+def lost_after_seconds() -> int:
+    """A queued row handed to the broker this long ago, not yet sent although nothing waits
+    in the broker's queue, was lost (a killed worker held its task): handed over again."""
+    return getattr(settings, "OUTBOX_LOST_AFTER", 60)
+
+
+def lease_seconds() -> int:
+    """How long a worker's claim on the emails it is sending lasts. The worker renews it as it
+    sends (every third of it); a claim left to lapse (the worker died) is taken back by the
+    sweeper. Keep it well above EMAIL_TIMEOUT, so one slow SMTP exchange never outlives it."""
+    return getattr(settings, "OUTBOX_LEASE_SECONDS", 60)

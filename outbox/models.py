@@ -81,13 +81,33 @@ class OutgoingEmail(TimeStampedModel):
         _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    last_error = models.CharField(
+        _("last error or reason"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the last attempt failed, or why the email was not sent."),
+    )
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     dispatched_at = models.DateTimeField(
         _("handed to the broker"),
         null=True,
         blank=True,
         help_text=_("Empty while no send task has been queued (e.g. the broker was down)."),
+    )
+    lease_token = models.CharField(
+        _("claimed by"),
+        max_length=32,
+        blank=True,
+        help_text=_('The sending worker\'s claim on a row in "sending".'),
+    )
+    lease_expires_at = models.DateTimeField(
+        _("claim lapses at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A sending worker renews its claim as it works; a claim that lapses (the worker "
+            "died) is taken back and the email sent again."
+        ),
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
@@ -99,6 +119,8 @@ class OutgoingEmail(TimeStampedModel):
             "body_html",
             "attachments",
             "dedupe_key",
+            "lease_token",
+            "lease_expires_at",
             "created_at",
             "updated_at",
         ]
@@ -112,6 +134,11 @@ class OutgoingEmail(TimeStampedModel):
             models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next"),
             models.Index(fields=["kind", "status"], name="outbox_kind_status"),
             models.Index(fields=["wave_key", "kind"], name="outbox_wave_kind"),
+            models.Index(
+                fields=["lease_expires_at"],
+                name="outbox_sending_lease",
+                condition=models.Q(status="sending"),
+            ),
         ]
 
     def __str__(self) -> str:

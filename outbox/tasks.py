@@ -1,16 +1,27 @@
 """Celery tasks of the outbox: they take ids and call outbox.services."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from outbox import conf
 from outbox.models import EmailStatus
 from outbox.services import email_send, emails_requeue_stuck, emails_send_batch
+
+#: A database that is briefly unavailable or locked (SQLite under load) is tried again soon,
+#: rather than leaving the email for the sweeper.
+DB_RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 8,
+}
 
 
 @shared_task(
     name="outbox.tasks.send_email",
     bind=True,
     acks_late=True,
+    **DB_RETRY,
     rate_limit=conf.rate_limit(),
     ignore_result=True,
 )
@@ -22,7 +33,7 @@ def send_email(self, email_id: int) -> str:
     return outcome.status
 
 
-@shared_task(name="outbox.tasks.send_batch", acks_late=True, ignore_result=True)
+@shared_task(name="outbox.tasks.send_batch", acks_late=True, ignore_result=True, **DB_RETRY)
 def send_batch(email_ids: list[int]) -> int:
     """Send a batch of outbox rows (a wave's); each temporary failure is retried on its own
     after its back-off. Returns how many were sent."""
@@ -33,7 +44,7 @@ def send_batch(email_ids: list[int]) -> int:
     return sum(outcome.status == EmailStatus.SENT for outcome in outcomes.values())
 
 
-@shared_task(name="outbox.tasks.requeue_stuck", ignore_result=True)
+@shared_task(name="outbox.tasks.requeue_stuck", ignore_result=True, **DB_RETRY)
 def requeue_stuck() -> int:
     """Re-hand the broker emails that a crash or a broker outage left behind."""
     return emails_requeue_stuck()

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView
@@ -12,7 +13,14 @@ from linkprog.logging import redact_survey_tokens
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import EmailStatus
 from outbox.selectors import emails_for
-from outbox.services import OutboxError, email_cancel, email_retry
+from outbox.services import (
+    SEND_NOW_STATUSES,
+    OutboxError,
+    can_send_again,
+    email_cancel,
+    email_retry,
+    email_send_now,
+)
 
 
 class OutboxMixin(CoordinatorRequiredMixin):
@@ -36,6 +44,8 @@ class OutboxListView(OutboxMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        for email in context["object_list"]:
+            email.can_send_now = email.status in SEND_NOW_STATUSES
         return context
 
 
@@ -48,7 +58,8 @@ class OutboxDetailView(OutboxMixin, DetailView):
         return super().get_context_data(
             body_text=redact_survey_tokens(email.body_text),
             body_html=redact_survey_tokens(email.body_html),
-            can_retry=email.status == EmailStatus.FAILED,
+            can_retry=can_send_again(email),
+            can_send_now=email.status in SEND_NOW_STATUSES,
             can_cancel=email.status
             in (EmailStatus.QUEUED, EmailStatus.RETRYING, EmailStatus.FAILED),
             **kwargs,
@@ -56,20 +67,27 @@ class OutboxDetailView(OutboxMixin, DetailView):
 
 
 class OutboxActionView(OutboxMixin, View):
-    """POST only: retry a failed email or cancel an unsent one, then back to it."""
+    """POST only: retry a failed email, send a queued one now, or cancel an unsent one; then
+    back to the email (or to the list it was sent from)."""
 
     action = "retry"
     http_method_names = ["post"]
+    actions = {
+        "retry": (email_retry, _("The email is queued to be sent again.")),
+        "send-now": (email_send_now, _("The email is on its way to the mail server now.")),
+        "cancel": (email_cancel, _("The email is cancelled; it will not be sent.")),
+    }
 
     def post(self, request, pk):
         email = get_object_or_404(self.get_queryset(), pk=pk)
+        service, done = self.actions[self.action]
         try:
-            if self.action == "retry":
-                email_retry(email=email)
-                messages.success(request, _("The email is queued to be sent again."))
-            else:
-                email_cancel(email=email)
-                messages.success(request, _("The email is cancelled; it will not be sent."))
+            service(email=email)
         except OutboxError as exc:
             messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return redirect(back)
         return redirect("outbox:email-detail", pk=email.pk)

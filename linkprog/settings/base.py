@@ -84,6 +84,17 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves web requests, a worker and beat from one file at once.
+    # WAL lets readers run beside the one writer; a busy timeout makes a writer wait for the
+    # lock rather than fail with "database is locked"; IMMEDIATE transactions take the write
+    # lock when they begin, so two never deadlock upgrading a read to a write (which SQLite
+    # answers with that error at once, whatever the timeout).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -157,6 +168,10 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RATE_LIMIT = env.str("OUTBOX_RATE_LIMIT", default="") or None
 OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="link.localhost")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds one SMTP operation may take before it fails (and is retried): well under a sending
+# worker's claim on its emails (OUTBOX_LEASE_SECONDS), so a slow server never outlives it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60)
 
 # --- Celery ------------------------------------------------------------------------------------
 # The embedded default is kombu's filesystem transport: a broker that needs no server. The
@@ -168,6 +183,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        # The exchange table; kombu's default is "control" in the working directory.
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         "store_processed": False,
     }
 else:

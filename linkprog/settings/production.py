@@ -20,7 +20,6 @@ STORAGES = {
 # Mail from the environment; required, so a site never starts unable to send. The scheme picks
 # the backend: smtp+tls://user:password@smtp.example.org:587, smtps://..., consolemail://.
 vars().update(env.email_url("EMAIL_URL"))
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

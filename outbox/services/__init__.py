@@ -1,22 +1,31 @@
 """Queue, send, retry and cancel emails. Every email Link sends goes through here.
 
 Sending is at-least-once towards the SMTP server and exactly-once in the outbox: a row is
-locked and moved to "sending" before the SMTP conversation, which happens outside any
-transaction; a redelivered or duplicated task finds the row no longer sendable and stops.
-Only a worker that dies between the SMTP server accepting a message and the row being
-marked sent can cause a repeat, after ``stuck_sending_after_seconds``.
+locked and moved to "sending" under a worker's lease before the SMTP conversation, which
+happens outside any transaction, and marked sent straight after it; a redelivered or
+duplicated task finds the row no longer sendable and stops. Only a worker that dies between
+the SMTP server accepting a message and that mark can cause a repeat, of that one message,
+once its lease lapses (``outbox.services.sweeping``). An email whose reason has gone by the
+time it is sent is withdrawn instead (``outbox.relevance``).
+
+- ``queueing``: render, key, queue, hand to the broker; retry, cancel, send now.
+- ``sending``: claim, deliver, record (the worker's side).
+- ``sweeping``: the safety net beat runs.
 """
 
 from linkprog.celery import app as celery_app
 from outbox.services.queueing import (
     SEND_BATCH,
+    SEND_NOW_STATUSES,
     EmailSpec,
     OutboxError,
+    can_send_again,
     email_cancel,
     email_dedupe_key,
     email_enqueue,
     email_render,
     email_retry,
+    email_send_now,
     emails_enqueue_bulk,
 )
 from outbox.services.sending import SendOutcome, email_send, emails_send_batch
@@ -24,9 +33,11 @@ from outbox.services.sweeping import emails_requeue_stuck
 
 __all__ = [
     "SEND_BATCH",
+    "SEND_NOW_STATUSES",
     "EmailSpec",
     "OutboxError",
     "SendOutcome",
+    "can_send_again",
     "celery_app",
     "email_cancel",
     "email_dedupe_key",
@@ -34,6 +45,7 @@ __all__ = [
     "email_render",
     "email_retry",
     "email_send",
+    "email_send_now",
     "emails_enqueue_bulk",
     "emails_requeue_stuck",
     "emails_send_batch",

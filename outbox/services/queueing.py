@@ -2,6 +2,7 @@
 commit; and the coordinators' actions on a queued email (retry, cancel)."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 
@@ -97,12 +98,29 @@ class EmailSpec:
     concerns: object = None
     establishment: object = None
     wave_key: str = ""
-    attachments: list[dict] | None = None
+    #: Small text attachments, or a function that makes them (called when the email is
+    #: written, so an attachment that cannot be made fails the email visibly).
+    attachments: list[dict] | Callable[[], list[dict]] | None = None
+
+
+def _written(spec: EmailSpec) -> tuple[str, str, str, list[dict], str]:
+    """(subject, text, HTML, attachments, error) of ``spec``. An email that cannot be written
+    (a template or attachment raised) is not lost: it becomes a failed row, with the error's
+    type, that staff see on the outbox page."""
+    try:
+        subject, text, html = email_render(template=spec.template, context=spec.context)
+        attachments = spec.attachments() if callable(spec.attachments) else spec.attachments
+    except Exception as exc:  # noqa: BLE001 - recorded on the row, never silently dropped
+        logger.error("outbox: a %s email could not be written (%s)", spec.kind, type(exc).__name__)
+        subject = f"{EmailKind(spec.kind).label} (could not be written)"
+        return subject, "", "", [], f"Could not be written: {type(exc).__name__}"
+    return subject, text, html, attachments or [], ""
 
 
 def _row_for(spec: EmailSpec) -> OutgoingEmail:
-    """An unsaved outbox row for ``spec``: rendered, keyed, with its Message-ID."""
-    subject, text, html = email_render(template=spec.template, context=spec.context)
+    """An unsaved outbox row for ``spec``: rendered, keyed, with its Message-ID (or failed,
+    when it could not be rendered)."""
+    subject, text, html, attachments, error = _written(spec)
     row = OutgoingEmail(
         kind=spec.kind,
         recipient=spec.recipient.strip(),
@@ -117,8 +135,10 @@ def _row_for(spec: EmailSpec) -> OutgoingEmail:
         subject=subject,
         body_text=text,
         body_html=html,
-        attachments=spec.attachments or [],
+        attachments=attachments,
         message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
+        status=EmailStatus.FAILED if error else EmailStatus.QUEUED,
+        last_error=error,
     )
     if spec.concerns is not None:
         row.subject_type = ContentType.objects.get_for_model(spec.concerns)
@@ -135,7 +155,7 @@ def email_enqueue(
     concerns=None,
     establishment=None,
     wave_key: str = "",
-    attachments: list[dict] | None = None,
+    attachments: list[dict] | Callable[[], list[dict]] | None = None,
 ) -> tuple[OutgoingEmail, bool]:
     """Render an email and queue it once. Returns (row, created).
 
@@ -164,7 +184,8 @@ def email_enqueue(
             row.save()
     except IntegrityError:  # queued meanwhile by someone else
         return OutgoingEmail.objects.get(dedupe_key=key), False
-    transaction.on_commit(lambda: _dispatch(row.pk))
+    if row.status == EmailStatus.QUEUED:
+        transaction.on_commit(lambda: _dispatch(row.pk))
     return row, True
 
 
@@ -187,14 +208,40 @@ def emails_enqueue_bulk(specs: list[EmailSpec]) -> int:
     return len(new_ids)
 
 
+def can_send_again(email: OutgoingEmail) -> bool:
+    """A failed email that was written (one that could not be written has nothing to send)."""
+    return email.status == EmailStatus.FAILED and bool(email.body_text)
+
+
 def email_retry(*, email: OutgoingEmail) -> None:
     """A coordinator sends a failed email again (with a fresh set of attempts)."""
     with transaction.atomic():
         row = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
         if row.status != EmailStatus.FAILED:
             raise OutboxError("Only a failed email can be retried.")
+        if not can_send_again(row):
+            raise OutboxError(
+                "This email could not be written, so there is nothing to send. Tell the "
+                "recipient yourself, and ask a developer to look at the error."
+            )
         row.status, row.attempts, row.next_attempt_at = EmailStatus.QUEUED, 0, None
         row.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        transaction.on_commit(lambda: _dispatch(row.pk))
+
+
+#: Emails a coordinator may send at once instead of waiting for the queue or the back-off.
+SEND_NOW_STATUSES = (EmailStatus.QUEUED, EmailStatus.RETRYING)
+
+
+def email_send_now(*, email: OutgoingEmail) -> None:
+    """A coordinator sends a queued or retrying email now: it goes to the broker at once,
+    ahead of its back-off (the send still checks it is wanted and sends it once)."""
+    with transaction.atomic():
+        row = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+        if row.status not in SEND_NOW_STATUSES:
+            raise OutboxError("Only a queued or retrying email can be sent now.")
+        row.status, row.next_attempt_at = EmailStatus.QUEUED, None
+        row.save(update_fields=["status", "next_attempt_at", "updated_at"])
         transaction.on_commit(lambda: _dispatch(row.pk))
 
 

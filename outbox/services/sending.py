@@ -4,8 +4,10 @@ off by error type."""
 import logging
 import smtplib
 import threading
+import time
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from outbox import conf
 from outbox.models import SENDABLE_STATUSES, EmailStatus, OutgoingEmail
+from outbox.relevance import no_longer_wanted
 
 logger = logging.getLogger("outbox.services")
 
@@ -93,20 +96,56 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:500]
 
 
-_CLAIM_FIELDS = ["status", "attempts", "message_id", "updated_at"]
-_OUTCOME_FIELDS = ["status", "sent_at", "last_error", "next_attempt_at", "updated_at"]
+_CLAIM_FIELDS = [
+    "status",
+    "attempts",
+    "message_id",
+    "lease_token",
+    "lease_expires_at",
+    "last_error",
+    "updated_at",
+]
+_OUTCOME_FIELDS = [
+    "status",
+    "sent_at",
+    "last_error",
+    "next_attempt_at",
+    "lease_token",
+    "lease_expires_at",
+    "updated_at",
+]
 
 
-def _claim(row: OutgoingEmail) -> None:
-    """Move a locked, sendable row to "sending" (the caller saves it)."""
+def _lease_ends(now: datetime) -> datetime:
+    return now + timedelta(seconds=conf.lease_seconds())
+
+
+def _claim(row: OutgoingEmail, *, token: str, now) -> None:
+    """Move a locked, sendable row to "sending" under this worker's lease (the caller saves
+    it)."""
     row.status = EmailStatus.SENDING
     row.attempts += 1
-    row.updated_at = timezone.now()
+    row.updated_at = now
+    row.lease_token, row.lease_expires_at = token, _lease_ends(now)
     # One Message-ID for the email's whole life, fixed before the first SMTP attempt: should
     # a worker die after the server accepted it, the resend carries the same id, and mail
     # clients show one message.
     if not row.message_id:
         row.message_id = make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
+
+
+def _withdraw(rows: list[OutgoingEmail], now) -> list[OutgoingEmail]:
+    """Cancel, with their reason, the locked rows whose reason to be sent has gone
+    (``outbox.relevance``); return the others."""
+    gone = no_longer_wanted(rows, now)
+    for row in rows:
+        if row.pk in gone:
+            row.status, row.next_attempt_at = EmailStatus.CANCELLED, None
+            row.last_error = f"Not sent: {gone[row.pk]}"[:500]
+            row.updated_at = now
+            row.save(update_fields=["status", "next_attempt_at", "last_error", "updated_at"])
+            logger.info("outbox: email %s withdrawn before sending", row.pk)
+    return [row for row in rows if row.pk not in gone]
 
 
 def _deliver(row: OutgoingEmail) -> SendOutcome:
@@ -121,27 +160,50 @@ def _deliver(row: OutgoingEmail) -> SendOutcome:
         message.attach_alternative(row.body_html, "text/html")
     for attachment in row.attachments:
         message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-    row.updated_at = timezone.now()
     try:
         _send_on_kept_connection(message)
     except Exception as exc:
         permanent, base = _classify(exc)
         row.last_error = _describe(exc)
+        row.updated_at = timezone.now()
+        row.lease_token, row.lease_expires_at = "", None
         if permanent or row.attempts >= conf.max_attempts():
             row.status, row.next_attempt_at = EmailStatus.FAILED, None
             logger.warning("outbox: email %s failed: %s", row.pk, row.last_error)
             return SendOutcome(EmailStatus.FAILED)
         delay = min(base * 2 ** (row.attempts - 1), 3600)
         row.status = EmailStatus.RETRYING
-        row.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        row.next_attempt_at = row.updated_at + timedelta(seconds=delay)
         return SendOutcome(EmailStatus.RETRYING, retry_in=delay)
-    row.status, row.sent_at = EmailStatus.SENT, timezone.now()
+    row.status = EmailStatus.SENT
+    row.sent_at = row.updated_at = timezone.now()
     row.last_error, row.next_attempt_at = "", None
+    row.lease_token, row.lease_expires_at = "", None
     return SendOutcome(EmailStatus.SENT)
+
+
+def _record_sent(row: OutgoingEmail, *, token: str) -> None:
+    """Mark one delivered row sent, straight after its SMTP transaction: a worker killed
+    after this point sends nothing twice. It was delivered, so it is marked even if its claim
+    lapsed meanwhile (another worker may then have sent it too: said in the log)."""
+    sent = {
+        "status": EmailStatus.SENT,
+        "sent_at": row.sent_at,
+        "last_error": "",
+        "next_attempt_at": None,
+        "lease_token": "",
+        "lease_expires_at": None,
+        "updated_at": row.sent_at,
+    }
+    if OutgoingEmail.objects.filter(pk=row.pk, lease_token=token).update(**sent):
+        return
+    OutgoingEmail.objects.filter(pk=row.pk).exclude(status=EmailStatus.SENT).update(**sent)
+    logger.warning("outbox: email %s was sent after its claim lapsed", row.pk)
 
 
 def email_send(*, email_id: int) -> SendOutcome:
     """Send one queued email. Safe to call any number of times for the same row."""
+    token = uuid.uuid4().hex
     with transaction.atomic():
         row = (
             OutgoingEmail.objects.select_for_update()
@@ -150,15 +212,60 @@ def email_send(*, email_id: int) -> SendOutcome:
         )
         if row is None:
             return SendOutcome("skipped")
-        _claim(row)
+        if not _withdraw([row], timezone.now()):
+            return SendOutcome(EmailStatus.CANCELLED)
+        _claim(row, token=token, now=timezone.now())
         row.save(update_fields=_CLAIM_FIELDS)
     outcome = _deliver(row)
-    row.save(update_fields=_OUTCOME_FIELDS)
+    _save_outcome(row, token=token)
     return outcome
 
 
+def _save_outcome(row: OutgoingEmail, *, token: str) -> None:
+    """Save a delivered or failed row's outcome (with its history), if this worker still holds
+    it: a lapsed claim was taken back by the sweeper and is someone else's now."""
+    with transaction.atomic():
+        held = (
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk=row.pk, lease_token=token, status=EmailStatus.SENDING)
+            .exists()
+        )
+        if held or row.status == EmailStatus.SENT:
+            row.save(update_fields=_OUTCOME_FIELDS)
+        if not held:
+            logger.warning("outbox: email %s finished after its claim lapsed", row.pk)
+
+
+class _Lease:
+    """This batch's claim on its rows: renewed (a third of the way through) as the worker
+    sends, so a live worker keeps its rows and a dead one's lapse within ``lease_seconds``.
+    A renewal also says which rows are still this worker's, so a worker that stalled past
+    its lease (and whose rows the sweeper gave to another) sends none of them."""
+
+    def __init__(self, token: str, ids: list[int]):
+        self.token, self.ids = token, set(ids)
+        self.renewed = time.monotonic()
+
+    def still_holds(self, email_id: int) -> bool:
+        if time.monotonic() - self.renewed > conf.lease_seconds() / 3:
+            self._renew()
+        return email_id in self.ids
+
+    def release(self, email_id: int) -> None:
+        self.ids.discard(email_id)
+
+    def _renew(self) -> None:
+        now = timezone.now()
+        mine = OutgoingEmail.objects.filter(
+            pk__in=self.ids, lease_token=self.token, status=EmailStatus.SENDING
+        )
+        if mine.update(lease_expires_at=_lease_ends(now)) != len(self.ids):
+            self.ids = set(mine.values_list("pk", flat=True))
+        self.renewed = time.monotonic()
+
+
 def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
-    """Send many queued emails on one connection, claiming and recording them in bulk.
+    """Send many queued emails on one connection, claiming them in bulk under one lease.
 
     The same guarantees as ``email_send``: rows are claimed under a lock, SMTP happens outside
     any transaction, and a row already sent is skipped. Returns each claimed row's outcome, so
@@ -167,11 +274,13 @@ def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
     over again (in a new task). Nothing else locks a sendable row: the dispatcher marks rows
     before it hands them over.
 
-    The claim is one UPDATE and the successes one more. A success leaves no audit row: the
-    email's own status, attempts, sent_at and Message-ID are its record, and a wave would
-    otherwise write two history rows per message. Failures and retries are saved one by one
-    with their history, as are a coordinator's retry and cancel.
+    Each email is marked sent straight after its own SMTP transaction, so a worker killed
+    mid-batch can send again at most the one message it was handing over; the rest of its
+    claim lapses with its lease and goes to another worker (``emails_requeue_stuck``). A
+    success leaves no audit row (the email's status, attempts, sent_at and Message-ID are its
+    record); failures and retries are saved with their history.
     """
+    token = uuid.uuid4().hex
     with transaction.atomic():
         rows = list(
             OutgoingEmail.objects.select_for_update(skip_locked=True)
@@ -181,28 +290,28 @@ def emails_send_batch(*, email_ids: list[int]) -> dict[int, SendOutcome]:
         if not rows:
             return {}
         now = timezone.now()
+        rows = _withdraw(rows, now)
         OutgoingEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
-            status=EmailStatus.SENDING, attempts=F("attempts") + 1, updated_at=now
-        )
-        for row in rows:
-            had_id = bool(row.message_id)
-            _claim(row)  # the same change, in memory
-            if not had_id:  # rows queued before ids were given at queueing time
-                OutgoingEmail.objects.filter(pk=row.pk).update(message_id=row.message_id)
-    outcomes = {row.pk: _deliver(row) for row in rows}
-    sent = [row.pk for row in rows if outcomes[row.pk].status == EmailStatus.SENT]
-    with transaction.atomic():
-        now = timezone.now()
-        OutgoingEmail.objects.filter(pk__in=sent).update(
-            status=EmailStatus.SENT,
-            sent_at=now,
-            last_error="",
-            next_attempt_at=None,
+            status=EmailStatus.SENDING,
+            attempts=F("attempts") + 1,
+            lease_token=token,
+            lease_expires_at=_lease_ends(now),
             updated_at=now,
         )
         for row in rows:
-            if outcomes[row.pk].status == EmailStatus.SENT:
-                row.sent_at = now
-            else:
-                row.save(update_fields=_OUTCOME_FIELDS)  # failures are few
+            had_id = bool(row.message_id)
+            _claim(row, token=token, now=now)  # the same change, in memory
+            if not had_id:  # rows queued before ids were given at queueing time
+                OutgoingEmail.objects.filter(pk=row.pk).update(message_id=row.message_id)
+    lease = _Lease(token, [row.pk for row in rows])
+    outcomes = {}
+    for row in rows:
+        if not lease.still_holds(row.pk):
+            continue  # the sweeper took it back while this worker stalled: not ours now
+        outcomes[row.pk] = outcome = _deliver(row)
+        lease.release(row.pk)
+        if outcome.status == EmailStatus.SENT:
+            _record_sent(row, token=token)
+        else:
+            _save_outcome(row, token=token)  # failures are few
     return outcomes

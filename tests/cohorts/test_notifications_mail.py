@@ -9,6 +9,7 @@ no worker is needed, and none picks these up.
 import datetime as dt
 import logging
 import re
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,9 +50,18 @@ def base_url(settings):
 
 
 @pytest.fixture
-def events(django_capture_on_commit_callbacks):
-    """``with events():`` runs the block's on-commit notifications, as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def events(django_capture_on_commit_callbacks, smtp):  # noqa: F811
+    """``with events():`` runs the block's on-commit notifications, as a commit would, then
+    sends what they queued, as a worker does seconds later (before the next event: an email
+    whose reason is gone by the time it is sent is withdrawn, see test_stale_emails.py)."""
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+        deliver()
+
+    return run
 
 
 def deliver() -> None:

@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) for the outbox tests, which can refuse or go away."""
 
+import asyncio
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -15,14 +16,15 @@ def free_port() -> int:
 
 
 class Mailbox:
-    """Collects what the SMTP server accepts; ``reply`` makes it answer with an error, and
-    ``refuse`` refuses single recipients (address: reply)."""
+    """Collects what the SMTP server accepts; ``reply`` makes it answer with an error,
+    ``refuse`` refuses single recipients (address: reply), and ``delay`` slows each message."""
 
     def __init__(self):
         self.sessions = 0
         self.messages = []
         self.reply: str | None = None
         self.refuse: dict[str, str] = {}
+        self.delay = 0.0  # seconds the server takes over each message, like a real one
         self._lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -39,6 +41,8 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         if self.reply:
             return self.reply
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self._lock:
             self.messages.append(
                 (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))

@@ -1,0 +1,113 @@
+"""Whether the cohorts' emails are still wanted when their turn comes to be sent.
+
+Registered with the outbox (``outbox.relevance``) in ``CohortsConfig.ready``. Each check
+costs one or two queries for any number of emails. The occurrence a reminder, confirmation
+or offer was for is read from the email's wave key, as ``cohorts.notifications`` and
+``cohorts.services.reminders`` write it.
+"""
+
+import re
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from cohorts.models import ACTIVE_PLACE_STATUSES, ROSTER_STATUSES, CohortStatus, Place, PlaceStatus
+from outbox.models import EmailKind, OutgoingEmail
+from outbox.relevance import register_still_wanted
+from schools.models import Establishment
+from workshops.models import Workshop
+
+_LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
+_WORKSHOP_KEY = re.compile(r"^workshop-(\d+)-")
+_COHORT_KEY = re.compile(r"^(?:booked|waiting)-(\d+)$")
+_OFFER_KEY = re.compile(r"^offer-(\d{8}T\d{12})$")
+
+
+def _places(rows: list[OutgoingEmail]) -> dict[int, Place]:
+    ids = {row.subject_id for row in rows if row.subject_id}
+    return Place.objects.select_related("cohort").in_bulk(ids)
+
+
+def _offers(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
+    """An offer of a seat is wanted while that very offer is open."""
+    places, gone = _places(rows), {}
+    for row in rows:
+        place = places.get(row.subject_id)
+        match = _OFFER_KEY.match(row.wave_key)
+        if place is None or place.status != PlaceStatus.OFFERED or not match:
+            gone[row.pk] = "the offer was accepted, declined or withdrawn"
+        elif place.offer_expires_at <= now:
+            gone[row.pk] = "the offer has expired"
+        elif place.offer_expires_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f") != match[1]:
+            gone[row.pk] = "a newer offer replaced it"
+    return gone
+
+
+def _reminders(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
+    """A workshop reminder is wanted while the place is on that cohort's roster, the cohort
+    is live and the workshop still ahead."""
+    places = _places(rows)
+    workshop_ids = {int(m[1]) for row in rows if (m := _WORKSHOP_KEY.match(row.wave_key))}
+    workshops = Workshop.objects.in_bulk(workshop_ids)
+    gone = {}
+    for row in rows:
+        place = places.get(row.subject_id)
+        match = _WORKSHOP_KEY.match(row.wave_key)
+        workshop = workshops.get(int(match[1])) if match else None
+        if place is None or place.status not in ROSTER_STATUSES:
+            gone[row.pk] = "the place was cancelled"
+        elif place.cohort.status not in _LIVE_COHORTS:
+            gone[row.pk] = f"the cohort is {place.cohort.get_status_display().lower()}"
+        elif workshop is None or workshop.cohort_id != place.cohort_id:
+            gone[row.pk] = "the place moved to another cohort"
+        elif workshop.date < timezone.localdate(now):
+            gone[row.pk] = "the workshop has taken place"
+    return gone
+
+
+def _on_cohort(statuses, reason: str):
+    """Wanted while the place is still in ``statuses`` on the cohort the email was about."""
+
+    def check(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
+        places, gone = _places(rows), {}
+        for row in rows:
+            place = places.get(row.subject_id)
+            match = _COHORT_KEY.match(row.wave_key)
+            if (
+                place is None
+                or place.status not in statuses
+                or (match and int(match[1]) != place.cohort_id)
+            ):
+                gone[row.pk] = reason
+        return gone
+
+    return check
+
+
+def _not_yet_placed(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
+    """An invitation or nudge is wanted while the school holds no place."""
+    ids = {row.subject_id for row in rows if row.subject_id}
+    placed = set(
+        Place.objects.filter(
+            establishment_id__in=ids, status__in=ACTIVE_PLACE_STATUSES
+        ).values_list("establishment_id", flat=True)
+    )
+    return {row.pk: "the school has a place already" for row in rows if row.subject_id in placed}
+
+
+def register() -> None:
+    register_still_wanted([EmailKind.WAITLIST_OFFER], Place, _offers)
+    register_still_wanted([EmailKind.WORKSHOP_REMINDER], Place, _reminders)
+    register_still_wanted(
+        [EmailKind.BOOKING_CONFIRMATION],
+        Place,
+        _on_cohort(
+            (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1), "the booking was cancelled or moved"
+        ),
+    )
+    register_still_wanted(
+        [EmailKind.WAITLIST_JOINED],
+        Place,
+        _on_cohort((PlaceStatus.WAITING,), "the school is no longer waiting for this cohort"),
+    )
+    register_still_wanted([EmailKind.INVITATION, EmailKind.NUDGE], Establishment, _not_yet_placed)
