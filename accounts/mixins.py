@@ -5,6 +5,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from accounts.scoping import Scope, scope_for
 
 
+def user_may_open(user, view_class) -> bool:
+    """Whether ``user`` holds every permission ``view_class`` requires (its
+    ``permission_required``, as its dispatch checks): pages show a button or link only where
+    this is true of the view it leads to, so the two cannot disagree."""
+    required = view_class.permission_required
+    return user.has_perms((required,) if isinstance(required, str) else required)
+
+
 class CoordinatorRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
     """Signed in, holding ``permission_required`` (an accounts capability such as
     "accounts.manage_cohorts"), with a scope that covers some part of the programme.

@@ -44,6 +44,12 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
 }
 
 
+#: A school's booking link books, moves and cancels its place without a login, so it is a
+#: credential: a page shows one (or an email carrying one) only to users holding this, the
+#: permission the coordinators' own place move and cancel pages require.
+ACT_FOR_SCHOOLS = "accounts.manage_cohorts"
+
+
 def roles_sync() -> None:
     """Create or update the four role groups with exactly their permissions."""
     create_permissions(global_apps.get_app_config("accounts"), verbosity=0)

@@ -68,3 +68,6 @@ urlpatterns = [
     path("survey/", include("evaluation.urls_survey")),
     path("admin/", admin.site.urls),
 ]
+
+# The 500 page, with the programme's name and contact address (linkprog.errors).
+handler500 = "linkprog.errors.server_error"

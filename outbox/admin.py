@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from linkprog.logging import redact_survey_tokens
+from accounts.roles import ACT_FOR_SCHOOLS
+from linkprog.logging import redact_booking_tokens, redact_survey_tokens
 from outbox.models import EmailStatus, OutgoingEmail
 from outbox.services import OutboxError, email_cancel, email_retry
 
@@ -14,7 +15,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "wave_key")
     search_fields = ("recipient", "subject", "establishment__name", "=establishment__urn")
     list_select_related = ("establishment",)
-    # The bodies are shown with survey-link tokens hidden (linkprog.logging).
+    # The bodies are shown with survey-link tokens hidden (linkprog.logging), and booking-link
+    # tokens too for a user who may not act for a school (as on the outbox page).
     exclude = ("body_text", "body_html")
     readonly_fields = [
         *(f.name for f in OutgoingEmail._meta.fields if f.name not in ("body_text", "body_html")),
@@ -24,6 +26,11 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     actions = ("retry_failed", "cancel_unsent")
     date_hierarchy = "created_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm(ACT_FOR_SCHOOLS):
+            return self.readonly_fields
+        return [*self.readonly_fields[:-2], "plain_text_booking_redacted", "html_booking_redacted"]
+
     @admin.display(description=_("plain text"))
     def plain_text(self, obj: OutgoingEmail) -> str:
         return redact_survey_tokens(obj.body_text)
@@ -31,6 +38,14 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     @admin.display(description=_("HTML"))
     def html(self, obj: OutgoingEmail) -> str:
         return redact_survey_tokens(obj.body_html)
+
+    @admin.display(description=_("plain text"))
+    def plain_text_booking_redacted(self, obj: OutgoingEmail) -> str:
+        return redact_booking_tokens(obj.body_text)
+
+    @admin.display(description=_("HTML"))
+    def html_booking_redacted(self, obj: OutgoingEmail) -> str:
+        return redact_booking_tokens(obj.body_html)
 
     def has_add_permission(self, request):
         return False  # emails are made by the services that send them

@@ -9,7 +9,8 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
-from linkprog.logging import redact_survey_tokens
+from accounts.roles import ACT_FOR_SCHOOLS
+from linkprog.logging import redact_booking_tokens, redact_survey_tokens
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import EmailStatus
 from outbox.selectors import emails_for
@@ -21,6 +22,12 @@ from outbox.services import (
     email_retry,
     email_send_now,
 )
+
+
+def email_body_redaction(user):
+    """How an email's body is shown to ``user``: survey-link tokens always hidden (see
+    linkprog.logging), booking-link tokens too unless the user may act for a school."""
+    return redact_survey_tokens if user.has_perm(ACT_FOR_SCHOOLS) else redact_booking_tokens
 
 
 class OutboxMixin(CoordinatorRequiredMixin):
@@ -55,9 +62,10 @@ class OutboxDetailView(OutboxMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         email = self.object
+        redact = email_body_redaction(self.request.user)
         return super().get_context_data(
-            body_text=redact_survey_tokens(email.body_text),
-            body_html=redact_survey_tokens(email.body_html),
+            body_text=redact(email.body_text),
+            body_html=redact(email.body_html),
             can_retry=can_send_again(email),
             can_send_now=email.status in SEND_NOW_STATUSES,
             can_cancel=email.status

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from accounts.mixins import CoordinatorRequiredMixin
+from accounts.mixins import CoordinatorRequiredMixin, user_may_open
+from accounts.roles import ACT_FOR_SCHOOLS
 from cohorts.errors import LinkDomainError
 from cohorts.filters import CohortFilter
 from cohorts.forms import CohortForm, MoveForm, ProfessionalForm, WorkshopForm
@@ -100,6 +101,7 @@ class CohortDetailView(ScopedCohortMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        can = cohort_page_actions(self.request.user)
         detail = cohort_detail(cohort=self.object)
         if self.request.user.has_perm("accounts.view_audit"):
             context["history"] = history_of(self.object)
@@ -109,16 +111,18 @@ class CohortDetailView(ScopedCohortMixin, DetailView):
                 CohortStatus.PLANNED,
                 CohortStatus.CANCELLED,
             )
-        schools = [*detail["roster"], *detail["offered"], *detail["waiting"]]
-        for row in schools:
-            row.booking_link = self.request.build_absolute_uri(
-                booking_link_path(establishment=row.establishment)
-            )
-        for establishment in detail["planned"]:
-            establishment.booking_link = self.request.build_absolute_uri(
-                booking_link_path(establishment=establishment)
-            )
-        context.update(detail)
+        # A booking link acts for its school without a login: made only for those who may.
+        if can["booking_links"]:
+            schools = [*detail["roster"], *detail["offered"], *detail["waiting"]]
+            for row in schools:
+                row.booking_link = self.request.build_absolute_uri(
+                    booking_link_path(establishment=row.establishment)
+                )
+            for establishment in detail["planned"]:
+                establishment.booking_link = self.request.build_absolute_uri(
+                    booking_link_path(establishment=establishment)
+                )
+        context.update(detail, can=can)
         return context
 
 
@@ -421,7 +425,8 @@ class ProfessionalRemoveView(ScopedProfessionalMixin, View):
 
 
 class ScopedPlaceMixin(CoordinatorRequiredMixin):
-    permission_required = MANAGE
+    # Moving or cancelling a place is what a school's booking link does: the same permission.
+    permission_required = ACT_FOR_SCHOOLS
 
     def get_place(self):
         return get_object_or_404(places_in_scope(scope=self.scope), pk=self.kwargs["pk"])
@@ -522,3 +527,33 @@ class RosterCsvView(ScopedCohortMixin, View):
                 )
             )
         return response
+
+
+#: The cohort page's buttons and the views they lead to.
+COHORT_PAGE_ACTIONS = {
+    "edit": CohortUpdateView,
+    "workshops": WorkshopsEditView,
+    "add_professional": ProfessionalAddView,
+    "roster_csv": RosterCsvView,
+    "status": CohortStatusView,
+    "cancel": CohortCancelView,
+    "mark_attendance": AttendanceView,
+    "edit_professional": ProfessionalEditView,
+    "remove_professional": ProfessionalRemoveView,
+    "move_place": PlaceMoveView,
+    "cancel_place": PlaceCancelView,
+}
+
+
+def cohort_page_actions(user) -> dict[str, bool]:
+    """What the cohort page offers ``user``, worked out once: a button is shown only when the
+    view it leads to lets the user in (``user_may_open``), so the two cannot disagree; booking
+    links only to users who may act for a school (``ACT_FOR_SCHOOLS``)."""
+    can = {name: user_may_open(user, view) for name, view in COHORT_PAGE_ACTIONS.items()}
+    can["booking_links"] = user.has_perm(ACT_FOR_SCHOOLS)
+    can["manage"] = any(
+        can[name]
+        for name in ("edit", "workshops", "add_professional", "roster_csv", "status", "cancel")
+    )
+    can["place_actions"] = can["booking_links"] or can["move_place"] or can["cancel_place"]
+    return can

@@ -21,6 +21,8 @@ VAR_DIR = Path(env.str("LINK_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form (expired page, blocked cookies) gets a page of the site saying what to do.
+CSRF_FAILURE_VIEW = "linkprog.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -340,8 +340,29 @@ def test_the_cohort_page_costs_the_same_at_20_and_200_rows(
     assert len(response.context["roster"]) + len(response.context["waiting"]) == rows
 
 
+@pytest.mark.parametrize("role", [Role.REGIONAL_COORDINATOR, Role.FACILITATOR])
+@pytest.mark.parametrize("rows", [20, 200])
+def test_the_cohort_page_costs_the_same_for_a_coordinator_and_a_facilitator(
+    client, django_assert_max_num_queries, clock, rows, role
+):
+    """What each may do (the page's buttons and booking links) is worked out once: the
+    permission checks cost the same at any size."""
+    cohort = _big_cohort(rows)
+    if role == Role.REGIONAL_COORDINATOR:
+        user = user_with_role(role, local_authorities=[cohort.local_authority])
+    else:
+        user = user_with_role(role)
+        cohort.facilitators.add(user)
+    client.force_login(user)
+    with django_assert_max_num_queries(ROLE_DETAIL_QUERIES):
+        response = client.get(detail(cohort))
+    assert len(response.context["professionals"]) == rows
+    assert ("Copy booking link" in response.content.decode()) == (role == Role.REGIONAL_COORDINATOR)
+
+
 LIST_QUERIES = 9  # session, user, roles, count, page (+ filter choices when rendered)
 DETAIL_QUERIES = 11  # session, user, roles, cohort, workshops, attendance, places, …, history
+ROLE_DETAIL_QUERIES = 16  # … and the user's permissions (2) and areas (3)
 
 
 # --- Cancelling a cohort, editing and removing professionals --------------------------------

@@ -1,6 +1,7 @@
 """The coordinators' outbox pages: scoped by role, filters, preview, retry and cancel."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.models import Role
@@ -156,3 +157,43 @@ def test_staff_never_see_a_survey_link_they_could_answer_through(client, admin_c
         assert token not in page
         assert "/survey/[redacted]/" in page
         assert "Answer here" in page
+
+
+def _given(user, *codenames):
+    for app_label, codename in (name.split(".") for name in codenames):
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def test_only_those_who_may_act_for_a_school_see_its_booking_link_in_an_email(client, world):
+    """A booking link books, moves and cancels the school's place without a login. Someone
+    given the outbox (here a viewer, given it on the page and in the admin) but not the right
+    to act for schools sees the email with the link's token hidden; a coordinator sees it."""
+    invitation = world["in"]
+    token = "eyJlIjo0Mn0:1vAbcd:BoOkInGsIgNaTuRe"
+    invitation.body_text = f"Book here: https://link.example/cohorts/book/{token}/\n"
+    invitation.body_html = f'<p><a href="https://link.example/cohorts/book/{token}/">Book</a></p>'
+    invitation.save()
+    page_url = reverse("outbox:email-detail", args=[invitation.pk])
+    admin_url = reverse("admin:outbox_outgoingemail_change", args=[invitation.pk])
+    reader = _given(
+        user_with_role(Role.VIEWER, username="reader"),
+        "accounts.manage_outbox",
+        "outbox.view_outgoingemail",
+    )
+    reader.is_staff = True
+    reader.save()
+    client.force_login(reader)
+
+    for url in (page_url, admin_url):
+        page = client.get(url).content.decode()
+        assert "Book here" in page, url
+        assert token not in page, url
+        assert "/cohorts/book/[redacted]/" in page, url
+
+    client.force_login(
+        user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[world["camden"]])
+    )
+    assert token in client.get(page_url).content.decode()
