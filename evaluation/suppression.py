@@ -6,31 +6,82 @@ a count of answers, nor a free-text answer. It is shown as “fewer than 5” (b
 chart). A count of 0 is fewer than 5 too: “nobody answered no” tells everyone what each
 respondent answered.
 
-Rule 2 (secondary suppression). Where a row of counts is shown with its total (the answers
-to one question at one time point; the respondents of each phase, area or cohort beside the
-respondents of all of them), a hidden count could be worked out as the total less the counts
-shown. So, within that row, more counts are hidden (“hidden”, the smallest first) until no
-hidden count can be pinned down from the total, the counts shown, and what the labels say
-(a “fewer than 5” is 0–4; a “hidden” count is at least 5). If even hiding every count leaves
-one pinned, the total is hidden as well. ``suppress_row`` does this.
+Rule 2 (secondary suppression, answer counts). Where a row of answer counts is shown with its
+total (the answers to one question at one time point), a hidden count could be worked out as
+the total less the counts shown. So, within that row, more counts are hidden (“hidden”, the
+smallest first) until no hidden count can be pinned down from the total, the counts shown,
+and what the labels say (a “fewer than 5” is 0–4; a “hidden” count is at least 5). If even
+hiding every count leaves one pinned, the total is hidden as well. ``suppress_row`` does this.
 
-Rule 3 (pooling, against differencing two reports). The answers of an LA with two cohorts,
-less those of one cohort, would be the other cohort's answers, though that cohort's own report
-is all hidden; a cohort's answers less its school staff's would be its professionals'. So
-answers count in a figure only from cells (one cohort, one audience, one time point) of at
-least 5 submitted responses (``evaluation.selectors.reports.pooled_responses``): every filter
-is a union of such cells, so any difference of two reports is one too.
+Rule 3 (pooling answers, against differencing two reports). The answers of an LA with two
+cohorts, less those of one cohort, would be the other cohort's answers, though that cohort's
+own report is all hidden; a cohort's answers less its school staff's would be its
+professionals'. So answers count in a figure only from cells (one cohort, one audience, one
+time point) of at least 5 submitted responses
+(``evaluation.selectors.reports.pooled_responses``): every filter is a union of such cells,
+so any difference of two reports is one too.
+
+Rule 4 (response counts: each small cell counts as 0 or 5, fixed once). Response rates must
+count everyone, so response counts cannot leave small cells out as rule 3 does. Instead every
+response count is a sum over the same cells (one cohort, one audience, one time point: the
+smallest group that any filter, breakdown, coordinator's scope or export can single out), and
+each cell counts in every figure for one fixed number (``released_count``):
+
+- a cell of 5 or more submitted responses counts for its own count;
+- a cell of fewer than 5 counts for 0 or for 5, whichever a draw fixed for that cell gives
+  (an HMAC of the cell under the secret key, so every page, export and day shows the same),
+  with odds that keep every total right on average: a cell of 3 counts as 5 three times in
+  five. A cell never counts for more than its invitations (with fewer than 5 sent, 0 or the
+  number sent; with one sent, always 0), so no rate goes over 100% and the count sent
+  narrows nothing.
+
+A figure is the sum of its cells' numbers, so any sum or difference of figures (a total less
+its other rows, a region less its LAs, both audiences less one, the dashboard less the report,
+the report less the row-level export, which holds cells of 5 or more only and those exactly)
+is a sum or difference of those fixed numbers. The most anyone can learn of a small cell is
+that it counted as 0 (so it had 0–4 responses) or as 5 (1–4): never how many. A responses
+figure is shown only if at least one of its cells has 5 or more responses; otherwise it reads
+“fewer than 5” (one cell) or “hidden” (several cells, each under 5). Whether a cell reaches
+5 is no secret (rule 3 already shows it), so these labels give nothing away.
+
+Invitations sent are shown exactly: coordinators know whom they invited, and a count of
+people asked says nothing of who answered. A response rate is the responses figure shown
+divided by the invitations shown, in whole per cent, and is shown when the responses figure
+is; it says nothing that those two do not.
+
+Why not round every figure to base 5, as ONS and DfE publications do: a figure rounded on its
+own carries its own error, and errors can be lined up. The row-level export counts cells of 5
+or more exactly. Cohorts of 12 and 24 and a small one of 4: the total 40 shows as 40, so it
+is 38 to 42 and the small cohort 2 to 6, that is 2 to 4. Cohorts of 10 and 24 and one of 4:
+the total 38 also shows as 40, and the small cohort is 4 to 8: exactly 4. A small count is
+pinned whenever its total was rounded by 2 the wrong way, one time in five. Without the
+export, three rounded figures do the same when their errors all fall at their ends (a total
+of 23 shown as 25, cohorts of 12 and 7 shown as 10 and 5: the third is at least 23 − 12 − 7
+= 4). Each cell counted once, before anything is added, leaves no second error to line up;
+and cells of 5 or more stay exact, so a figure is out only by its small cells, each by at
+most 4 and on average not at all.
 
 What is not covered, and why it matters:
 
-- Response counts linked other than through the one total: a local authority's response
-  count could be worked out as its region's count less the other LAs' counts shown (a
-  cohort's from its LA, phase or MHST area the same way). What leaks is how many responded,
-  not what anyone answered; rule 3 is not applied to response rates, which count everyone.
+- Answer counts inside cells of 5 or more. Rule 3 makes every answer-based figure a union of
+  whole cells of at least 5 responses, but within such a cell the people who gave one answer,
+  answered one question, or answered at both of two time points can be fewer than 5, and one
+  figure less another gives their number: an LA's “yes” count less its other cohort's is
+  the small cohort's “yes” count, though its own row hides it. Means and confidence intervals
+  are computed from the exact answers and, to three decimals, can reveal how many pairs they
+  rest on.
+- Who did not respond. Invitations are exact and a cell of 5 or more is exact, so “all 6
+  responded” can be read off; the outbox lists each survey reminder, sent only to those who
+  had not answered within 7 days.
+- Time. A cell that reaches 5 shows its count from then on (before, it counted as 0 or 5). A
+  new secret key draws every small cell again: figures taken before and after a key change
+  give two draws of the same cell instead of one.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from django.utils.crypto import salted_hmac
 
 from evaluation import conf
 
@@ -56,7 +107,7 @@ def small_label() -> str:
 class Cell:
     """A figure as a report shows it: ``value`` is None when the figure is hidden, and
     ``reason`` then says why (SMALL: under the threshold; SECONDARY: hidden so that a small
-    one cannot be worked out)."""
+    one cannot be worked out, or made only of small cells)."""
 
     value: int | float | None
     reason: str = ""
@@ -139,3 +190,51 @@ def suppress_row(counts: Sequence[int], total: int | None = None) -> tuple[list[
         Cell(None, reason) if reason else Cell(c) for c, reason in zip(counts, reasons, strict=True)
     ]
     return cells, Cell(total)
+
+
+# --- Response counts (rule 4) -------------------------------------------------------------
+
+
+def _draw(cell: str) -> float:
+    """A number in [0, 1) fixed for ``cell`` and unknowable without the secret key."""
+    digest = salted_hmac("evaluation.suppression.released_count", cell, algorithm="sha256")
+    return int.from_bytes(digest.digest()[:8], "big") / 2**64
+
+
+def released_count(responded: int, invited: int, *, cell: str) -> int:
+    """The number of responses that ``cell`` (one cohort, one audience, one time point, named
+    by a string of its own) counts for in every figure: ``responded`` when that is at least
+    the threshold, otherwise 0 or ``min(threshold, invited)``, the larger with probability
+    ``responded / min(threshold, invited)`` over the cell's fixed draw (rule 4)."""
+    if not is_small(responded):
+        return responded
+    most = min(min_cell(), invited)
+    if most < 2:
+        return 0
+    return most if _draw(cell) * most < responded else 0
+
+
+@dataclass(frozen=True)
+class ResponseCell:
+    """The submitted responses and the invitations sent of one cohort, for one audience, at
+    one time point."""
+
+    cohort_id: int
+    audience: str
+    time_point: str
+    responded: int
+    invited: int
+
+    @property
+    def released(self) -> int:
+        key = f"{self.cohort_id}:{self.audience}:{self.time_point}"
+        return released_count(self.responded, self.invited, cell=key)
+
+
+def responses(cells: Iterable[ResponseCell]) -> Cell:
+    """The responses figure of a group made of ``cells``: the sum of what each counts for,
+    shown only if one of them has at least the threshold of responses (rule 4)."""
+    cells = [cell for cell in cells if cell.invited]
+    if any(not is_small(cell.responded) for cell in cells):
+        return Cell(sum(cell.released for cell in cells))
+    return hidden_secondary() if len(cells) > 1 else hidden_small()

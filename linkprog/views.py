@@ -20,6 +20,7 @@ from cohorts.selectors import (
     waves_in_progress,
     workshops_upcoming,
 )
+from evaluation import conf as evaluation_conf
 from evaluation.selectors import response_rates_summary
 from linkprog.celery import app as celery_app
 from schools.models import eligible_q
@@ -68,6 +69,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             upcoming=list(workshops_upcoming(scope=scope, today=timezone.localdate())),
             waves=waves_in_progress(scope=scope),
             survey_rates=response_rates_summary(scope=scope),
+            survey_min_cell=evaluation_conf.min_cell(),
             scope=scope,
             summary=summary,
             target=target,

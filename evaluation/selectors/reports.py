@@ -10,7 +10,8 @@ Definitions (the report page says the same in plain words):
 
 - **Response rate** at a time point: submitted responses ÷ invitations sent (``sent_at``
   set), for the group, and by phase, region, local authority, MHST area and cohort (of the
-  cohort the person was invited with).
+  cohort the person was invited with). A cohort's responses for one audience at one time
+  point count as 0 or 5 in every figure when they are fewer than 5 (``suppression``, rule 4).
 - **Paired change** from time point A (baseline unless chosen) to B: a pair is one person
   (the same place, or the same professional, on the invitation) with a submitted response at
   both. Answers are matched by question ``code``, so a person who answered version 1 at A and
@@ -90,7 +91,8 @@ def pooled_responses() -> QuerySet[Response]:
     one large cohort would give away a small cohort's answers, and a cohort's figures minus
     its school staff's would give away its three professionals'. Leaving small cells out of
     every answer-based figure means any such difference is itself a union of cells of at
-    least 5 people. Response rates still count everyone (they say who answered, not what).
+    least 5 people. Response rates still count everyone (they say who answered, not what),
+    a small cell as 0 or 5 (``suppression``, rule 4).
     """
     return (
         Response.objects.filter(submitted_at__isnull=False)
@@ -129,17 +131,44 @@ def _group_answers(group: ReportGroup) -> QuerySet[Answer]:
 @dataclass(frozen=True)
 class RateCell:
     """One time point of a row: invitations sent (a count of people asked, not of answers,
-    so shown as it is), submitted responses and the rate in per cent, both suppressed."""
+    so shown as it is), submitted responses (``suppression.responses``) and the rate in per
+    cent, the responses shown over the invitations shown."""
 
     invited: int
     responded: Cell
     rate: Cell
 
 
-def _rate_cell(invited: int, responded: Cell) -> RateCell:
-    if responded.hidden or not invited:
-        return RateCell(invited, responded, Cell(None, responded.reason or suppression.SMALL))
+def _rate_cell(cells: list[suppression.ResponseCell]) -> RateCell:
+    invited = sum(cell.invited for cell in cells)
+    responded = suppression.responses(cells)
+    if responded.hidden:
+        return RateCell(invited, responded, Cell(None, responded.reason))
     return RateCell(invited, responded, Cell(round(100 * responded.value / invited)))
+
+
+def _response_cells(invitations: QuerySet[SurveyInvitation]) -> list[suppression.ResponseCell]:
+    """Invitations sent and submitted responses per cohort, audience and time point (one
+    query): the cells every response count is made of."""
+    rows = (
+        invitations.filter(sent_at__isnull=False)
+        .values("cohort_id", "questionnaire__audience", "time_point")
+        .annotate(
+            invited=Count("pk"),
+            responded=Count("pk", filter=Q(response__submitted_at__isnull=False)),
+        )
+        .order_by()
+    )
+    return [
+        suppression.ResponseCell(
+            cohort_id=row["cohort_id"],
+            audience=row["questionnaire__audience"],
+            time_point=row["time_point"],
+            responded=row["responded"],
+            invited=row["invited"],
+        )
+        for row in rows
+    ]
 
 
 BREAKDOWNS = (
@@ -168,70 +197,42 @@ def _breakdown_keys(cohort: Cohort) -> dict[str, tuple]:
     }
 
 
-def _total_cell(value: int, hidden: bool) -> Cell:
-    if suppression.is_small(value):
-        return suppression.hidden_small()
-    return suppression.hidden_secondary() if hidden else Cell(value)
-
-
 def response_rates(group: ReportGroup) -> dict:
     """Invited, responded and response rate per time point, for the whole group and by each
-    breakdown (two queries). Within each breakdown a time point's responded counts are
-    suppressed against the group's total (``suppression.suppress_row``); a total that any
-    breakdown would give away is hidden everywhere."""
-    invitations = SurveyInvitation.objects.filter(
-        _audience_q(group.audience, ""), cohort__in=group.cohorts, sent_at__isnull=False
-    )
-    counts = list(
-        invitations.values("cohort_id", "time_point")
-        .annotate(
-            invited=Count("pk"),
-            responded=Count("pk", filter=Q(response__submitted_at__isnull=False)),
-        )
-        .order_by()
+    breakdown (two queries). Every responses figure is a sum over the same cells (one cohort,
+    one audience, one time point), each counted the same way wherever it appears
+    (``suppression.responses``), so no figure less others gives a small cell away."""
+    cells = _response_cells(
+        SurveyInvitation.objects.filter(_audience_q(group.audience, ""), cohort__in=group.cohorts)
     )
     cohorts = {
         c.pk: c
-        for c in Cohort.objects.filter(pk__in={row["cohort_id"] for row in counts}).select_related(
+        for c in Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells}).select_related(
             "phase", "local_authority", "mhst_area"
         )
     }
     time_points = list(TimePoint)
-    totals = {tp: [0, 0] for tp in time_points}
-    grouped = {
-        key: defaultdict(lambda: {tp: [0, 0] for tp in time_points}) for key, *_ in BREAKDOWNS
-    }
+    totals = {tp: [] for tp in time_points}
+    grouped = {key: defaultdict(lambda: {tp: [] for tp in time_points}) for key, *_ in BREAKDOWNS}
     labels = {key: {} for key, *_ in BREAKDOWNS}
-    for row in counts:
-        tp = row["time_point"]
-        totals[tp][0] += row["invited"]
-        totals[tp][1] += row["responded"]
-        for key, (sort_key, label) in _breakdown_keys(cohorts[row["cohort_id"]]).items():
-            grouped[key][sort_key][tp][0] += row["invited"]
-            grouped[key][sort_key][tp][1] += row["responded"]
+    for cell in cells:
+        tp = TimePoint(cell.time_point)
+        totals[tp].append(cell)
+        for key, (sort_key, label) in _breakdown_keys(cohorts[cell.cohort_id]).items():
+            grouped[key][sort_key][tp].append(cell)
             labels[key][sort_key] = label
 
-    total_hidden = {tp: suppression.is_small(totals[tp][1]) for tp in time_points}
     breakdowns = []
     for key, title, column in BREAKDOWNS:
-        order = sorted(grouped[key])
-        columns = {}
-        for tp in time_points:
-            cells, total = suppress_row([grouped[key][k][tp][1] for k in order], totals[tp][1])
-            total_hidden[tp] |= total.hidden
-            columns[tp] = cells
         rows = [
             {
                 "label": labels[key][k],
-                "cells": [_rate_cell(grouped[key][k][tp][0], columns[tp][i]) for tp in time_points],
+                "cells": [_rate_cell(grouped[key][k][tp]) for tp in time_points],
             }
-            for i, k in enumerate(order)
+            for k in sorted(grouped[key])
         ]
         breakdowns.append({"key": key, "title": title, "column": column, "rows": rows})
-    total_row = [
-        _rate_cell(totals[tp][0], _total_cell(totals[tp][1], total_hidden[tp]))
-        for tp in time_points
-    ]
+    total_row = [_rate_cell(totals[tp]) for tp in time_points]
     return {
         "time_points": [(tp.value, str(tp.label)) for tp in time_points],
         "total": total_row,
@@ -244,24 +245,15 @@ def response_rates(group: ReportGroup) -> dict:
 
 def response_rates_summary(*, scope) -> list[dict]:
     """For the dashboard: per time point, invitations sent, submitted responses and the
-    response rate in ``scope`` (one query); counts under the threshold are suppressed."""
-    invitations = SurveyInvitation.objects.filter(
-        cohort__in=reportable_cohorts(scope=scope), sent_at__isnull=False
+    response rate in ``scope`` (one query), made of the same cells and counted the same way
+    as the reports (``suppression.responses``)."""
+    cells = _response_cells(
+        SurveyInvitation.objects.filter(cohort__in=reportable_cohorts(scope=scope))
     )
-    found = {
-        row["time_point"]: row
-        for row in invitations.values("time_point")
-        .annotate(
-            invited=Count("pk"),
-            responded=Count("pk", filter=Q(response__submitted_at__isnull=False)),
-        )
-        .order_by()
-    }
     rows = []
     for tp in TimePoint:
-        row = found.get(tp.value, {"invited": 0, "responded": 0})
-        cell = _rate_cell(row["invited"], suppression.count(row["responded"]))
-        rows.append({"time_point": str(tp.label), "cell": cell})
+        at = [cell for cell in cells if cell.time_point == tp.value]
+        rows.append({"time_point": str(tp.label), "cell": _rate_cell(at)})
     return rows
 
 

@@ -1,9 +1,20 @@
-"""The suppression rules on their own: small cells, and cells that a total would give away."""
+"""The suppression rules on their own: small cells, cells that a total would give away, and
+response counts made of cells that each count for one fixed number."""
 
 import pytest
 from django.test import override_settings
 
-from evaluation.suppression import SECONDARY, SMALL, count, guarded, suppress_row
+from evaluation.models import Audience, TimePoint
+from evaluation.suppression import (
+    SECONDARY,
+    SMALL,
+    ResponseCell,
+    count,
+    guarded,
+    released_count,
+    responses,
+    suppress_row,
+)
 
 
 def shown_values(cells):
@@ -67,3 +78,60 @@ def test_large_counts_are_all_shown(counts):
     cells, total = suppress_row(counts)
     assert shown_values(cells) == counts
     assert total.value == sum(counts)
+
+
+# --- Response counts: each small cell counts as 0 or 5, fixed once (rule 4) ---------------
+
+CELLS = [f"cell-{n}" for n in range(2000)]
+
+
+def test_a_cell_of_five_or_more_counts_exactly():
+    assert [released_count(n, 40, cell="c") for n in (5, 6, 12, 40)] == [5, 6, 12, 40]
+
+
+@pytest.mark.parametrize("responded", [1, 2, 3, 4])
+def test_a_small_cell_counts_as_0_or_5_and_right_on_average(responded):
+    released = [released_count(responded, 8, cell=cell) for cell in CELLS]
+
+    assert set(released) == {0, 5}  # either can come from any count 1 to 4
+    assert sum(released) / len(released) == pytest.approx(responded, abs=0.25)
+
+
+def test_a_cell_nobody_answered_counts_as_0_like_many_that_somebody_did():
+    assert {released_count(0, 8, cell=cell) for cell in CELLS} == {0}
+    assert 0 in {released_count(4, 8, cell=cell) for cell in CELLS}
+
+
+def test_a_small_cell_never_counts_for_more_than_its_invitations():
+    assert {released_count(2, 3, cell=cell) for cell in CELLS} == {0, 3}
+    assert {released_count(3, 3, cell=cell) for cell in CELLS} == {3}
+    assert {released_count(1, 3, cell=cell) for cell in CELLS} == {0, 3}
+    # One invitation: counting it as 1 would say that person answered.
+    assert {released_count(1, 1, cell=cell) for cell in CELLS} == {0}
+
+
+def test_a_cells_draw_is_fixed_and_secret():
+    first = [released_count(2, 8, cell=cell) for cell in CELLS[:200]]
+    assert first == [released_count(2, 8, cell=cell) for cell in CELLS[:200]]
+    with override_settings(SECRET_KEY="another secret key, another draw " * 2):
+        assert first != [released_count(2, 8, cell=cell) for cell in CELLS[:200]]
+
+
+def response_cell(cohort_id, responded, invited=10):
+    return ResponseCell(
+        cohort_id=cohort_id,
+        audience=Audience.SCHOOL_STAFF,
+        time_point=TimePoint.BASELINE,
+        responded=responded,
+        invited=invited,
+    )
+
+
+def test_a_responses_figure_needs_one_cell_of_five():
+    small, other_small, big = response_cell(1, 3), response_cell(2, 4), response_cell(3, 12)
+
+    assert str(responses([small])) == "fewer than 5"
+    assert str(responses([small, other_small])) == "hidden"  # 7, or 2: nobody can tell
+    assert responses([big, small]).value == 12 + small.released
+    assert str(responses([])) == "fewer than 5"
+    assert responses([response_cell(4, 0, invited=0), big]).value == 12
