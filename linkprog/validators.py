@@ -1,0 +1,20 @@
+"""Checks on what people type that every app shares: one-line text."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+#: A line break: CR LF, or any one character ``str.splitlines()`` ends a line at. A name,
+#: role, phone number or venue holding one breaks an email header, a calendar line or a row.
+LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def is_one_line(value: str) -> bool:
+    return LINE_BREAK.search(value) is None
+
+
+def validate_one_line(value: str) -> None:
+    """Refuse text with a line break in it: the validator of every one-line CharField."""
+    if isinstance(value, str) and not is_one_line(value):
+        raise ValidationError(_("Enter this on one line."), code="one_line")
