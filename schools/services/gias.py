@@ -10,6 +10,7 @@ and are never read into memory beyond the csv module's row, never stored, never 
 
 import csv
 import gzip
+import operator
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
+from linkprog.validators import LINE_BREAK
 from schools.models import Establishment, LocalAuthority, Status
 
 BATCH_SIZE = 2000
@@ -70,6 +72,7 @@ IMPORT_FIELDS = (
 # GIAS's pseudo-regions for establishments outside England: Wales, offshore and overseas.
 NON_ENGLISH_GOR = {"Wales (pseudo)", "Not Applicable"}
 _STATUSES = {choice.value for choice in Status}
+_TEXT_VALUES = operator.itemgetter(*TEXT_COLUMNS.values())
 _MAX_LENGTHS = {
     f.attname: f.max_length
     for f in Establishment._meta.get_fields()
@@ -235,6 +238,12 @@ def _establishment_values(urn: int, row: dict[str, str], la_ids: dict[str, int])
     for name, limit in _MAX_LENGTHS.items():
         if values[name] and len(values[name]) > limit:
             raise RowError(f"{name} is longer than {limit} characters")
+    # The register's text is one line (a quoted CSV field may not be). Cheap for every row:
+    # only text with a control or separator character in it is searched for a line break.
+    text = " ".join(_TEXT_VALUES(values))
+    if not text.isprintable() and LINE_BREAK.search(text):
+        column = next(c for c, name in TEXT_COLUMNS.items() if LINE_BREAK.search(values[name]))
+        raise RowError(f"{column} has a line break in it")
     return values
 
 

@@ -156,18 +156,24 @@ def test_malformed_rows_are_reported_with_row_and_reason_and_skipped(areas, gias
             row[header.index("OpenDate")] = "31-02-2019"
         elif urn == "100005":
             row[0] = "100000"  # a second row for URN 100000
+        elif urn == "100006":
+            row[header.index("EstablishmentName")] = "CCfL\nKey Stage 4 PRU"
+        elif urn == "100007":
+            row[header.index("TelephoneNum")] = "020 3772\r\n0370"
         return row
 
     src = rewrite(gias_2018, tmp_path / "broken.csv", break_some)
 
     out, err = run_import(src)
 
-    assert "20 rows: 16 created, 0 updated, 0 unchanged, 4 skipped" in out
+    assert "20 rows: 14 created, 0 updated, 0 unchanged, 6 skipped" in out
     assert "row 3: skipped: URN '10000X' is not a whole number" in err
     assert "row 4: skipped: LA code '999' is not a known local authority" in err
     assert "row 5: skipped: OpenDate '31-02-2019' is not a date (dd-mm-yyyy)" in err
     assert "row 7: skipped: URN 100000 appears again (first at row 2)" in err
-    assert Establishment.objects.count() == 16
+    assert "row 8: skipped: EstablishmentName has a line break in it" in err
+    assert "row 9: skipped: TelephoneNum has a line break in it" in err
+    assert Establishment.objects.count() == 14
 
 
 def test_establishments_outside_england_are_kept_but_not_eligible(areas, gias_2025_every_type):
