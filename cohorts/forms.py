@@ -7,22 +7,29 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort
 from cohorts.services.places import Attendee
+from linkprog.validators import validate_one_line
 from workshops.models import Professional
 
 
 class AttendeeForm(forms.Form):
     """Who attends both workshop days for the school."""
 
-    name = forms.CharField(label=_("Full name"), max_length=150)
+    name = forms.CharField(label=_("Full name"), max_length=150, validators=[validate_one_line])
     role = forms.CharField(
         label=_("Role"),
         max_length=150,
+        validators=[validate_one_line],
         help_text=_("For example senior mental health lead, SENCo or deputy head."),
     )
     email = forms.EmailField(
         label=_("Email address"), help_text=_("We send the joining details here.")
     )
-    phone = forms.CharField(label=_("Phone number (optional)"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        max_length=30,
+        required=False,
+        validators=[validate_one_line],
+    )
     access_needs = forms.CharField(
         label=_("Access needs (optional)"),
         required=False,
@@ -146,7 +153,9 @@ class WorkshopForm(forms.Form):
     end_time = forms.TimeField(
         label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    venue_name = forms.CharField(label=_("Venue, if not the cohort's"), required=False)
+    venue_name = forms.CharField(
+        label=_("Venue, if not the cohort's"), required=False, validators=[validate_one_line]
+    )
     venue_address = forms.CharField(
         label=_("Venue address, if not the cohort's"),
         required=False,
@@ -243,6 +252,7 @@ class PlanEditForm(forms.Form):
                 label=_("Name of cohort %(n)s") % {"n": number},
                 max_length=Cohort._meta.get_field("name").max_length,
                 required=False,
+                validators=[validate_one_line],
                 initial=name,
             )
             self.fields[f"cohort-{number}-capacity"] = forms.IntegerField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from linkprog.models import TimeStampedModel
+from linkprog.validators import validate_one_line
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
 #: A cohort is "up to 20 schools at a time": the programme's ceiling, not a setting.
@@ -26,7 +27,7 @@ class Phase(TimeStampedModel):
     (``cohorts.selectors.phase_reachable_establishments``).
     """
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[validate_one_line])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     local_authorities = models.ManyToManyField(
@@ -86,7 +87,7 @@ class Cohort(TimeStampedModel):
     professionals who attend (``workshops.Professional``) do not count towards the capacity.
     """
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
     phase = models.ForeignKey(
         Phase, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("phase")
     )
@@ -120,7 +121,9 @@ class Cohort(TimeStampedModel):
     format = models.CharField(
         _("format"), max_length=10, choices=CohortFormat.choices, default=CohortFormat.IN_PERSON
     )
-    venue_name = models.CharField(_("venue name"), max_length=200, blank=True)
+    venue_name = models.CharField(
+        _("venue name"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     venue_address = models.TextField(_("venue address"), blank=True)
     joining_link = models.URLField(_("joining link"), max_length=500, blank=True)
     status = models.CharField(
@@ -239,14 +242,19 @@ class Place(TimeStampedModel):
     cohort = models.ForeignKey(
         Cohort, on_delete=models.PROTECT, related_name="places", verbose_name=_("cohort")
     )
-    attendee_name = models.CharField(_("attendee name"), max_length=150)
+    attendee_name = models.CharField(
+        _("attendee name"), max_length=150, validators=[validate_one_line]
+    )
     attendee_role = models.CharField(
         _("attendee role"),
         max_length=150,
+        validators=[validate_one_line],
         help_text=_("For example senior mental health lead, SENCo, deputy head."),
     )
     attendee_email = models.EmailField(_("attendee email"))
-    attendee_phone = models.CharField(_("attendee phone"), max_length=30, blank=True)
+    attendee_phone = models.CharField(
+        _("attendee phone"), max_length=30, blank=True, validators=[validate_one_line]
+    )
     access_needs = models.TextField(
         _("access needs"),
         blank=True,
@@ -346,7 +354,7 @@ class Wave(TimeStampedModel):
     (0: all at once), so a wave can be paused and resumed, and a provider's limit is kept.
     """
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
     phase = models.ForeignKey(
         Phase, on_delete=models.PROTECT, related_name="waves", verbose_name=_("phase")
     )

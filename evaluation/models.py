@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from linkprog.models import TimeStampedModel
+from linkprog.validators import validate_one_line
 
 LIKERT_MIN = 1
 LIKERT_MAX = 5
@@ -84,7 +85,7 @@ class Questionnaire(TimeStampedModel):
         ),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
     intro = models.TextField(
         _("introduction"), blank=True, help_text=_("Shown to people before the first section.")
@@ -139,7 +140,7 @@ class Section(models.Model):
         verbose_name=_("questionnaire"),
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_one_line])
     intro = models.TextField(_("introduction"), blank=True)
     time_points = models.JSONField(
         _("asked at"),
@@ -222,10 +223,18 @@ class Question(models.Model):
         help_text=_("The outcome the reports count this question under, if any."),
     )
     likert_low_label = models.CharField(
-        _("label for 1"), max_length=100, blank=True, help_text=_("Scale questions only.")
+        _("label for 1"),
+        max_length=100,
+        blank=True,
+        validators=[validate_one_line],
+        help_text=_("Scale questions only."),
     )
     likert_high_label = models.CharField(
-        _("label for 5"), max_length=100, blank=True, help_text=_("Scale questions only.")
+        _("label for 5"),
+        max_length=100,
+        blank=True,
+        validators=[validate_one_line],
+        help_text=_("Scale questions only."),
     )
     min_value = models.IntegerField(
         _("smallest number"), null=True, blank=True, help_text=_("Number questions only.")
@@ -305,7 +314,7 @@ class Choice(models.Model):
         Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
     )
     order = models.PositiveSmallIntegerField(_("order"))
-    label = models.CharField(_("label"), max_length=200)
+    label = models.CharField(_("label"), max_length=200, validators=[validate_one_line])
     value = models.CharField(
         _("value"),
         max_length=60,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from linkprog.models import TimeStampedModel
+from linkprog.validators import validate_one_line
 
 
 class Region(models.TextChoices):
@@ -28,9 +29,13 @@ class LocalAuthority(models.Model):
     were merged away (``is_current`` false) so that older extracts still resolve.
     """
 
-    code = models.CharField(_("DfE LA code"), max_length=3, unique=True)
-    gss_code = models.CharField(_("ONS/GSS code"), max_length=9, blank=True)
-    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("DfE LA code"), max_length=3, unique=True, validators=[validate_one_line]
+    )
+    gss_code = models.CharField(
+        _("ONS/GSS code"), max_length=9, blank=True, validators=[validate_one_line]
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_one_line])
     region = models.CharField(_("region"), max_length=9, choices=Region.choices, blank=True)
     is_current = models.BooleanField(_("current"), default=True)
 
@@ -50,9 +55,14 @@ class MHSTArea(TimeStampedModel):
     authorities it covers are recorded, some only in part (``covers_whole_las`` false).
     """
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
-    nhs_region = models.CharField(_("NHS region"), max_length=60)
-    wave = models.CharField(_("wave"), max_length=60, help_text=_('e.g. "2018/19 trailblazer"'))
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[validate_one_line])
+    nhs_region = models.CharField(_("NHS region"), max_length=60, validators=[validate_one_line])
+    wave = models.CharField(
+        _("wave"),
+        max_length=60,
+        help_text=_('e.g. "2018/19 trailblazer"'),
+        validators=[validate_one_line],
+    )
     local_authorities = models.ManyToManyField(
         LocalAuthority, related_name="mhst_areas", blank=True, verbose_name=_("local authorities")
     )
@@ -182,11 +192,13 @@ class Establishment(TimeStampedModel):
     """
 
     urn = models.PositiveIntegerField(_("URN"), unique=True)
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_one_line])
     type_code = models.PositiveSmallIntegerField(_("type code"))
-    type_name = models.CharField(_("type"), max_length=100)
+    type_name = models.CharField(_("type"), max_length=100, validators=[validate_one_line])
     type_group = models.PositiveSmallIntegerField(_("type group"), choices=TypeGroup.choices)
-    phase = models.CharField(_("phase of education"), max_length=50, blank=True)
+    phase = models.CharField(
+        _("phase of education"), max_length=50, blank=True, validators=[validate_one_line]
+    )
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
     open_date = models.DateField(_("open date"), null=True, blank=True)
     close_date = models.DateField(_("close date"), null=True, blank=True)
@@ -199,13 +211,23 @@ class Establishment(TimeStampedModel):
         verbose_name=_("local authority"),
         help_text=_("Empty for establishments outside England (Wales, offshore, overseas)."),
     )
-    gias_la_code = models.CharField(_("GIAS LA code"), max_length=3, blank=True)
-    gias_la_name = models.CharField(_("GIAS LA name"), max_length=100, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    town = models.CharField(_("town"), max_length=100, blank=True)
-    telephone = models.CharField(_("telephone"), max_length=30, blank=True)
-    website = models.CharField(_("website"), max_length=255, blank=True)
-    ukprn = models.CharField(_("UKPRN"), max_length=8, blank=True)
+    gias_la_code = models.CharField(
+        _("GIAS LA code"), max_length=3, blank=True, validators=[validate_one_line]
+    )
+    gias_la_name = models.CharField(
+        _("GIAS LA name"), max_length=100, blank=True, validators=[validate_one_line]
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=10, blank=True, validators=[validate_one_line]
+    )
+    town = models.CharField(_("town"), max_length=100, blank=True, validators=[validate_one_line])
+    telephone = models.CharField(
+        _("telephone"), max_length=30, blank=True, validators=[validate_one_line]
+    )
+    website = models.CharField(
+        _("website"), max_length=255, blank=True, validators=[validate_one_line]
+    )
+    ukprn = models.CharField(_("UKPRN"), max_length=8, blank=True, validators=[validate_one_line])
     pupil_count = models.PositiveIntegerField(_("number of pupils"), null=True, blank=True)
     gias_last_changed = models.DateField(_("last changed in GIAS"), null=True, blank=True)
 
@@ -252,7 +274,7 @@ class MHSTeam(TimeStampedModel):
     """One Mental Health Support Team: education mental health practitioners and senior
     clinicians serving about 20 schools and colleges in its area."""
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
     area = models.ForeignKey(
         MHSTArea, on_delete=models.CASCADE, related_name="teams", verbose_name=_("MHST area")
     )

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from cohorts.models import Cohort, CohortFormat, Place
 from linkprog.models import TimeStampedModel
+from linkprog.validators import validate_one_line
 
 
 class WorkshopDay(models.IntegerChoices):
@@ -36,6 +37,7 @@ class Workshop(TimeStampedModel):
         _("venue name"),
         max_length=200,
         blank=True,
+        validators=[validate_one_line],
         help_text=_("Only if different from the cohort's venue."),
     )
     venue_address = models.TextField(_("venue address"), blank=True)
@@ -98,8 +100,10 @@ class Professional(TimeStampedModel):
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="professionals", verbose_name=_("cohort")
     )
-    name = models.CharField(_("name"), max_length=150)
-    organisation = models.CharField(_("organisation"), max_length=200)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
+    organisation = models.CharField(
+        _("organisation"), max_length=200, validators=[validate_one_line]
+    )
     organisation_type = models.CharField(
         _("organisation type"), max_length=20, choices=OrganisationType.choices
     )

@@ -23,6 +23,7 @@ from cohorts.models import (
 )
 from cohorts.notifications import notify
 from cohorts.services.places import lock_cohort, place_set_progress
+from linkprog.validators import field_values_check
 from workshops.models import Attendance, OrganisationType, Professional, Workshop, WorkshopDay
 
 
@@ -73,6 +74,9 @@ def workshop_save(
         raise WorkshopError("A cohort has workshop 1 and workshop 2 only.")
     if end_time <= start_time:
         raise WorkshopError("A workshop must end after it starts.")
+    field_values_check(
+        Workshop, error=WorkshopError, venue_name=venue_name, joining_link=joining_link
+    )
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
         if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
@@ -103,12 +107,24 @@ def workshop_save(
     return WorkshopSaved(workshop=workshop, warnings=warnings)
 
 
+def _check_professional(
+    *, name: str, organisation: str, organisation_type: str, email: str
+) -> None:
+    """A known organisation type; one-line name and organisation, an email address."""
+    if organisation_type not in OrganisationType.values:
+        raise WorkshopError(f"Unknown organisation type {organisation_type!r}.")
+    field_values_check(
+        Professional, error=WorkshopError, name=name, organisation=organisation, email=email
+    )
+
+
 def professional_add(
     *, cohort: Cohort, name: str, organisation: str, organisation_type: str, email: str
 ) -> Professional:
     """Record a professional attending ``cohort``'s workshops (not counted in capacity)."""
-    if organisation_type not in OrganisationType.values:
-        raise WorkshopError(f"Unknown organisation type {organisation_type!r}.")
+    _check_professional(
+        name=name, organisation=organisation, organisation_type=organisation_type, email=email
+    )
     if cohort.status == CohortStatus.CANCELLED:
         raise WorkshopError(f"{cohort.name} is cancelled.")
     return Professional.objects.create(
@@ -129,8 +145,9 @@ def professional_update(
     email: str,
 ) -> Professional:
     """Correct a professional's details (their attendance stays as recorded)."""
-    if organisation_type not in OrganisationType.values:
-        raise WorkshopError(f"Unknown organisation type {organisation_type!r}.")
+    _check_professional(
+        name=name, organisation=organisation, organisation_type=organisation_type, email=email
+    )
     with transaction.atomic():
         professional = Professional.objects.select_for_update().get(pk=professional.pk)
         cohort = professional.cohort

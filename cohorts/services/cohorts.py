@@ -22,6 +22,7 @@ from cohorts.models import (
 )
 from cohorts.notifications import notify
 from cohorts.services.places import booking_last_day, lock_cohort, mark_cancelled, offer_free_seats
+from linkprog.validators import field_values_check
 from schools.models import LocalAuthority, MHSTArea
 from workshops.models import WorkshopDay
 from workshops.services import workshop_dates_check
@@ -37,6 +38,13 @@ def _check_capacity(capacity: int) -> None:
         raise CohortError(
             f"A cohort takes between 1 and {MAX_COHORT_CAPACITY} schools (not {capacity})."
         )
+
+
+def _check_text(*, name: str, venue_name: str, joining_link: str) -> None:
+    """Names and venues on one line, within their lengths (whoever called, form or not)."""
+    field_values_check(
+        Cohort, error=CohortError, name=name, venue_name=venue_name, joining_link=joining_link
+    )
 
 
 def _check_format(cohort: Cohort) -> None:
@@ -61,6 +69,7 @@ def cohort_create(
 ) -> Cohort:
     """Create a planned cohort. It takes bookings once opened (``cohort_open_for_booking``)."""
     _check_area(local_authority, mhst_area)
+    _check_text(name=name, venue_name=venue_name, joining_link=joining_link)
     _check_capacity(capacity)
     with transaction.atomic():
         cohort = Cohort.objects.create(
@@ -95,6 +104,7 @@ def cohort_update(
     A bookable cohort must keep its venue or joining link, since schools have booked on it.
     """
     _check_area(local_authority, mhst_area)
+    _check_text(name=name, venue_name=venue_name, joining_link=joining_link)
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
         if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):

@@ -27,6 +27,7 @@ from cohorts.models import (
     PlaceStatus,
 )
 from cohorts.notifications import notify
+from linkprog.validators import field_values_check
 from schools.models import Establishment
 from workshops.models import Workshop, WorkshopDay
 
@@ -40,6 +41,19 @@ class Attendee:
     email: str
     phone: str = ""
     access_needs: str = ""
+
+
+def _check_attendee(attendee: Attendee) -> None:
+    """The attendee's details as a place holds them: one-line name, role and phone, an
+    email address, each within its length."""
+    field_values_check(
+        Place,
+        error=BookingError,
+        attendee_name=attendee.name,
+        attendee_role=attendee.role,
+        attendee_email=attendee.email,
+        attendee_phone=attendee.phone,
+    )
 
 
 def lock_cohort(cohort_id: int) -> Cohort:
@@ -150,6 +164,7 @@ def place_book(*, establishment: Establishment, cohort: Cohort, attendee: Attend
     """
     if not establishment.is_eligible:
         raise BookingError(f"{establishment.name} is not eligible for the programme.")
+    _check_attendee(attendee)
     today = timezone.localdate()
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
@@ -343,6 +358,7 @@ def place_move(*, place: Place, to_cohort: Cohort) -> Place:
 
 def place_change_attendee(*, place: Place, attendee: Attendee) -> Place:
     """Name a different member of staff (or correct the details) for an active place."""
+    _check_attendee(attendee)
     with transaction.atomic():
         place = _lock_place(place.pk)
         if place.status not in ACTIVE_PLACE_STATUSES or place.status == PlaceStatus.COMPLETED:

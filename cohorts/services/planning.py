@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from cohorts.errors import PlanningError
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort, CohortStatus, Phase
 from cohorts.selectors import phase_reachable_establishments
+from linkprog.validators import field_values_check
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
 _DISTRICT = re.compile(r"^([A-Z]+)(\d+)([A-Z]?)$")
@@ -142,6 +143,7 @@ def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> li
     for proposed in cohorts:
         if not proposed.name.strip():
             raise PlanningError("Every cohort in the plan needs a name.")
+        field_values_check(Cohort, error=PlanningError, name=proposed.name.strip())
         if proposed.local_authority_id is None and proposed.mhst_area_id is None:
             raise PlanningError(f"{proposed.name} needs a local authority or an MHST area.")
         if not proposed.establishment_ids:

@@ -2,12 +2,15 @@
 
 The file is streamed row by row (plain or gzip, UTF-8 or the cp1252 of the official
 download, decided line by line) and upserted by URN in batches inside one transaction: a
-file that cannot be read writes nothing. Head teachers' names are personal data and are
-never read into memory beyond the csv module's row, never stored, never logged.
+file that cannot be read writes nothing. A row whose number of fields is not the header's
+(cut short by a partial download, or damaged) is skipped, never read as blanks; a file
+with more than 1% of such rows is refused whole. Head teachers' names are personal data
+and are never read into memory beyond the csv module's row, never stored, never logged.
 """
 
 import csv
 import gzip
+import operator
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,12 +21,15 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
+from linkprog.validators import LINE_BREAK
 from schools.models import Establishment, LocalAuthority, Status
 
 BATCH_SIZE = 2000
 GIAS_CHANGE_REASON = "GIAS import"
 # --close-missing refuses to close more than this share of the open establishments.
 MAX_CLOSE_FRACTION = 0.1
+# A file with more than this share of rows cut short or damaged is refused whole.
+MAX_MALFORMED_FRACTION = 0.01
 
 # GIAS column -> model field, for the plain text fields.
 TEXT_COLUMNS = {
@@ -66,6 +72,7 @@ IMPORT_FIELDS = (
 # GIAS's pseudo-regions for establishments outside England: Wales, offshore and overseas.
 NON_ENGLISH_GOR = {"Wales (pseudo)", "Not Applicable"}
 _STATUSES = {choice.value for choice in Status}
+_TEXT_VALUES = operator.itemgetter(*TEXT_COLUMNS.values())
 _MAX_LENGTHS = {
     f.attname: f.max_length
     for f in Establishment._meta.get_fields()
@@ -87,6 +94,20 @@ class SkippedRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class MalformedRow:
+    """A data row without the header's number of fields: cut short (a partial download) or
+    damaged. None of it is used, since its values may sit under the wrong columns."""
+
+    fields: int
+    expected: int
+
+    @property
+    def reason(self) -> str:
+        how = "cut short" if self.fields < self.expected else "damaged"
+        return f"it has {self.fields} fields where the header has {self.expected} ({how})"
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -94,6 +115,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
+    malformed: list[int] = field(default_factory=list)  # row numbers, also in ``skipped``
     closed_missing: int = 0
     eligible: int = 0
 
@@ -120,8 +142,9 @@ def _decoded_lines(stream: BinaryIO) -> Iterator[str]:
         yield line
 
 
-def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, {column: value}) for each data row. Checks the header."""
+def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | MalformedRow]]:
+    """(spreadsheet row number, {column: value}) for each data row, or a MalformedRow for
+    one without the header's number of fields. Checks the header."""
     if b"\x00" in stream.peek(8192)[:8192]:
         raise GiasFileError("it is a binary file, not a CSV extract")
     reader = csv.reader(_decoded_lines(stream))
@@ -154,8 +177,9 @@ def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
             number += 1
             if not any(values):
                 continue
-            if len(values) < len(header):
-                values = values + [""] * (len(header) - len(values))
+            if len(values) != len(header):
+                yield number, MalformedRow(fields=len(values), expected=len(header))
+                continue
             yield number, {name: values[index].strip() for name, index in wanted.items()}
     except csv.Error as exc:
         raise GiasFileError(f"row {number + 1} is not valid CSV ({exc})") from None
@@ -214,6 +238,12 @@ def _establishment_values(urn: int, row: dict[str, str], la_ids: dict[str, int])
     for name, limit in _MAX_LENGTHS.items():
         if values[name] and len(values[name]) > limit:
             raise RowError(f"{name} is longer than {limit} characters")
+    # The register's text is one line (a quoted CSV field may not be). Cheap for every row:
+    # only text with a control or separator character in it is searched for a line break.
+    text = " ".join(_TEXT_VALUES(values))
+    if not text.isprintable() and LINE_BREAK.search(text):
+        column = next(c for c, name in TEXT_COLUMNS.items() if LINE_BREAK.search(values[name]))
+        raise RowError(f"{column} has a line break in it")
     return values
 
 
@@ -287,6 +317,24 @@ def _close_missing(seen: dict[int, int], report: ImportReport) -> None:
     report.closed_missing = len(missing)
 
 
+def _check_malformed(report: ImportReport, *, close_missing: bool) -> None:
+    """Refuse the file (GiasFileError) when too many of its rows were cut short or damaged,
+    or, with --close-missing (which takes the file to be complete), when any was."""
+    if not report.malformed:
+        return
+    count, first = len(report.malformed), report.malformed[0]
+    if count > MAX_MALFORMED_FRACTION * report.rows:
+        raise GiasFileError(
+            f"{count} of its {report.rows} data rows are cut short or damaged (a number of "
+            f"fields other than the header's; the first is row {first}), more than "
+            f"{MAX_MALFORMED_FRACTION:.0%}, so it looks like a partial download"
+        )
+    if close_missing:
+        raise GiasFileError(
+            f"--close-missing needs a complete file, and row {first} was cut short or damaged"
+        )
+
+
 def gias_import(
     *,
     path: Path,
@@ -295,6 +343,9 @@ def gias_import(
     close_missing: bool = False,
 ) -> ImportReport:
     """Upsert every establishment of a GIAS extract by URN; report what happened.
+
+    A row without the header's number of fields is skipped; a file with more than 1% of
+    them is refused, as it is with ``close_missing`` and any of them.
 
     With ``close_missing``, the file is taken to be complete (like GIAS's open-establishments
     extract): establishments that the register holds as open and the file does not list are
@@ -315,6 +366,10 @@ def gias_import(
                 batch: list[dict] = []
                 for number, row in _rows(stream):
                     report.rows += 1
+                    if isinstance(row, MalformedRow):
+                        report.malformed.append(number)
+                        report.skipped.append(SkippedRow(number, row.reason))
+                        continue
                     try:
                         urn = _parse_urn(row["URN"])
                         if urn in seen:
@@ -333,6 +388,7 @@ def gias_import(
                     _write_batch(batch, report)
                 if report.rows == 0:
                     raise GiasFileError("it has a header but no establishment rows")
+                _check_malformed(report, close_missing=close_missing)
                 if close_missing:
                     _close_missing(seen, report)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:

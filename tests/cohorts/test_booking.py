@@ -1,13 +1,14 @@
 """Booking a place: one active place per establishment, capacity, closing, the waiting list."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import override_settings
 
 from cohorts.errors import BookingError
 from cohorts.models import CohortStatus, Place, PlaceStatus
-from cohorts.services.places import place_book, place_cancel
+from cohorts.services.places import Attendee, place_book, place_cancel, place_change_attendee
 from schools.models import Status
 from tests.cohorts.factories import CohortFactory, make_open_cohort
 from tests.schools.factories import EstablishmentFactory
@@ -48,6 +49,31 @@ def test_the_last_seat_makes_the_cohort_full_and_later_bookings_wait_in_order(cl
     assert (waiting_1.status, waiting_1.waiting_position) == (PlaceStatus.WAITING, 1)
     assert (waiting_2.status, waiting_2.waiting_position) == (PlaceStatus.WAITING, 2)
     assert cohort.places.filter(status=PlaceStatus.BOOKED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "Sam\nLead", "Attendee name: Enter this on one line."),
+        ("role", "SENCo\r\nDeputy head", "Attendee role: Enter this on one line."),
+        ("phone", "020 7946\u20280000", "Attendee phone: Enter this on one line."),
+        ("email", "sam@school.example\nBcc: x@y.example", "Attendee email: Enter a valid"),
+    ],
+)
+def test_the_services_refuse_attendee_details_on_two_lines(clock, attendee, field, value, message):
+    cohort = make_open_cohort()
+    school = school_in(cohort)
+    broken = Attendee(**{**vars(attendee), field: value})
+
+    with pytest.raises(BookingError, match=re.escape(message)):
+        place_book(establishment=school, cohort=cohort, attendee=broken)
+    assert not Place.objects.exists()
+
+    place = place_book(establishment=school, cohort=cohort, attendee=attendee)
+    with pytest.raises(BookingError, match=re.escape(message)):
+        place_change_attendee(place=place, attendee=broken)
+    place.refresh_from_db()
+    assert (place.attendee_name, place.attendee_role) == (attendee.name, attendee.role)
 
 
 def test_an_establishment_holds_one_active_place_in_the_whole_programme(clock, attendee):

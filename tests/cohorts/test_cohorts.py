@@ -12,6 +12,7 @@ from cohorts.services.cohorts import (
     cohort_create,
     cohort_mark_running,
     cohort_open_for_booking,
+    cohort_update,
 )
 from cohorts.services.places import place_book, place_cancel
 from tests.cohorts.factories import CohortFactory, PhaseFactory, make_open_cohort
@@ -90,6 +91,29 @@ def test_a_cohort_needs_an_area_and_at_most_20_seats():
         cohort_create(phase=phase, name="Big", local_authority=LocalAuthorityFactory(), capacity=25)
     with pytest.raises(IntegrityError), transaction.atomic():
         Cohort.objects.create(phase=phase, name="No area, straight to the table")
+
+
+def test_the_services_refuse_a_name_or_venue_on_two_lines():
+    phase, camden = PhaseFactory(), LocalAuthorityFactory()
+    with pytest.raises(CohortError, match=r"^Name: Enter this on one line\.$"):
+        cohort_create(phase=phase, name="Camden\nspring", local_authority=camden)
+    assert not Cohort.objects.exists()
+    cohort = cohort_create(
+        phase=phase, name="Camden spring", local_authority=camden, venue_name="Civic Centre"
+    )
+
+    with pytest.raises(CohortError, match=r"^Venue name: Enter this on one line\.$"):
+        cohort_update(
+            cohort=cohort,
+            name="Camden spring",
+            local_authority=camden,
+            mhst_area=None,
+            format=CohortFormat.IN_PERSON,
+            venue_name="Civic Centre\r\nHall 2",
+        )
+
+    cohort.refresh_from_db()
+    assert (cohort.name, cohort.venue_name) == ("Camden spring", "Civic Centre")
 
 
 def test_starting_a_cohort_releases_its_waiting_list(clock, attendee):

@@ -207,6 +207,46 @@ def test_opening_with_past_dates_shows_the_reason(admin_client, clock):
     assert cohort.status == CohortStatus.PLANNED
 
 
+def test_names_and_venues_on_two_lines_are_refused_by_the_coordinator_forms(admin_client, clock):
+    camden = LocalAuthorityFactory(name="Camden")
+    phase = PhaseFactory()
+
+    response = admin_client.post(
+        reverse("cohorts:create"),
+        {
+            "name": "Camden\nspring",
+            "phase": phase.pk,
+            "local_authority": camden.pk,
+            "capacity": 18,
+            "format": "in_person",
+            "venue_name": "Civic Centre\r\nHall 2",
+            "venue_address": "1 High St\nLondon",  # an address may take several lines
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["name"] == ["Enter this on one line."]
+    assert errors["venue_name"] == ["Enter this on one line."]
+    assert "venue_address" not in errors
+    assert not Cohort.objects.exists()
+
+    cohort = CohortFactory(phase=phase, local_authority=camden)
+    days = {
+        "day1-date": "2026-03-02",
+        "day1-start_time": "09:30",
+        "day1-end_time": "16:00",
+        "day1-venue_name": "Town Hall\u2028Room 1",
+        "day2-date": "2026-04-13",
+        "day2-start_time": "09:30",
+        "day2-end_time": "16:00",
+    }
+    response = admin_client.post(reverse("cohorts:workshops", args=[cohort.pk]), days)
+
+    assert "Enter this on one line." in response.content.decode()
+    assert not cohort.workshops.exists()
+
+
 def test_editing_a_cohort_raises_its_capacity_and_offers_the_seat(admin_client, clock):
     cohort = make_open_cohort(capacity=1)
     book(cohort)

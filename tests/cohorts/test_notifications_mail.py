@@ -18,7 +18,7 @@ from icalendar import Calendar
 
 from cohorts import notifications
 from cohorts.errors import BookingError
-from cohorts.models import CancelReason, PlaceStatus
+from cohorts.models import CancelReason, Cohort, PlaceStatus
 from cohorts.services.cohorts import cohort_cancel
 from cohorts.services.links import booking_link_path
 from cohorts.services.places import (
@@ -37,6 +37,7 @@ from tests.cohorts.factories import make_open_cohort
 from tests.outbox.conftest import smtp  # noqa: F401 - the SMTP server fixture
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 from tests.workshops.factories import ProfessionalFactory
+from workshops.models import Workshop
 from workshops.services import workshop_save
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,53 @@ def test_a_booking_is_confirmed_once_with_both_days_a_calendar_and_an_absolute_l
         (london(2026, 4, 17, 9, 30), london(2026, 4, 17, 16, 0)),
     ]
     assert {str(e.decoded("dtstart").tzinfo) for e in vevents} == {"Europe/London"}
+
+
+def test_a_cohort_already_named_on_two_lines_still_gets_its_confirmation_and_calendar(
+    cohort,
+    events,
+    smtp,  # noqa: F811
+):
+    # Saved before names had to be on one line: the .ics escapes the breaks, never fails.
+    Cohort.objects.filter(pk=cohort.pk).update(
+        name="Camden\nspring", venue_name="Civic Centre\r\nHall 2"
+    )
+    Workshop.objects.filter(cohort=cohort, day=2).update(venue_name="Town Hall;\u2028Room 1")
+    cohort.refresh_from_db()
+    sam = person("Sam Lead")
+
+    with events():
+        place_book(establishment=school_in(cohort), cohort=cohort, attendee=sam)
+    deliver()
+
+    assert kinds_to(sam.email) == [EmailKind.BOOKING_CONFIRMATION]
+    (message,) = received(smtp, sam.email)
+    assert message["Subject"].endswith("your place on Camden spring is booked")
+    calendar = calendar_of(message)
+    day_1, day_2 = calendar.walk("VEVENT")
+    assert str(day_1["summary"]).endswith("workshop 1 of 2: Camden\nspring")
+    assert str(day_1["location"]).startswith("Civic Centre\nHall 2, ")
+    assert str(day_2["location"]).startswith("Town Hall;\nRoom 1, ")
+    assert "Camden\\nspring" in str(calendar["x-wr-calname"])  # escaped on one line
+
+
+def test_an_online_cohort_with_a_broken_joining_link_still_gets_its_calendar(
+    clock,
+    events,
+    smtp,  # noqa: F811
+):
+    cohort = make_open_cohort(format="online", joining_link="https://meet.example/link")
+    Cohort.objects.filter(pk=cohort.pk).update(joining_link="https://meet.example/\nlink")
+    sam = person("Sam Lead")
+
+    with events():
+        place_book(establishment=school_in(cohort), cohort=cohort, attendee=sam)
+    deliver()
+
+    (message,) = received(smtp, sam.email)
+    for event in calendar_of(message).walk("VEVENT"):
+        assert "url" not in event  # not a URI: left out rather than failing the file
+        assert "Join online: https://meet.example/\nlink" in str(event["description"])
 
 
 def test_a_waiting_list_entry_is_acknowledged_with_its_position(

@@ -109,6 +109,19 @@ def test_accepting_an_edited_proposal_creates_planned_cohorts():
     assert [c.establishment_ids for c in again.cohorts] == [[schools[3].pk]]
 
 
+def test_accepting_refuses_a_cohort_name_on_two_lines():
+    camden = LocalAuthorityFactory()
+    phase = PhaseFactory()
+    phase.local_authorities.set([camden])
+    school = EstablishmentFactory(la=camden)
+
+    with pytest.raises(PlanningError, match="Name: Enter this on one line."):
+        cohort_plan_accept(
+            phase=phase, cohorts=[ProposedCohort("Camden\nNorth", camden.pk, None, [school.pk])]
+        )
+    assert not phase.cohorts.exists()
+
+
 def test_accepting_refuses_booked_or_oversized_groups_and_saves_nothing():
     camden = LocalAuthorityFactory()
     phase = PhaseFactory()

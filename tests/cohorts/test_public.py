@@ -93,6 +93,24 @@ def test_an_invalid_form_lists_its_errors_at_the_top_linked_to_the_fields(client
     assert not Place.objects.exists()
 
 
+def test_the_booking_form_takes_names_role_and_phone_on_one_line_only(client, cohort, link):
+    response = client.post(
+        url("book-cohort", link, cohort.pk),
+        {
+            **FORM,
+            "name": "Sam\nLead",
+            "role": "SENCo\r\nDeputy head",
+            "phone": "020 7946\u20280000",
+            "access_needs": "Step-free access\nA quiet room",  # several lines are fine here
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == {field: ["Enter this on one line."] for field in ("name", "role", "phone")}
+    assert not Place.objects.exists()
+
+
 def test_a_school_with_a_place_is_shown_it_instead_of_a_form(
     client, cohort, school, link, attendee
 ):

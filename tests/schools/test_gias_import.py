@@ -3,6 +3,7 @@
 import csv
 import gzip
 import io
+import re
 import subprocess
 import sys
 from datetime import date
@@ -32,6 +33,27 @@ def rewrite(source: Path, target: Path, edit, encoding="utf-8") -> Path:
     with open(target, "w", encoding=encoding, errors="replace", newline="") as f:
         csv.writer(f).writerows([header, *edited])
     return target
+
+
+def partial_download(source: Path, target: Path, *, urn: int) -> tuple[Path, int]:
+    """``source`` as a download that stopped in ``urn``'s row, halfway through its status
+    name (column 11): the rows before it, then its row cut short. Returns the file and the
+    cut row's number."""
+    lines = source.read_bytes().splitlines(keepends=True)
+    header, *rows = csv.reader(line.decode() for line in lines)
+    index = next(i for i, row in enumerate(rows, start=1) if row[0] == str(urn))
+    row = rows[index - 1]
+    name = row[header.index("EstablishmentName")].encode()
+    status = row[header.index("EstablishmentStatus (name)")].encode()
+    after_name = lines[index].index(name) + len(name)
+    found = re.compile(rb',"?(' + re.escape(status) + rb')"?,').search(lines[index], after_name)
+    cut = found.start(1) + len(status) // 2
+    target.write_bytes(b"".join(lines[:index]) + lines[index][:cut])
+    return target, index + 1
+
+
+def register() -> list[dict]:
+    return list(Establishment.objects.order_by("urn").values())
 
 
 def test_imports_the_2018_layout(areas, gias_2018):
@@ -134,18 +156,24 @@ def test_malformed_rows_are_reported_with_row_and_reason_and_skipped(areas, gias
             row[header.index("OpenDate")] = "31-02-2019"
         elif urn == "100005":
             row[0] = "100000"  # a second row for URN 100000
+        elif urn == "100006":
+            row[header.index("EstablishmentName")] = "CCfL\nKey Stage 4 PRU"
+        elif urn == "100007":
+            row[header.index("TelephoneNum")] = "020 3772\r\n0370"
         return row
 
     src = rewrite(gias_2018, tmp_path / "broken.csv", break_some)
 
     out, err = run_import(src)
 
-    assert "20 rows: 16 created, 0 updated, 0 unchanged, 4 skipped" in out
+    assert "20 rows: 14 created, 0 updated, 0 unchanged, 6 skipped" in out
     assert "row 3: skipped: URN '10000X' is not a whole number" in err
     assert "row 4: skipped: LA code '999' is not a known local authority" in err
     assert "row 5: skipped: OpenDate '31-02-2019' is not a date (dd-mm-yyyy)" in err
     assert "row 7: skipped: URN 100000 appears again (first at row 2)" in err
-    assert Establishment.objects.count() == 16
+    assert "row 8: skipped: EstablishmentName has a line break in it" in err
+    assert "row 9: skipped: TelephoneNum has a line break in it" in err
+    assert Establishment.objects.count() == 14
 
 
 def test_establishments_outside_england_are_kept_but_not_eligible(areas, gias_2025_every_type):
@@ -204,21 +232,31 @@ def test_missing_file_is_a_clear_error(areas, tmp_path):
         run_import(tmp_path / "nope.csv")
 
 
-def test_command_exits_non_zero_with_one_line_on_the_command_line(tmp_path):
-    bad = tmp_path / "photo.csv"
-    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    env = {"PATH": "/usr/bin:/bin", "LINK_VAR_DIR": str(tmp_path / "var")}
+@pytest.fixture(scope="module")
+def command_line(tmp_path_factory):
+    """Runs ``manage.py import_gias FILE`` as its own process, on a migrated SQLite database."""
+    env = {"PATH": "/usr/bin:/bin", "LINK_VAR_DIR": str(tmp_path_factory.mktemp("var"))}
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
 
-    done = subprocess.run(
-        [*manage, "import_gias", str(bad)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    def run(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*manage, "import_gias", str(path), "--no-progress"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    return run
+
+
+def test_command_exits_non_zero_with_one_line_on_the_command_line(command_line, tmp_path):
+    bad = tmp_path / "photo.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+
+    done = command_line(bad)
 
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
@@ -280,3 +318,112 @@ def test_close_missing_refuses_a_partial_file_and_changes_nothing(
         call_command("import_gias", str(gias_2018), "--close-missing", stdout=io.StringIO())
 
     assert list(Establishment.objects.order_by("urn").values_list("urn", "status")) == before
+
+
+FULL_ROW = (
+    "PhaseOfEducation (name)",
+    "NumberOfPupils",
+    "Postcode",
+    "TelephoneNum",
+    "SchoolWebsite",
+)
+
+
+def test_a_row_cut_short_by_a_partial_download_is_skipped_and_reported(
+    areas, gias_2025_every_type, tmp_path
+):
+    with open(gias_2025_every_type, encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    # An open school with every one of these filled in (what a cut row used to blank), moved
+    # to the end of the file, where a download stops: 1 row in 111 is under the 1% refused.
+    full = next(
+        row
+        for row in rows
+        if row[header.index("EstablishmentStatus (code)")] == "1"
+        and all(row[header.index(column)] for column in FULL_ROW)
+    )
+    reordered = tmp_path / "reordered.csv"
+    with open(reordered, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *(row for row in rows if row is not full), full])
+    run_import(gias_2025_every_type)
+    before = register()
+    partial, row_number = partial_download(reordered, tmp_path / "part.csv", urn=int(full[0]))
+
+    out, err = run_import(partial)
+
+    assert row_number == len(rows) + 1
+    assert f"{len(rows)} rows: 0 created, 0 updated, {len(rows) - 1} unchanged, 1 skipped" in out
+    assert f"row {row_number}: skipped: it has 11 fields where the header has {len(header)}" in err
+    assert register() == before
+    school = Establishment.objects.get(urn=int(full[0]))
+    assert school.postcode and school.phase and school.telephone and school.website
+    assert school.pupil_count is not None
+
+
+def test_a_file_with_over_1_percent_of_rows_cut_short_is_refused_and_changes_nothing(
+    areas, gias_2025_every_type, tmp_path
+):
+    run_import(gias_2025_every_type)
+    before = register()
+    with open(gias_2025_every_type, encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    short_urn, long_urn, renamed_urn = rows[3][0], rows[7][0], rows[9][0]
+
+    def damage(header, row):
+        if row[0] == short_urn:
+            return row[:40]  # cut short
+        if row[0] == long_urn:
+            return [*row, "a stray field"]  # a field too many: the rest sit one column over
+        if row[0] == renamed_urn:
+            row[header.index("EstablishmentName")] = "A Renamed School"
+        return row
+
+    damaged = rewrite(gias_2025_every_type, tmp_path / "damaged.csv", damage)
+
+    with pytest.raises(CommandError) as caught:
+        run_import(damaged)
+
+    message = str(caught.value)
+    assert f"2 of its {len(rows)} data rows are cut short or damaged" in message
+    assert "the first is row 5" in message
+    assert "Nothing was changed" in message
+    assert register() == before
+
+
+def test_close_missing_refuses_a_file_with_a_row_cut_short(areas, gias_2025_every_type, tmp_path):
+    run_import(gias_2025_every_type)
+    before = register()
+    with open(gias_2025_every_type, encoding="utf-8") as f:
+        last_urn = int(list(csv.reader(f))[-1][0])
+    # Cut in the last row: on its own well under 1%, but the file is not complete.
+    partial, row_number = partial_download(
+        gias_2025_every_type, tmp_path / "part.csv", urn=last_urn
+    )
+
+    with pytest.raises(CommandError, match=f"row {row_number} was cut short or damaged"):
+        call_command(
+            "import_gias",
+            str(partial),
+            "--close-missing",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    assert register() == before
+
+
+def test_command_exits_non_zero_on_a_file_with_too_many_rows_cut_short(
+    command_line, gias_2018, tmp_path
+):
+    # 1 of 20 rows cut short is 5%, over the 1% a file may have.
+    with open(gias_2018, encoding="utf-8") as f:
+        urn = int(list(csv.reader(f))[-1][0])
+    partial, row_number = partial_download(gias_2018, tmp_path / "part.csv", urn=urn)
+
+    done = command_line(partial)
+
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "1 of its 20 data rows are cut short or damaged" in lines[0]
+    assert "Nothing was changed" in lines[0]

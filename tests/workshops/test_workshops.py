@@ -12,7 +12,12 @@ from tests.cohorts.factories import CohortFactory, make_open_cohort
 from tests.schools.factories import EstablishmentFactory
 from tests.workshops.factories import ProfessionalFactory
 from workshops.models import Attendance, OrganisationType, WorkshopDay
-from workshops.services import attendance_mark, professional_add, workshop_save
+from workshops.services import (
+    attendance_mark,
+    professional_add,
+    professional_update,
+    workshop_save,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +79,30 @@ def running(clock, attendee):
     cohort_mark_running(cohort=cohort)
     days = {w.day: w for w in cohort.workshops.all()}
     return cohort, place, days[WorkshopDay.DAY_1], days[WorkshopDay.DAY_2]
+
+
+def test_the_services_refuse_venues_and_professionals_on_two_lines(clock):
+    cohort = CohortFactory()
+    with pytest.raises(WorkshopError, match="Venue name: Enter this on one line."):
+        save(cohort, 1, dt.date(2026, 3, 2), venue_name="Town Hall\r\nRoom 1")
+    assert not cohort.workshops.exists()
+
+    details = {
+        "name": "Dr Rao",
+        "organisation": "Camden CAMHS",
+        "organisation_type": OrganisationType.NHS_CYPMHS,
+        "email": "rao@nhs.example",
+    }
+    with pytest.raises(WorkshopError, match="Name: Enter this on one line."):
+        professional_add(cohort=cohort, **{**details, "name": "Dr\nRao"})
+    assert not cohort.professionals.exists()
+    professional = professional_add(cohort=cohort, **details)
+    with pytest.raises(WorkshopError, match="Organisation: Enter this on one line."):
+        professional_update(
+            professional=professional, **{**details, "organisation": "Camden\u2029CAMHS"}
+        )
+    professional.refresh_from_db()
+    assert professional.organisation == "Camden CAMHS"
 
 
 def test_a_school_present_on_both_days_completes_on_the_date_of_day_2(running, clock):
