@@ -198,18 +198,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # Schools' booking links are credentials: their tokens never reach a log (request paths).
-    "filters": {"booking_tokens": {"()": "linkprog.logging.RedactBookingTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Booking, survey and password-reset links are credentials: their tokens never reach a log.
+    # The filter sits on every handler, so every logger that writes a path is covered
+    # (django.request, django.security.csrf, django.server, tracebacks); gunicorn.conf.py does
+    # the same for gunicorn's own handlers. A handler added here must carry it too.
+    "filters": {"link_tokens": {"()": "linkprog.logging.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["link_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"filters": ["booking_tokens"]},
-        "django.server": {
-            "handlers": ["console"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["booking_tokens"],
-        },
+        # Django's default logging gives "django" handlers of its own (a console in DEBUG, and
+        # mail to ADMINS, whose body repeats the request's path unredacted): replaced by the
+        # root's console, which "django" propagates to.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # axes announces itself at INFO on every start, management commands included.
         "axes": {"level": "WARNING"},
