@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on everything a signed-in user or a personal link sees.
+    "linkprog.middleware.PersonalPagesNotStored",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change, for the audit history of records.
     "simple_history.middleware.HistoryRequestMiddleware",
