@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,11 +45,15 @@ INSTALLED_APPS = [
     "evaluation",
     "outbox",
     "axes",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below); its checks run with Django's.
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header on every response Django makes (below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +148,26 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Content Security Policy (django-csp), in every environment ---------------------------------
+# Scripts, styles, fonts and frames only from Link itself: no inline <script>, <style> or
+# style="..." anywhere (templates use classes in static/css and code in static/js), so an
+# injected tag or attribute does nothing. Images may also be data: URIs, which Bootstrap's CSS
+# uses for its icons. No plugins, no <base>, no framing of Link by any site, forms post only
+# to Link. The one page with a looser policy is the outbox's email preview, an HTML email shown
+# in a sandboxed frame (outbox.views.OutboxPreviewView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
