@@ -31,8 +31,9 @@ COPY --chown=link:link . .
 USER link
 
 # Hashed, compressed static files for WhiteNoise. Production settings insist on their
-# variables, so the build gives throwaway ones: nothing here is kept in the image's settings.
-RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
+# variables (a key of 50 random characters or more), so the build gives throwaway ones: nothing
+# here is kept in the image's settings.
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     ALLOWED_HOSTS=localhost \
     EMAIL_URL=smtp://localhost:25 \
     python manage.py collectstatic --noinput

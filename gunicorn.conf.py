@@ -1,12 +1,25 @@
 """gunicorn's settings, read from the working directory (the image's /app) by default.
 
-Booking-link tokens are credentials: the access log (``--access-logfile``) writes request
-lines and referrers, so its logger gets the same filter as Django's request loggers
-(``linkprog.logging``). Workers are forked from the master and inherit it.
+Booking, survey and password-reset links are credentials: gunicorn's access log writes
+request lines and referrers, and its error log "Error handling request <uri>", so every
+handler gunicorn makes for them gets the filter that every handler of Django's LOGGING has
+(``linkprog.logging``). Workers are forked from the master and inherit the handlers.
 """
 
-import logging
+from gunicorn.glogging import Logger
 
-from linkprog.logging import RedactBookingTokens
+from linkprog.logging import RedactLinkTokens
 
-logging.getLogger("gunicorn.access").addFilter(RedactBookingTokens())
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, whose handlers (made again on every reload) redact link tokens."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not any(isinstance(f, RedactLinkTokens) for f in handler.filters):
+                    handler.addFilter(RedactLinkTokens())
+
+
+logger_class = RedactingLogger

@@ -3,7 +3,8 @@
 import csv
 from collections.abc import Iterable
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils.cache import patch_cache_control
 from openpyxl import Workbook
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,6 +18,14 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def private_download(response: HttpResponseBase, filename: str) -> HttpResponseBase:
+    """Make ``response`` a download named ``filename`` that no browser or proxy keeps a copy
+    of: exports hold personal data (``Cache-Control: no-store, private``)."""
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, no_store=True, private=True)
+    return response
 
 
 class _Echo:
@@ -39,8 +48,7 @@ def csv_stream_response(
             yield ("\ufeff" + line) if bom and number == 0 else line
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return private_download(response, f"{filename}.csv")
 
 
 def xlsx_response(sheets: dict[str, Iterable[Iterable]], filename: str) -> HttpResponse:
@@ -53,6 +61,5 @@ def xlsx_response(sheets: dict[str, Iterable[Iterable]], filename: str) -> HttpR
         for row in rows:
             sheet.append([spreadsheet_safe(value) for value in row])
     response = HttpResponse(content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     workbook.save(response)
-    return response
+    return private_download(response, f"{filename}.xlsx")

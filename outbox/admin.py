@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ACT_FOR_SCHOOLS
-from linkprog.logging import redact_booking_tokens, redact_survey_tokens
+from linkprog.logging import redact_link_tokens, redact_survey_tokens
 from outbox.models import EmailStatus, OutgoingEmail
 from outbox.services import OutboxError, email_cancel, email_retry
 
@@ -41,11 +41,11 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("plain text"))
     def plain_text_booking_redacted(self, obj: OutgoingEmail) -> str:
-        return redact_booking_tokens(obj.body_text)
+        return redact_link_tokens(obj.body_text)
 
     @admin.display(description=_("HTML"))
     def html_booking_redacted(self, obj: OutgoingEmail) -> str:
-        return redact_booking_tokens(obj.body_html)
+        return redact_link_tokens(obj.body_html)
 
     def has_add_permission(self, request):
         return False  # emails are made by the services that send them

@@ -8,6 +8,7 @@ app_name = "outbox"
 urlpatterns = [
     path("", views.OutboxListView.as_view(), name="email-list"),
     path("<int:pk>/", views.OutboxDetailView.as_view(), name="email-detail"),
+    path("<int:pk>/preview/", views.OutboxPreviewView.as_view(), name="email-preview"),
     path("<int:pk>/retry/", views.OutboxActionView.as_view(action="retry"), name="email-retry"),
     path(
         "<int:pk>/send-now/",

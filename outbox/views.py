@@ -1,16 +1,21 @@
 """Coordinators' outbox: find emails, read them, retry failures, cancel unsent ones."""
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
 from accounts.roles import ACT_FOR_SCHOOLS
-from linkprog.logging import redact_booking_tokens, redact_survey_tokens
+from linkprog.logging import redact_link_tokens, redact_survey_tokens
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import EmailStatus
 from outbox.selectors import emails_for
@@ -27,7 +32,7 @@ from outbox.services import (
 def email_body_redaction(user):
     """How an email's body is shown to ``user``: survey-link tokens always hidden (see
     linkprog.logging), booking-link tokens too unless the user may act for a school."""
-    return redact_survey_tokens if user.has_perm(ACT_FOR_SCHOOLS) else redact_booking_tokens
+    return redact_survey_tokens if user.has_perm(ACT_FOR_SCHOOLS) else redact_link_tokens
 
 
 class OutboxMixin(CoordinatorRequiredMixin):
@@ -65,13 +70,39 @@ class OutboxDetailView(OutboxMixin, DetailView):
         redact = email_body_redaction(self.request.user)
         return super().get_context_data(
             body_text=redact(email.body_text),
-            body_html=redact(email.body_html),
             can_retry=can_send_again(email),
             can_send_now=email.status in SEND_NOW_STATUSES,
             can_cancel=email.status
             in (EmailStatus.QUEUED, EmailStatus.RETRYING, EmailStatus.FAILED),
             **kwargs,
         )
+
+
+#: The policy of an email's HTML shown on its own: an email styles itself with style="..."
+#: attributes (mail programs ignore stylesheets), so inline styles apply here and nothing else
+#: loads or runs; the document is sandboxed even if opened outside its frame, and only Link's
+#: own email page may frame it.
+EMAIL_PREVIEW_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": None,
+    "script-src": None,
+    "form-action": [NONE],
+    "base-uri": [NONE],
+    "frame-ancestors": [SELF],
+    "sandbox": [True],
+}
+
+
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+@method_decorator(csp_replace(EMAIL_PREVIEW_POLICY), name="dispatch")
+class OutboxPreviewView(OutboxMixin, View):
+    """An email's HTML as its recipient sees it (survey links hidden), for the frame on its page.
+    It has a page of its own so that Link's strict policy keeps applying to that page."""
+
+    def get(self, request, pk):
+        email = get_object_or_404(self.get_queryset(), pk=pk)
+        return HttpResponse(email_body_redaction(request.user)(email.body_html))
 
 
 class OutboxActionView(OutboxMixin, View):

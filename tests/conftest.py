@@ -151,6 +151,29 @@ def chromium_path() -> str:
     return chromium_executable()
 
 
+#: What Chromium writes to the console when the Content-Security-Policy blocks something
+#: ("Refused to apply inline style because it violates the following Content Security Policy
+#: directive: ...", "Refused to execute inline script ...", "Refused to load ...").
+CSP_VIOLATION_MARKERS = ("Refused to", "Content Security Policy")
+
+
+def watch_csp_violations(page) -> list[str]:
+    """Collect, as they happen, the CSP violations Chromium reports on ``page`` (and its frames):
+    each as "URL: message". Every browser test's page is watched and must end with none."""
+    violations: list[str] = []
+
+    def on_console(message) -> None:
+        if any(marker in message.text for marker in CSP_VIOLATION_MARKERS):
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return violations
+
+
+def assert_no_csp_violations(violations: list[str]) -> None:
+    assert not violations, "The Content-Security-Policy blocked:\n" + "\n".join(violations)
+
+
 # --- Shared fixtures for tests of the apps that send mail ------------------------------------
 
 #: A Monday morning in term time; every time-based test starts here.

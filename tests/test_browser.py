@@ -14,6 +14,7 @@ from accounts.models import Role
 from accounts.services import user_assign_role
 from schools.models import Region, TypeGroup
 from tests.accounts.factories import UserFactory
+from tests.conftest import assert_no_csp_violations, watch_csp_violations
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,10 @@ def page(chromium_path, monkeypatch):
         try:
             context = browser.new_context(locale="en-GB")
             context.set_default_timeout(10_000)
-            yield context.new_page()
+            browser_page = context.new_page()
+            violations = watch_csp_violations(browser_page)
+            yield browser_page
+            assert_no_csp_violations(violations)
         finally:
             browser.close()
             # While Playwright's loop runs, asgiref keys Django's connections to the loop's

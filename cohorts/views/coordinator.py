@@ -40,7 +40,7 @@ from cohorts.services.cohorts import (
 from cohorts.services.links import booking_link_path
 from cohorts.services.places import place_cancel, place_move
 from linkprog.audit import history_of
-from linkprog.spreadsheets import spreadsheet_safe
+from linkprog.spreadsheets import private_download, spreadsheet_safe
 from workshops.models import Workshop, WorkshopDay
 from workshops.services import (
     WorkshopDetails,
@@ -482,7 +482,7 @@ class RosterCsvView(ScopedCohortMixin, View):
         cohort = self.get_cohort()
         detail = cohort_detail(cohort=cohort)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-roster.csv"'
+        private_download(response, f"cohort-{cohort.pk}-roster.csv")
         writer = csv.writer(response)
         writer.writerow(
             [

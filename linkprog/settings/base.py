@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -46,15 +47,21 @@ INSTALLED_APPS = [
     "evaluation",
     "outbox",
     "axes",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below); its checks run with Django's.
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header on every response Django makes (below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on everything a signed-in user or a personal link sees.
+    "linkprog.middleware.PersonalPagesNotStored",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change, for the audit history of records.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -156,6 +163,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Content Security Policy (django-csp), in every environment ---------------------------------
+# Scripts, styles, fonts and frames only from Link itself: no inline <script>, <style> or
+# style="..." anywhere (templates use classes in static/css and code in static/js), so an
+# injected tag or attribute does nothing. Images may also be data: URIs, which Bootstrap's CSS
+# uses for its icons. No plugins, no <base>, no framing of Link by any site, forms post only
+# to Link. The one page with a looser policy is the outbox's email preview, an HTML email shown
+# in a sandboxed frame (outbox.views.OutboxPreviewView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -217,18 +244,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # Schools' booking links are credentials: their tokens never reach a log (request paths).
-    "filters": {"booking_tokens": {"()": "linkprog.logging.RedactBookingTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Booking, survey and password-reset links are credentials: their tokens never reach a log.
+    # The filter sits on every handler, so every logger that writes a path is covered
+    # (django.request, django.security.csrf, django.server, tracebacks); gunicorn.conf.py does
+    # the same for gunicorn's own handlers. A handler added here must carry it too.
+    "filters": {"link_tokens": {"()": "linkprog.logging.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["link_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.request": {"filters": ["booking_tokens"]},
-        "django.server": {
-            "handlers": ["console"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["booking_tokens"],
-        },
+        # Django's default logging gives "django" handlers of its own (a console in DEBUG, and
+        # mail to ADMINS, whose body repeats the request's path unredacted): replaced by the
+        # root's console, which "django" propagates to.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # axes announces itself at INFO on every start, management commands included.
         "axes": {"level": "WARNING"},

@@ -10,8 +10,8 @@
       .then(function (p) {
         if (!p) { return; }
         var bar = section.querySelector("[data-field=bar]");
-        bar.style.width = p.percent + "%";
-        bar.parentNode.setAttribute("aria-valuenow", p.percent);
+        bar.value = p.percent;
+        bar.textContent = p.percent + "%";
         section.querySelector("[data-field=summary]").textContent =
           p.percent + "% done: " + p.sent + " sent, " + p.pending + " on their way, " +
           p.failed + " failed, " + p.cancelled + " cancelled, of " + p.targets + ".";

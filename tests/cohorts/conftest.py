@@ -1,7 +1,11 @@
 import pytest
 
 from cohorts.services.places import Attendee
-from tests.conftest import NOW  # noqa: F401 - the tests here import it from this module
+from tests.conftest import (
+    NOW,  # noqa: F401 - the tests here import it from this module
+    assert_no_csp_violations,
+    watch_csp_violations,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +51,10 @@ def page(chromium_path, monkeypatch):
         try:
             context = browser.new_context(locale="en-GB", accept_downloads=True)
             context.set_default_timeout(10_000)
-            yield context.new_page()
+            browser_page = context.new_page()
+            violations = watch_csp_violations(browser_page)
+            yield browser_page
+            assert_no_csp_violations(violations)
         finally:
             browser.close()
             connections.close_all()

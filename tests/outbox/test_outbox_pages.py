@@ -44,6 +44,8 @@ def urls(world):
         "list": ("get", reverse("outbox:email-list")),
         "detail-in": ("get", reverse("outbox:email-detail", args=[world["in"].pk])),
         "detail-out": ("get", reverse("outbox:email-detail", args=[world["out"].pk])),
+        "preview-in": ("get", reverse("outbox:email-preview", args=[world["in"].pk])),
+        "preview-out": ("get", reverse("outbox:email-preview", args=[world["out"].pk])),
         "retry-out": ("post", reverse("outbox:email-retry", args=[world["out"].pk])),
         "cancel-out": ("post", reverse("outbox:email-cancel", args=[world["out"].pk])),
     }
@@ -52,11 +54,11 @@ def urls(world):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.NATIONAL_ADMIN, [200, 200, 200, 302, 302]),
-        (Role.REGIONAL_COORDINATOR, [200, 200, 404, 404, 404]),
-        (Role.FACILITATOR, [403] * 5),
-        (Role.VIEWER, [403] * 5),
-        (None, [403] * 5),
+        (Role.NATIONAL_ADMIN, [200, 200, 200, 200, 200, 302, 302]),
+        (Role.REGIONAL_COORDINATOR, [200, 200, 404, 200, 404, 404, 404]),
+        (Role.FACILITATOR, [403] * 7),
+        (Role.VIEWER, [403] * 7),
+        (None, [403] * 7),
     ],
     ids=["national", "regional", "facilitator", "viewer", "no-role"],
 )
@@ -157,6 +159,35 @@ def test_staff_never_see_a_survey_link_they_could_answer_through(client, admin_c
         assert token not in page
         assert "/survey/[redacted]/" in page
         assert "Answer here" in page
+    preview = client.get(reverse("outbox:email-preview", args=[survey.pk])).content.decode()
+    assert token not in preview
+    assert preview == '<p><a href="https://link.example/survey/[redacted]/">Answer</a></p>'
+
+
+def test_the_html_preview_is_a_sandboxed_page_only_its_email_page_may_frame(client, world):
+    """An email's HTML styles itself inline, which Link's policy forbids: it is shown from a
+    page of its own whose policy allows inline styles and nothing else, sandboxed."""
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    detail = client.get(reverse("outbox:email-detail", args=[world["in"].pk]))
+    preview_url = reverse("outbox:email-preview", args=[world["in"].pk])
+
+    preview = client.get(preview_url)
+
+    assert f'sandbox="" src="{preview_url}"' in detail.content.decode()
+    assert "style-src 'self'" in detail["Content-Security-Policy"]
+    assert preview["Content-Type"] == "text/html; charset=utf-8"
+    assert preview.content.decode() == world["in"].body_html
+    policy = sorted(part.strip() for part in preview["Content-Security-Policy"].split(";"))
+    assert policy == [
+        "base-uri 'none'",
+        "default-src 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+        "object-src 'none'",
+        "sandbox",
+        "style-src 'unsafe-inline'",
+    ]
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def _given(user, *codenames):
@@ -178,6 +209,7 @@ def test_only_those_who_may_act_for_a_school_see_its_booking_link_in_an_email(cl
     invitation.save()
     page_url = reverse("outbox:email-detail", args=[invitation.pk])
     admin_url = reverse("admin:outbox_outgoingemail_change", args=[invitation.pk])
+    preview_url = reverse("outbox:email-preview", args=[invitation.pk])
     reader = _given(
         user_with_role(Role.VIEWER, username="reader"),
         "accounts.manage_outbox",
@@ -187,6 +219,9 @@ def test_only_those_who_may_act_for_a_school_see_its_booking_link_in_an_email(cl
     reader.save()
     client.force_login(reader)
 
+    preview = client.get(preview_url).content.decode()
+    assert token not in preview
+    assert "/cohorts/book/[redacted]/" in preview
     for url in (page_url, admin_url):
         page = client.get(url).content.decode()
         assert "Book here" in page, url
