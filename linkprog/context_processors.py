@@ -16,10 +16,18 @@ def programme_details() -> dict[str, str]:
     }
 
 
+def _nav_section(request) -> str:
+    """The navigation entry of the page: its URL namespace, or its name ("home"); empty on a
+    page no URL matched (a 404), which has no section."""
+    match = getattr(request, "resolver_match", None)
+    return (match.namespace or match.url_name or "") if match else ""
+
+
 def programme(request):
     user = getattr(request, "user", None)
     return {
         **programme_details(),
+        "nav_section": _nav_section(request),
         # Lazy: the query runs only on pages that show the user menu.
         "user_roles": SimpleLazyObject(
             lambda: sorted(str(role.label) for role in roles_of(user)) if user else []

@@ -70,6 +70,20 @@ def test_a_page_outside_the_users_areas_is_not_found_and_says_why_it_may_be(clie
     assert_styled_without_inline_code(page)
 
 
+def test_an_address_no_page_matches_is_a_styled_404_for_someone_signed_in(client):
+    """No URL matched, so the page has no resolver match: the navigation must still render
+    (it once failed on that, and the 404 became a 500)."""
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    response = client.get("/cohorts/no-such-page/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert 'aria-current="page"' not in page  # no section is current
+    assert_styled_without_inline_code(page)
+
+
 def test_an_unknown_address_tells_someone_signed_out_to_check_the_link_or_sign_in(client):
     response = client.get("/no-such-page/")
 
