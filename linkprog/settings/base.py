@@ -220,6 +220,9 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
+# The worker logs through LOGGING below, so its records pass the same token filter as the
+# web's, instead of through handlers of Celery's own that carry no filter.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

@@ -234,6 +234,13 @@ def test_every_handler_the_settings_configure_redacts_tokens(tmp_path, settings_
     assert "bare:" not in result.stdout, result.stdout
 
 
+def test_the_celery_worker_logs_through_those_handlers_not_its_own():
+    """A worker left to hijack the root logger replaces the filtered handlers with bare ones."""
+    from linkprog.celery import app
+
+    assert app.conf.worker_hijack_root_logger is False
+
+
 # --- The development server and gunicorn ------------------------------------------------------
 
 
