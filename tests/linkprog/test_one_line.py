@@ -13,7 +13,14 @@ from linkprog.validators import validate_one_line
 LINK_APPS = ("accounts", "cohorts", "evaluation", "outbox", "schools", "workshops")
 #: CharFields that Link writes itself; nobody types into them.
 WRITTEN_BY_LINK = {
-    "outbox.OutgoingEmail": {"wave_key", "dedupe_key", "subject", "last_error", "message_id"},
+    "outbox.OutgoingEmail": {
+        "wave_key",
+        "dedupe_key",
+        "subject",
+        "last_error",
+        "message_id",
+        "lease_token",
+    },
     "evaluation.Answer": {"choice"},  # the value of one of the question's choices
 }
 
