@@ -29,7 +29,7 @@ from cohorts import conf
 from cohorts.ics import place_calendar
 from cohorts.models import CancelReason, Cohort, Place, PlaceStatus
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
-from outbox.services import email_enqueue
+from outbox.services import TEXT_ENGINE, email_enqueue
 from schools.models import Establishment
 from workshops.models import Workshop
 
@@ -344,10 +344,9 @@ _LISTS_DAYS = (
 
 @cache
 def _days_text():
-    """The plain-text lines the emails use for workshop days (``_days.txt``)."""
-    return engines["django"].from_string(
-        '{% autoescape off %}{% include "outbox/email/_days.txt" %}{% endautoescape %}'
-    )
+    """The plain-text lines the emails use for workshop days (``_days.txt``), rendered as
+    the text parts are (``outbox.services.email_render``)."""
+    return engines[TEXT_ENGINE].get_template("outbox/email/_days.txt")
 
 
 def _details_digest(workshop: Workshop) -> str:
