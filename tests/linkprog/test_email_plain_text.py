@@ -171,7 +171,7 @@ def test_every_email_says_names_as_they_are_in_its_subject_and_text_and_escapes_
     assert f"Dear colleague at {SCHOOL}," in invitation.body_text
     assert "St Alban&#x27;s Church of England &amp; Research" in invitation.body_html
     notice = next(r for r in rows.values() if r.kind == EmailKind.PROFESSIONAL_NOTICE)
-    assert notice.subject.startswith("Camden & Islington's spring: workshop")
+    assert notice.subject == "Camden & Islington's spring: both workshops have changed"
     assert notice.body_text.startswith("Dear Pat O'Brien,")
     assert "Venue: Development & Research" in notice.body_text
 
