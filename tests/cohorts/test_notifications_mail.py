@@ -19,7 +19,7 @@ from icalendar import Calendar
 from cohorts import notifications
 from cohorts.errors import BookingError
 from cohorts.models import CancelReason, PlaceStatus
-from cohorts.services.cohorts import cohort_cancel
+from cohorts.services.cohorts import cohort_cancel, cohort_mark_running
 from cohorts.services.links import booking_link_path
 from cohorts.services.places import (
     Attendee,
@@ -387,6 +387,32 @@ def test_a_cancelled_cohort_tells_every_school_that_held_a_place_once(
         held.values_list("pk", flat=True)
     )
     assert held.count() == 3
+
+
+def test_a_cohort_starting_tells_waiting_schools_their_waiting_list_has_closed(
+    full,
+    cohort,
+    events,
+    smtp,  # noqa: F811
+):
+    (booked, booked_place), (first, first_place), (second, second_place) = full
+    with events():
+        place_cancel(place=booked_place)  # the seat is offered to the first; the second waits
+    first_place.refresh_from_db()
+    assert first_place.status == PlaceStatus.OFFERED
+
+    with events():
+        cohort_mark_running(cohort=cohort)
+
+    for attendee, place in ((first, first_place), (second, second_place)):
+        message = received(smtp, attendee.email)[-1]
+        assert message["Subject"] == (
+            f"{place.establishment.name}: the waiting list for Camden spring has closed"
+        )
+        assert "its waiting list and any open offers have closed" in text_of(message)
+        assert "<title>The waiting list for Camden spring has closed</title>" in html_of(message)
+    cancelled = received(smtp, booked.email)[-1]  # cancelled by the school, before the start
+    assert cancelled["Subject"].endswith(": your place on Camden spring is cancelled")
 
 
 def test_a_workshop_change_tells_attendees_and_professionals_once_per_change(
