@@ -28,11 +28,14 @@ install: $(STAMP)
 
 ## make run: SQLite, a Celery worker and beat on the filesystem broker, mail to var/mail.
 ## With DATABASE_URL / CELERY_BROKER_URL set, PostgreSQL and Redis instead. Ctrl-C stops all.
+## Links in emails point to http://$(HOST):$(PORT) (linkprog/settings/local.py) unless
+## LINK_BASE_URL is set.
+RUN_ENV = HOST=$(HOST) LINK_PORT=$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Link is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
-	HOST=$(HOST) LINK_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	$(RUN_ENV) $(BIN)/honcho -f Procfile.dev start
 
 ## make test: the whole suite. Set DATABASE_URL / CELERY_BROKER_URL for PostgreSQL and Redis;
 ## CI=true makes a missing service a failure instead of a skip.

@@ -29,7 +29,7 @@ from cohorts import conf
 from cohorts.ics import place_calendar
 from cohorts.models import CancelReason, Cohort, Place, PlaceStatus
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
-from outbox.services import email_enqueue
+from outbox.services import TEXT_ENGINE, email_enqueue
 from schools.models import Establishment
 from workshops.models import Workshop
 
@@ -41,7 +41,7 @@ _SEAT_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.OFFERED, PlaceStatus.ATTENDED_
 _BOOKED_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
 
 
-def notify(event: Callable[..., None], **ids: int | None) -> None:
+def notify(event: Callable[..., None], **ids: int | list[int] | None) -> None:
     """Run ``event(**ids)`` once the current transaction commits (at once outside one).
 
     The booking, cancellation or move has committed by then: an email that cannot be queued
@@ -63,7 +63,7 @@ def _run(event: Callable[..., None], ids: dict) -> None:
         )
 
 
-def _record(event: str, **ids: int | None) -> None:
+def _record(event: str, **ids: int | list[int] | None) -> None:
     logger.info("notification %s %s", event, _ids(ids), extra={"event": event, **ids})
 
 
@@ -344,20 +344,19 @@ _LISTS_DAYS = (
 
 @cache
 def _days_text():
-    """The plain-text lines the emails use for workshop days (``_days.txt``)."""
-    return engines["django"].from_string(
-        '{% autoescape off %}{% include "outbox/email/_days.txt" %}{% endautoescape %}'
-    )
+    """The plain-text lines the emails use for workshop days (``_days.txt``), rendered as
+    the text parts are (``outbox.services.email_render``)."""
+    return engines[TEXT_ENGINE].get_template("outbox/email/_days.txt")
 
 
-def _details_digest(workshop: Workshop) -> str:
-    details = (workshop.date, workshop.start_time, workshop.end_time, workshop.location)
-    return hashlib.sha256("|".join(map(str, details)).encode()).hexdigest()[:10]
+def _details_digest(workshops: list[Workshop]) -> str:
+    details = [(w.day, w.date, w.start_time, w.end_time, w.location) for w in workshops]
+    return hashlib.sha256(repr(details).encode()).hexdigest()[:10]
 
 
-def _already_told(*, recipient: str, about: Q, workshop: Workshop) -> bool:
+def _already_told(*, recipient: str, about: Q, workshops: list[Workshop]) -> bool:
     """Whether the last email that listed the workshop days to ``recipient`` (about
-    ``about``) already gave ``workshop`` as it is now."""
+    ``about``) already gave each of ``workshops`` as it is now."""
     body = (
         OutgoingEmail.objects.filter(about, kind__in=_LISTS_DAYS, recipient__iexact=recipient)
         .exclude(status__in=(EmailStatus.CANCELLED, EmailStatus.FAILED))
@@ -365,36 +364,46 @@ def _already_told(*, recipient: str, about: Q, workshop: Workshop) -> bool:
         .values_list("body_text", flat=True)
         .first()
     )
-    return body is not None and _days_text().render({"days": _days([workshop])}) in body
+    return body is not None and all(
+        _days_text().render({"days": _days([workshop])}) in body for workshop in workshops
+    )
 
 
 def _about(obj_type: type, ids) -> Q:
     return Q(subject_type=ContentType.objects.get_for_model(obj_type), subject_id__in=ids)
 
 
-def workshop_changed(*, workshop_id: int) -> None:
-    """The date, times or venue of a workshop of a bookable cohort changed: tell the
-    schools holding places on it, and the professionals attending.
+def workshops_changed(*, workshop_ids: list[int]) -> None:
+    """The date, times or venue of one or both workshops of a bookable cohort changed (one
+    save): tell the schools holding places on it, and the professionals attending, which
+    workshop changed, how, and both days as they are now.
 
-    A recipient whose last email already gave this workshop as it is now is not told again:
-    saving a workshop unchanged tells no one, and saving both days when one changed sends
-    one notice (which lists both).
+    A recipient whose last email already gave the changed workshops as they are now is not
+    told again (a repeat of this notification, or a booking confirmed since).
     """
-    _record("workshop_changed", workshop_id=workshop_id)
-    workshop = Workshop.objects.select_related("cohort").filter(pk=workshop_id).first()
-    if workshop is None:
+    _record("workshops_changed", workshop_ids=workshop_ids)
+    changed = list(
+        Workshop.objects.select_related("cohort").filter(pk__in=workshop_ids).order_by("day")
+    )
+    if not changed:
         return
-    cohort = workshop.cohort
+    cohort = changed[0].cohort
     workshops = _workshops(cohort)
     about_workshops = _about(Workshop, [w.pk for w in workshops])
     # The details and the save name the occurrence: back and forth tells each time.
-    wave_key = f"{_details_digest(workshop)}@{_stamp(workshop.updated_at)}"
-    changed = _days([workshop])[0]
+    wave_key = f"{_details_digest(changed)}@{_stamp(max(w.updated_at for w in changed))}"
+    context = {
+        "changes": _days(changed),
+        # "workshop 2" or "both workshops": what the subject and first line say changed.
+        "changed_what": (
+            changed[0].get_day_display().lower() if len(changed) == 1 else "both workshops"
+        ),
+    }
     places = cohort.places.filter(status__in=_SEAT_STATUSES).select_related("establishment")
     for place in places:
         place.cohort = cohort
         about = _about(Place, [place.pk]) | about_workshops
-        if _already_told(recipient=place.attendee_email, about=about, workshop=workshop):
+        if _already_told(recipient=place.attendee_email, about=about, workshops=changed):
             continue
         _to_attendee(
             place,
@@ -403,11 +412,11 @@ def workshop_changed(*, workshop_id: int) -> None:
             wave_key=wave_key,
             workshops=workshops,
             calendar=place.status in _BOOKED_STATUSES,
-            concerns=workshop,
-            changed=changed,
+            concerns=changed[0],
+            **context,
         )
     for professional in cohort.professionals.all():
-        if _already_told(recipient=professional.email, about=about_workshops, workshop=workshop):
+        if _already_told(recipient=professional.email, about=about_workshops, workshops=changed):
             continue
         email_enqueue(
             kind=EmailKind.PROFESSIONAL_NOTICE,
@@ -416,10 +425,10 @@ def workshop_changed(*, workshop_id: int) -> None:
             context={
                 "cohort": cohort,
                 "days": _days(workshops),
-                "changed": changed,
                 "name": professional.name,
+                **context,
             },
-            concerns=workshop,
+            concerns=changed[0],
             wave_key=wave_key,
         )
 

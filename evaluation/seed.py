@@ -5,8 +5,10 @@ Two questionnaires, each published as version 1:
 - the standard instrument for school and college staff: the pilot's outcomes (contact with
   CYPMHS, communication and working relationships, referral routes, knowledge and awareness
   of mental health issues), confidence in referring, action planning, measuring wellbeing,
-  and the seven CASCADE ratings of joint working;
-- a short feedback questionnaire for professionals.
+  and the seven CASCADE ratings of joint working, and after the programme their feedback on
+  the workshops;
+- a short questionnaire for professionals: joint working every time, and after the programme
+  the same feedback on the workshops.
 
 ``seed_questionnaires`` takes an app registry so that the migration can pass its historical
 models; it creates a questionnaire only if no version of its family exists yet, so running
@@ -14,6 +16,8 @@ it again (or after admins made new versions) changes nothing.
 """
 
 from django.db import transaction
+
+from evaluation.versioning import questionnaire_copy
 
 SCHOOL_STAFF_FAMILY = "school_staff_standard"
 PROFESSIONAL_FEEDBACK_FAMILY = "professional_feedback"
@@ -98,6 +102,34 @@ CASCADE_RATINGS = [
         "The support offered is based on evidence of what helps.",
     ),
 ]
+
+#: Feedback on the workshops, asked of everyone who went, after the programme only.
+WORKSHOP_FEEDBACK_QUESTIONS = [
+    likert(
+        "programme_usefulness",
+        "feedback",
+        "How useful did you find the Link workshops?",
+        "Not at all useful",
+        "Very useful",
+    ),
+    free_text(
+        "do_differently",
+        "feedback",
+        "What will you do differently as a result of the workshops?",
+        help_text="Optional.",
+    ),
+]
+AFTER_THE_PROGRAMME = ["post", "follow_up"]
+
+#: School staff's feedback on the workshops: the questions professionals are asked.
+STAFF_WORKSHOP_FEEDBACK = {
+    "title": "Your feedback on the workshops",
+    "intro": "",
+    "time_points": AFTER_THE_PROGRAMME,
+    "questions": WORKSHOP_FEEDBACK_QUESTIONS,
+}
+#: The staff section the feedback goes before.
+STAFF_LAST_SECTION = "Anything else"
 
 SCHOOL_STAFF = {
     "family": SCHOOL_STAFF_FAMILY,
@@ -224,8 +256,9 @@ SCHOOL_STAFF = {
                 for code, text, help_text in CASCADE_RATINGS
             ],
         },
+        STAFF_WORKSHOP_FEEDBACK,
         {
-            "title": "Anything else",
+            "title": STAFF_LAST_SECTION,
             "intro": "",
             "questions": [
                 free_text(
@@ -279,7 +312,7 @@ PROFESSIONAL_FEEDBACK = {
         {
             "title": "Your feedback",
             "intro": "",
-            "time_points": ["post", "follow_up"],
+            "time_points": AFTER_THE_PROGRAMME,
             "questions": [
                 single_choice(
                     "organisation_type",
@@ -293,19 +326,7 @@ PROFESSIONAL_FEEDBACK = {
                         ("other", "Another kind of organisation"),
                     ],
                 ),
-                likert(
-                    "programme_usefulness",
-                    "feedback",
-                    "How useful did you find the Link workshops?",
-                    "Not at all useful",
-                    "Very useful",
-                ),
-                free_text(
-                    "do_differently",
-                    "feedback",
-                    "What will you do differently as a result of the workshops?",
-                    help_text="Optional.",
-                ),
+                *WORKSHOP_FEEDBACK_QUESTIONS,
             ],
         },
     ],
@@ -321,8 +342,6 @@ def _has_field(model, name: str) -> bool:
 def _create(apps, spec: dict) -> None:
     Questionnaire = apps.get_model("evaluation", "Questionnaire")
     Section = apps.get_model("evaluation", "Section")
-    Question = apps.get_model("evaluation", "Question")
-    Choice = apps.get_model("evaluation", "Choice")
 
     questionnaire = Questionnaire.objects.create(
         family=spec["family"],
@@ -343,15 +362,25 @@ def _create(apps, spec: dict) -> None:
             intro=section_spec["intro"],
             **extra,
         )
-        for question_order, question_spec in enumerate(section_spec["questions"], start=1):
-            fields = {k: v for k, v in question_spec.items() if k != "choices"}
-            question = Question.objects.create(
-                questionnaire=questionnaire, section=section, order=question_order, **fields
-            )
-            Choice.objects.bulk_create(
-                Choice(question=question, order=order, value=value, label=label)
-                for order, (value, label) in enumerate(question_spec.get("choices", ()), start=1)
-            )
+        _create_questions(apps, section, section_spec["questions"])
+
+
+def _create_questions(apps, section, questions: list[dict]) -> None:
+    """Write ``questions`` (specs, with any choices) into ``section``, in order."""
+    Question = apps.get_model("evaluation", "Question")
+    Choice = apps.get_model("evaluation", "Choice")
+    for question_order, question_spec in enumerate(questions, start=1):
+        fields = {k: v for k, v in question_spec.items() if k != "choices"}
+        question = Question.objects.create(
+            questionnaire_id=section.questionnaire_id,
+            section=section,
+            order=question_order,
+            **fields,
+        )
+        Choice.objects.bulk_create(
+            Choice(question=question, order=order, value=value, label=label)
+            for order, (value, label) in enumerate(question_spec.get("choices", ()), start=1)
+        )
 
 
 def seed_questionnaires(apps) -> list[str]:
@@ -380,7 +409,6 @@ def seed_section_time_points(apps) -> None:
     """
     Questionnaire = apps.get_model("evaluation", "Questionnaire")
     Section = apps.get_model("evaluation", "Section")
-    Question = apps.get_model("evaluation", "Question")
     SurveyInvitation = apps.get_model("evaluation", "SurveyInvitation")
     with transaction.atomic():
         for spec in STANDARD_QUESTIONNAIRES:
@@ -405,17 +433,73 @@ def seed_section_time_points(apps) -> None:
                         title=section_spec["title"],
                         intro=section_spec["intro"],
                     )
-                    for question_order, question_spec in enumerate(
-                        section_spec["questions"], start=1
-                    ):
-                        Question.objects.create(
-                            questionnaire=questionnaire,
-                            section=section,
-                            order=question_order,
-                            **{k: v for k, v in question_spec.items() if k != "choices"},
-                        )
+                    _create_questions(apps, section, section_spec["questions"])
                 section.order = order
                 section.time_points = section_spec.get("time_points", [])
                 section.save(update_fields=["order", "time_points"])
             questionnaire.intro = spec["intro"]
             questionnaire.save(update_fields=["intro"])
+
+
+def seed_staff_workshop_feedback(apps) -> str:
+    """Give school staff the feedback on the workshops that professionals give, asked after
+    the programme (``STAFF_WORKSHOP_FEEDBACK``, before "Anything else").
+
+    It goes into the staff questionnaire published now (of the standard family): in place if
+    no one has been sent that version, else into a new version, published in its place, so
+    that a version someone was sent never changes. Returns what was done: "added",
+    "new version", or "" when there was nothing to do (no standard version is published, or
+    it has the section or questions with its codes already).
+    """
+    Questionnaire = apps.get_model("evaluation", "Questionnaire")
+    Question = apps.get_model("evaluation", "Question")
+    SurveyInvitation = apps.get_model("evaluation", "SurveyInvitation")
+    spec = STAFF_WORKSHOP_FEEDBACK
+    codes = [question["code"] for question in spec["questions"]]
+    with transaction.atomic():
+        current = (
+            Questionnaire.objects.select_for_update()
+            .filter(family=SCHOOL_STAFF_FAMILY, is_published=True)
+            .first()
+        )
+        if current is None or (
+            current.sections.filter(title=spec["title"]).exists()
+            or Question.objects.filter(questionnaire=current, code__in=codes).exists()
+        ):
+            return ""
+        done = "added"
+        if SurveyInvitation.objects.filter(questionnaire=current).exists():
+            latest = max(
+                Questionnaire.objects.filter(family=SCHOOL_STAFF_FAMILY).values_list(
+                    "version", flat=True
+                )
+            )
+            current.is_published = False
+            current.save(update_fields=["is_published", "updated_at"])
+            current = questionnaire_copy(apps, current, version=latest + 1)
+            current.is_published = True
+            current.save(update_fields=["is_published", "updated_at"])
+            done = "new version"
+        _insert_section(apps, current, spec, before=STAFF_LAST_SECTION)
+    return done
+
+
+def _insert_section(apps, questionnaire, spec: dict, *, before: str) -> None:
+    """Add the section ``spec`` to ``questionnaire`` ahead of the section titled ``before``
+    (at the end if there is none), moving the later sections down."""
+    Section = apps.get_model("evaluation", "Section")
+    sections = list(Section.objects.filter(questionnaire=questionnaire).order_by("order"))
+    following = next((s for s in sections if s.title == before), None)
+    order = following.order if following else (sections[-1].order + 1 if sections else 1)
+    for section in reversed(sections):  # last first: orders are unique in a questionnaire
+        if section.order >= order:
+            section.order += 1
+            section.save(update_fields=["order"])
+    section = Section.objects.create(
+        questionnaire=questionnaire,
+        order=order,
+        title=spec["title"],
+        intro=spec["intro"],
+        time_points=spec.get("time_points", []),
+    )
+    _create_questions(apps, section, spec["questions"])

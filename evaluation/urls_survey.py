@@ -8,5 +8,6 @@ app_name = "survey"
 
 urlpatterns = [
     path("<str:token>/", survey.SurveyAnswerView.as_view(), name="answer"),
+    path("<str:token>/save/", survey.SurveyAutosaveView.as_view(), name="autosave"),
     path("<str:token>/new-link/", survey.SurveyNewLinkView.as_view(), name="new-link"),
 ]

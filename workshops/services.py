@@ -6,7 +6,7 @@ attendee was present on both days; the date of workshop 2 is recorded as the com
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +33,18 @@ class WorkshopSaved:
 
     workshop: Workshop
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkshopDetails:
+    """What a coordinator enters for one workshop day."""
+
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    venue_name: str = ""
+    venue_address: str = ""
+    joining_link: str = ""
 
 
 def _d(value: dt.date) -> str:
@@ -67,44 +79,72 @@ def workshop_save(
 ) -> WorkshopSaved:
     """Create or change workshop ``day`` (1 or 2) of ``cohort``; returns it with warnings.
 
-    A bookable cohort's workshops cannot move into the past; schools holding places are told
-    of the change (``notifications.workshop_changed``).
+    A bookable cohort's workshops cannot move into the past; when its details change,
+    schools holding places on it and its professionals are told which workshop changed
+    (``notifications.workshops_changed``). Saving a workshop unchanged writes nothing.
     """
-    if day not in WorkshopDay.values:
-        raise WorkshopError("A cohort has workshop 1 and workshop 2 only.")
-    if end_time <= start_time:
-        raise WorkshopError("A workshop must end after it starts.")
-    field_values_check(
-        Workshop, error=WorkshopError, venue_name=venue_name, joining_link=joining_link
+    details = WorkshopDetails(
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        venue_name=venue_name,
+        venue_address=venue_address,
+        joining_link=joining_link,
     )
     with transaction.atomic():
-        cohort = lock_cohort(cohort.pk)
-        if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
-            raise WorkshopError(f"{cohort.name} is {cohort.get_status_display().lower()}.")
-        if cohort.status in BOOKABLE_COHORT_STATUSES and date <= timezone.localdate():
-            raise WorkshopError(
-                f"{cohort.name} is open for booking, so its workshops must be in the future."
-            )
-        other = cohort.workshops.exclude(day=day).first()
-        warnings: list[str] = []
-        if other is not None:
-            day_1, day_2 = (date, other.date) if day == WorkshopDay.DAY_1 else (other.date, date)
-            warnings = workshop_dates_check(day_1=day_1, day_2=day_2)
-        workshop, _ = Workshop.objects.update_or_create(
-            cohort=cohort,
-            day=day,
-            defaults={
-                "date": date,
-                "start_time": start_time,
-                "end_time": end_time,
-                "venue_name": venue_name,
-                "venue_address": venue_address,
-                "joining_link": joining_link,
-            },
+        saved, changed = _workshop_write(cohort=cohort, day=day, details=details)
+        _tell_of_changes(saved.workshop.cohort, [saved.workshop] if changed else [])
+    return saved
+
+
+def _workshop_write(
+    *, cohort: Cohort, day: int, details: WorkshopDetails
+) -> tuple[WorkshopSaved, bool]:
+    """Check and write one workshop day (in the caller's transaction); the saved workshop
+    with its warnings, and whether anything about it changed."""
+    if day not in WorkshopDay.values:
+        raise WorkshopError("A cohort has workshop 1 and workshop 2 only.")
+    if details.end_time <= details.start_time:
+        raise WorkshopError("A workshop must end after it starts.")
+    field_values_check(
+        Workshop,
+        error=WorkshopError,
+        venue_name=details.venue_name,
+        joining_link=details.joining_link,
+    )
+    cohort = lock_cohort(cohort.pk)
+    if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
+        raise WorkshopError(f"{cohort.name} is {cohort.get_status_display().lower()}.")
+    if cohort.status in BOOKABLE_COHORT_STATUSES and details.date <= timezone.localdate():
+        raise WorkshopError(
+            f"{cohort.name} is open for booking, so its workshops must be in the future."
         )
-        if cohort.status in BOOKABLE_COHORT_STATUSES:
-            notify(notifications.workshop_changed, workshop_id=workshop.pk)
-    return WorkshopSaved(workshop=workshop, warnings=warnings)
+    other = cohort.workshops.exclude(day=day).first()
+    warnings: list[str] = []
+    if other is not None:
+        day_1, day_2 = (
+            (details.date, other.date) if day == WorkshopDay.DAY_1 else (other.date, details.date)
+        )
+        warnings = workshop_dates_check(day_1=day_1, day_2=day_2)
+    values = asdict(details)
+    workshop = cohort.workshops.filter(day=day).first()
+    if workshop is None:
+        workshop = Workshop.objects.create(cohort=cohort, day=day, **values)
+        changed = True
+    else:
+        changed = any(getattr(workshop, name) != value for name, value in values.items())
+        if changed:
+            for name, value in values.items():
+                setattr(workshop, name, value)
+            workshop.save()
+    workshop.cohort = cohort
+    return WorkshopSaved(workshop=workshop, warnings=warnings), changed
+
+
+def _tell_of_changes(cohort: Cohort, changed: list[Workshop]) -> None:
+    """Once the transaction commits, tell those attending a bookable cohort what changed."""
+    if changed and cohort.status in BOOKABLE_COHORT_STATUSES:
+        notify(notifications.workshops_changed, workshop_ids=[w.pk for w in changed])
 
 
 def _check_professional(
@@ -260,25 +300,14 @@ def attendance_mark_day(
     return Attendance.objects.filter(workshop=workshop, present=True).count()
 
 
-@dataclass(frozen=True)
-class WorkshopDetails:
-    """What a coordinator enters for one workshop day."""
-
-    date: dt.date
-    start_time: dt.time
-    end_time: dt.time
-    venue_name: str = ""
-    venue_address: str = ""
-    joining_link: str = ""
-
-
 def workshop_days_save(
     *, cohort: Cohort, day_1: WorkshopDetails, day_2: WorkshopDetails
 ) -> list[str]:
     """Set both workshop days of ``cohort`` at once, all or nothing; returns warnings.
 
     The pair is checked first, then saved in an order that never compares a new date with
-    an old one (moving both days later saves day 2 first).
+    an old one (moving both days later saves day 2 first). Those attending are sent one
+    notice, naming the workshop that changed, or both.
     """
     warnings = workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
     with transaction.atomic():
@@ -286,15 +315,11 @@ def workshop_days_save(
         pairs = [(WorkshopDay.DAY_1, day_1), (WorkshopDay.DAY_2, day_2)]
         if current_day_2 is not None and day_1.date >= current_day_2.date:
             pairs.reverse()
+        changed = []
         for day, details in pairs:
-            workshop_save(
-                cohort=cohort,
-                day=day,
-                date=details.date,
-                start_time=details.start_time,
-                end_time=details.end_time,
-                venue_name=details.venue_name,
-                venue_address=details.venue_address,
-                joining_link=details.joining_link,
-            )
+            saved, was_changed = _workshop_write(cohort=cohort, day=day, details=details)
+            if was_changed:
+                changed.append(saved.workshop)
+            cohort = saved.workshop.cohort
+        _tell_of_changes(cohort, changed)
     return warnings

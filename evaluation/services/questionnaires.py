@@ -6,17 +6,12 @@ it. To change a locked questionnaire, make a new version with ``questionnaire_ed
 edit that, and publish it.
 """
 
+from django.apps import apps as django_apps
 from django.db import transaction
 
 from cohorts.errors import LinkDomainError
-from evaluation.models import (
-    Choice,
-    Question,
-    QuestionKind,
-    Questionnaire,
-    Section,
-    SurveyInvitation,
-)
+from evaluation.models import Choice, Question, QuestionKind, Questionnaire, SurveyInvitation
+from evaluation.versioning import questionnaire_copy
 
 
 class QuestionnaireError(LinkDomainError):
@@ -171,52 +166,4 @@ def questionnaire_edit_copy(*, questionnaire: Questionnaire) -> Questionnaire:
         .values_list("pk", "version")
     }
     source = Questionnaire.objects.get(pk=questionnaire.pk)
-    latest = max(versions.values())
-    copy = Questionnaire.objects.create(
-        family=source.family,
-        version=latest + 1,
-        name=source.name,
-        audience=source.audience,
-        intro=source.intro,
-        is_published=False,
-    )
-
-    sections = list(source.sections.order_by("order"))
-    new_sections = Section.objects.bulk_create(
-        Section(
-            questionnaire=copy,
-            order=s.order,
-            title=s.title,
-            intro=s.intro,
-            time_points=list(s.time_points or []),
-        )
-        for s in sections
-    )
-    section_map = {old.pk: new for old, new in zip(sections, new_sections, strict=True)}
-
-    questions = list(Question.objects.filter(section__questionnaire=source).order_by("pk"))
-    new_questions = Question.objects.bulk_create(
-        Question(
-            questionnaire=copy,
-            section=section_map[q.section_id],
-            order=q.order,
-            code=q.code,
-            text=q.text,
-            help_text=q.help_text,
-            kind=q.kind,
-            required=q.required,
-            outcome=q.outcome,
-            likert_low_label=q.likert_low_label,
-            likert_high_label=q.likert_high_label,
-            min_value=q.min_value,
-            max_value=q.max_value,
-        )
-        for q in questions
-    )
-    question_map = {old.pk: new for old, new in zip(questions, new_questions, strict=True)}
-
-    Choice.objects.bulk_create(
-        Choice(question=question_map[c.question_id], order=c.order, label=c.label, value=c.value)
-        for c in Choice.objects.filter(question__section__questionnaire=source).order_by("pk")
-    )
-    return copy
+    return questionnaire_copy(django_apps, source, version=max(versions.values()) + 1)

@@ -13,7 +13,7 @@ CSRF check rightly refuses.)
 """
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -153,6 +153,44 @@ class SurveyAnswerView(SurveyLinkMixin, View):
             closes_at=self.invitation.closes_at,
             problem=problem,
         )
+
+
+class SurveyAutosaveView(SurveyAnswerView):
+    """The answering page's background save (``static/js/survey-autosave.js``): what "Save
+    and finish later" does, as each answer is given, answered in JSON for the script.
+
+    The page's rules, as status codes with the page's message: an altered link 404, an
+    expired one 410; a submitted survey 409, one closed 410 (409 before it opens). Answers
+    that are not valid are 422 with a message per question, the valid ones saved. It never
+    submits, whatever is posted.
+    """
+
+    http_method_names = ["post"]
+
+    def page(self, name: str, *, status: int = 200, **context) -> HttpResponse:
+        """Whatever the answering page would show instead, as its outcome and message."""
+        error = context.get("error") or context.get("refused")
+        return JsonResponse({"outcome": name, "message": str(error or "")}, status=status)
+
+    def expired(self, expired: SurveyLinkExpired) -> HttpResponse:
+        return self.page("link_expired", status=410, error=expired)
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(data=request.POST)
+        form.is_valid()  # every field takes any text: response_save judges the answers
+        try:
+            response_save(invitation=self.invitation, answers=form.answers(), submit=False)
+        except SurveyAlreadySubmitted as refused:
+            return self.page("submitted", status=409, error=refused)
+        except SurveyClosed as closed:
+            has_closed = timezone.now() >= self.invitation.closes_at
+            return self.page("closed", status=410 if has_closed else 409, error=closed)
+        except AnswersInvalid as invalid:
+            return JsonResponse(
+                {"outcome": "invalid", "message": invalid.message, "errors": invalid.errors},
+                status=422,
+            )
+        return JsonResponse({"outcome": "saved", "message": "Saved."})
 
 
 class SurveyNewLinkView(SurveyLinkMixin, View):

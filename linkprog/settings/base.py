@@ -87,6 +87,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (email subjects and text parts, outbox.services.email_render): written out
+        # as it is, never HTML-escaped, so "St Alban's … & …" does not arrive as "&#x27;"/"&amp;".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database: PostgreSQL when DATABASE_URL is set, else an embedded SQLite file -----------

@@ -17,6 +17,7 @@ from linkprog.celery import app as celery_app
 from outbox.services.queueing import (
     SEND_BATCH,
     SEND_NOW_STATUSES,
+    TEXT_ENGINE,
     EmailSpec,
     OutboxError,
     can_send_again,
@@ -34,6 +35,7 @@ from outbox.services.sweeping import emails_requeue_stuck
 __all__ = [
     "SEND_BATCH",
     "SEND_NOW_STATUSES",
+    "TEXT_ENGINE",
     "EmailSpec",
     "OutboxError",
     "SendOutcome",

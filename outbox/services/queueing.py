@@ -34,8 +34,16 @@ def email_dedupe_key(*, kind: str, recipient: str, concerns=None, wave_key: str 
     return f"{kind}|{recipient.strip().lower()}|{target}|{wave_key}"
 
 
+#: The template engine for subjects and text parts: no HTML escaping (linkprog.settings).
+TEXT_ENGINE = "text"
+
+
 def email_render(*, template: str, context: dict) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of an email template with the programme's context."""
+    """(subject, plain text, HTML) of an email template with the programme's context.
+
+    The subject (``<template>.subject.txt``) and text part (``<template>.txt``) are plain
+    text, rendered by the ``text`` engine, which escapes nothing; the HTML part
+    (``<template>.html``, optional) is escaped as every page is."""
     context = {
         "programme_name": settings.LINK_PROGRAMME_NAME,
         "programme_short_name": settings.LINK_SHORT_NAME,
@@ -43,8 +51,9 @@ def email_render(*, template: str, context: dict) -> tuple[str, str, str]:
         **context,
     }
     base = f"outbox/email/{template}"
-    subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-    text = render_to_string(f"{base}.txt", context)
+    subject = render_to_string(f"{base}.subject.txt", context, using=TEXT_ENGINE)
+    subject = " ".join(subject.split())
+    text = render_to_string(f"{base}.txt", context, using=TEXT_ENGINE)
     try:
         html = render_to_string(f"{base}.html", context)
     except TemplateDoesNotExist:  # an HTML part is optional

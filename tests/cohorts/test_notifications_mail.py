@@ -19,7 +19,7 @@ from icalendar import Calendar
 from cohorts import notifications
 from cohorts.errors import BookingError
 from cohorts.models import CancelReason, Cohort, PlaceStatus
-from cohorts.services.cohorts import cohort_cancel
+from cohorts.services.cohorts import cohort_cancel, cohort_mark_running
 from cohorts.services.links import booking_link_path
 from cohorts.services.places import (
     Attendee,
@@ -38,7 +38,7 @@ from tests.outbox.conftest import smtp  # noqa: F401 - the SMTP server fixture
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 from tests.workshops.factories import ProfessionalFactory
 from workshops.models import Workshop
-from workshops.services import workshop_save
+from workshops.services import WorkshopDetails, workshop_days_save, workshop_save
 
 pytestmark = pytest.mark.django_db
 
@@ -437,6 +437,32 @@ def test_a_cancelled_cohort_tells_every_school_that_held_a_place_once(
     assert held.count() == 3
 
 
+def test_a_cohort_starting_tells_waiting_schools_their_waiting_list_has_closed(
+    full,
+    cohort,
+    events,
+    smtp,  # noqa: F811
+):
+    (booked, booked_place), (first, first_place), (second, second_place) = full
+    with events():
+        place_cancel(place=booked_place)  # the seat is offered to the first; the second waits
+    first_place.refresh_from_db()
+    assert first_place.status == PlaceStatus.OFFERED
+
+    with events():
+        cohort_mark_running(cohort=cohort)
+
+    for attendee, place in ((first, first_place), (second, second_place)):
+        message = received(smtp, attendee.email)[-1]
+        assert message["Subject"] == (
+            f"{place.establishment.name}: the waiting list for Camden spring has closed"
+        )
+        assert "its waiting list and any open offers have closed" in text_of(message)
+        assert "<title>The waiting list for Camden spring has closed</title>" in html_of(message)
+    cancelled = received(smtp, booked.email)[-1]  # cancelled by the school, before the start
+    assert cancelled["Subject"].endswith(": your place on Camden spring is cancelled")
+
+
 def test_a_workshop_change_tells_attendees_and_professionals_once_per_change(
     cohort,
     events,
@@ -480,6 +506,82 @@ def test_a_workshop_change_tells_attendees_and_professionals_once_per_change(
     assert kinds_to(sam.email).count(EmailKind.WORKSHOP_CHANGE) == 2
     assert kinds_to(pro.email) == [EmailKind.PROFESSIONAL_NOTICE] * 2
     assert "10am to 3:30pm" in text_of(received(smtp, pro.email)[-1])
+
+
+def as_entered(workshop, **changes) -> WorkshopDetails:
+    """A workshop's details as the coordinator's form posts them, with ``changes``."""
+    fields = ("date", "start_time", "end_time", "venue_name", "venue_address", "joining_link")
+    return WorkshopDetails(**{name: getattr(workshop, name) for name in fields} | changes)
+
+
+@pytest.fixture
+def attending(cohort, events):
+    """A school attendee booked on ``cohort`` and a professional attending it."""
+    sam = person("Sam Lead")
+    with events():
+        place_book(establishment=school_in(cohort), cohort=cohort, attendee=sam)
+    return sam, ProfessionalFactory(cohort=cohort, name="Pat Clinician", email="pat@nhs.example")
+
+
+def test_moving_only_workshop_2_tells_everyone_of_workshop_2_and_its_new_date(
+    cohort,
+    attending,
+    events,
+    smtp,  # noqa: F811
+):
+    sam, pro = attending
+    day_1, day_2 = cohort.workshops.order_by("day")
+
+    with events():  # the form saves both days; only workshop 2 moves, three days later
+        workshop_days_save(
+            cohort=cohort,
+            day_1=as_entered(day_1),
+            day_2=as_entered(day_2, date=day_2.date + dt.timedelta(days=3)),
+        )
+
+    assert kinds_to(sam.email) == [EmailKind.BOOKING_CONFIRMATION, EmailKind.WORKSHOP_CHANGE]
+    assert kinds_to(pro.email) == [EmailKind.PROFESSIONAL_NOTICE]
+    for address in (sam.email, pro.email):
+        notice = received(smtp, address)[-1]
+        text = text_of(notice)
+        assert notice["Subject"] == "Camden spring: workshop 2 has changed"
+        assert "The details of workshop 2 of Camden spring" in text
+        assert "Workshop 2 is now on Monday 20 April 2026, 9:30am to 4pm." in text
+        assert "Workshop 1 is now" not in text and "workshop 1" not in text
+        assert "Workshop 2 is now on Monday 20 April 2026" in html_of(notice)
+        assert "- Workshop 1: Friday 6 March 2026, 9:30am to 4pm" in text  # listed, unchanged
+
+    day_2.refresh_from_db()
+    with events():  # saved again as it now is: no one is told anything
+        workshop_days_save(cohort=cohort, day_1=as_entered(day_1), day_2=as_entered(day_2))
+    assert len(received(smtp, pro.email)) == 1
+    assert cohort.workshops.get(day=1).history.count() == 1  # an unchanged day is not re-saved
+
+
+def test_moving_both_workshops_sends_one_notice_naming_both(
+    cohort,
+    attending,
+    events,
+    smtp,  # noqa: F811
+):
+    sam, pro = attending
+    day_1, day_2 = cohort.workshops.order_by("day")
+    week = dt.timedelta(days=7)
+
+    with events():
+        workshop_days_save(
+            cohort=cohort,
+            day_1=as_entered(day_1, date=day_1.date + week),
+            day_2=as_entered(day_2, date=day_2.date + week),
+        )
+
+    assert kinds_to(sam.email) == [EmailKind.BOOKING_CONFIRMATION, EmailKind.WORKSHOP_CHANGE]
+    assert kinds_to(pro.email) == [EmailKind.PROFESSIONAL_NOTICE]
+    for address in (sam.email, pro.email):
+        notice = received(smtp, address)[-1]
+        assert notice["Subject"] == "Camden spring: both workshops have changed"
+        assert "Workshop 1 is now on Friday 13 March 2026" in text_of(notice)
+        assert "Workshop 2 is now on Friday 24 April 2026" in text_of(notice)
 
 
 # --- A new link -----------------------------------------------------------------------------

@@ -410,6 +410,95 @@ def test_a_working_link_has_no_new_link_to_ask_for(client, invitation):
     assert not OutgoingEmail.objects.exists()
 
 
+# --- Saving in the background (static/js/survey-autosave.js) ----------------------------------
+
+
+def test_the_page_saves_in_the_background_through_a_static_script(client, invitation):
+    page = client.get(url(invitation)).content.decode()
+
+    assert f'data-autosave-url="{url(invitation, "autosave")}"' in page
+    assert 'aria-live="polite"' in page
+    assert '<script src="/static/js/survey-autosave.js" defer></script>' in page
+    assert "<script>" not in page  # no inline script (Content-Security-Policy)
+
+
+def test_a_background_save_keeps_the_answers_given_so_far_and_submits_nothing(client, invitation):
+    response = client.post(
+        url(invitation, "autosave"), {"rating": "2", "comments": "Half done", "_action": "submit"}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"outcome": "saved", "message": "Saved."}
+    assert saved(invitation) == {"rating": 2, "comments": "Half done"}
+    assert not Response.objects.get(invitation=invitation).is_submitted
+    assert "no-store" in response["Cache-Control"]
+    # The page shows them when opened again, with no "saved" banner left over.
+    page = client.get(url(invitation)).content.decode()
+    assert "Half done</textarea>" in page and "Your answers are saved." not in page
+
+    client.post(url(invitation, "autosave"), {"rating": "2"})  # the text cleared: removed
+    assert saved(invitation) == {"rating": 2}
+
+
+def test_a_background_save_keeps_valid_answers_and_says_what_needs_correcting(client, invitation):
+    client.post(url(invitation, "autosave"), {"pupils": "30"})
+
+    response = client.post(url(invitation, "autosave"), {"rating": "9", "attended": "yes"})
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "outcome": "invalid",
+        "message": "Your other answers are saved, but 1 answer needs correcting.",
+        "errors": {"rating": "Choose a point on the scale, from 1 to 5."},
+    }
+    assert saved(invitation) == {"attended": "yes"}  # the number was cleared, as the page does
+
+
+def test_a_background_save_follows_the_page_s_rules_for_links_and_surveys(
+    client, invitation, clock
+):
+    token = survey_link_token(invitation=invitation)
+    tampered = reverse("survey:autosave", kwargs={"token": token[:-3] + "abc"})
+    assert client.post(tampered, VALID).status_code == 404
+    assert client.get(url(invitation, "autosave")).status_code == 405
+
+    client.post(url(invitation), {"_action": "submit", **VALID})
+    refused = client.post(url(invitation, "autosave"), {**VALID, "rating": "1"})
+    assert refused.status_code == 409
+    assert "already submitted" in refused.json()["message"]
+    assert saved(invitation)["rating"] == 4
+
+    other = SurveyInvitationFactory(questionnaire=invitation.questionnaire)
+    link = url(other, "autosave")
+    other.due_at = NOW + dt.timedelta(days=1)
+    other.save()
+    assert client.post(link, VALID).status_code == 409  # not open yet
+    other.due_at = NOW
+    other.save()
+    clock.shift(dt.timedelta(days=28, hours=1))  # the link has expired
+    assert client.post(link, VALID).status_code == 410
+    clock.move_to(other.closes_at)
+    closed = client.post(url(other, "autosave"), VALID)  # a fresh link: the survey closed
+    assert closed.status_code == 410
+    assert closed.json()["message"].startswith("This survey closed on")
+    assert not Response.objects.filter(invitation=other).exists()
+
+
+def test_a_background_save_needs_the_page_s_csrf_token(invitation):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(url(invitation))
+    token = page.context["csrf_token"]
+
+    assert strict.post(url(invitation, "autosave"), {"rating": "2"}).status_code == 403
+    allowed = strict.post(
+        url(invitation, "autosave"), {"rating": "2", "csrfmiddlewaretoken": token}
+    )
+    assert allowed.status_code == 200
+    assert saved(invitation) == {"rating": 2}
+
+
 # --- What a page costs -----------------------------------------------------------------------
 
 
@@ -424,6 +513,8 @@ def test_the_page_and_a_save_cost_the_same_at_5_and_60_questions(
 
     with django_assert_max_num_queries(5):
         assert client.get(link).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.post(url(invitation, "autosave"), answers).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.post(link, {"_action": "submit", **answers}).status_code == 302
     assert Answer.objects.filter(response__invitation=invitation).count() == 5 + extra

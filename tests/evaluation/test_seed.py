@@ -9,7 +9,13 @@ from evaluation.seed import (
     SCHOOL_STAFF_FAMILY,
     seed_questionnaires,
 )
-from evaluation.services import questionnaire_edit_copy, questionnaire_problems
+from evaluation.services import (
+    questionnaire_edit_copy,
+    questionnaire_problems,
+    questionnaire_published_for,
+)
+from evaluation.services.responses import questionnaire_questions
+from tests.evaluation.factories import SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +206,114 @@ def test_the_time_point_migration_updates_a_questionnaire_seeded_before_it():
         (2, "Your feedback", ["post", "follow_up"]),
     ]
     assert seeded_questionnaire.questions.count() == 6
+
+
+# --- School staff's feedback on the workshops (issue 11, item 17) ----------------------------
+
+FEEDBACK_TITLE = "Your feedback on the workshops"
+
+
+def asked(questionnaire, time_point: str) -> list[str]:
+    return [
+        q.code
+        for q in questionnaire_questions(questionnaire_id=questionnaire.pk, time_point=time_point)
+    ]
+
+
+def test_staff_give_feedback_on_the_workshops_after_the_programme_only(seeded):
+    staff, professionals = seeded[SCHOOL_STAFF_FAMILY], seeded[PROFESSIONAL_FEEDBACK_FAMILY]
+
+    assert {"programme_usefulness", "do_differently"}.isdisjoint(asked(staff, "baseline"))
+    assert asked(staff, "baseline")[-1] == "comments"
+    for time_point in ("post", "follow_up"):
+        assert asked(staff, time_point)[-3:] == [
+            "programme_usefulness",
+            "do_differently",
+            "comments",
+        ]
+    # The same questions as the professionals answer, so the two can be compared.
+    fields = (
+        "code",
+        "kind",
+        "text",
+        "required",
+        "outcome",
+        "likert_low_label",
+        "likert_high_label",
+    )
+    feedback = staff.sections.get(title=FEEDBACK_TITLE).questions.order_by("order")
+    assert list(feedback.values_list(*fields)) == list(
+        professionals.questions.filter(code__in=["programme_usefulness", "do_differently"])
+        .order_by("order")
+        .values_list(*fields)
+    )
+    assert questionnaire_problems(staff) == []
+
+
+def as_before_the_feedback(staff: Questionnaire) -> list[tuple[int, str]]:
+    """Make the seeded staff version as it was before staff were asked for feedback."""
+    staff.sections.filter(title=FEEDBACK_TITLE).delete()
+    last = staff.sections.order_by("-order").first()
+    last.order -= 1
+    last.save()
+    return list(staff.sections.order_by("order").values_list("order", "title"))
+
+
+def run_feedback_migration() -> None:
+    """What the data migration runs, with the models as they were at that migration."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state = MigrationLoader(connection).project_state(
+        ("evaluation", "0007_staff_workshop_feedback")
+    )
+    import_module("evaluation.migrations.0007_staff_workshop_feedback").add(state.apps, None)
+
+
+def test_the_feedback_migration_adds_it_in_place_to_a_version_nobody_was_sent(seeded):
+    staff = seeded[SCHOOL_STAFF_FAMILY]
+    before = as_before_the_feedback(staff)
+
+    run_feedback_migration()
+    run_feedback_migration()  # again: nothing more
+
+    assert Questionnaire.objects.filter(family=SCHOOL_STAFF_FAMILY).count() == 1
+    sections = list(staff.sections.order_by("order").values_list("order", "title"))
+    assert sections == [
+        *before[:-1],
+        (before[-1][0], FEEDBACK_TITLE),
+        (before[-1][0] + 1, "Anything else"),
+    ]
+    assert asked(staff, "post")[-3:] == ["programme_usefulness", "do_differently", "comments"]
+    assert "programme_usefulness" not in asked(staff, "baseline")
+
+
+def test_the_feedback_migration_makes_a_new_version_of_one_people_were_sent(seeded):
+    staff = seeded[SCHOOL_STAFF_FAMILY]
+    before = as_before_the_feedback(staff)
+    questions_before = asked(staff, "post")
+    SurveyInvitationFactory(questionnaire=staff)
+
+    run_feedback_migration()
+    run_feedback_migration()  # again: nothing more
+
+    staff.refresh_from_db()
+    new = questionnaire_published_for(audience=Audience.SCHOOL_STAFF)
+    assert (new.family, new.version, staff.is_published) == (SCHOOL_STAFF_FAMILY, 2, False)
+    # The version people were sent is as it was; the new one has the feedback afterwards.
+    assert list(staff.sections.order_by("order").values_list("order", "title")) == before
+    assert asked(staff, "post") == questions_before
+    assert asked(new, "post") == [
+        *questions_before[:-1],
+        "programme_usefulness",
+        "do_differently",
+        "comments",
+    ]
+    assert asked(new, "baseline") == asked(staff, "baseline")
+    assert (
+        Choice.objects.filter(question__questionnaire=new).count()
+        == Choice.objects.filter(question__questionnaire=staff).count()
+    )
+    assert questionnaire_problems(new) == []

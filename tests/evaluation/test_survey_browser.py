@@ -146,3 +146,54 @@ def test_the_invalid_expired_and_closed_link_pages_pass_axe(
     page.goto(link_for(live_server, closed))
     expect(page.get_by_role("heading", level=1)).to_have_text("This survey has closed")
     assert_accessible(page)
+
+
+COMMENTS = "Is there anything else you would like to tell us? (optional)"
+
+
+def test_answers_are_saved_as_they_are_given_and_a_reload_keeps_them(
+    live_server,
+    page,  # noqa: F811 - the fixture imported above
+    staff_questionnaire,
+):
+    invitation = SurveyInvitationFactory(questionnaire=staff_questionnaire)
+    page.goto(link_for(live_server, invitation))
+    expect(page.get_by_text("Each answer is saved as you give it.")).to_be_visible()
+    status = page.locator("#autosave-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+
+    with page.expect_response(lambda r: r.url.endswith("/save/")) as chosen:
+        page.get_by_role("radio", name="A few times in the term").check()
+    assert chosen.value.status == 200
+    expect(status).to_have_text("Saved.")
+    with page.expect_response(lambda r: r.url.endswith("/save/")) as typed:
+        page.get_by_label(COMMENTS).fill("Joint meetings helped.")  # saved after a pause
+    assert typed.value.status == 200
+    assert_accessible(page)
+
+    page.reload()  # no button pressed
+
+    expect(page.get_by_role("radio", name="A few times in the term")).to_be_checked()
+    expect(page.get_by_label(COMMENTS)).to_have_value("Joint meetings helped.")
+    response = Response.objects.get(invitation=invitation)
+    assert response.submitted_at is None and response.answers.count() == 2
+
+
+def test_without_javascript_the_page_promises_nothing_more_and_its_button_saves(
+    live_server,
+    page,  # noqa: F811 - the fixture imported above
+    staff_questionnaire,
+):
+    invitation = SurveyInvitationFactory(questionnaire=staff_questionnaire)
+    no_script = page.context.browser.new_context(locale="en-GB", java_script_enabled=False)
+    page = no_script.new_page()
+    page.goto(link_for(live_server, invitation))
+    expect(page.get_by_text("Each answer is saved as you give it.")).to_be_hidden()
+
+    page.get_by_role("radio", name="A few times in the term").check()
+    page.get_by_role("button", name="Save and finish later").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your answers are saved")
+    page.reload()
+    expect(page.get_by_role("radio", name="A few times in the term")).to_be_checked()
+    no_script.close()

@@ -5,6 +5,7 @@ process would: only what a case sets is there.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -208,3 +209,58 @@ def test_the_programme_rules_come_from_the_environment(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "[10, 24, 21]" in result.stdout
+
+
+SHOW_BASE_URL = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print('LINK_BASE_URL', settings.LINK_BASE_URL)"
+)
+
+
+def test_make_run_links_to_the_host_and_port_it_serves_on(tmp_path):
+    """`make run` serves on HOST:PORT (passed on as HOST and LINK_PORT); links in emails
+    follow them unless LINK_BASE_URL says otherwise."""
+    if _dot_env_defines("LINK_BASE_URL"):
+        pytest.skip(f"{BASE_DIR / '.env'} sets LINK_BASE_URL, which rightly wins")
+    local = {"DJANGO_SETTINGS_MODULE": "linkprog.settings.local"}
+
+    served = run_python(
+        tmp_path, {**local, "HOST": "127.0.0.1", "LINK_PORT": "8101"}, "-c", SHOW_BASE_URL
+    )
+    default = run_python(tmp_path, local, "-c", SHOW_BASE_URL)
+    named = run_python(
+        tmp_path,
+        {**local, "LINK_PORT": "8101", "LINK_BASE_URL": "https://link.example.org/"},
+        "-c",
+        SHOW_BASE_URL,
+    )
+
+    for result in (served, default, named):
+        assert result.returncode == 0, result.stderr
+    assert "LINK_BASE_URL http://127.0.0.1:8101\n" in served.stdout
+    assert "LINK_BASE_URL http://127.0.0.1:8000\n" in default.stdout
+    assert "LINK_BASE_URL https://link.example.org\n" in named.stdout
+
+
+def test_make_run_passes_its_host_and_port_to_everything_it_starts():
+    """Every command of `make run` that may write a link (the demo data, the web server, the
+    worker and beat) is given the address it serves on."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    result = subprocess.run(
+        [make, "-n", "run", "PORT=8101", "HOST=127.0.0.2"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    commands = [
+        line for line in result.stdout.splitlines() if "seed_demo" in line or "honcho" in line
+    ]
+    assert len(commands) == 2, result.stdout
+    for command in commands:
+        assert "HOST=127.0.0.2 LINK_PORT=8101 " in command, command
