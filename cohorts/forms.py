@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -244,13 +244,28 @@ class PlanAreaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = phases
         self.local_authorities = {f"la-{la.pk}": la for la in local_authorities}
-        self.mhst_areas = {f"mhst-{area.pk}": area for area in mhst_areas}
+        # An MHST area that is the whole of one LA (Camden's is Camden) reaches the same
+        # schools as that LA: it is offered once, as the LA, not twice under one name.
+        self.mhst_areas, same_as = {}, {}
+        for area in mhst_areas.annotate(
+            la_count=Count("local_authorities"), only_la=Min("local_authorities")
+        ):
+            one_la = f"la-{area.only_la}" if area.la_count == 1 else None
+            if area.covers_whole_las and one_la in self.local_authorities:
+                same_as[one_la] = area
+            else:
+                self.mhst_areas[f"mhst-{area.pk}"] = area
+        la_choices = []
+        for key, la in self.local_authorities.items():
+            label = la.name
+            if (area := same_as.get(key)) is not None and area.name == la.name:
+                label = _("%(la)s (LA and MHST area)") % {"la": la.name}
+            elif area is not None:
+                label = _("%(la)s (LA and MHST area %(area)s)") % {"la": la.name, "area": area.name}
+            la_choices.append((key, label))
         self.fields["area"].choices = [
             ("", _("Choose an area")),
-            (
-                _("Local authorities"),
-                [(key, la.name) for key, la in self.local_authorities.items()],
-            ),
+            (_("Local authorities"), la_choices),
             (_("MHST areas"), [(key, area.name) for key, area in self.mhst_areas.items()]),
         ]
 
