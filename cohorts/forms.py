@@ -156,12 +156,12 @@ class CohortForm(forms.ModelForm):
         self.fields["facilitators"].queryset = (
             get_user_model().objects.filter(running).order_by("username")
         )
-        self.fields["capacity"].help_text = _(
-            "From 1 to %(max)s schools; the programme's cohorts take up to %(max)s."
-        ) % {"max": MAX_COHORT_CAPACITY}
+        self.fields["capacity"].help_text = _("From 1 to %(max)s schools.") % {
+            "max": MAX_COHORT_CAPACITY
+        }
         if seats_taken:
             self.fields["capacity"].help_text = _(
-                "From 1 to %(max)s schools, and not below the %(taken)s places taken now."
+                "From 1 to %(max)s schools, and not below the places taken now (%(taken)s)."
             ) % {"max": MAX_COHORT_CAPACITY, "taken": seats_taken}
         if self.instance.pk:
             # Moving a cohort to another phase would re-plan it; make a new one instead.
