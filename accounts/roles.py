@@ -5,6 +5,7 @@
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
@@ -70,3 +71,14 @@ def roles_of(user) -> set[Role]:
     if user.is_superuser:
         held.add(Role.NATIONAL_ADMIN)
     return held
+
+
+def users_with_role(role: Role):
+    """Active users holding ``role`` through its group (a superuser is no facilitator unless
+    given the role), by username."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=str(role.label))
+        .distinct()
+        .order_by("username")
+    )

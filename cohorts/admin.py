@@ -1,15 +1,19 @@
-"""Django admin for phases, cohorts and places.
+"""Django admin for phases, cohorts, places and waves.
 
-Places change status only through the services (the waiting list, offers and capacity must
-stay consistent), so their status fields are read-only here and actions call the services.
+Cohorts, places and waves change only through their services (the rules, the emails to the
+people affected, the history), so here they are read-only, each linking to the page that
+changes it, and the bulk actions call the services (``linkprog.admin_mixins``). Phases,
+which no service manages, are edited here.
 """
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.errors import LinkDomainError
 from cohorts.models import CancelReason, Cohort, Phase, Place, Wave, WaveStatus
 from cohorts.services.places import place_cancel
+from linkprog.admin_mixins import ChangedOnItsPageAdmin, ChangedOnItsPageMixin
 from workshops.models import Professional, Workshop
 
 
@@ -21,21 +25,24 @@ class PhaseAdmin(admin.ModelAdmin):
     filter_horizontal = ("local_authorities", "mhst_areas")
 
 
-class WorkshopInline(admin.TabularInline):
+class WorkshopInline(ChangedOnItsPageMixin, admin.TabularInline):
     model = Workshop
     extra = 0
     max_num = 2
     fields = ("day", "date", "start_time", "end_time", "venue_name", "joining_link")
 
 
-class ProfessionalInline(admin.TabularInline):
+class ProfessionalInline(ChangedOnItsPageMixin, admin.TabularInline):
     model = Professional
     extra = 0
     fields = ("name", "organisation", "organisation_type", "email")
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ChangedOnItsPageAdmin):
+    """Planned, edited, opened and cancelled on the cohort pages (``cohorts:edit``)."""
+
+    page_link_text = _("Edit the cohort, its workshop days and professionals on its page")
     list_display = ("name", "phase", "local_authority", "mhst_area", "format", "capacity", "status")
     list_filter = ("status", "format", "phase", "mhst_area")
     search_fields = ("name", "local_authority__name", "mhst_area__name", "venue_name")
@@ -46,9 +53,16 @@ class CohortAdmin(admin.ModelAdmin):
     inlines = (WorkshopInline, ProfessionalInline)
     readonly_fields = ("status", "created_at", "updated_at")
 
+    def page_url(self, obj) -> str:
+        return reverse("cohorts:detail", args=[obj.pk])
+
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ChangedOnItsPageAdmin):
+    """Booked, moved and cancelled through the booking services: on the cohort's page, by
+    the school's booking link, or by this admin's cancel action."""
+
+    page_link_text = _("Move or cancel it on its cohort's page")
     list_display = (
         "establishment",
         "cohort",
@@ -73,14 +87,8 @@ class PlaceAdmin(admin.ModelAdmin):
     )
     actions = ("cancel_places",)
 
-    def has_add_permission(self, request):
-        # A place is booked through the booking service (capacity, waiting list, one place).
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None:
-            return (*self.readonly_fields, "establishment", "cohort")
-        return self.readonly_fields
+    def page_url(self, obj) -> str:
+        return reverse("cohorts:detail", args=[obj.cohort_id])
 
     @admin.action(description=_("Cancel the selected places (frees seats for the waiting list)"))
     def cancel_places(self, request, queryset):
@@ -96,9 +104,11 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Wave)
-class WaveAdmin(admin.ModelAdmin):
-    """Waves are launched, paused and cancelled from their coordinator page (the services
-    check each step); here an admin can see them and pause or cancel in bulk."""
+class WaveAdmin(ChangedOnItsPageAdmin):
+    """Waves are made, launched, paused and cancelled from their coordinator page (the
+    services check each step); here an admin can see them and pause or cancel in bulk."""
+
+    page_link_text = _("Launch, pause or cancel it on its page")
 
     list_display = ("name", "phase", "status", "send_at", "rate_per_minute", "dispatched_count")
     list_filter = ("status", "phase")
@@ -107,6 +117,9 @@ class WaveAdmin(admin.ModelAdmin):
     filter_horizontal = ("local_authorities", "mhst_areas")
     readonly_fields = ("status", "dispatched_count", "finished_at", "created_by")
     actions = ("pause_waves", "cancel_waves")
+
+    def page_url(self, obj) -> str:
+        return reverse("cohorts:wave-detail", args=[obj.pk])
 
     @admin.action(description=_("Pause the selected waves"))
     def pause_waves(self, request, queryset):

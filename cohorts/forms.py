@@ -2,9 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
+from accounts.roles import users_with_role
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort
 from cohorts.services.places import Attendee
 from linkprog.validators import validate_one_line
@@ -93,14 +96,41 @@ class MoveForm(forms.Form):
         self.fields["cohort"].queryset = cohorts
 
 
-class CohortForm(forms.ModelForm):
-    """A cohort's details; saved through cohort_create / cohort_update / cohort_set_capacity."""
+class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
 
+
+class CohortForm(forms.ModelForm):
+    """A cohort's details; saved through cohort_create / cohort_update."""
+
+    capacity = forms.IntegerField(
+        label=_("Capacity (schools)"),
+        min_value=1,
+        max_value=MAX_COHORT_CAPACITY,
+        initial=MAX_COHORT_CAPACITY,
+        error_messages={
+            "required": _("Enter how many schools the cohort takes, from 1 to 20."),
+            "min_value": _("A cohort takes at least 1 school."),
+            "max_value": _("A cohort takes at most %(limit_value)s schools."),
+        },
+    )
     joining_link = forms.URLField(
         label=_("Joining link (online cohorts)"),
         required=False,
         max_length=500,
         assume_scheme="https",
+    )
+    facilitators = FacilitatorChoiceField(
+        queryset=get_user_model().objects.none(),
+        label=_("Facilitators"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Users with the Facilitator role. An admin gives the role in the Django admin "
+            "(Users, then Groups)."
+        ),
     )
 
     class Meta:
@@ -119,19 +149,33 @@ class CohortForm(forms.ModelForm):
         )
         widgets = {"venue_address": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, phases, local_authorities, mhst_areas, **kwargs):
+    def __init__(
+        self, *args, phases, local_authorities, mhst_areas, seats_taken: int = 0, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = phases
         self.fields["local_authority"].queryset = local_authorities
         self.fields["mhst_area"].queryset = mhst_areas
+        # Facilitators, and whoever already runs this cohort (kept if they lost the role).
+        running = Q(pk__in=users_with_role(Role.FACILITATOR).values("pk"))
+        if self.instance.pk:
+            running |= Q(pk__in=self.instance.facilitators.values("pk"))
         self.fields["facilitators"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("username")
+            get_user_model().objects.filter(running).order_by("username")
         )
-        self.fields["capacity"].min_value = 1
-        self.fields["capacity"].max_value = MAX_COHORT_CAPACITY
+        self.fields["capacity"].help_text = _("From 1 to %(max)s schools.") % {
+            "max": MAX_COHORT_CAPACITY
+        }
+        if seats_taken:
+            self.fields["capacity"].help_text = _(
+                "From 1 to %(max)s schools, and not below the places taken now (%(taken)s)."
+            ) % {"max": MAX_COHORT_CAPACITY, "taken": seats_taken}
         if self.instance.pk:
             # Moving a cohort to another phase would re-plan it; make a new one instead.
             self.fields["phase"].disabled = True
+            self.fields["phase"].help_text = _(
+                "A cohort stays in its phase: for another phase, plan a new cohort."
+            )
 
     def clean(self):
         data = super().clean()
@@ -209,13 +253,28 @@ class PlanAreaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["phase"].queryset = phases
         self.local_authorities = {f"la-{la.pk}": la for la in local_authorities}
-        self.mhst_areas = {f"mhst-{area.pk}": area for area in mhst_areas}
+        # An MHST area that is the whole of one LA (Camden's is Camden) reaches the same
+        # schools as that LA: it is offered once, as the LA, not twice under one name.
+        self.mhst_areas, same_as = {}, {}
+        for area in mhst_areas.annotate(
+            la_count=Count("local_authorities"), only_la=Min("local_authorities")
+        ):
+            one_la = f"la-{area.only_la}" if area.la_count == 1 else None
+            if area.covers_whole_las and one_la in self.local_authorities:
+                same_as[one_la] = area
+            else:
+                self.mhst_areas[f"mhst-{area.pk}"] = area
+        la_choices = []
+        for key, la in self.local_authorities.items():
+            label = la.name
+            if (area := same_as.get(key)) is not None and area.name == la.name:
+                label = _("%(la)s (LA and MHST area)") % {"la": la.name}
+            elif area is not None:
+                label = _("%(la)s (LA and MHST area %(area)s)") % {"la": la.name, "area": area.name}
+            la_choices.append((key, label))
         self.fields["area"].choices = [
             ("", _("Choose an area")),
-            (
-                _("Local authorities"),
-                [(key, la.name) for key, la in self.local_authorities.items()],
-            ),
+            (_("Local authorities"), la_choices),
             (_("MHST areas"), [(key, area.name) for key, area in self.mhst_areas.items()]),
         ]
 

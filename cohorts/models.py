@@ -171,9 +171,10 @@ class Cohort(TimeStampedModel):
 
     @property
     def area_name(self) -> str:
-        """The area in words: "Camden", "Camden · North Central London MHST" and so on."""
+        """The area in words: "Camden", "Camden · North Central London MHST" and so on; an
+        LA and an MHST area of the same name are named once."""
         names = [str(area.name) for area in (self.local_authority, self.mhst_area) if area]
-        return " · ".join(names)
+        return " · ".join(dict.fromkeys(names))
 
     @property
     def where(self) -> str:

@@ -6,6 +6,7 @@ six weeks apart) and about completing the programme live there.
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -119,7 +120,15 @@ class Professional(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(organisation_type__in=OrganisationType.values),
                 name="professional_organisation_type_valid",
-            )
+            ),
+            # One person once on a cohort: two rows would mean two survey invitations and a
+            # register that counts them twice. Emails compare without case.
+            models.UniqueConstraint(
+                Lower("email"),
+                "cohort",
+                name="professional_email_once_per_cohort",
+                violation_error_message=_("This email address is already on this cohort."),
+            ),
         ]
 
     def __str__(self) -> str:

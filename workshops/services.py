@@ -8,7 +8,7 @@ attendee was present on both days; the date of workshop 2 is recorded as the com
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -158,22 +158,50 @@ def _check_professional(
     )
 
 
+def _check_email_free(cohort: Cohort, email: str, *, professional: Professional | None = None):
+    """Each professional once on a cohort, known by their email address (without case)."""
+    others = cohort.professionals.filter(email__iexact=email)
+    if professional is not None:
+        others = others.exclude(pk=professional.pk)
+    other = others.first()
+    if other is not None:
+        raise WorkshopError(
+            f"{other.name} is already on this cohort with the email address {email}: each "
+            "professional is added once. Correct their details instead.",
+            code="email_taken",
+        )
+
+
+def _save_professional(professional: Professional) -> None:
+    """Save, turning a race with another save of the same email into the readable refusal."""
+    try:
+        with transaction.atomic():
+            professional.save()
+    except IntegrityError:
+        _check_email_free(professional.cohort, professional.email, professional=professional)
+        raise
+
+
 def professional_add(
     *, cohort: Cohort, name: str, organisation: str, organisation_type: str, email: str
 ) -> Professional:
-    """Record a professional attending ``cohort``'s workshops (not counted in capacity)."""
+    """Record a professional attending ``cohort``'s workshops (not counted in capacity).
+    Refused if someone with the same email address is on the cohort already."""
     _check_professional(
         name=name, organisation=organisation, organisation_type=organisation_type, email=email
     )
     if cohort.status == CohortStatus.CANCELLED:
         raise WorkshopError(f"{cohort.name} is cancelled.")
-    return Professional.objects.create(
+    _check_email_free(cohort, email)
+    professional = Professional(
         cohort=cohort,
         name=name,
         organisation=organisation,
         organisation_type=organisation_type,
         email=email,
     )
+    _save_professional(professional)
+    return professional
 
 
 def professional_update(
@@ -193,11 +221,12 @@ def professional_update(
         cohort = professional.cohort
         if cohort.status == CohortStatus.CANCELLED:
             raise WorkshopError(f"{cohort.name} is cancelled.")
+        _check_email_free(cohort, email, professional=professional)
         professional.name = name
         professional.organisation = organisation
         professional.organisation_type = organisation_type
         professional.email = email
-        professional.save()
+        _save_professional(professional)
     return professional
 
 

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.models import Role
+from accounts.roles import users_with_role
 from cohorts import notifications
 from cohorts.errors import CohortError
 from cohorts.models import (
@@ -47,6 +49,40 @@ def _check_text(*, name: str, venue_name: str, joining_link: str) -> None:
     )
 
 
+def _check_facilitators(
+    facilitators: list[AbstractBaseUser], *, cohort: Cohort | None = None
+) -> None:
+    """Only users holding the Facilitator role run cohorts; one who lost the role may stay
+    on a cohort they were already running, but is not added to another."""
+    kept = set(cohort.facilitators.values_list("pk", flat=True)) if cohort else set()
+    allowed = kept | set(
+        users_with_role(Role.FACILITATOR)
+        .filter(pk__in=[user.pk for user in facilitators])
+        .values_list("pk", flat=True)
+    )
+    refused = [user for user in facilitators if user.pk not in allowed]
+    if refused:
+        names = ", ".join(sorted(user.get_username() for user in refused))
+        raise CohortError(
+            f"{names} {'is' if len(refused) == 1 else 'are'} not a facilitator: only users with "
+            "the Facilitator role can run a cohort (an admin gives the role in the Django "
+            "admin, Users)."
+        )
+
+
+def _resize(cohort: Cohort, capacity: int) -> None:
+    """Set a locked cohort's capacity, never below the seats taken (saved by the caller,
+    which then offers any new seat: ``offer_free_seats``)."""
+    _check_capacity(capacity)
+    taken = cohort.places.filter(status__in=SEAT_HOLDING_STATUSES).count()
+    if capacity < taken:
+        raise CohortError(
+            f"{taken} places on {cohort.name} are taken, so its capacity cannot go below "
+            f"{taken}. Move or cancel places first."
+        )
+    cohort.capacity = capacity
+
+
 def _check_format(cohort: Cohort) -> None:
     if cohort.format == CohortFormat.ONLINE and not cohort.joining_link:
         raise CohortError(f"{cohort.name} is online but has no joining link.")
@@ -71,6 +107,8 @@ def cohort_create(
     _check_area(local_authority, mhst_area)
     _check_text(name=name, venue_name=venue_name, joining_link=joining_link)
     _check_capacity(capacity)
+    facilitators = list(facilitators)
+    _check_facilitators(facilitators)
     with transaction.atomic():
         cohort = Cohort.objects.create(
             phase=phase,
@@ -98,17 +136,26 @@ def cohort_update(
     venue_address: str = "",
     joining_link: str = "",
     facilitators: Iterable[AbstractBaseUser] = (),
+    capacity: int | None = None,
 ) -> Cohort:
-    """Edit a cohort's name, area, format and facilitators (capacity: ``cohort_set_capacity``).
+    """Edit a cohort's name, area, format, facilitators and (if given) capacity, all or
+    nothing: a refused capacity saves none of the other changes either.
 
     A bookable cohort must keep its venue or joining link, since schools have booked on it.
+    The capacity never goes below the seats taken; seats added are offered to the waiting
+    list at once.
     """
     _check_area(local_authority, mhst_area)
     _check_text(name=name, venue_name=venue_name, joining_link=joining_link)
+    facilitators = list(facilitators)
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
         if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
             raise CohortError(f"{cohort.name} is {cohort.get_status_display().lower()}.")
+        _check_facilitators(facilitators, cohort=cohort)
+        resized = capacity is not None and capacity != cohort.capacity
+        if resized:
+            _resize(cohort, capacity)
         cohort.name = name
         cohort.local_authority = local_authority
         cohort.mhst_area = mhst_area
@@ -120,6 +167,8 @@ def cohort_update(
             _check_format(cohort)
         cohort.save()
         cohort.facilitators.set(facilitators)
+        if resized:
+            offer_free_seats(cohort)
     return cohort
 
 
@@ -168,13 +217,7 @@ def cohort_set_capacity(*, cohort: Cohort, capacity: int) -> Cohort:
     _check_capacity(capacity)
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
-        taken = cohort.places.filter(status__in=SEAT_HOLDING_STATUSES).count()
-        if capacity < taken:
-            raise CohortError(
-                f"{taken} places on {cohort.name} are taken, so its capacity cannot go below "
-                f"{taken}. Move or cancel places first."
-            )
-        cohort.capacity = capacity
+        _resize(cohort, capacity)
         cohort.save(update_fields=["capacity", "updated_at"])
         offer_free_seats(cohort)
     return cohort

@@ -3,13 +3,15 @@
 A proposal groups the schools a phase can reach that are not yet booked or planned: one
 local authority at a time, then by postcode district (the outward code, "NW1" of "NW1 1AA"),
 split into as few cohorts as fit, of even size (45 schools make 15 + 15 + 15, not
-20 + 20 + 5). Nothing is saved until the coordinator, having edited it, accepts it.
+20 + 20 + 5). Cohorts are named short, after their LA ("Camden", or "Camden 1", "Camden 2"
+…), numbered on from the phase's cohorts of that name. Nothing is saved until the
+coordinator, having edited it, accepts it.
 """
 
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -43,6 +45,30 @@ def _district_key(district: str) -> tuple:
     return (letters, int(number), suffix)
 
 
+def districts_in_order(districts: Iterable[str]) -> list[str]:
+    """The distinct postcode districts given, blanks left out, NW2 before NW10."""
+    return sorted(set(districts) - {""}, key=_district_key)
+
+
+def cohort_names(base: str, count: int, *, taken: Iterable[str] = ()) -> list[str]:
+    """``count`` names for cohorts in the area ``base``: "Camden" for one, else "Camden 1",
+    "Camden 2" …; numbered on past any of those in ``taken`` (a plain "Camden" counts as
+    "Camden 1"), so a phase never has two cohorts of one name."""
+    numbered = re.compile(rf"{re.escape(base)} (\d+)")
+    used = {int(m.group(1)) for name in taken if (m := numbered.fullmatch(name))}
+    if base in taken:
+        used.add(1)
+    if count == 1 and not used:
+        return [base]
+    names: list[str] = []
+    number = 0
+    while len(names) < count:
+        number += 1
+        if number not in used:
+            names.append(f"{base} {number}")
+    return names
+
+
 @dataclass
 class ProposedCohort:
     """One cohort of a proposal: a name, its area and the establishments planned for it."""
@@ -59,6 +85,8 @@ class ProposedCohort:
 class CohortProposal:
     phase_id: int
     cohorts: list[ProposedCohort]
+    #: Names of the phase's cohorts already planned, so more can be named around them.
+    names_taken: set[str] = field(default_factory=set)
 
     @property
     def establishment_count(self) -> int:
@@ -100,6 +128,7 @@ def cohort_plan_propose(
     by_la: dict[LocalAuthority, list[Establishment]] = defaultdict(list)
     for school in schools:
         by_la[school.la].append(school)
+    taken = set(phase.cohorts.values_list("name", flat=True))
 
     proposed: list[ProposedCohort] = []
     for la in sorted(by_la, key=lambda la: la.name):
@@ -108,29 +137,23 @@ def cohort_plan_propose(
         )
         start = 0
         sizes = _even_sizes(len(members), size)
-        for number, chunk_size in enumerate(sizes, start=1):
+        names = cohort_names(la.name, len(sizes), taken=taken)
+        for name, chunk_size in zip(names, sizes, strict=True):
             chunk = members[start : start + chunk_size]
             start += chunk_size
-            districts = sorted(
-                {postcode_district(s.postcode) for s in chunk} - {""}, key=_district_key
-            )
             areas = {s.mhst_area_id for s in chunk}
             area_id = mhst_area.pk if mhst_area else (areas.pop() if len(areas) == 1 else None)
-            label = f"{la.name} {number}" if len(sizes) > 1 else la.name
-            if districts:
-                shown = ", ".join(districts[:4]) + ("…" if len(districts) > 4 else "")
-                label = f"{label} ({shown})"
             proposed.append(
                 ProposedCohort(
-                    name=f"{label} – {phase.name}",
+                    name=name,
                     local_authority_id=la.pk,
                     mhst_area_id=area_id,
                     establishment_ids=[s.pk for s in chunk],
-                    districts=districts,
+                    districts=districts_in_order(postcode_district(s.postcode) for s in chunk),
                     capacity=size,
                 )
             )
-    return CohortProposal(phase_id=phase.pk, cohorts=proposed)
+    return CohortProposal(phase_id=phase.pk, cohorts=proposed, names_taken=taken)
 
 
 def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> list[Cohort]:

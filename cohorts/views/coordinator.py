@@ -18,7 +18,7 @@ from accounts.roles import ACT_FOR_SCHOOLS
 from cohorts.errors import LinkDomainError
 from cohorts.filters import CohortFilter
 from cohorts.forms import CohortForm, MoveForm, ProfessionalForm, WorkshopForm
-from cohorts.models import ACTIVE_PLACE_STATUSES, CancelReason, Cohort, CohortStatus, PlaceStatus
+from cohorts.models import ACTIVE_PLACE_STATUSES, CancelReason, CohortStatus, PlaceStatus
 from cohorts.selectors import (
     cohort_detail,
     cohorts_in_scope,
@@ -34,7 +34,6 @@ from cohorts.services.cohorts import (
     cohort_mark_completed,
     cohort_mark_running,
     cohort_open_for_booking,
-    cohort_set_capacity,
     cohort_update,
 )
 from cohorts.services.links import booking_link_path
@@ -167,10 +166,13 @@ class CohortCreateView(CohortFormMixin, FormView):
 class CohortUpdateView(CohortFormMixin, ScopedCohortMixin, FormView):
     def get_form_kwargs(self):
         self.cohort = self.get_cohort()
-        # The form writes its cleaned data into its instance: give it a copy, so that
-        # self.cohort still shows what changed (the capacity goes through its own service).
-        form_copy = Cohort.objects.get(pk=self.cohort.pk)
-        return {**super().get_form_kwargs(), "instance": form_copy}
+        # The form writes its cleaned data into its instance: give it a copy; the service
+        # saves the change.
+        return {
+            **super().get_form_kwargs(),
+            "instance": copy.copy(self.cohort),
+            "seats_taken": self.cohort.seats_taken,
+        }
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cohort": self.cohort}
@@ -188,9 +190,8 @@ class CohortUpdateView(CohortFormMixin, ScopedCohortMixin, FormView):
                 venue_address=data["venue_address"],
                 joining_link=data["joining_link"],
                 facilitators=data["facilitators"],
+                capacity=data["capacity"],
             )
-            if data["capacity"] != self.cohort.capacity:
-                cohort_set_capacity(cohort=self.cohort, capacity=data["capacity"])
         except LinkDomainError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)

@@ -20,8 +20,10 @@ from cohorts.models import CohortStatus
 from cohorts.selectors import local_authorities_in_scope, mhst_areas_in_scope, phases_in_scope
 from cohorts.services.planning import (
     ProposedCohort,
+    cohort_names,
     cohort_plan_accept,
     cohort_plan_propose,
+    districts_in_order,
     postcode_district,
 )
 from schools.models import Establishment
@@ -87,6 +89,7 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
                         "name": edit_form.name_field(number),
                         "capacity": edit_form.capacity_field(number),
                         "schools": [(s, edit_form.school_field(s)) for s in members],
+                        "districts": districts_in_order(s.district for s in members),
                     }
                 )
             left_out = [
@@ -111,7 +114,8 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
         if not schools:
             return self.render_page(area_form)
         size = area_form.cleaned_data["size"]
-        slots = [(c.name, c.capacity) for c in proposal.cohorts] + [("", size)]
+        slots = [(c.name, c.capacity) for c in proposal.cohorts]
+        slots.append((self.spare_name(area_form, proposal, slots), size))
         return self.render_page(area_form, PlanEditForm(slots=slots, schools=schools))
 
     def post(self, request):
@@ -119,7 +123,7 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
         if not area_form.is_valid():
             return self.render_page(area_form)
         size = area_form.cleaned_data["size"]
-        _, schools = self.propose(area_form)
+        proposal, schools = self.propose(area_form)
         try:
             count = min(max(int(request.POST.get("slots", "")), 1), MAX_SLOTS)
         except ValueError:
@@ -152,19 +156,26 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
                     planned = sum(len(p.establishment_ids) for p in plan)
                     return self.accepted(area_form, cohorts, planned)
             return self.render_page(area_form, posted, gone)
-        return self.render_page(area_form, self.regrouped(posted, schools, size), gone)
+        regrouped = self.regrouped(area_form, proposal, posted, schools)
+        return self.render_page(area_form, regrouped, gone)
 
-    def regrouped(self, posted, schools, size):
+    def spare_name(self, area_form, proposal, slots) -> str:
+        """The empty cohort's name, after the area, numbered on from the others."""
+        taken = proposal.names_taken | {name.strip() for name, _ in slots}
+        return cohort_names(area_form.area_name(), 1, taken=taken)[0]
+
+    def regrouped(self, area_form, proposal, posted, schools):
         """An unbound form showing the submitted names, capacities and choices, with one
         empty cohort at the end to split a group into."""
+        size = area_form.cleaned_data["size"]
         assignment = posted.assignment()
         slots = [
             (posted.name_field(n).value() or "", posted.capacity_field(n).value() or size)
             for n in posted.slot_numbers
         ]
         last = len(slots)
-        if slots[-1][0].strip() or any(slot == last for slot in assignment.values()):
-            slots.append(("", size))
+        if any(slot == last for slot in assignment.values()):
+            slots.append((self.spare_name(area_form, proposal, slots), size))
         for school in schools:
             school.slot = assignment[school.pk]
         return PlanEditForm(slots=slots, schools=schools)

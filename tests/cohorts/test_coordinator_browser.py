@@ -153,10 +153,13 @@ def test_the_planning_helper_passes_axe_and_works_by_keyboard(signed_in):
     expect(page.get_by_role("group", name="Cohort 1: 6 schools")).to_be_visible()
     assert_no_serious_accessibility_violations(page)
 
-    # Move two schools to the spare cohort, leave its name empty: an error, linked.
+    # Move two schools to the spare cohort, named as the others; clear its name: an error,
+    # linked.
+    expect(page.get_by_label("Name of cohort 2")).to_have_value("Camden 2")
     page.get_by_label("Cohort for North 0").select_option(label="Cohort 2")
     page.get_by_label("Cohort for North 1").select_option(label="Cohort 2")
     page.get_by_label("Cohort for Anchor School").select_option(label="Leave out")
+    page.get_by_label("Name of cohort 2").fill("")
     page.get_by_role("button", name="Create these cohorts").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
@@ -178,3 +181,34 @@ def test_the_planning_helper_passes_axe_and_works_by_keyboard(signed_in):
     ).to_be_visible()
     assert_no_serious_accessibility_violations(page)
     assert Cohort.objects.filter(phase=phase).count() == 2
+
+
+def test_the_planning_helper_and_cohort_form_fit_a_phone(signed_in):
+    page, url, camden = signed_in  # noqa: F811
+    phase = PhaseFactory(name="Year 1")
+    phase.local_authorities.set([camden])
+    for n in range(25):
+        EstablishmentFactory(
+            la=camden,
+            name=f"St Aloysius Roman Catholic Voluntary Aided Junior School {n}",
+            postcode=f"NW{n % 9 + 1} {n % 10}AA",
+        )
+    cohort = CohortFactory(local_authority=camden, name="Camden spring")
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(f"{url}/cohorts/plan/?phase={phase.pk}&area=la-{camden.pk}")
+    expect(page.get_by_role("group", name="Cohort 1: 13 schools")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    select = page.get_by_label(
+        "Cohort for St Aloysius Roman Catholic Voluntary Aided Junior School 0"
+    )
+    box = select.bounding_box()
+    assert box["x"] + box["width"] <= 390 and box["width"] >= 90  # whole, and readable
+    assert_no_serious_accessibility_violations(page)
+
+    page.goto(f"{url}/cohorts/{cohort.pk}/edit/")
+    page.get_by_label("Capacity (schools)").fill("25")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#error-summary")).to_contain_text("A cohort takes at most 20 schools.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_serious_accessibility_violations(page)

@@ -7,12 +7,13 @@ from cohorts.models import CohortStatus, PlaceStatus
 from cohorts.selectors import phase_reachable_establishments
 from cohorts.services.planning import (
     ProposedCohort,
+    cohort_names,
     cohort_plan_accept,
     cohort_plan_propose,
     postcode_district,
 )
 from schools.models import Status
-from tests.cohorts.factories import PhaseFactory, PlaceFactory
+from tests.cohorts.factories import CohortFactory, PhaseFactory, PlaceFactory
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +59,8 @@ def test_the_helper_groups_by_la_then_postcode_district_in_even_cohorts_of_at_mo
 
     proposal = cohort_plan_propose(phase=phase)
 
-    assert [c.name for c in proposal.cohorts] == [
-        "Barnet (N2) – Year 1",
-        "Camden 1 (NW1, NW3) – Year 1",
-        "Camden 2 (NW3, NW10) – Year 1",
-    ]
+    assert [c.name for c in proposal.cohorts] == ["Barnet", "Camden 1", "Camden 2"]
+    assert [c.districts for c in proposal.cohorts] == [["N2"], ["NW1", "NW3"], ["NW3", "NW10"]]
     barnet_cohort, camden_1, camden_2 = proposal.cohorts
     assert set(barnet_cohort.establishment_ids) == {s.pk for s in n2}
     assert [len(c.establishment_ids) for c in proposal.cohorts] == [3, 14, 13]
@@ -71,6 +69,35 @@ def test_the_helper_groups_by_la_then_postcode_district_in_even_cohorts_of_at_mo
     assert len(set(camden_1.establishment_ids) & {s.pk for s in nw3}) == 5  # NW3 is split
     assert proposal.establishment_count == 30
     assert all(c.local_authority_id == camden.pk for c in (camden_1, camden_2))
+
+
+@pytest.mark.parametrize(
+    ("count", "taken", "names"),
+    [
+        (1, [], ["Camden"]),
+        (3, [], ["Camden 1", "Camden 2", "Camden 3"]),
+        (1, ["Camden"], ["Camden 2"]),
+        (2, ["Camden 1", "Camden 3", "Camden North", "Barnet 2"], ["Camden 2", "Camden 4"]),
+        (1, ["Camden (NW1) – Year 1"], ["Camden"]),
+    ],
+)
+def test_cohorts_are_named_after_their_area_and_numbered_on(count, taken, names):
+    assert cohort_names("Camden", count, taken=taken) == names
+
+
+def test_names_stay_short_and_number_on_from_the_phases_cohorts():
+    camden = LocalAuthorityFactory(name="Camden")
+    phase = PhaseFactory(name="Phase 2 (MHST areas, spring 2027)")
+    phase.local_authorities.set([camden])
+    CohortFactory(phase=phase, local_authority=camden, name="Camden 1")
+    CohortFactory(local_authority=camden, name="Camden 2")  # another phase: no clash
+    for n in range(25):
+        EstablishmentFactory(la=camden, postcode=f"NW{n % 9 + 1} {n % 10}AA")
+
+    proposal = cohort_plan_propose(phase=phase)
+
+    assert [c.name for c in proposal.cohorts] == ["Camden 2", "Camden 3"]
+    assert proposal.names_taken == {"Camden 1"}
 
 
 def test_a_proposal_for_one_area_only_covers_that_area():

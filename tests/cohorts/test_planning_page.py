@@ -79,8 +79,9 @@ def test_the_page_proposes_cohorts_grouped_by_la_and_postcode_district(admin_cli
     # One cohort of 18 (NW1 before NW3), plus an empty one to split it into.
     assert [len(g["schools"]) for g in groups] == [18, 0]
     assert [s.pk for s, _ in groups[0]["schools"]] == [s.pk for s in nw1 + nw3]
-    assert data["cohort-1-name"] == "Camden (NW1, NW3) – Year 1"
+    assert data["cohort-1-name"] == "Camden"
     assert data["cohort-1-capacity"] == 20
+    assert "Postcode districts: NW1, NW3" in page
     # Accessible without JavaScript: fieldsets with legends, a label for every select.
     assert "<legend" in page and "Cohort 1: 18 schools" in page
     assert page.count('<label class="visually-hidden" for="id_school-') == 18
@@ -128,8 +129,9 @@ def test_errors_are_summarised_at_the_top_linking_to_the_fields_and_nothing_is_s
     group = schools(camden, 10)
     _, data = proposal_form(admin_client, phase, f"la-{camden.pk}")
     data["cohort-1-capacity"] = 8  # 10 schools in it
-    data[f"school-{group[0].pk}"] = "2"  # into the spare cohort, which has no name
+    data[f"school-{group[0].pk}"] = "2"  # into the spare cohort, its name cleared
     data[f"school-{group[1].pk}"] = "2"
+    data["cohort-2-name"] = ""
 
     response = admin_client.post(PLAN, {**data, "action": "accept"})
 
@@ -155,6 +157,69 @@ def test_errors_are_summarised_at_the_top_linking_to_the_fields_and_nothing_is_s
     response = admin_client.post(PLAN, {**data, "action": "accept"})
     assert "Cohort 1 can take at most 20 schools." in response.content.decode()
     assert not Cohort.objects.exists()
+
+
+def test_the_spare_cohort_is_named_as_the_others_so_schools_move_into_it(
+    admin_client, phase, camden
+):
+    group = schools(camden, 6)
+    response, data = proposal_form(admin_client, phase, f"la-{camden.pk}")
+    assert (data["cohort-1-name"], data["cohort-2-name"]) == ("Camden", "Camden 2")
+    data[f"school-{group[0].pk}"] = "2"
+    data[f"school-{group[1].pk}"] = "2"
+
+    # Updating shows them regrouped, with a new spare named on.
+    preview = admin_client.post(PLAN, {**data, "action": "update"})
+    assert [len(g["schools"]) for g in preview.context["groups"]] == [4, 2, 0]
+    again = form_data(preview)
+    assert again["cohort-3-name"] == "Camden 3"
+    # Updating again with nothing moved adds no more spares.
+    unchanged = admin_client.post(PLAN, {**again, "action": "update"})
+    assert len(unchanged.context["groups"]) == 3
+
+    response = admin_client.post(PLAN, {**data, "action": "accept"})
+
+    assert response.status_code == 302
+    assert sorted(phase.cohorts.values_list("name", flat=True)) == ["Camden", "Camden 2"]
+    assert set(phase.cohorts.get(name="Camden 2").planned_establishments.all()) == set(group[:2])
+
+
+def test_the_next_plan_numbers_on_from_the_cohorts_planned(admin_client, phase, camden):
+    first = schools(camden, 4)
+    _, data = proposal_form(admin_client, phase, f"la-{camden.pk}")
+    for school in first[2:]:
+        data[f"school-{school.pk}"] = "out"
+    assert admin_client.post(PLAN, {**data, "action": "accept"}).status_code == 302
+
+    response, data = proposal_form(admin_client, phase, f"la-{camden.pk}")
+
+    assert (data["cohort-1-name"], data["cohort-2-name"]) == ("Camden 2", "Camden 3")
+
+
+def test_an_mhst_area_that_is_one_la_is_offered_once(admin_client, camden):
+    barnet = LocalAuthorityFactory(name="Barnet")
+    same = MHSTAreaFactory(name="Camden")
+    same.local_authorities.set([camden])
+    named_otherwise = MHSTAreaFactory(name="Barnet and Enfield borders", covers_whole_las=True)
+    named_otherwise.local_authorities.set([barnet])
+    part = MHSTAreaFactory(name="North Barnet", covers_whole_las=False)
+    part.local_authorities.set([barnet])
+    wider = MHSTAreaFactory(name="North Central London")
+    wider.local_authorities.set([camden, barnet])
+
+    response = admin_client.get(PLAN)
+
+    choices = dict(response.context["area_form"].fields["area"].choices)
+    assert dict(choices["Local authorities"]) == {
+        f"la-{barnet.pk}": "Barnet (LA and MHST area Barnet and Enfield borders)",
+        f"la-{camden.pk}": "Camden (LA and MHST area)",
+    }
+    assert dict(choices["MHST areas"]) == {
+        f"mhst-{wider.pk}": "North Central London",
+        f"mhst-{part.pk}": "North Barnet",
+    }
+    page = response.content.decode()
+    assert page.count(">Camden") == 1
 
 
 def test_a_school_booked_meanwhile_blocks_the_plan_and_is_named(admin_client, phase, camden):
@@ -246,4 +311,5 @@ def test_the_planning_page_costs_the_same_at_20_and_200_schools(
     assert sum(len(g["schools"]) for g in response.context["groups"]) == rows
 
 
-PLAN_QUERIES = 10  # session, user, roles, phase, area choices (2), proposal, schools, gone
+PLAN_QUERIES = 11  # session, user, roles, phase, area choices (2), proposal, the phase's
+# cohort names (to number new ones on), schools, gone
