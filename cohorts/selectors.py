@@ -191,10 +191,31 @@ def mhst_areas_in_scope(*, scope) -> QuerySet[MHSTArea]:
 
 
 def phases_in_scope(*, scope) -> QuerySet[Phase]:
-    """Phases covering some of the scope's areas."""
-    return scope.apply(
-        Phase.objects.all(), la="local_authorities", mhst_area="mhst_areas"
-    ).order_by("start_date", "name")
+    """Phases that reach into the scope's areas, however either side names them: a phase
+    is visible when one of its LAs or MHST areas overlaps the scope (an LA coordinator sees
+    a phase of the MHST areas covering their LA, an MHST-area coordinator a phase of the LAs
+    their area lies in, a regional one both); a facilitator, the phases of their cohorts.
+
+    Seeing a phase lets a coordinator plan cohorts in their own areas under it; it never
+    widens what they reach: cohorts, waves and schools stay scoped by their own areas
+    (``wave_area_choices``, ``waves_in_scope``).
+    """
+    phases = Phase.objects.order_by("start_date", "name")
+    if scope.national:
+        return phases
+    reached = Q(
+        pk__in=Phase.local_authorities.through.objects.filter(
+            localauthority__in=LocalAuthority.objects.filter(scope.overlapping_local_authorities())
+        ).values("phase_id")
+    ) | Q(
+        pk__in=Phase.mhst_areas.through.objects.filter(
+            mhstarea__in=MHSTArea.objects.filter(scope.overlapping_mhst_areas())
+        ).values("phase_id")
+    )
+    if scope.facilitator_id:
+        run = Cohort.objects.filter(facilitators=scope.facilitator_id)
+        reached |= Q(pk__in=run.values("phase"))
+    return phases.filter(reached)
 
 
 def cohort_detail(*, cohort: Cohort) -> dict:
@@ -358,21 +379,24 @@ def workshops_upcoming(*, scope, today: date, days: int = 14, limit: int = 50):
 
 
 def phases_progress(*, scope) -> QuerySet[Phase]:
-    """Phases in scope with their live cohorts, booked and completed places counted."""
-    live_cohorts = ~Q(cohorts__status=CohortStatus.CANCELLED)
+    """Phases in scope with their live cohorts, booked and completed places counted: only
+    the cohorts the scope may see (a phase shared with other areas counts none of theirs)."""
+    mine = Q() if scope.national else Q(cohorts__in=_cohorts_scoped(scope).values("pk"))
+    live_cohorts = mine & ~Q(cohorts__status=CohortStatus.CANCELLED)
     return phases_in_scope(scope=scope).annotate(
         cohorts_planned=Count("cohorts", filter=live_cohorts, distinct=True),
         cohorts_delivered=Count(
-            "cohorts", filter=Q(cohorts__status=CohortStatus.COMPLETED), distinct=True
+            "cohorts", filter=mine & Q(cohorts__status=CohortStatus.COMPLETED), distinct=True
         ),
         places_booked=Count(
             "cohorts__places",
-            filter=Q(cohorts__places__status__in=(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)),
+            filter=mine
+            & Q(cohorts__places__status__in=(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)),
             distinct=True,
         ),
         places_completed=Count(
             "cohorts__places",
-            filter=Q(cohorts__places__status=PlaceStatus.COMPLETED),
+            filter=mine & Q(cohorts__places__status=PlaceStatus.COMPLETED),
             distinct=True,
         ),
     )
