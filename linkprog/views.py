@@ -57,14 +57,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         sessions = sessions_summary(scope=scope)
         context.update(
             programme=programme,
-            programme_share={
-                key: round(100 * programme[key] / target) if target else 0
-                for key in ("invited", "booked", "completed")
-            },
             sessions=sessions,
-            sessions_share=round(100 * sessions["delivered"] / settings.LINK_TARGET_COHORTS)
-            if settings.LINK_TARGET_COHORTS
-            else 0,
             phases=list(phases_progress(scope=scope)),
             upcoming=list(workshops_upcoming(scope=scope, today=timezone.localdate())),
             waves=waves_in_progress(scope=scope),
@@ -73,14 +66,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
             scope=scope,
             summary=summary,
             target=target,
-            target_share=round(100 * summary["eligible"] / target) if target else None,
             target_cohorts=settings.LINK_TARGET_COHORTS,
             by_region=by_region,
-            by_la=coverage_by(scope, breakdown="la"),
-            by_mhst_area=coverage_by(scope, breakdown="mhst_area"),
+            by_la=coverage_by(scope, breakdown="la", extra_counts=progress),
+            by_mhst_area=coverage_by(scope, breakdown="mhst_area", extra_counts=progress),
             region_chart={
                 "labels": [row["label"] for row in by_region],
-                "series": [{"label": "Eligible", "values": [row["eligible"] for row in by_region]}],
+                "series": [
+                    {"label": label, "values": [row[key] for row in by_region]}
+                    for key, label in (
+                        ("eligible", "Eligible"),
+                        ("booked", "Booked now"),
+                        ("completed", "Completed"),
+                    )
+                ],
                 "horizontal": True,
             },
         )
