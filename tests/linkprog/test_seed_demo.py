@@ -155,3 +155,20 @@ def test_a_demo_phase_seeded_without_areas_gets_them_on_the_next_run(settings):
     seed()
 
     assert phase.local_authorities.exists() and phase.mhst_areas.exists()
+
+
+def test_a_seeded_contact_email_is_in_the_history_so_a_later_edit_shows_what_it_was(settings):
+    from linkprog.audit import history_of
+    from schools.services.contacts import establishment_update_contact
+
+    settings.DEBUG = True
+    seed()
+    school = Establishment.objects.eligible().order_by("urn").first()
+    seeded = school.contact_email
+
+    establishment_update_contact(establishment=school, contact_email="senco@school.example.org")
+
+    latest, demo = history_of(school)[:2]
+    assert [(c.old, c.new) for c in latest.changes] == [(seeded, "senco@school.example.org")]
+    assert [(c.old, c.new) for c in demo.changes] == [("—", seeded)]
+    assert demo.reason == "demo contact emails"
