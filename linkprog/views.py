@@ -5,9 +5,10 @@ import logging
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -121,3 +122,11 @@ def healthz(request):
         "broker": "ok" if broker else "unavailable",
     }
     return JsonResponse(body, status=200 if database else 503)
+
+
+@cache_control(max_age=86400, public=True)
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site, whatever the page links: send them to the
+    static icon (its hashed name in production), so it is not a 404 on every page."""
+    return HttpResponseRedirect(static("favicon.ico"))
