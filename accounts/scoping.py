@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Assignment, Role
 from accounts.roles import roles_of
+from schools.models import MHSTArea
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,26 @@ class Scope:
             return Q()
         return Q(pk__in=self.mhst_area_ids)
 
+    def overlapping_local_authorities(self) -> Q:
+        """A filter on LocalAuthority: the LAs this scope reaches into at all (assigned, in an
+        assigned region, or with an assigned MHST area lying in them)."""
+        if self.national:
+            return Q()
+        return (
+            Q(pk__in=self.la_ids)
+            | Q(region__in=self.regions)
+            | Q(pk__in=_las_of_mhst_areas(self.mhst_area_ids))
+        )
+
+    def overlapping_mhst_areas(self) -> Q:
+        """A filter on MHSTArea: the areas this scope reaches into at all (assigned, or lying
+        in an assigned LA or region, wholly or in part)."""
+        if self.national:
+            return Q()
+        return Q(pk__in=self.mhst_area_ids) | Q(
+            pk__in=_mhst_areas_of_las(la_ids=self.la_ids, regions=self.regions)
+        )
+
     def apply(
         self,
         queryset: QuerySet,
@@ -92,6 +113,18 @@ class Scope:
         condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator)
         # Filtering through a to-many path can repeat rows; keep each object once.
         return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
+
+
+def _las_of_mhst_areas(mhst_area_ids) -> QuerySet:
+    return MHSTArea.local_authorities.through.objects.filter(mhstarea_id__in=mhst_area_ids).values(
+        "localauthority_id"
+    )
+
+
+def _mhst_areas_of_las(*, la_ids, regions) -> QuerySet:
+    return MHSTArea.local_authorities.through.objects.filter(
+        Q(localauthority_id__in=la_ids) | Q(localauthority__region__in=regions)
+    ).values("mhstarea_id")
 
 
 NATIONAL = Scope(national=True)

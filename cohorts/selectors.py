@@ -191,10 +191,31 @@ def mhst_areas_in_scope(*, scope) -> QuerySet[MHSTArea]:
 
 
 def phases_in_scope(*, scope) -> QuerySet[Phase]:
-    """Phases covering some of the scope's areas."""
-    return scope.apply(
-        Phase.objects.all(), la="local_authorities", mhst_area="mhst_areas"
-    ).order_by("start_date", "name")
+    """Phases that reach into the scope's areas, however either side names them: a phase
+    is visible when one of its LAs or MHST areas overlaps the scope (an LA coordinator sees
+    a phase of the MHST areas covering their LA, an MHST-area coordinator a phase of the LAs
+    their area lies in, a regional one both); a facilitator, the phases of their cohorts.
+
+    Seeing a phase lets a coordinator plan cohorts in their own areas under it; it never
+    widens what they reach: cohorts, waves and schools stay scoped by their own areas
+    (``wave_area_choices``, ``waves_in_scope``).
+    """
+    phases = Phase.objects.order_by("start_date", "name")
+    if scope.national:
+        return phases
+    reached = Q(
+        pk__in=Phase.local_authorities.through.objects.filter(
+            localauthority__in=LocalAuthority.objects.filter(scope.overlapping_local_authorities())
+        ).values("phase_id")
+    ) | Q(
+        pk__in=Phase.mhst_areas.through.objects.filter(
+            mhstarea__in=MHSTArea.objects.filter(scope.overlapping_mhst_areas())
+        ).values("phase_id")
+    )
+    if scope.facilitator_id:
+        run = Cohort.objects.filter(facilitators=scope.facilitator_id)
+        reached |= Q(pk__in=run.values("phase"))
+    return phases.filter(reached)
 
 
 def cohort_detail(*, cohort: Cohort) -> dict:
@@ -259,7 +280,7 @@ def _holds_place(*statuses: str) -> Q:
 def programme_status_conditions() -> dict[str, Q]:
     """A filter on Establishment per programme status. An establishment holds at most one
     active place, so completed, booked and waiting exclude each other; "invited" means an
-    invitation was sent and no place is held yet.
+    invitation was sent (or a place was held once) and no place is held now.
 
     Each is an IN over a subquery, which PostgreSQL hashes once: the correlated EXISTS it
     replaces took 132 s for the dashboard's counts with 22,000 invitations sent.
@@ -267,11 +288,13 @@ def programme_status_conditions() -> dict[str, Q]:
     completed = _holds_place(PlaceStatus.COMPLETED)
     booked = _holds_place(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
     waiting = _holds_place(PlaceStatus.WAITING, PlaceStatus.OFFERED)
+    # Invited: sent an invitation, or reached some other way and given a place (by a
+    # coordinator, say) at any time: a place cancelled later leaves the school invited.
     invited = Q(
         pk__in=OutgoingEmail.objects.filter(
             kind=EmailKind.INVITATION, status=EmailStatus.SENT, establishment__isnull=False
         ).values("establishment_id")
-    )
+    ) | Q(pk__in=Place.objects.values("establishment_id"))
     placed = completed | booked | waiting
     return {
         "not_invited": ~invited & ~placed,
@@ -321,7 +344,9 @@ def establishment_places(*, establishment: Establishment) -> list[Place]:
 
 def programme_counts(establishments: QuerySet[Establishment]) -> dict[str, int]:
     """How many of ``establishments`` are invited (ever), waiting, booked and completed, in
-    one aggregate query. "Invited" counts every establishment sent an invitation."""
+    one aggregate query. "Invited" counts every establishment sent an invitation or ever
+    given a place, so it never goes down; "booked" counts those holding a place now on a
+    cohort not yet completed."""
     conditions = programme_status_conditions()
     invited_ever = conditions["invited"] | conditions["waiting"] | conditions["booked"]
     return establishments.aggregate(
@@ -345,9 +370,19 @@ def sessions_summary(*, scope) -> dict[str, int]:
     )
 
 
+#: Cohorts whose workshops are still to happen (a completed cohort's are over, whatever the
+#: dates say; a cancelled one's will not happen).
+LIVE_COHORT_STATUSES = (
+    CohortStatus.PLANNED,
+    CohortStatus.OPEN,
+    CohortStatus.FULL,
+    CohortStatus.RUNNING,
+)
+
+
 def workshops_upcoming(*, scope, today: date, days: int = 14, limit: int = 50):
     """Workshop days of live cohorts in scope from ``today`` for ``days`` days, soonest first."""
-    cohorts = _cohorts_scoped(scope, Cohort.objects.exclude(status=CohortStatus.CANCELLED))
+    cohorts = _cohorts_scoped(scope, Cohort.objects.filter(status__in=LIVE_COHORT_STATUSES))
     return (
         Workshop.objects.filter(
             cohort__in=cohorts, date__gte=today, date__lte=today + timedelta(days=days)
@@ -358,21 +393,24 @@ def workshops_upcoming(*, scope, today: date, days: int = 14, limit: int = 50):
 
 
 def phases_progress(*, scope) -> QuerySet[Phase]:
-    """Phases in scope with their live cohorts, booked and completed places counted."""
-    live_cohorts = ~Q(cohorts__status=CohortStatus.CANCELLED)
+    """Phases in scope with their live cohorts, booked and completed places counted: only
+    the cohorts the scope may see (a phase shared with other areas counts none of theirs)."""
+    mine = Q() if scope.national else Q(cohorts__in=_cohorts_scoped(scope).values("pk"))
+    live_cohorts = mine & ~Q(cohorts__status=CohortStatus.CANCELLED)
     return phases_in_scope(scope=scope).annotate(
         cohorts_planned=Count("cohorts", filter=live_cohorts, distinct=True),
         cohorts_delivered=Count(
-            "cohorts", filter=Q(cohorts__status=CohortStatus.COMPLETED), distinct=True
+            "cohorts", filter=mine & Q(cohorts__status=CohortStatus.COMPLETED), distinct=True
         ),
         places_booked=Count(
             "cohorts__places",
-            filter=Q(cohorts__places__status__in=(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)),
+            filter=mine
+            & Q(cohorts__places__status__in=(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)),
             distinct=True,
         ),
         places_completed=Count(
             "cohorts__places",
-            filter=Q(cohorts__places__status=PlaceStatus.COMPLETED),
+            filter=mine & Q(cohorts__places__status=PlaceStatus.COMPLETED),
             distinct=True,
         ),
     )

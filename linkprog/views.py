@@ -5,9 +5,10 @@ import logging
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -57,14 +58,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         sessions = sessions_summary(scope=scope)
         context.update(
             programme=programme,
-            programme_share={
-                key: round(100 * programme[key] / target) if target else 0
-                for key in ("invited", "booked", "completed")
-            },
             sessions=sessions,
-            sessions_share=round(100 * sessions["delivered"] / settings.LINK_TARGET_COHORTS)
-            if settings.LINK_TARGET_COHORTS
-            else 0,
             phases=list(phases_progress(scope=scope)),
             upcoming=list(workshops_upcoming(scope=scope, today=timezone.localdate())),
             waves=waves_in_progress(scope=scope),
@@ -73,14 +67,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
             scope=scope,
             summary=summary,
             target=target,
-            target_share=round(100 * summary["eligible"] / target) if target else None,
             target_cohorts=settings.LINK_TARGET_COHORTS,
             by_region=by_region,
-            by_la=coverage_by(scope, breakdown="la"),
-            by_mhst_area=coverage_by(scope, breakdown="mhst_area"),
+            by_la=coverage_by(scope, breakdown="la", extra_counts=progress),
+            by_mhst_area=coverage_by(scope, breakdown="mhst_area", extra_counts=progress),
             region_chart={
                 "labels": [row["label"] for row in by_region],
-                "series": [{"label": "Eligible", "values": [row["eligible"] for row in by_region]}],
+                "series": [
+                    {"label": label, "values": [row[key] for row in by_region]}
+                    for key, label in (
+                        ("eligible", "Eligible"),
+                        ("booked", "Booked now"),
+                        ("completed", "Completed"),
+                    )
+                ],
                 "horizontal": True,
             },
         )
@@ -122,3 +122,11 @@ def healthz(request):
         "broker": "ok" if broker else "unavailable",
     }
     return JsonResponse(body, status=200 if database else 503)
+
+
+@cache_control(max_age=86400, public=True)
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site, whatever the page links: send them to the
+    static icon (its hashed name in production), so it is not a 404 on every page."""
+    return HttpResponseRedirect(static("favicon.ico"))

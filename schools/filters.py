@@ -1,5 +1,7 @@
 """Filters of the coordinators' establishment list (django-filter)."""
 
+import re
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,47 @@ from schools.models import TypeGroup
 from schools.selectors import local_authorities_for, mhst_areas_for
 
 ELIGIBILITY = (("eligible", _("Eligible")), ("ineligible", _("Not eligible")))
+CONTACT = (("with", _("Has a contact email")), ("without", _("No contact email")))
+
+#: A postcode district ("E1", "NW10", "EC3A"), optionally with its sector digit ("E1 6").
+_DISTRICT = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)(?: ([0-9]))?$")
+
+#: The list's sortable columns: the ``sort`` value (``-`` before it for descending) and the
+#: field it orders by.
+SORTS = {
+    "urn": "urn",
+    "name": "name",
+    "type": "type_name",
+    "la": "la__name",
+    "mhst_area": "mhst_area__name",
+    "postcode": "postcode",
+}
+DEFAULT_SORT = "name"
+
+
+def sort_headers(query, columns) -> list[dict]:
+    """The list's column headers, for sortable headers that keep the filters: each has
+    ``label``, and if sortable ``url`` (the current query, first page, sorted by it: the
+    other way round if it is the order already) and ``aria_sort`` ("ascending",
+    "descending" or None). ``query``: the request's GET; ``columns``: (label, sort key or
+    None) pairs."""
+    current = query.get("sort") or DEFAULT_SORT
+    key, descending = current.lstrip("-"), current.startswith("-")
+    if key not in SORTS:
+        key, descending = DEFAULT_SORT, False
+    headers = []
+    for label, sort in columns:
+        header = {"label": label, "url": None, "aria_sort": None}
+        if sort is not None:
+            is_current = sort == key
+            link = query.copy()
+            link.pop("page", None)
+            link["sort"] = f"-{sort}" if is_current and not descending else sort
+            header["url"] = f"?{link.urlencode()}"
+            if is_current:
+                header["aria_sort"] = "descending" if descending else "ascending"
+        headers.append(header)
+    return headers
 
 
 def _postcode_variants(term: str) -> set[str]:
@@ -19,8 +62,38 @@ def _postcode_variants(term: str) -> set[str]:
     return variants
 
 
+def _postcode_condition(term: str) -> Q:
+    """A whole postcode in any spacing, or a district ("E1" is "E1 ...", never "E10 ...")
+    or a sector ("E1 6")."""
+    condition = Q(postcode__in=_postcode_variants(term))
+    district = _DISTRICT.match(" ".join(term.upper().split()))
+    if district:
+        outward, sector = district.groups()
+        condition |= Q(postcode__startswith=f"{outward} {sector or ''}")
+    return condition
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """``sort=la`` or ``sort=-la`` (django-filter's OrderingFilter), then by name and URN, so
+    rows that share a value keep one order and pages never overlap."""
+
+    TIEBREAK = ("name", "urn")
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if not value:
+            return qs
+        ordering = list(qs.query.order_by)
+        chosen = {field.lstrip("-") for field in ordering}
+        return qs.order_by(*ordering, *(f for f in self.TIEBREAK if f not in chosen))
+
+
 class EstablishmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Name, URN or postcode"))
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Name, URN or postcode"),
+        help_text=_('A whole postcode, or a district such as "E1".'),
+    )
     la = django_filters.ModelChoiceFilter(
         label=_("Local authority"), queryset=None, empty_label=_("Any")
     )
@@ -36,6 +109,11 @@ class EstablishmentFilter(django_filters.FilterSet):
         method="filter_eligibility",
         empty_label=_("Any"),
     )
+
+    contact = django_filters.ChoiceFilter(
+        label=_("Contact email"), choices=CONTACT, method="filter_contact", empty_label=_("Any")
+    )
+    sort = SortFilter(label=_("Sort by"), fields={field: key for key, field in SORTS.items()})
 
     programme_status = django_filters.ChoiceFilter(
         label=_("Programme status"),
@@ -54,7 +132,7 @@ class EstablishmentFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(name__icontains=value) | Q(postcode__in=_postcode_variants(value))
+        condition = Q(name__icontains=value) | _postcode_condition(value)
         if value.isdigit():
             condition |= Q(urn=int(value))
         return queryset.filter(condition)
@@ -67,4 +145,11 @@ class EstablishmentFilter(django_filters.FilterSet):
             return queryset.eligible()
         if value == "ineligible":
             return queryset.ineligible()
+        return queryset
+
+    def filter_contact(self, queryset, name, value):
+        if value == "with":
+            return queryset.exclude(contact_email="")
+        if value == "without":
+            return queryset.filter(contact_email="")
         return queryset

@@ -1,5 +1,7 @@
 """The establishment register: who the programme can be offered to, and where they are."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -259,6 +261,21 @@ class Establishment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.urn})"
+
+    @property
+    def website_url(self) -> str:
+        """The website as a safe link: GIAS's value, with ``http://`` before it when it names
+        no scheme ("www.school.sch.uk"), if it is then a valid http(s) address; else ""."""
+        value = self.website.strip()
+        if not value:
+            return ""
+        if "://" not in value:
+            value = f"http://{value}"
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            return ""
+        return value
 
     @property
     def is_eligible(self) -> bool:

@@ -30,26 +30,14 @@ def establishments_for(scope) -> QuerySet[Establishment]:
 
 def local_authorities_for(scope) -> QuerySet[LocalAuthority]:
     """Current LAs a user may filter by: assigned, in an assigned region or MHST area."""
-    current = LocalAuthority.objects.filter(is_current=True).order_by("name")
-    if scope.national:
-        return current
-    return current.filter(
-        pk__in=LocalAuthority.objects.filter(
-            Q(pk__in=scope.la_ids)
-            | Q(region__in=scope.regions)
-            | Q(mhst_areas__in=scope.mhst_area_ids)
-        ).values("pk")
-    )
+    return LocalAuthority.objects.filter(
+        scope.overlapping_local_authorities(), is_current=True
+    ).order_by("name")
 
 
 def mhst_areas_for(scope) -> QuerySet[MHSTArea]:
     """MHST areas a user may filter by: those assigned, or lying in their LAs or regions."""
-    if scope.national:
-        return MHSTArea.objects.order_by("name")
-    in_las = scope.q(la="local_authorities", mhst_area="pk")
-    return MHSTArea.objects.filter(pk__in=MHSTArea.objects.filter(in_las).values("pk")).order_by(
-        "name"
-    )
+    return MHSTArea.objects.filter(scope.overlapping_mhst_areas()).order_by("name")
 
 
 # How the dashboard can break the eligible establishments down.

@@ -15,7 +15,7 @@ from linkprog.audit import history_of
 from linkprog.spreadsheets import csv_stream_response
 from outbox.selectors import emails_about
 from schools.exports import csv_response, xlsx_response
-from schools.filters import EstablishmentFilter
+from schools.filters import EstablishmentFilter, sort_headers
 from schools.selectors import establishments_for
 from schools.services.contacts import (
     MAX_IMPORT_BYTES,
@@ -44,11 +44,23 @@ class EstablishmentListView(ScopedEstablishmentsMixin, FilterView):
     # An invalid filter value shows the form's error and no rows, not every row.
     strict = True
 
+    columns = (
+        (_("URN"), "urn"),
+        (_("Name"), "name"),
+        (_("Type"), "type"),
+        (_("Local authority"), "la"),
+        (_("MHST area"), "mhst_area"),
+        (_("Postcode"), "postcode"),
+        (_("Eligible"), None),
+        (_("Programme"), None),
+    )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        context["headers"] = sort_headers(self.request.GET, self.columns)
         return context
 
 

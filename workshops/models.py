@@ -75,6 +75,19 @@ class Workshop(TimeStampedModel):
         return self.cohort.format == CohortFormat.ONLINE
 
     @property
+    def venue(self) -> str:
+        """Where, in a few words: "Online", or the venue's name (its address if unnamed)."""
+        if self.is_online:
+            return str(_("Online"))
+        return (
+            self.venue_name
+            or self.cohort.venue_name
+            or self.venue_address
+            or self.cohort.venue_address
+            or str(_("Venue to be confirmed"))
+        )
+
+    @property
     def location(self) -> str:
         """Where this day happens: its own venue or link, else the cohort's."""
         if self.is_online:

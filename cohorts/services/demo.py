@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cohorts.models import Cohort, CohortStatus, Phase, Place, PlaceStatus
-from schools.models import Establishment, LocalAuthority, eligible_q
+from schools.models import Establishment, LocalAuthority, MHSTArea, eligible_q
 from workshops.models import Attendance, OrganisationType, Professional, Workshop
 
 DEMO_PHASE = "Phase 1 (demo)"
@@ -38,7 +38,15 @@ class DemoCohorts:
     open: Cohort | None = None
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """``day``, or the Monday after it if it falls at a weekend: workshops run on weekdays."""
+    return day + dt.timedelta(days={5: 2, 6: 1}.get(day.weekday(), 0))
+
+
 def _workshops(cohort: Cohort, day_1: dt.date) -> list[Workshop]:
+    """Workshop 1 on ``day_1`` (or the next weekday), workshop 2 six weeks later: the same
+    weekday."""
+    day_1 = _weekday(day_1)
     return [
         Workshop.objects.create(
             cohort=cohort,
@@ -82,6 +90,18 @@ def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
     )
 
 
+def _phase_areas(phase: Phase) -> None:
+    """The demo phase covers every demo LA and the MHST areas in them, so every role can plan
+    and invite in it (a phase with no areas reaches no school). Left alone once it has any."""
+    if phase.local_authorities.exists() or phase.mhst_areas.exists():
+        return
+    las = LocalAuthority.objects.filter(
+        pk__in=Establishment.objects.filter(la__isnull=False).values("la")
+    )
+    phase.local_authorities.set(las)
+    phase.mhst_areas.set(MHSTArea.objects.filter(local_authorities__in=las).distinct())
+
+
 @transaction.atomic
 def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     """A delivered cohort (both days attended), an open one with bookings and a planned one,
@@ -89,6 +109,7 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     today = today or timezone.localdate()
     existing = Phase.objects.filter(name=DEMO_PHASE).first()
     if existing is not None:
+        _phase_areas(existing)  # a demo seeded before phases had areas gets them now
         cohorts = {c.status: c for c in existing.cohorts.all()}
         return DemoCohorts(
             delivered=cohorts.get(CohortStatus.COMPLETED), open=cohorts.get(CohortStatus.OPEN)
@@ -107,6 +128,7 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
         start_date=today - dt.timedelta(days=300),
         end_date=today + dt.timedelta(days=300),
     )
+    _phase_areas(phase)
     schools = list(
         Establishment.objects.eligible()
         .filter(la=la)

@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
+from simple_history.utils import bulk_update_with_history
 
 from accounts.services import demo_users_seed
 from schools.models import Establishment, LocalAuthority, MHSTArea, MHSTeam
@@ -55,11 +54,17 @@ def demo_seed() -> DemoReport:
     for area in areas:
         mhst_area_assign_establishments(area=area)
     _demo_teams(areas)
-    # GIAS has no email addresses; the demo gives each eligible school a reserved one.
-    Establishment.objects.eligible().filter(contact_email="").update(
-        contact_email=Concat(
-            Value("mental-health-lead."), Cast("urn", CharField()), Value("@example.org")
-        )
+    # GIAS has no email addresses; the demo gives each eligible school a reserved one,
+    # recorded in its history like any other change (a later edit then shows what it was).
+    missing = list(Establishment.objects.eligible().filter(contact_email=""))
+    for establishment in missing:
+        establishment.contact_email = f"mental-health-lead.{establishment.urn}@example.org"
+    bulk_update_with_history(
+        missing,
+        Establishment,
+        ["contact_email"],
+        batch_size=2000,
+        default_change_reason="demo contact emails",
     )
 
     report = DemoReport()

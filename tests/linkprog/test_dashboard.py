@@ -219,3 +219,176 @@ def test_survey_response_rates_are_scoped_and_small_counts_suppressed(client, la
     assert "Survey response rates" in page
     assert "fewer than 5" in page
     assert "Survey response rates will come with issue 5" not in page
+
+
+# --- Issue 11, item 7: what a new user tripped over on the dashboard -----------------------
+
+
+def _row(page: str, label: str) -> list[str]:
+    """The figures of the table row headed ``label``."""
+    import re
+
+    match = re.search(
+        rf'<th scope="row" class="fw-normal">{re.escape(label)}</th>((?:<td[^>]*>[^<]*</td>)+)',
+        page,
+    )
+    assert match, label
+    return re.findall(r"<td[^>]*>([^<]*)</td>", match.group(1))
+
+
+@pytest.fixture
+def progress(las):
+    """In the first LA (and an MHST area): one school booked now, one completed, one not."""
+    import datetime as dt
+
+    from cohorts.models import CohortStatus, PlaceStatus
+    from tests.cohorts.factories import CohortFactory, PlaceFactory
+
+    area = MHSTAreaFactory(name="Camden MHST")
+    running = CohortFactory(local_authority=las[0], status=CohortStatus.RUNNING)
+    done = CohortFactory(local_authority=las[0], status=CohortStatus.COMPLETED)
+    school = {"la": las[0], "mhst_area": area}
+    PlaceFactory(cohort=running, establishment=EstablishmentFactory(**school))
+    PlaceFactory(
+        cohort=done,
+        establishment=EstablishmentFactory(**school),
+        status=PlaceStatus.COMPLETED,
+        completed_on=dt.date(2026, 3, 3),
+    )
+    EstablishmentFactory(**school)
+    return {"la": las[0], "area": area, "running": running, "done": done}
+
+
+def test_mhst_area_and_la_rows_show_booked_and_completed(client, progress):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    response = client.get(reverse("home"))
+
+    page = response.content.decode()
+    assert _row(page, "Camden MHST") == ["3", "1", "1"]
+    la = progress["la"]
+    assert _row(page, f"{la.name} ({la.code})") == ["3", "1", "1"]
+
+
+def test_the_region_chart_draws_eligible_booked_and_completed(client, progress):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    chart = client.get(reverse("home")).context["region_chart"]
+
+    assert [series["label"] for series in chart["series"]] == [
+        "Eligible",
+        "Booked now",
+        "Completed",
+    ]
+    assert [series["values"] for series in chart["series"]] == [[3], [1], [1]]
+
+
+def test_shares_of_the_national_target_are_not_rounded_to_nothing(client, progress, settings):
+    settings.LINK_TARGET_ESTABLISHMENTS = 22_000
+    settings.LINK_TARGET_COHORTS = 1_000
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "0% of" not in page
+    assert "0.01% of the 22,000 the programme aims to reach" in page  # 3 eligible
+    assert "under 0.01% of the 22,000 target" in page  # 2 invited
+    assert "0.1% of about 1,000 planned nationally" in page  # 1 cohort delivered
+
+
+def test_booked_says_it_means_booked_now_and_completed_apart(client, progress):
+    client.force_login(
+        user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[progress["la"]])
+    )
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert '<dt class="fw-normal">Booked now</dt>' in page
+    assert "Holding a place on a cohort not yet completed" in page
+    assert "Finished the programme (not counted as booked)" in page
+
+
+def test_upcoming_workshops_leave_out_completed_cohorts_and_name_the_venue(client, progress):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cohorts.models import CohortFormat, CohortStatus
+    from tests.cohorts.factories import CohortFactory
+    from tests.workshops.factories import WorkshopFactory
+
+    soon = timezone.localdate() + dt.timedelta(days=3)
+    running, done = progress["running"], progress["done"]
+    running.venue_name = "Kentish Town Library"
+    running.save()
+    online = CohortFactory(
+        local_authority=progress["la"], status=CohortStatus.OPEN, format=CohortFormat.ONLINE
+    )
+    WorkshopFactory(cohort=running, day=2, date=soon)
+    WorkshopFactory(cohort=done, day=2, date=soon)
+    WorkshopFactory(cohort=online, day=1, date=soon)
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    response = client.get(reverse("home"))
+
+    assert {w.cohort for w in response.context["upcoming"]} == {running, online}
+    page = response.content.decode()
+    assert "<td>Kentish Town Library</td>" in page
+    assert "<td>Online</td>" in page
+    assert f"<td>{progress['la'].name}</td>" not in page
+
+
+def test_invited_does_not_go_down_when_a_place_is_cancelled(client, progress):
+    from cohorts.services.places import place_cancel
+
+    place = progress["running"].places.get()
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    before = client.get(reverse("home")).context["programme"]
+
+    place_cancel(place=place)
+
+    after = client.get(reverse("home")).context["programme"]
+    assert (before["invited"], before["booked"]) == (2, 1)
+    assert (after["invited"], after["booked"]) == (2, 0)
+
+
+def test_a_coordinators_dashboard_costs_the_same_with_many_cohorts_and_workshops(
+    client, las, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cohorts.models import CohortStatus
+    from tests.cohorts.factories import CohortFactory, PhaseFactory, PlaceFactory
+    from tests.workshops.factories import WorkshopFactory
+
+    area = MHSTAreaFactory()
+    area.local_authorities.add(las[0])
+    bulk_establishments(60, las, [area], start_urn=200000)
+    soon = timezone.localdate() + dt.timedelta(days=2)
+
+    def cohorts(count: int) -> None:
+        for _ in range(count):
+            phase = PhaseFactory()
+            phase.mhst_areas.add(area)
+            cohort = CohortFactory(
+                phase=phase, local_authority=las[0], mhst_area=area, status=CohortStatus.OPEN
+            )
+            WorkshopFactory(cohort=cohort, day=1, date=soon)
+            PlaceFactory(cohort=cohort)
+
+    cohorts(1)
+    client.force_login(
+        user_with_role(Role.REGIONAL_COORDINATOR, username="reg", local_authorities=[las[0]])
+    )
+    # session, user, permissions (2), roles, assignment and its areas (3), 12 figures, menu roles
+    with django_assert_max_num_queries(21) as few:
+        client.get(reverse("home"))
+
+    cohorts(25)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("home"))
+
+    assert len(response.context["upcoming"]) == 26
+    assert len(response.context["phases"]) == 26

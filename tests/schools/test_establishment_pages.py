@@ -188,3 +188,130 @@ def test_programme_status_filter_column_and_detail_history(client, national):
     assert "Workshop 2, 17 Mar 2026: attendance not recorded" in page
     invited_page = client.get(reverse("schools:establishment-detail", args=[invited.urn]))
     assert "Invitation</a>: Sent" in invited_page.content.decode()
+
+
+# --- Issue 11, item 13: what a new user tripped over in the register -----------------------
+
+
+def test_a_postcode_district_finds_its_schools_and_not_the_next_district(client, national):
+    e1 = EstablishmentFactory(postcode="E1 6AN")
+    e1_other = EstablishmentFactory(postcode="E1 1JX")
+    EstablishmentFactory(postcode="E10 5DY")
+    EstablishmentFactory(postcode="E14 3RP")
+    nw10 = EstablishmentFactory(postcode="NW10 4LB")
+
+    assert urns(client.get(LIST, {"q": "E1"})) == {e1.urn, e1_other.urn}
+    assert urns(client.get(LIST, {"q": " e1 "})) == {e1.urn, e1_other.urn}
+    assert urns(client.get(LIST, {"q": "E1 6"})) == {e1.urn}
+    assert urns(client.get(LIST, {"q": "nw10"})) == {nw10.urn}
+    assert urns(client.get(LIST, {"q": "E1 6AN"})) == {e1.urn}
+
+
+def test_the_no_contact_email_filter(client, national):
+    without = EstablishmentFactory(contact_email="")
+    with_one = EstablishmentFactory(contact_email="lead@school.example.org")
+
+    assert urns(client.get(LIST, {"contact": "without"})) == {without.urn}
+    assert urns(client.get(LIST, {"contact": "with"})) == {with_one.urn}
+    assert 'name="contact"' in client.get(LIST).content.decode()
+
+
+def names_in_order(response) -> list[str]:
+    return [e.name for e in response.context["object_list"]]
+
+
+def test_columns_sort_both_ways_with_accessible_headers(client, national):
+    zulu = LocalAuthorityFactory(code="T31", name="Zulu Borough")
+    alpha = LocalAuthorityFactory(code="T32", name="Alpha Borough")
+    EstablishmentFactory(name="B school", la=zulu, postcode="E2 1AA", urn=300002)
+    EstablishmentFactory(name="A school", la=zulu, postcode="E3 1AA", urn=300001)
+    EstablishmentFactory(name="C school", la=alpha, postcode="E1 1AA", urn=300003)
+
+    by_default = client.get(LIST)
+    assert names_in_order(by_default) == ["A school", "B school", "C school"]
+    page = by_default.content.decode()
+    assert page.count("aria-sort=") == 1
+    assert '<th scope="col" aria-sort="ascending"><a class="sort-link" href="?sort=-name">' in page
+    assert 'href="?sort=la"' in page
+
+    assert names_in_order(client.get(LIST, {"sort": "la"})) == ["C school", "A school", "B school"]
+    by_la_desc = client.get(LIST, {"sort": "-la"})
+    assert names_in_order(by_la_desc) == ["A school", "B school", "C school"]
+    assert 'aria-sort="descending"' in by_la_desc.content.decode()
+    assert names_in_order(client.get(LIST, {"sort": "postcode"})) == [
+        "C school",
+        "B school",
+        "A school",
+    ]
+    assert names_in_order(client.get(LIST, {"sort": "-urn"})) == [
+        "C school",
+        "B school",
+        "A school",
+    ]
+
+
+def test_sorting_is_kept_with_the_filters_and_pagination(client, national):
+    la = LocalAuthorityFactory(code="T33")
+    for n in range(60):
+        EstablishmentFactory(la=la, name=f"School {n:02d}", urn=310000 + n)
+    EstablishmentFactory(name="Elsewhere")
+
+    response = client.get(LIST, {"la": la.pk, "sort": "-name"})
+
+    assert names_in_order(response)[:2] == ["School 59", "School 58"]
+    page = response.content.decode()
+    assert f"la={la.pk}&amp;sort=-name&amp;page=2" in page  # the next page keeps both
+    assert '<input type="hidden" name="sort" value="-name">' in page  # so does the form
+    assert f'href="?la={la.pk}&amp;sort=name"' in page  # the header keeps the filter
+    second = client.get(LIST, {"la": la.pk, "sort": "-name", "page": 2})
+    assert names_in_order(second) == [f"School {n:02d}" for n in range(9, -1, -1)]
+
+
+def test_an_unknown_sort_is_refused_with_a_message(client, national):
+    EstablishmentFactory()
+
+    response = client.get(LIST, {"sort": "contact_email"})
+
+    assert list(response.context["object_list"]) == []
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_sorted_list_costs_the_same_at_20_and_200_rows(
+    client, national, django_assert_max_num_queries
+):
+    EstablishmentFactory.create_batch(20, mhst_area=MHSTAreaFactory())
+    query = {"sort": "-mhst_area", "contact": "with"}
+    with django_assert_max_num_queries(20) as twenty:
+        client.get(LIST, query)
+    EstablishmentFactory.create_batch(180, mhst_area=MHSTAreaFactory())
+    with django_assert_max_num_queries(len(twenty.captured_queries)):
+        assert client.get(LIST, query).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("website", "href"),
+    [
+        ("http://www.argyle.camden.sch.uk/", "http://www.argyle.camden.sch.uk/"),
+        ("https://ashley.wiseacademies.co.uk/", "https://ashley.wiseacademies.co.uk/"),
+        ("www.almizan.co.uk", "http://www.almizan.co.uk"),
+        ("biddickhallinfants.co.uk", "http://biddickhallinfants.co.uk"),
+    ],
+)
+def test_websites_are_links(client, national, website, href):
+    school = EstablishmentFactory(website=website)
+
+    page = client.get(reverse("schools:establishment-detail", args=[school.urn])).content.decode()
+
+    assert f'<a href="{href}" rel="noopener" target="_blank">{website}' in page
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(1)", "JavaScript://%0aalert(1)", "ftp://school.example", "n/a"]
+)
+def test_a_website_that_is_not_http_is_shown_but_not_linked(client, national, website):
+    school = EstablishmentFactory(website=website)
+
+    page = client.get(reverse("schools:establishment-detail", args=[school.urn])).content.decode()
+
+    assert "opens in a new tab" not in page
+    assert 'rel="noopener"' not in page
