@@ -23,8 +23,9 @@ def test_a_cohort_edit_shows_on_its_page_with_who_and_what(admin_client):
     admin_client.post(reverse("cohorts:edit", args=[cohort.pk]), form)
 
     page = admin_client.get(reverse("cohorts:detail", args=[cohort.pk]))
-    # The edit saves the details and then the capacity (through its own service): two entries.
-    entries = page.context["history"][:2]
+    # The edit saves the details and the capacity together (one service, all or nothing):
+    # one entry, with both changes.
+    entries = page.context["history"][:1]
     assert {entry.who for entry in entries} == {"admin"}
     changes = {(c.field, c.old, c.new) for entry in entries for c in entry.changes}
     assert ("capacity (schools)", "5", "4") in changes
