@@ -3,12 +3,12 @@
 Booking, survey and password-reset links are credentials: gunicorn's access log writes
 request lines and referrers, and its error log "Error handling request <uri>", so every
 handler gunicorn makes for them gets the filter that every handler of Django's LOGGING has
-(``linkprog.logging``). Workers are forked from the master and inherit the handlers.
+(``core.logging``). Workers are forked from the master and inherit the handlers.
 """
 
 from gunicorn.glogging import Logger
 
-from linkprog.logging import RedactLinkTokens
+from core.logging import RedactLinkTokens
 
 
 class RedactingLogger(Logger):

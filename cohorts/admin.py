@@ -2,7 +2,7 @@
 
 Cohorts, places and waves change only through their services (the rules, the emails to the
 people affected, the history), so here they are read-only, each linking to the page that
-changes it, and the bulk actions call the services (``linkprog.admin_mixins``). Phases,
+changes it, and the bulk actions call the services (``core.admin_mixins``). Phases,
 which no service manages, are edited here.
 """
 
@@ -10,10 +10,10 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.errors import LinkDomainError
 from cohorts.models import CancelReason, Cohort, Phase, Place, Wave, WaveStatus
 from cohorts.services.places import place_cancel
-from linkprog.admin_mixins import ChangedOnItsPageAdmin, ChangedOnItsPageMixin
+from core.admin_mixins import ChangedOnItsPageAdmin, ChangedOnItsPageMixin
+from core.errors import LinkDomainError
 from workshops.models import Professional, Workshop
 
 

@@ -7,11 +7,12 @@ or offer was for is read from the email's wave key, as ``cohorts.notifications``
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.utils import timezone
 
 from cohorts.models import ACTIVE_PLACE_STATUSES, ROSTER_STATUSES, CohortStatus, Place, PlaceStatus
+from core.dates import utc_stamp
 from outbox.models import EmailKind, OutgoingEmail
 from outbox.relevance import register_still_wanted
 from schools.models import Establishment
@@ -38,7 +39,7 @@ def _offers(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
             gone[row.pk] = "the offer was accepted, declined or withdrawn"
         elif place.offer_expires_at <= now:
             gone[row.pk] = "the offer has expired"
-        elif place.offer_expires_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f") != match[1]:
+        elif utc_stamp(place.offer_expires_at) != match[1]:
             gone[row.pk] = "a newer offer replaced it"
     return gone
 

@@ -3,14 +3,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Min, Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.roles import users_with_role
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort
 from cohorts.services.places import Attendee
-from linkprog.validators import validate_one_line
+from core.dates import day
+from core.validators import validate_one_line
 from workshops.models import Professional
 
 
@@ -74,9 +74,7 @@ class AttendeeForm(forms.Form):
 
 class CohortChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Cohort) -> str:
-        dates = " and ".join(
-            date_format(d, "j F Y") for d in (obj.day_1_date, obj.day_2_date) if d is not None
-        )
+        dates = " and ".join(day(d) for d in (obj.day_1_date, obj.day_2_date) if d is not None)
         return f"{obj.name}: {dates} ({obj.places_left} places left)"
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from icalendar import Calendar, Event, vText
 
 from cohorts.models import Place
-from linkprog.validators import LINE_BREAK, is_one_line
+from core.validators import LINE_BREAK, is_one_line
 
 
 def _text(value: str) -> vText:

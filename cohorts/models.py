@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from linkprog.models import TimeStampedModel
-from linkprog.validators import validate_one_line
+from core.models import TimeStampedModel
+from core.validators import validate_one_line
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
 #: A cohort is "up to 20 schools at a time": the programme's ceiling, not a setting.

@@ -14,7 +14,6 @@ link asked for on another day) makes a new email.
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
 from functools import cache, partial
 
 from django.conf import settings
@@ -23,11 +22,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.template import engines
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from cohorts import conf
 from cohorts.ics import place_calendar
 from cohorts.models import CancelReason, Cohort, Place, PlaceStatus
+from core.dates import clock, moment, utc_stamp, weekday
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.services import TEXT_ENGINE, email_enqueue
 from schools.models import Establishment
@@ -70,33 +69,13 @@ def _record(event: str, **ids: int | list[int] | None) -> None:
 # --- What the emails say ---------------------------------------------------------------------
 
 
-def _day(value: date) -> str:
-    """Format a date as "Tuesday 3 March 2026"."""
-    return date_format(value, "l j F Y")
-
-
-def _clock(value: time) -> str:
-    """Format a time as "9:30am", "4pm" or "midday"."""
-    if (value.hour, value.minute) == (12, 0):
-        return "midday"
-    hour = value.hour % 12 or 12
-    minutes = f":{value.minute:02d}" if value.minute else ""
-    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
-
-
-def _moment(value: datetime) -> str:
-    """Format a moment as "10am on Wednesday 7 January 2026", in the programme's time zone."""
-    local = timezone.localtime(value)
-    return f"{_clock(local.time())} on {_day(local.date())}"
-
-
 def _days(workshops: list[Workshop]) -> list[dict]:
     """Each workshop day as the emails show it."""
     return [
         {
             "label": workshop.get_day_display(),
-            "when": f"{_day(workshop.date)}, {_clock(workshop.start_time)} to "
-            f"{_clock(workshop.end_time)}",
+            "when": f"{weekday(workshop.date)}, {clock(workshop.start_time)} to "
+            f"{clock(workshop.end_time)}",
             "online": workshop.is_online,
             "where": workshop.location,
         }
@@ -119,11 +98,6 @@ def _calendar(place: Place, workshops: list[Workshop]) -> dict:
     """Both workshop days as an .ics attachment (the file the booking page offers)."""
     body = place_calendar(place=place, workshops=workshops)
     return {"filename": "link-workshops.ics", "content": body.decode(), "mimetype": "text/calendar"}
-
-
-def _stamp(value: datetime) -> str:
-    """A moment to the microsecond, for a wave key: "20260107T100000000000"."""
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
 
 
 def _place(place_id: int) -> Place | None:
@@ -196,8 +170,8 @@ def _offer(place: Place) -> None:
         place,
         kind=EmailKind.WAITLIST_OFFER,
         template="waitlist_offer",
-        wave_key=f"offer-{_stamp(place.offer_expires_at)}",
-        expires=_moment(place.offer_expires_at),
+        wave_key=f"offer-{utc_stamp(place.offer_expires_at)}",
+        expires=moment(place.offer_expires_at),
     )
 
 
@@ -285,7 +259,7 @@ def place_moved(*, place_id: int, from_cohort_id: int, to_cohort_id: int) -> Non
         place,
         kind=EmailKind.MOVE,
         template="place_moved",
-        wave_key=f"to-{to_cohort_id}@{_stamp(place.updated_at)}",
+        wave_key=f"to-{to_cohort_id}@{utc_stamp(place.updated_at)}",
         calendar=True,
         from_cohort=Cohort.objects.filter(pk=from_cohort_id).first(),
     )
@@ -391,7 +365,7 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
     workshops = _workshops(cohort)
     about_workshops = _about(Workshop, [w.pk for w in workshops])
     # The details and the save name the occurrence: back and forth tells each time.
-    wave_key = f"{_details_digest(changed)}@{_stamp(max(w.updated_at for w in changed))}"
+    wave_key = f"{_details_digest(changed)}@{utc_stamp(max(w.updated_at for w in changed))}"
     context = {
         "changes": _days(changed),
         # "workshop 2" or "both workshops": what the subject and first line say changed.

@@ -1,6 +1,6 @@
 """The evaluation app's domain errors: what was refused, in words for the person who asked."""
 
-from cohorts.errors import LinkDomainError
+from core.errors import LinkDomainError
 
 
 class SurveyLinkInvalid(LinkDomainError):

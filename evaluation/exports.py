@@ -5,7 +5,7 @@ anonymised responses. Every figure comes already suppressed from ``evaluation.se
 
 from collections.abc import Iterable, Iterator
 
-from linkprog.spreadsheets import csv_stream_response
+from core.spreadsheets import csv_stream_response
 
 
 def rates_rows(rates: dict) -> Iterator[list]:

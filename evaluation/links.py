@@ -8,36 +8,29 @@ invitation went to) but opens nothing.
 """
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 
+from core.signed_links import LinkTampered, SignedLinks
 from evaluation import conf
 from evaluation.errors import SurveyLinkExpired, SurveyLinkInvalid
 from evaluation.models import SurveyInvitation
 
-SALT = "evaluation.survey-link"
+SURVEY_LINKS = SignedLinks(salt="evaluation.survey-link", key="i")
+INVALID = (
+    "This link is not a valid survey link. Please use the link in your email exactly as it "
+    "was sent."
+)
 
 
 def survey_link_token(*, invitation: SurveyInvitation) -> str:
     """A fresh signed token for ``invitation`` (URL-safe)."""
-    return signing.dumps({"i": invitation.pk}, salt=SALT)
+    return SURVEY_LINKS.token(invitation.pk)
 
 
 def survey_link_url(*, invitation: SurveyInvitation) -> str:
     """A fresh personal link, absolute (``settings.LINK_BASE_URL``), for an email."""
     path = reverse("survey:answer", kwargs={"token": survey_link_token(invitation=invitation)})
     return settings.LINK_BASE_URL + path
-
-
-def _invitation(payload) -> SurveyInvitation:
-    try:
-        pk = int(payload["i"])
-        return SurveyInvitation.objects.select_related("questionnaire").get(pk=pk)
-    except (KeyError, TypeError, ValueError, SurveyInvitation.DoesNotExist) as error:
-        raise SurveyLinkInvalid(
-            "This link is not a valid survey link. Please use the link in your email exactly "
-            "as it was sent."
-        ) from error
 
 
 def survey_link_invitation(*, token: str) -> SurveyInvitation:
@@ -48,16 +41,15 @@ def survey_link_invitation(*, token: str) -> SurveyInvitation:
     """
     max_age = conf.link_max_age()
     try:
-        payload = signing.loads(token, salt=SALT, max_age=max_age)
-    except signing.SignatureExpired as error:
-        invitation = _invitation(signing.loads(token, salt=SALT))
+        pk, expired = SURVEY_LINKS.read(token, max_age=max_age)
+    except LinkTampered as error:
+        raise SurveyLinkInvalid(INVALID) from error
+    invitation = SurveyInvitation.objects.select_related("questionnaire").filter(pk=pk).first()
+    if invitation is None:
+        raise SurveyLinkInvalid(INVALID)
+    if expired:
         raise SurveyLinkExpired(
             f"This link has expired: survey links work for {max_age.days} days.",
             invitation=invitation,
-        ) from error
-    except signing.BadSignature as error:
-        raise SurveyLinkInvalid(
-            "This link is not a valid survey link. Please use the link in your email exactly "
-            "as it was sent."
-        ) from error
-    return _invitation(payload)
+        )
+    return invitation

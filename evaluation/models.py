@@ -17,8 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from linkprog.models import TimeStampedModel
-from linkprog.validators import validate_one_line
+from core.models import TimeStampedModel
+from core.validators import validate_one_line
 
 LIKERT_MIN = 1
 LIKERT_MAX = 5

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ACT_FOR_SCHOOLS
-from linkprog.logging import redact_link_tokens, redact_survey_tokens
+from core.logging import redact_link_tokens, redact_survey_tokens
 from outbox.models import EmailStatus, OutgoingEmail
 from outbox.services import OutboxError, email_cancel, email_retry
 
@@ -15,7 +15,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "wave_key")
     search_fields = ("recipient", "subject", "establishment__name", "=establishment__urn")
     list_select_related = ("establishment",)
-    # The bodies are shown with survey-link tokens hidden (linkprog.logging), and booking-link
+    # The bodies are shown with survey-link tokens hidden (core.logging), and booking-link
     # tokens too for a user who may not act for a school (as on the outbox page).
     exclude = ("body_text", "body_html")
     readonly_fields = [

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from linkprog.models import TimeStampedModel
+from core.models import TimeStampedModel
 from schools.models import Establishment
 
 

@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
 from accounts.roles import ACT_FOR_SCHOOLS
-from linkprog.logging import redact_link_tokens, redact_survey_tokens
+from core.logging import redact_link_tokens, redact_survey_tokens
 from outbox.filters import OutgoingEmailFilter
 from outbox.models import EmailStatus
 from outbox.selectors import emails_for
@@ -31,7 +31,7 @@ from outbox.services import (
 
 def email_body_redaction(user):
     """How an email's body is shown to ``user``: survey-link tokens always hidden (see
-    linkprog.logging), booking-link tokens too unless the user may act for a school."""
+    core.logging), booking-link tokens too unless the user may act for a school."""
     return redact_survey_tokens if user.has_perm(ACT_FOR_SCHOOLS) else redact_link_tokens
 
 

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from linkprog.spreadsheets import csv_stream_response
-from linkprog.spreadsheets import xlsx_response as spreadsheet_xlsx_response
+from core.spreadsheets import csv_stream_response
+from core.spreadsheets import xlsx_response as spreadsheet_xlsx_response
 
 COLUMNS = (
     ("URN", lambda e: e.urn),

@@ -6,8 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from linkprog.models import TimeStampedModel
-from linkprog.validators import validate_one_line
+from core.models import TimeStampedModel
+from core.validators import validate_one_line
 
 
 class Region(models.TextChoices):

@@ -11,8 +11,8 @@ from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.selectors import establishment_places, with_programme_status
-from linkprog.audit import history_of
-from linkprog.spreadsheets import csv_stream_response
+from core.audit import history_of
+from core.spreadsheets import csv_stream_response
 from outbox.selectors import emails_about
 from schools.exports import csv_response, xlsx_response
 from schools.filters import EstablishmentFilter, sort_headers

@@ -1,12 +1,12 @@
 """Django admin for workshop days, professionals and attendance: read-only, each linking to
-the cohort page that changes it through the services (``linkprog.admin_mixins``), since a
+the cohort page that changes it through the services (``core.admin_mixins``), since a
 moved workshop day must be checked and its schools told, and attendance completes places."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from linkprog.admin_mixins import ChangedOnItsPageAdmin
+from core.admin_mixins import ChangedOnItsPageAdmin
 from workshops.models import Attendance, Professional, Workshop
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cohorts.models import Cohort, CohortFormat, Place
-from linkprog.models import TimeStampedModel
-from linkprog.validators import validate_one_line
+from core.models import TimeStampedModel
+from core.validators import validate_one_line
 
 
 class WorkshopDay(models.IntegerChoices):

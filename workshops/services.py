@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from cohorts import conf, notifications
 from cohorts.errors import WorkshopError
@@ -23,7 +22,8 @@ from cohorts.models import (
 )
 from cohorts.notifications import notify
 from cohorts.services.places import lock_cohort, place_set_progress
-from linkprog.validators import field_values_check
+from core.dates import day
+from core.validators import field_values_check
 from workshops.models import Attendance, OrganisationType, Professional, Workshop, WorkshopDay
 
 
@@ -47,15 +47,11 @@ class WorkshopDetails:
     joining_link: str = ""
 
 
-def _d(value: dt.date) -> str:
-    return date_format(value, "j F Y")
-
-
 def workshop_dates_check(*, day_1: dt.date, day_2: dt.date) -> list[str]:
     """Raise ``WorkshopError`` unless workshop 2 is after workshop 1; return a warning when
     they are under ``conf.workshop_min_gap_days()`` apart."""
     if day_2 <= day_1:
-        raise WorkshopError(f"Workshop 2 ({_d(day_2)}) must be after workshop 1 ({_d(day_1)}).")
+        raise WorkshopError(f"Workshop 2 ({day(day_2)}) must be after workshop 1 ({day(day_1)}).")
     gap = (day_2 - day_1).days
     minimum = conf.workshop_min_gap_days()
     if gap < minimum:
@@ -277,7 +273,7 @@ def attendance_mark(
     if workshop.date > timezone.localdate():
         raise WorkshopError(
             f"Attendance for {workshop.get_day_display().lower()} can be marked from "
-            f"{_d(workshop.date)}, the day it happens."
+            f"{day(workshop.date)}, the day it happens."
         )
     if workshop.cohort.status in (CohortStatus.PLANNED, CohortStatus.CANCELLED):
         raise WorkshopError(

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.models import Role
 from accounts.roles import users_with_role
@@ -24,7 +23,8 @@ from cohorts.models import (
 )
 from cohorts.notifications import notify
 from cohorts.services.places import booking_last_day, lock_cohort, mark_cancelled, offer_free_seats
-from linkprog.validators import field_values_check
+from core.dates import day
+from core.validators import field_values_check
 from schools.models import LocalAuthority, MHSTArea
 from workshops.models import WorkshopDay
 from workshops.services import workshop_dates_check
@@ -193,14 +193,14 @@ def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
         warnings = workshop_dates_check(day_1=day_1, day_2=day_2)
         if day_1 <= today:
             raise CohortError(
-                f"Workshop 1 of {cohort.name} is on {date_format(day_1, 'j F Y')}, which is not "
+                f"Workshop 1 of {cohort.name} is on {day(day_1)}, which is not "
                 "in the future: a cohort cannot open for booking with past dates."
             )
         last_day = booking_last_day(day_1=day_1)
         if today > last_day:
             raise CohortError(
                 f"Booking for {cohort.name} would already have closed "
-                f"({date_format(last_day, 'j F Y')}). Move workshop 1 later first."
+                f"({day(last_day)}). Move workshop 1 later first."
             )
         _check_format(cohort)
         cohort.status = CohortStatus.OPEN

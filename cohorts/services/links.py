@@ -6,22 +6,23 @@ altered link fails the signature check; an old one is recognised (so the school 
 a new one) but opens nothing.
 """
 
-from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from cohorts import conf, notifications
 from cohorts.errors import BookingLinkExpired, BookingLinkInvalid
 from cohorts.notifications import notify
+from core.dates import day
+from core.signed_links import LinkTampered, SignedLinks
 from schools.models import Establishment
 
-SALT = "cohorts.booking-link"
+BOOKING_LINKS = SignedLinks(salt="cohorts.booking-link", key="e")
+INVALID = "This link is not a valid booking link."
 
 
 def booking_link_token(*, establishment: Establishment) -> str:
     """A fresh signed token for ``establishment`` (URL-safe)."""
-    return signing.dumps({"e": establishment.pk}, salt=SALT)
+    return BOOKING_LINKS.token(establishment.pk)
 
 
 def booking_link_path(*, establishment: Establishment) -> str:
@@ -31,36 +32,28 @@ def booking_link_path(*, establishment: Establishment) -> str:
     )
 
 
-def _establishment(payload) -> Establishment:
-    try:
-        pk = int(payload["e"])
-        establishment = Establishment.objects.select_related("la", "mhst_area").get(pk=pk)
-    except (KeyError, TypeError, ValueError, Establishment.DoesNotExist) as error:
-        raise BookingLinkInvalid("This link is not a valid booking link.") from error
-    if not establishment.is_eligible:
-        raise BookingLinkInvalid("This link is not a valid booking link.")
-    return establishment
-
-
 def booking_link_establishment(*, token: str) -> Establishment:
     """The establishment a booking link is for.
 
     Raises ``BookingLinkInvalid`` for a link that was altered or never made here, and
     ``BookingLinkExpired`` (carrying the establishment) for a genuine link that is too old.
     """
+    max_age = conf.booking_link_max_age()
     try:
-        payload = signing.loads(token, salt=SALT, max_age=conf.booking_link_max_age())
-    except signing.SignatureExpired as error:
-        establishment = _establishment(signing.loads(token, salt=SALT))
-        made = date_format(timezone.localdate() - conf.booking_link_max_age(), "j F Y")
+        pk, expired = BOOKING_LINKS.read(token, max_age=max_age)
+    except LinkTampered as error:
+        raise BookingLinkInvalid(INVALID) from error
+    establishment = Establishment.objects.select_related("la", "mhst_area").filter(pk=pk).first()
+    if establishment is None or not establishment.is_eligible:
+        raise BookingLinkInvalid(INVALID)
+    if expired:
+        made = day(timezone.localdate() - max_age)
         raise BookingLinkExpired(
-            f"This link has expired: booking links work for "
-            f"{conf.booking_link_max_age().days} days, and this one was made before {made}.",
+            f"This link has expired: booking links work for {max_age.days} days, and this one "
+            f"was made before {made}.",
             establishment=establishment,
-        ) from error
-    except signing.BadSignature as error:
-        raise BookingLinkInvalid("This link is not a valid booking link.") from error
-    return _establishment(payload)
+        )
+    return establishment
 
 
 def booking_link_request_new(*, establishment: Establishment) -> None:

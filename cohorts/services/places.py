@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from cohorts import conf, notifications
 from cohorts.errors import BookingError
@@ -27,7 +26,8 @@ from cohorts.models import (
     PlaceStatus,
 )
 from cohorts.notifications import notify
-from linkprog.validators import field_values_check
+from core.dates import day, day_and_time
+from core.validators import field_values_check
 from schools.models import Establishment
 from workshops.models import Workshop, WorkshopDay
 
@@ -73,14 +73,6 @@ def _first_day(cohort: Cohort) -> Workshop | None:
     return Workshop.objects.filter(cohort=cohort, day=WorkshopDay.DAY_1).first()
 
 
-def _d(value: date) -> str:
-    return date_format(value, "j F Y")
-
-
-def _dt(value: datetime) -> str:
-    return date_format(timezone.localtime(value), "j F Y, H:i")
-
-
 def booking_last_day(*, day_1: date) -> date:
     """The last day a place can be booked on a cohort whose workshop 1 is on ``day_1``."""
     return day_1 - timedelta(days=conf.booking_closes_days())
@@ -98,7 +90,7 @@ def _check_takes_bookings(cohort: Cohort, *, today: date) -> None:
     last_day = booking_last_day(day_1=day_1.date)
     if today > last_day:
         raise BookingError(
-            f"Booking for {cohort.name} has closed: the last day to book was {_d(last_day)}, "
+            f"Booking for {cohort.name} has closed: the last day to book was {day(last_day)}, "
             f"{conf.booking_closes_days()} days before workshop 1. "
             "Choose another cohort or contact the programme team.",
             code="closed",
@@ -257,8 +249,8 @@ def offer_accept(*, place: Place) -> Place:
             )
         if timezone.now() >= place.offer_expires_at:
             raise BookingError(
-                f"This offer expired at {_dt(place.offer_expires_at)} and has passed to the "
-                "next school on the waiting list.",
+                f"This offer expired at {day_and_time(place.offer_expires_at)} and has passed "
+                "to the next school on the waiting list.",
                 code="offer_expired",
             )
         place.status = PlaceStatus.BOOKED

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from cohorts.errors import PlanningError
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort, CohortStatus, Phase
 from cohorts.selectors import phase_reachable_establishments
-from linkprog.validators import field_values_check
+from core.validators import field_values_check
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
 _DISTRICT = re.compile(r"^([A-Z]+)(\d+)([A-Z]?)$")

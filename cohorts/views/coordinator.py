@@ -15,7 +15,6 @@ from django.views.generic import DetailView, FormView, ListView
 
 from accounts.mixins import CoordinatorRequiredMixin, user_may_open
 from accounts.roles import ACT_FOR_SCHOOLS
-from cohorts.errors import LinkDomainError
 from cohorts.filters import CohortFilter
 from cohorts.forms import CohortForm, MoveForm, ProfessionalForm, WorkshopForm
 from cohorts.models import ACTIVE_PLACE_STATUSES, CancelReason, CohortStatus, PlaceStatus
@@ -38,8 +37,9 @@ from cohorts.services.cohorts import (
 )
 from cohorts.services.links import booking_link_path
 from cohorts.services.places import place_cancel, place_move
-from linkprog.audit import history_of
-from linkprog.spreadsheets import private_download, spreadsheet_safe
+from core.audit import history_of
+from core.errors import LinkDomainError
+from core.spreadsheets import private_download, spreadsheet_safe
 from workshops.models import Workshop, WorkshopDay
 from workshops.services import (
     WorkshopDetails,

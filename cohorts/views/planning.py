@@ -14,7 +14,6 @@ from django.utils.http import urlencode
 from django.views import View
 
 from accounts.mixins import CoordinatorRequiredMixin
-from cohorts.errors import LinkDomainError
 from cohorts.forms import PlanAreaForm, PlanEditForm
 from cohorts.models import CohortStatus
 from cohorts.selectors import local_authorities_in_scope, mhst_areas_in_scope, phases_in_scope
@@ -26,6 +25,7 @@ from cohorts.services.planning import (
     districts_in_order,
     postcode_district,
 )
+from core.errors import LinkDomainError
 from schools.models import Establishment
 
 MANAGE = "accounts.manage_cohorts"

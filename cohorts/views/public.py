@@ -3,7 +3,7 @@
 Every view resolves the link first (``BookingLinkMixin``): an altered link gets a 404 page
 that says so, an expired one a page offering to ask for a new link. Responses carry
 ``Referrer-Policy: same-origin`` so the link never leaks to another site (a joining link,
-say), ``Cache-Control: no-store`` and ``X-Robots-Tag: noindex``.
+say), are never stored and never indexed (``core.http.personal_link_page``).
 """
 
 from django.contrib import messages
@@ -34,13 +34,7 @@ from cohorts.services.places import (
     place_change_attendee,
     place_move,
 )
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+from core.http import personal_link_page
 
 
 class BookingLinkMixin:
@@ -55,9 +49,11 @@ class BookingLinkMixin:
         try:
             self.establishment = booking_link_establishment(token=self.token)
         except BookingLinkInvalid:
-            return _private(render(request, "cohorts/public/link_invalid.html", status=404))
+            return personal_link_page(
+                render(request, "cohorts/public/link_invalid.html", status=404)
+            )
         except BookingLinkExpired as expired:
-            return _private(
+            return personal_link_page(
                 render(
                     request,
                     "cohorts/public/link_expired.html",
@@ -68,7 +64,7 @@ class BookingLinkMixin:
         self.place = establishment_active_place(establishment=self.establishment)
         if self.needs_place and self.place is None:
             return self.redirect_home()
-        return _private(super().dispatch(request, *args, **kwargs))
+        return personal_link_page(super().dispatch(request, *args, **kwargs))
 
     def home_url(self) -> str:
         return reverse("cohorts:book", kwargs={"token": self.token})
@@ -274,7 +270,7 @@ class RequestNewLinkView(View):
             booking_link_establishment(token=token)
         except BookingLinkExpired as expired:
             booking_link_request_new(establishment=expired.establishment)
-            return _private(
+            return personal_link_page(
                 render(
                     request,
                     "cohorts/public/new_link_requested.html",
@@ -282,6 +278,8 @@ class RequestNewLinkView(View):
                 )
             )
         except BookingLinkInvalid:
-            return _private(render(request, "cohorts/public/link_invalid.html", status=404))
+            return personal_link_page(
+                render(request, "cohorts/public/link_invalid.html", status=404)
+            )
         # The link still works: nothing to ask for.
         return HttpResponseRedirect(reverse("cohorts:book", kwargs={"token": token}))

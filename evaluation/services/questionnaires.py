@@ -9,7 +9,7 @@ edit that, and publish it.
 from django.apps import apps as django_apps
 from django.db import transaction
 
-from cohorts.errors import LinkDomainError
+from core.errors import LinkDomainError
 from evaluation.models import Choice, Question, QuestionKind, Questionnaire, SurveyInvitation
 from evaluation.versioning import questionnaire_copy
 

@@ -15,9 +15,9 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from cohorts.notifications import notify
+from core.dates import day
 from evaluation import conf
 from evaluation.errors import AnswersInvalid, SurveyAlreadySubmitted, SurveyClosed
 from evaluation.links import survey_link_url
@@ -39,11 +39,6 @@ logger = logging.getLogger(__name__)
 YES_NO_CHOICES = (("yes", "Yes"), ("no", "No"))
 #: The longest free-text answer accepted (a few pages of text).
 FREE_TEXT_MAX_LENGTH = 10_000
-
-
-def _day(value: datetime) -> str:
-    """A moment as the day it falls on locally: "5 January 2026"."""
-    return date_format(timezone.localtime(value), "j F Y")
 
 
 def questionnaire_questions(*, questionnaire_id: int, time_point: str) -> list[Question]:
@@ -74,7 +69,7 @@ def survey_check_open(*, invitation: SurveyInvitation, now: datetime | None = No
     now = now or timezone.now()
     if now < invitation.due_at:
         raise SurveyClosed(
-            f"This survey is not open yet: it opens on {_day(invitation.due_at)}. "
+            f"This survey is not open yet: it opens on {day(invitation.due_at)}. "
             "Please come back then, using the same link."
         )
     if now >= invitation.closes_at:
@@ -83,13 +78,13 @@ def survey_check_open(*, invitation: SurveyInvitation, now: datetime | None = No
 
 def _closed_error(invitation: SurveyInvitation) -> SurveyClosed:
     return SurveyClosed(
-        f"This survey closed on {_day(invitation.closes_at)} and no longer takes answers."
+        f"This survey closed on {day(invitation.closes_at)} and no longer takes answers."
     )
 
 
 def _submitted_error(response: Response) -> SurveyAlreadySubmitted:
     return SurveyAlreadySubmitted(
-        f"These answers were already submitted, on {_day(response.submitted_at)}. "
+        f"These answers were already submitted, on {day(response.submitted_at)}. "
         "A survey can be submitted once, and the answers can no longer be changed."
     )
 
@@ -290,7 +285,7 @@ def _survey_link_send(*, invitation_id: int) -> None:
             "link": survey_link_url(invitation=invitation),
             "link_days": conf.link_max_age().days,
             "time_point": invitation.get_time_point_display(),
-            "closes_on": _day(invitation.closes_at),
+            "closes_on": day(invitation.closes_at),
         },
         concerns=invitation,
         establishment=establishment,

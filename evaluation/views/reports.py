@@ -8,6 +8,7 @@ filters; the selectors return figures already suppressed. Free text needs the
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import CoordinatorRequiredMixin
+from core.spreadsheets import xlsx_response
 from evaluation import conf
 from evaluation.exports import (
     change_rows,
@@ -25,7 +26,6 @@ from evaluation.selectors import (
     reportable_cohorts,
     response_rates,
 )
-from linkprog.spreadsheets import xlsx_response
 
 VIEW = "accounts.view_evaluation"
 CSV_TABLES = {"rates": "Response rates", "change": "Paired change", "distribution": "Answers"}

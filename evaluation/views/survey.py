@@ -5,11 +5,9 @@ that says so, an expired one a 410 page offering a new link by email (to the add
 invitation went to), and a survey that has closed a 410 page saying when. The pages show the
 programme and the time point, never who the link is for.
 
-The token in the URL is a credential: responses are never cached (``never_cache``), never
-send it to another site (``Referrer-Policy: same-origin``) and are kept out of search
-engines; ``linkprog.logging`` keeps it out of the logs, referrers included. (Not
-``no-referrer``: with it, browsers send ``Origin: null`` on the form's POST, which Django's
-CSRF check rightly refuses.)
+The token in the URL is a credential: responses are never stored, never send it to another
+site and are kept out of search engines (``core.http.personal_link_page``); ``core.logging``
+keeps it out of the logs, referrers included.
 """
 
 from django.contrib import messages
@@ -17,10 +15,9 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.cache import never_cache
 
+from core.http import personal_link_page
 from evaluation.errors import (
     AnswersInvalid,
     SurveyAlreadySubmitted,
@@ -42,13 +39,6 @@ from evaluation.services.responses import (
 TEMPLATES = "evaluation/survey"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@method_decorator(never_cache, name="dispatch")
 class SurveyLinkMixin:
     """Resolves ``token`` to ``self.invitation`` and its ``self.response`` (None before the
     first save), or answers with the page for an invalid or expired link."""
@@ -58,13 +48,13 @@ class SurveyLinkMixin:
         try:
             self.invitation = survey_link_invitation(token=self.token)
         except SurveyLinkInvalid as invalid:
-            return _private(self.page("link_invalid", status=404, error=invalid))
+            return personal_link_page(self.page("link_invalid", status=404, error=invalid))
         except SurveyLinkExpired as expired:
             self.invitation = expired.invitation
             self.response = self.load_response()
-            return _private(self.expired(expired))
+            return personal_link_page(self.expired(expired))
         self.response = self.load_response()
-        return _private(super().dispatch(request, *args, **kwargs))
+        return personal_link_page(super().dispatch(request, *args, **kwargs))
 
     def load_response(self) -> Response | None:
         return Response.objects.filter(invitation=self.invitation).first()

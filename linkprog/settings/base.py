@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     # The project package: cross-app management commands (seed_demo); no models of its own.
     "linkprog",
+    "core",
     "accounts",
     "schools",
     "cohorts",
@@ -61,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: no-store, private on everything a signed-in user or a personal link sees.
-    "linkprog.middleware.PersonalPagesNotStored",
+    "core.middleware.PersonalPagesNotStored",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change, for the audit history of records.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -260,7 +261,7 @@ LOGGING = {
     # The filter sits on every handler, so every logger that writes a path is covered
     # (django.request, django.security.csrf, django.server, tracebacks); gunicorn.conf.py does
     # the same for gunicorn's own handlers. A handler added here must carry it too.
-    "filters": {"link_tokens": {"()": "linkprog.logging.RedactLinkTokens"}},
+    "filters": {"link_tokens": {"()": "core.logging.RedactLinkTokens"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

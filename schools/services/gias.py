@@ -21,7 +21,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
-from linkprog.validators import LINE_BREAK
+from core.validators import LINE_BREAK
 from schools.models import Establishment, LocalAuthority, Status
 
 BATCH_SIZE = 2000

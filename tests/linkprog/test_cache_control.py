@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.cache import get_max_age
 
 from cohorts.services.links import booking_link_token
+from core.spreadsheets import csv_stream_response, xlsx_response
 from evaluation.links import survey_link_token
-from linkprog.spreadsheets import csv_stream_response, xlsx_response
 from outbox.models import EmailKind, OutgoingEmail
 from tests.cohorts.factories import CohortFactory, PlaceFactory
 from tests.evaluation.factories import SurveyInvitationFactory

@@ -1,5 +1,5 @@
 """Booking-, survey- and password-reset-link tokens never reach a log: the one filter of
-linkprog.logging on every handler of the settings' LOGGING and of gunicorn, configured as
+core.logging on every handler of the settings' LOGGING and of gunicorn, configured as
 production does, and read back from what the handlers write."""
 
 import datetime as dt
@@ -30,8 +30,8 @@ from django.utils.log import DEFAULT_LOGGING
 from gunicorn.config import Config
 
 from cohorts.services.links import booking_link_token
+from core.logging import RedactLinkTokens, redact_link_tokens
 from evaluation.links import survey_link_token
-from linkprog.logging import RedactLinkTokens, redact_link_tokens
 from linkprog.settings import base
 from tests.accounts.factories import UserFactory
 from tests.evaluation.factories import SurveyInvitationFactory
@@ -200,7 +200,7 @@ import logging
 import django
 
 django.setup()
-from linkprog.logging import RedactLinkTokens
+from core.logging import RedactLinkTokens
 
 loggers = [logging.getLogger()] + [
     logger for logger in logging.root.manager.loggerDict.values()

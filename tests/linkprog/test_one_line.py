@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from cohorts.models import Phase
-from linkprog.validators import validate_one_line
+from core.validators import validate_one_line
 
 LINK_APPS = ("accounts", "cohorts", "evaluation", "outbox", "schools", "workshops")
 #: CharFields that Link writes itself; nobody types into them.

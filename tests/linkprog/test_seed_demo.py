@@ -158,7 +158,7 @@ def test_a_demo_phase_seeded_without_areas_gets_them_on_the_next_run(settings):
 
 
 def test_a_seeded_contact_email_is_in_the_history_so_a_later_edit_shows_what_it_was(settings):
-    from linkprog.audit import history_of
+    from core.audit import history_of
     from schools.services.contacts import establishment_update_contact
 
     settings.DEBUG = True
