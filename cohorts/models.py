@@ -4,6 +4,8 @@ Writes that matter go through ``cohorts.services``: the models hold the data, th
 constraints that can enforce a rule on their own, and small derived properties.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -347,6 +349,60 @@ class WaveStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+@dataclass(frozen=True)
+class Transition:
+    """One thing that can be done to a record in some statuses, moving it to another: the
+    services enforce it, and the pages offer exactly the transitions a record's status
+    allows (``Wave.next_actions``)."""
+
+    name: str  # also the URL name's suffix: cohorts:wave-<name>
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    refusal: str  # when the status does not allow it; {status} is the current one
+    style: str = "btn-outline-primary"
+
+
+#: A wave's life, declared once: launch (or schedule), pause, resume, cancel. Sending and
+#: sent are reached by dispatch (``cohorts.services.waves.wave_dispatch``), not by a person.
+WAVE_TRANSITIONS = {
+    transition.name: transition
+    for transition in (
+        Transition(
+            "launch",
+            _("Launch"),
+            (WaveStatus.DRAFT,),
+            WaveStatus.SCHEDULED,
+            "Only a draft wave can be launched; this one is {status}.",
+            style="btn-primary",
+        ),
+        Transition(
+            "pause",
+            _("Pause"),
+            (WaveStatus.SCHEDULED, WaveStatus.SENDING),
+            WaveStatus.PAUSED,
+            "Only a scheduled or sending wave can be paused; this one is {status}.",
+        ),
+        Transition(
+            "resume",
+            _("Resume"),
+            (WaveStatus.PAUSED,),
+            WaveStatus.SCHEDULED,
+            "Only a paused wave can be resumed; this one is {status}.",
+            style="btn-primary",
+        ),
+        Transition(
+            "cancel",
+            _("Cancel the wave"),
+            (WaveStatus.DRAFT, WaveStatus.SCHEDULED, WaveStatus.SENDING, WaveStatus.PAUSED),
+            WaveStatus.CANCELLED,
+            "This wave is {status} and can no longer be cancelled.",
+            style="btn-outline-danger",
+        ),
+    )
+}
+
+
 class Wave(TimeStampedModel):
     """An invitation wave: the eligible establishments of a phase's areas (all of them or
     some), optionally narrowed to type groups or to MHST areas, invited from a send time.
@@ -399,6 +455,11 @@ class Wave(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def next_actions(self) -> list[Transition]:
+        """The transitions this wave's status allows, in the order the page shows them."""
+        return [t for t in WAVE_TRANSITIONS.values() if self.status in t.sources]
 
     @property
     def wave_key(self) -> str:

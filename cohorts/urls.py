@@ -10,12 +10,14 @@ app_name = "cohorts"
 book = "book/<str:token>/"
 
 wave_actions = [
-    path(
-        f"waves/<int:pk>/{action}/",
-        waves.WaveActionView.as_view(action=action),
-        name=f"wave-{action}",
+    path(f"waves/<int:pk>/{action}/", view.as_view(), name=f"wave-{action}")
+    for action, view in (
+        ("launch", waves.WaveLaunchView),
+        ("pause", waves.WavePauseView),
+        ("resume", waves.WaveResumeView),
+        ("cancel", waves.WaveCancelView),
+        ("retry", waves.WaveRetryView),
     )
-    for action in ("launch", "pause", "resume", "cancel", "retry")
 ]
 
 urlpatterns = [

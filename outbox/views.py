@@ -106,27 +106,37 @@ class OutboxPreviewView(OutboxMixin, View):
 
 
 class OutboxActionView(OutboxMixin, View):
-    """POST only: retry a failed email, send a queued one now, or cancel an unsent one; then
-    back to the email (or to the list it was sent from)."""
+    """POST only: one action on an email in scope, through its service; then back to the
+    email (or to the list it was sent from). Each action is a subclass naming its service."""
 
-    action = "retry"
     http_method_names = ["post"]
-    actions = {
-        "retry": (email_retry, _("The email is queued to be sent again.")),
-        "send-now": (email_send_now, _("The email is on its way to the mail server now.")),
-        "cancel": (email_cancel, _("The email is cancelled; it will not be sent.")),
-    }
+    service = None
+    done = ""
 
     def post(self, request, pk):
         email = get_object_or_404(self.get_queryset(), pk=pk)
-        service, done = self.actions[self.action]
         try:
-            service(email=email)
+            self.service(email=email)
         except OutboxError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, done)
+            messages.success(request, self.done)
         back = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             return redirect(back)
         return redirect("outbox:email-detail", pk=email.pk)
+
+
+class OutboxRetryView(OutboxActionView):
+    service = staticmethod(email_retry)
+    done = _("The email is queued to be sent again.")
+
+
+class OutboxSendNowView(OutboxActionView):
+    service = staticmethod(email_send_now)
+    done = _("The email is on its way to the mail server now.")
+
+
+class OutboxCancelView(OutboxActionView):
+    service = staticmethod(email_cancel)
+    done = _("The email is cancelled; it will not be sent.")

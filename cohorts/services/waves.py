@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.scoping import Scope
 from cohorts.errors import CohortError
-from cohorts.models import Wave, WaveStatus
+from cohorts.models import WAVE_TRANSITIONS, Wave, WaveStatus
 from cohorts.selectors import phases_in_scope, wave_area_choices, wave_remaining, wave_targets
 from cohorts.services.links import booking_link_path
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
@@ -133,12 +133,15 @@ def wave_create(
     return wave
 
 
-def _move(wave: Wave, *, allowed: tuple[str, ...], to: str, message: str, **fields) -> None:
+def _move(wave: Wave, action: str, **fields) -> None:
+    """Make transition ``action`` (``cohorts.models.WAVE_TRANSITIONS``) under a row lock."""
+    transition = WAVE_TRANSITIONS[action]
     with transaction.atomic():
         locked = Wave.objects.select_for_update().get(pk=wave.pk)
-        if locked.status not in allowed:
-            raise WaveError(message.format(status=locked.get_status_display().lower()))
-        locked.status = to
+        if locked.status not in transition.sources:
+            status = locked.get_status_display().lower()
+            raise WaveError(transition.refusal.format(status=status))
+        locked.status = transition.target
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
@@ -151,41 +154,20 @@ def wave_launch(*, wave: Wave, send_at=None) -> None:
         raise WaveError("The send time is in the past; leave it empty to start now.")
     if not wave_targets(wave=wave).exclude(contact_email="").exists():
         raise WaveError("No establishment in this wave has a contact email to invite.")
-    _move(
-        wave,
-        allowed=(WaveStatus.DRAFT,),
-        to=WaveStatus.SCHEDULED,
-        message="Only a draft wave can be launched; this one is {status}.",
-        send_at=send_at or timezone.now(),
-    )
+    _move(wave, "launch", send_at=send_at or timezone.now())
 
 
 def wave_pause(*, wave: Wave) -> None:
-    _move(
-        wave,
-        allowed=(WaveStatus.SCHEDULED, WaveStatus.SENDING),
-        to=WaveStatus.PAUSED,
-        message="Only a scheduled or sending wave can be paused; this one is {status}.",
-    )
+    _move(wave, "pause")
 
 
 def wave_resume(*, wave: Wave) -> None:
-    _move(
-        wave,
-        allowed=(WaveStatus.PAUSED,),
-        to=WaveStatus.SCHEDULED,
-        message="Only a paused wave can be resumed; this one is {status}.",
-    )
+    _move(wave, "resume")
 
 
 def wave_cancel(*, wave: Wave) -> int:
     """Stop a wave: nothing more is queued, and its unsent invitations are cancelled."""
-    _move(
-        wave,
-        allowed=(WaveStatus.DRAFT, WaveStatus.SCHEDULED, WaveStatus.SENDING, WaveStatus.PAUSED),
-        to=WaveStatus.CANCELLED,
-        message="This wave is {status} and can no longer be cancelled.",
-    )
+    _move(wave, "cancel")
     return OutgoingEmail.objects.filter(
         wave_key=wave.wave_key, status__in=(EmailStatus.QUEUED, EmailStatus.RETRYING)
     ).update(status=EmailStatus.CANCELLED, updated_at=timezone.now())

@@ -4,6 +4,7 @@ cancel, follow progress and retry failures."""
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView
@@ -78,9 +79,18 @@ class WaveDetailView(ScopedWaveMixin, DetailView):
         wave = self.object
         context = super().get_context_data(**kwargs)
         context["progress"] = wave_progress(wave=wave)
-        if wave.status == WaveStatus.DRAFT:
+        actions = {action.name: action for action in wave.next_actions}
+        if actions.pop("launch", None):  # launched from the preview, with its send time
             context["preview"] = wave_preview(wave=wave)
             context["schedule_form"] = ScheduleForm()
+        context["actions"] = [
+            {
+                "url": reverse(f"cohorts:wave-{action.name}", args=[wave.pk]),
+                "label": action.label,
+                "style": action.style,
+            }
+            for action in actions.values()
+        ]
         context["in_progress"] = wave.status in (WaveStatus.SCHEDULED, WaveStatus.SENDING) or (
             context["progress"]["pending"] > 0
         )
@@ -96,35 +106,55 @@ class WaveProgressView(ScopedWaveMixin, View):
 
 
 class WaveActionView(ScopedWaveMixin, View):
-    action = "launch"
+    """POST only: one action on a wave in scope, through its service, then back to the
+    wave with what happened. Each action is a subclass: its ``act`` says what it does."""
+
     http_method_names = ["post"]
+
+    def act(self, wave):
+        """Do the action; returns the message for the coordinator."""
+        raise NotImplementedError
 
     def post(self, request, pk):
         wave = get_object_or_404(self.get_queryset(), pk=pk)
         try:
-            if self.action == "launch":
-                form = ScheduleForm(request.POST)
-                if not form.is_valid():
-                    raise WaveError("Give the send time as a date and time, or leave it empty.")
-                send_at = form.cleaned_data["send_at"]
-                wave_launch(wave=wave, send_at=send_at)
-                done = _("Wave scheduled.") if send_at else _("Wave launched: sending now.")
-            elif self.action == "pause":
-                wave_pause(wave=wave)
-                done = _("Wave paused: no more invitations will be queued until you resume.")
-            elif self.action == "resume":
-                wave_resume(wave=wave)
-                done = _("Wave resumed.")
-            elif self.action == "cancel":
-                cancelled = wave_cancel(wave=wave)
-                done = _("Wave cancelled; %(n)s unsent invitations were stopped.") % {
-                    "n": cancelled
-                }
-            else:
-                retried = wave_retry_failed(wave=wave)
-                done = _("%(n)s failed invitations queued again.") % {"n": retried}
+            done = self.act(wave)
         except WaveError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, done)
         return redirect("cohorts:wave-detail", pk=wave.pk)
+
+
+class WaveLaunchView(WaveActionView):
+    def act(self, wave):
+        form = ScheduleForm(self.request.POST)
+        if not form.is_valid():
+            raise WaveError("Give the send time as a date and time, or leave it empty.")
+        send_at = form.cleaned_data["send_at"]
+        wave_launch(wave=wave, send_at=send_at)
+        return _("Wave scheduled.") if send_at else _("Wave launched: sending now.")
+
+
+class WavePauseView(WaveActionView):
+    def act(self, wave):
+        wave_pause(wave=wave)
+        return _("Wave paused: no more invitations will be queued until you resume.")
+
+
+class WaveResumeView(WaveActionView):
+    def act(self, wave):
+        wave_resume(wave=wave)
+        return _("Wave resumed.")
+
+
+class WaveCancelView(WaveActionView):
+    def act(self, wave):
+        cancelled = wave_cancel(wave=wave)
+        return _("Wave cancelled; %(n)s unsent invitations were stopped.") % {"n": cancelled}
+
+
+class WaveRetryView(WaveActionView):
+    def act(self, wave):
+        retried = wave_retry_failed(wave=wave)
+        return _("%(n)s failed invitations queued again.") % {"n": retried}

@@ -318,3 +318,34 @@ def test_a_wave_cannot_be_scheduled_in_the_past(area):
 
     wave.refresh_from_db()
     assert wave.status == WaveStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    "status, offered",
+    [
+        (WaveStatus.DRAFT, {"cancel"}),  # launched from its preview, with a send time
+        (WaveStatus.SCHEDULED, {"pause", "cancel"}),
+        (WaveStatus.SENDING, {"pause", "cancel"}),
+        (WaveStatus.PAUSED, {"resume", "cancel"}),
+        (WaveStatus.SENT, set()),
+        (WaveStatus.CANCELLED, set()),
+    ],
+)
+def test_the_wave_page_offers_exactly_the_actions_its_status_allows(client, area, status, offered):
+    wave = make_wave(area)
+    Wave.objects.filter(pk=wave.pk).update(status=status)
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    page = client.get(reverse("cohorts:wave-detail", args=[wave.pk])).content.decode()
+
+    shown = {
+        action
+        for action in ("pause", "resume", "cancel")
+        if reverse(f"cohorts:wave-{action}", args=[wave.pk]) in page
+    }
+    assert shown == offered
+    assert (reverse("cohorts:wave-launch", args=[wave.pk]) in page) == (status == WaveStatus.DRAFT)
+    for action in {"pause", "resume", "cancel"} - offered:  # and the service refuses the rest
+        client.post(reverse(f"cohorts:wave-{action}", args=[wave.pk]))
+        wave.refresh_from_db()
+        assert wave.status == status
