@@ -1,12 +1,11 @@
-"""The cohorts app's configurable values, each read from settings when it is needed.
-
-Defaults live here, not in ``linkprog/settings``; a deployment overrides one by setting it
-(``LINK_BOOKING_CLOSES_DAYS = 10``). Read at call time, so ``override_settings`` works.
+"""The cohorts app's configurable values and their defaults, read when needed through
+``core.conf.setting``: a settings override, else the environment
+(``LINK_BOOKING_CLOSES_DAYS=10``), else the default here.
 """
 
 from datetime import timedelta
 
-from django.conf import settings
+from core.conf import setting
 
 #: Booking closes this many days before workshop 1 (the last day to book is day 1 minus N).
 DEFAULT_BOOKING_CLOSES_DAYS = 7
@@ -17,22 +16,26 @@ DEFAULT_BOOKING_LINK_MAX_AGE_DAYS = 60
 #: Workshops under this many days apart are allowed, with a warning (the programme's norm
 #: is about six weeks).
 DEFAULT_WORKSHOP_MIN_GAP_DAYS = 28
+#: Invited schools that hold no place are nudged once, this many days after the invitation.
+DEFAULT_NUDGE_AFTER_DAYS = 14
 
 
 def booking_closes_days() -> int:
-    return int(getattr(settings, "LINK_BOOKING_CLOSES_DAYS", DEFAULT_BOOKING_CLOSES_DAYS))
+    return setting("LINK_BOOKING_CLOSES_DAYS", DEFAULT_BOOKING_CLOSES_DAYS)
 
 
 def offer_duration() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "LINK_OFFER_HOURS", DEFAULT_OFFER_HOURS)))
+    return timedelta(hours=setting("LINK_OFFER_HOURS", DEFAULT_OFFER_HOURS))
 
 
 def booking_link_max_age() -> timedelta:
-    days = int(
-        getattr(settings, "LINK_BOOKING_LINK_MAX_AGE_DAYS", DEFAULT_BOOKING_LINK_MAX_AGE_DAYS)
-    )
+    days = setting("LINK_BOOKING_LINK_MAX_AGE_DAYS", DEFAULT_BOOKING_LINK_MAX_AGE_DAYS)
     return timedelta(days=days)
 
 
 def workshop_min_gap_days() -> int:
-    return int(getattr(settings, "LINK_WORKSHOP_MIN_GAP_DAYS", DEFAULT_WORKSHOP_MIN_GAP_DAYS))
+    return setting("LINK_WORKSHOP_MIN_GAP_DAYS", DEFAULT_WORKSHOP_MIN_GAP_DAYS)
+
+
+def nudge_after_days() -> int:
+    return setting("LINK_NUDGE_AFTER_DAYS", DEFAULT_NUDGE_AFTER_DAYS)

@@ -1,12 +1,11 @@
-"""The evaluation app's configurable values, each read from settings when it is needed.
-
-Defaults live here; a deployment overrides one by setting it
-(``LINK_SURVEY_FOLLOW_UP_MONTHS = 10``). Read at call time, so ``override_settings`` works.
+"""The evaluation app's configurable values and their defaults, read when needed through
+``core.conf.setting``: a settings override, else the environment
+(``LINK_SURVEY_MIN_CELL=10``), else the default here.
 """
 
 from datetime import timedelta
 
-from django.conf import settings
+from core.conf import setting
 
 #: The follow-up survey falls due this many months after workshop 2.
 DEFAULT_FOLLOW_UP_MONTHS = 6
@@ -23,22 +22,22 @@ DEFAULT_MIN_CELL = 5
 
 
 def follow_up_months() -> int:
-    return int(getattr(settings, "LINK_SURVEY_FOLLOW_UP_MONTHS", DEFAULT_FOLLOW_UP_MONTHS))
+    return setting("LINK_SURVEY_FOLLOW_UP_MONTHS", DEFAULT_FOLLOW_UP_MONTHS)
 
 
 def reminder_after() -> timedelta:
-    days = int(getattr(settings, "LINK_SURVEY_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
+    days = setting("LINK_SURVEY_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
     return timedelta(days=days)
 
 
 def open_for() -> timedelta:
-    return timedelta(days=int(getattr(settings, "LINK_SURVEY_OPEN_DAYS", DEFAULT_OPEN_DAYS)))
+    return timedelta(days=setting("LINK_SURVEY_OPEN_DAYS", DEFAULT_OPEN_DAYS))
 
 
 def link_max_age() -> timedelta:
-    days = int(getattr(settings, "LINK_SURVEY_LINK_MAX_AGE_DAYS", DEFAULT_LINK_MAX_AGE_DAYS))
+    days = setting("LINK_SURVEY_LINK_MAX_AGE_DAYS", DEFAULT_LINK_MAX_AGE_DAYS)
     return timedelta(days=days)
 
 
 def min_cell() -> int:
-    return int(getattr(settings, "LINK_SURVEY_MIN_CELL", DEFAULT_MIN_CELL))
+    return setting("LINK_SURVEY_MIN_CELL", DEFAULT_MIN_CELL)

@@ -6,11 +6,11 @@ recipient, object, occurrence) lets each email out once.
 
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cohorts import conf
 from cohorts.models import ACTIVE_PLACE_STATUSES, ROSTER_STATUSES, CohortStatus, Place
 from cohorts.services.waves import invitation_link
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
@@ -20,10 +20,6 @@ from workshops.models import Workshop
 #: (days before the workshop, occurrence label, first and last day it may go out)
 REMINDERS = ((7, "7d", 7, 2), (1, "1d", 1, 1))
 LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
-
-
-def nudge_after_days() -> int:
-    return getattr(settings, "LINK_NUDGE_AFTER_DAYS", 14)
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
@@ -73,7 +69,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
 
 
 def nudges_send(*, now: datetime | None = None) -> int:
-    """Nudge, once per wave, the schools invited ``nudge_after_days()`` ago that have not
+    """Nudge, once per wave, the schools invited ``conf.nudge_after_days()`` ago that have not
     booked or joined a waiting list."""
     now = now or timezone.now()
     placed = Place.objects.filter(
@@ -88,7 +84,7 @@ def nudges_send(*, now: datetime | None = None) -> int:
         OutgoingEmail.objects.filter(
             kind=EmailKind.INVITATION,
             status=EmailStatus.SENT,
-            sent_at__lte=now - timedelta(days=nudge_after_days()),
+            sent_at__lte=now - timedelta(days=conf.nudge_after_days()),
             establishment__isnull=False,
         )
         .exclude(establishment__contact_email="")

@@ -202,15 +202,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LINK_CONTACT_EMAIL = env.str("LINK_CONTACT_EMAIL", default="linkprogramme@localhost")
 # Links in emails are absolute, built on this (no trailing slash).
 LINK_BASE_URL = env.str("LINK_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# The outbox: tries before an email is failed, and the send rate per worker ("120/m").
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
-OUTBOX_RATE_LIMIT = env.str("OUTBOX_RATE_LIMIT", default="") or None
-OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="link.localhost")
+# The outbox's own values (attempts, rate, lease) are read by outbox/conf.py; the apps'
+# rules of booking, mail and surveys by cohorts/conf.py and evaluation/conf.py.
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Seconds one SMTP operation may take before it fails (and is retried): well under a sending
 # worker's claim on its emails (OUTBOX_LEASE_SECONDS), so a slow server never outlives it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
-OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=60)
 
 # --- Celery ------------------------------------------------------------------------------------
 # The embedded default is kombu's filesystem transport: a broker that needs no server. The
@@ -245,12 +242,6 @@ LINK_PROGRAMME_NAME = "Mental Health Services and Schools and Colleges Link Prog
 # The dashboard's targets: establishments offered the programme, and sessions (cohorts).
 LINK_TARGET_ESTABLISHMENTS = env.int("LINK_TARGET_ESTABLISHMENTS", default=22_000)
 LINK_TARGET_COHORTS = env.int("LINK_TARGET_COHORTS", default=1_000)
-# The programme's rules of booking and mail (defaults in cohorts/conf.py and the services).
-LINK_BOOKING_CLOSES_DAYS = env.int("LINK_BOOKING_CLOSES_DAYS", default=7)
-LINK_OFFER_HOURS = env.int("LINK_OFFER_HOURS", default=48)
-LINK_BOOKING_LINK_MAX_AGE_DAYS = env.int("LINK_BOOKING_LINK_MAX_AGE_DAYS", default=60)
-LINK_WORKSHOP_MIN_GAP_DAYS = env.int("LINK_WORKSHOP_MIN_GAP_DAYS", default=28)
-LINK_NUDGE_AFTER_DAYS = env.int("LINK_NUDGE_AFTER_DAYS", default=14)
 LINK_SHORT_NAME = "Link"
 
 LOGGING = {

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from linkprog.celery import app as celery_app
+from outbox import conf
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 
 logger = logging.getLogger("outbox.services")
@@ -145,7 +146,7 @@ def _row_for(spec: EmailSpec) -> OutgoingEmail:
         body_text=text,
         body_html=html,
         attachments=attachments,
-        message_id=make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN),
+        message_id=make_msgid(domain=conf.message_id_domain()),
         status=EmailStatus.FAILED if error else EmailStatus.QUEUED,
         last_error=error,
     )

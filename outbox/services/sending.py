@@ -131,7 +131,7 @@ def _claim(row: OutgoingEmail, *, token: str, now) -> None:
     # a worker die after the server accepted it, the resend carries the same id, and mail
     # clients show one message.
     if not row.message_id:
-        row.message_id = make_msgid(domain=settings.OUTBOX_MESSAGE_ID_DOMAIN)
+        row.message_id = make_msgid(domain=conf.message_id_domain())
 
 
 def _withdraw(rows: list[OutgoingEmail], now) -> list[OutgoingEmail]:
