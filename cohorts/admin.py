@@ -67,6 +67,7 @@ class PlaceAdmin(admin.ModelAdmin):
         "offer_expires_at",
         "cancelled_at",
         "cancel_reason",
+        "cancel_note",
         "completed_on",
         "created_at",
         "updated_at",
