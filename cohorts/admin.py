@@ -81,6 +81,7 @@ class PlaceAdmin(ChangedOnItsPageAdmin):
         "offer_expires_at",
         "cancelled_at",
         "cancel_reason",
+        "cancel_note",
         "completed_on",
         "created_at",
         "updated_at",

@@ -7,16 +7,25 @@ or offer was for is read from the email's wave key, as ``cohorts.notifications``
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from cohorts.models import ACTIVE_PLACE_STATUSES, ROSTER_STATUSES, CohortStatus, Place, PlaceStatus
+from cohorts import conf
+from cohorts.models import (
+    ACTIVE_PLACE_STATUSES,
+    BOOKABLE_COHORT_STATUSES,
+    ROSTER_STATUSES,
+    AreaInterest,
+    CohortStatus,
+    Place,
+    PlaceStatus,
+)
 from core.dates import utc_stamp
 from outbox.models import EmailKind, OutgoingEmail
 from outbox.relevance import register_still_wanted
 from schools.models import Establishment
-from workshops.models import Workshop
+from workshops.models import Workshop, WorkshopDay
 
 _LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
 _WORKSHOP_KEY = re.compile(r"^workshop-(\d+)-")
@@ -96,6 +105,40 @@ def _not_yet_placed(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
     return {row.pk: "the school has a place already" for row in rows if row.subject_id in placed}
 
 
+def _cohort_still_bookable(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
+    """News that a cohort opened in the area is wanted while the school holds no place and
+    the cohort still takes bookings."""
+    interests = AreaInterest.objects.select_related("told_about").in_bulk(
+        {row.subject_id for row in rows if row.subject_id}
+    )
+    establishments = {i.establishment_id for i in interests.values()}
+    placed = set(
+        Place.objects.filter(
+            establishment_id__in=establishments, status__in=ACTIVE_PLACE_STATUSES
+        ).values_list("establishment_id", flat=True)
+    )
+    day_1 = dict(
+        Workshop.objects.filter(
+            cohort_id__in={i.told_about_id for i in interests.values()}, day=WorkshopDay.DAY_1
+        ).values_list("cohort_id", "date")
+    )
+    # Booking is open up to and including day 1 minus N days (``booking_last_day``).
+    first_open_day_1 = timezone.localdate(now) + timedelta(days=conf.booking_closes_days())
+    gone = {}
+    for row in rows:
+        interest = interests.get(row.subject_id)
+        cohort = interest.told_about if interest else None
+        if cohort is None:
+            gone[row.pk] = "the interest was removed"
+        elif interest.establishment_id in placed:
+            gone[row.pk] = "the school has a place already"
+        elif cohort.status not in BOOKABLE_COHORT_STATUSES:
+            gone[row.pk] = f"the cohort is {cohort.get_status_display().lower()}"
+        elif cohort.pk not in day_1 or day_1[cohort.pk] < first_open_day_1:
+            gone[row.pk] = "booking for the cohort has closed"
+    return gone
+
+
 def register() -> None:
     register_still_wanted([EmailKind.WAITLIST_OFFER], Place, _offers)
     register_still_wanted([EmailKind.WORKSHOP_REMINDER], Place, _reminders)
@@ -112,3 +155,4 @@ def register() -> None:
         _on_cohort((PlaceStatus.WAITING,), "the school is no longer waiting for this cohort"),
     )
     register_still_wanted([EmailKind.INVITATION, EmailKind.NUDGE], Establishment, _not_yet_placed)
+    register_still_wanted([EmailKind.AREA_COHORT_OPEN], AreaInterest, _cohort_still_bookable)

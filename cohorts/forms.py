@@ -100,6 +100,32 @@ class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
         return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
 
 
+class CoordinatorMoveForm(MoveForm):
+    """A coordinator's move: a cohort outside the school's area only once confirmed (the
+    service refuses it otherwise, and the page shows why next to this box)."""
+
+    outside_area = forms.BooleanField(
+        label=_("The school has agreed to attend a cohort outside its area"),
+        required=False,
+    )
+
+
+class PlaceCancelForm(forms.Form):
+    """Why a coordinator cancels a place (or takes a school off the waiting list)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: the school asked by phone to cancel, or it booked twice. Kept with "
+            "the place: shown on the cohort page and in the roster CSV. The school's email "
+            "does not include it."
+        ),
+        error_messages={"required": _("Say why the place is cancelled.")},
+    )
+
+
 class CohortForm(forms.ModelForm):
     """A cohort's details; saved through cohort_create / cohort_update."""
 

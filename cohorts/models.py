@@ -178,6 +178,14 @@ class Cohort(TimeStampedModel):
         names = [str(area.name) for area in (self.local_authority, self.mhst_area) if area]
         return " · ".join(dict.fromkeys(names))
 
+    def serves(self, establishment: Establishment) -> bool:
+        """Whether this cohort is in ``establishment``'s area: its LA or its MHST area (the
+        cohorts a school can book itself, ``cohorts.selectors.cohorts_bookable_by``)."""
+        return bool(
+            (establishment.la_id and self.local_authority_id == establishment.la_id)
+            or (establishment.mhst_area_id and self.mhst_area_id == establishment.mhst_area_id)
+        )
+
     @property
     def where(self) -> str:
         """Venue name and address, or "Online"."""
@@ -187,7 +195,12 @@ class Cohort(TimeStampedModel):
 
 
 class PlaceStatus(models.TextChoices):
-    """A school's place on a cohort, from booking (or the waiting list) to completion."""
+    """A school's place on a cohort, from booking (or the waiting list) to completion.
+
+    When its cohort completes, a place on the roster settles by attendance: present on both
+    days, "completed"; on one day, "attended one day"; on neither, "did not attend". The last
+    two are not active, so the school can book a later cohort.
+    """
 
     BOOKED = "booked", _("Booked")
     WAITING = "waiting", _("On the waiting list")
@@ -195,6 +208,8 @@ class PlaceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     ATTENDED_DAY_1 = "attended_day_1", _("Attended day 1")
     COMPLETED = "completed", _("Completed")
+    ATTENDED_ONE_DAY = "attended_one_day", _("Attended one day")
+    DID_NOT_ATTEND = "did_not_attend", _("Did not attend")
 
 
 #: A place in any of these is "active": an establishment holds at most one in the programme.
@@ -205,16 +220,26 @@ ACTIVE_PLACE_STATUSES = (
     PlaceStatus.ATTENDED_DAY_1,
     PlaceStatus.COMPLETED,
 )
-#: A place in any of these takes one of the cohort's ``capacity`` seats (an offer holds one).
+#: A completed cohort's places that did not complete it: no longer active, still on its roster.
+NOT_COMPLETED_STATUSES = (PlaceStatus.ATTENDED_ONE_DAY, PlaceStatus.DID_NOT_ATTEND)
+#: A place in any of these takes one of the cohort's ``capacity`` seats (an offer holds one;
+#: a school that did not complete a finished cohort still took its seat on it).
 SEAT_HOLDING_STATUSES = (
     PlaceStatus.BOOKED,
     PlaceStatus.OFFERED,
     PlaceStatus.ATTENDED_DAY_1,
     PlaceStatus.COMPLETED,
+    *NOT_COMPLETED_STATUSES,
 )
 
-#: Places on a cohort's roster: the schools that attend (an offer is not yet one of them).
-ROSTER_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1, PlaceStatus.COMPLETED)
+#: Places on a cohort's roster: the schools that attend (an offer is not yet one of them),
+#: and, once it has completed, those that did.
+ROSTER_STATUSES = (
+    PlaceStatus.BOOKED,
+    PlaceStatus.ATTENDED_DAY_1,
+    PlaceStatus.COMPLETED,
+    *NOT_COMPLETED_STATUSES,
+)
 
 
 class CancelReason(models.TextChoices):
@@ -224,6 +249,7 @@ class CancelReason(models.TextChoices):
     OFFER_EXPIRED = "offer_expired", _("Offer not answered in time")
     COHORT_CANCELLED = "cohort_cancelled", _("Cohort cancelled")
     COHORT_STARTED = "cohort_started", _("Cohort started before a place came free")
+    BOOKING_CLOSED = "booking_closed", _("Booking closed before a place came free")
 
 
 class Place(TimeStampedModel):
@@ -231,8 +257,9 @@ class Place(TimeStampedModel):
 
     A place is booked (a seat), on the waiting list (in ``waiting_position`` order), offered
     a freed seat until ``offer_expires_at``, cancelled, or moves on to "attended day 1" and
-    "completed" as attendance is marked. An establishment holds at most one active place in
-    the whole programme (a database constraint). Access needs are personal data: they are
+    "completed" as attendance is marked; when the cohort completes, a place not completed
+    becomes "attended one day" or "did not attend". An establishment holds at most one active
+    place in the whole programme (a database constraint). Access needs are personal data: they are
     asked for only to make the day accessible.
     """
 
@@ -286,6 +313,11 @@ class Place(TimeStampedModel):
     cancel_reason = models.CharField(
         _("cancellation reason"), max_length=20, choices=CancelReason.choices, blank=True
     )
+    cancel_note = models.TextField(
+        _("reason given"),
+        blank=True,
+        help_text=_("Why a coordinator cancelled the place, in their words."),
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "access_needs"])
@@ -338,6 +370,60 @@ class Place(TimeStampedModel):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_HOLDING_STATUSES
+
+
+class AreaInterest(TimeStampedModel):
+    """A school that was waiting for a place when booking closed, kept as interested in a
+    cohort in its area: it is told (once) when the next cohort it can book opens.
+
+    "Its area" is what the school can book (``cohorts.selectors.cohorts_bookable_by``): a
+    cohort in its local authority or its MHST area. Made by ``waiting_list_close``; told by
+    ``cohort_open_for_booking`` (``told_at``, ``told_about``). ``created_at`` is since when.
+    """
+
+    establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="area_interests",
+        verbose_name=_("establishment"),
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("waiting-list entry"),
+        help_text=_("The waiting-list entry that ended when booking closed; its attendee is told."),
+    )
+    told_at = models.DateTimeField(_("told at"), null=True, blank=True)
+    told_about = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("told about"),
+        help_text=_("The cohort the school was told had opened for booking."),
+    )
+
+    class Meta:
+        verbose_name = _("interest in the area's next cohort")
+        verbose_name_plural = _("interests in the area's next cohort")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment"],
+                condition=Q(told_at__isnull=True),
+                name="areainterest_one_untold_per_establishment",
+            ),
+            models.CheckConstraint(
+                condition=Q(told_at__isnull=True, told_about__isnull=True)
+                | Q(told_at__isnull=False, told_about__isnull=False),
+                name="areainterest_told_about_a_cohort",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment}: interested in the area's next cohort"
 
 
 class WaveStatus(models.TextChoices):

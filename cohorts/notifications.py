@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from cohorts import conf
 from cohorts.ics import place_calendar
-from cohorts.models import CancelReason, Cohort, Place, PlaceStatus
+from cohorts.models import AreaInterest, CancelReason, Cohort, Place, PlaceStatus
 from core.dates import clock, moment, utc_stamp, weekday
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.services import TEXT_ENGINE, email_enqueue
@@ -242,6 +242,58 @@ def place_cancelled(*, place_id: int) -> None:
             template="place_cancelled",
             wave_key="cancelled",
             reason=place.cancel_reason,
+        )
+
+
+def _last_day_to_book(workshops: list[Workshop]) -> str:
+    from cohorts.services.places import booking_last_day  # it imports this module
+
+    return weekday(booking_last_day(day_1=workshops[0].date)) if workshops else ""
+
+
+def waiting_list_closed(*, place_id: int) -> None:
+    """Booking closed on a cohort before a place came free: tell the waiting school its entry
+    has ended and that it will hear when the next cohort in its area opens."""
+    _record("waiting_list_closed", place_id=place_id)
+    place = _place(place_id)
+    if place is not None and place.cancel_reason == CancelReason.BOOKING_CLOSED:
+        workshops = _workshops(place.cohort)
+        _to_attendee(
+            place,
+            kind=EmailKind.WAITLIST_CLOSED,
+            template="waitlist_closed",
+            wave_key="booking-closed",
+            workshops=workshops,
+            last_day=_last_day_to_book(workshops),
+        )
+
+
+def area_cohort_opened(*, cohort_id: int) -> None:
+    """A cohort opened for booking: tell the schools kept as interested in its area (those
+    ``cohort_open_for_booking`` marked as told about it), each through the attendee who was
+    waiting when booking closed on the cohort before."""
+    _record("area_cohort_opened", cohort_id=cohort_id)
+    cohort = (
+        Cohort.objects.select_related("local_authority", "mhst_area").filter(pk=cohort_id).first()
+    )
+    if cohort is None:
+        return
+    workshops = _workshops(cohort)
+    interests = AreaInterest.objects.filter(told_about=cohort).select_related(
+        "place", "place__establishment", "place__cohort"
+    )
+    for interest in interests:
+        place = interest.place
+        waited_for, place.cohort = place.cohort, cohort  # the email is about the new cohort
+        _to_attendee(
+            place,
+            kind=EmailKind.AREA_COHORT_OPEN,
+            template="area_cohort_open",
+            wave_key=f"opened-{cohort.pk}",
+            workshops=workshops,
+            concerns=interest,
+            waited_for=waited_for,
+            last_day=_last_day_to_book(workshops),
         )
 
 

@@ -31,6 +31,7 @@ from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
     ROSTER_STATUSES,
     SEAT_HOLDING_STATUSES,
+    AreaInterest,
     Cohort,
     CohortStatus,
     Phase,
@@ -127,6 +128,21 @@ def place_waiting_rank(*, place: Place) -> int | None:
     ).count()
 
 
+def area_interests_to_tell(*, cohort: Cohort) -> QuerySet[AreaInterest]:
+    """The schools kept as interested in their area when a waiting list closed, not told yet,
+    that can book ``cohort`` (in its LA or MHST area, as ``Cohort.serves``) and hold no place:
+    those its opening for booking tells."""
+    can_book = Q(pk__in=[])
+    if cohort.local_authority_id:
+        can_book |= Q(establishment__la_id=cohort.local_authority_id)
+    if cohort.mhst_area_id:
+        can_book |= Q(establishment__mhst_area_id=cohort.mhst_area_id)
+    placed = Place.objects.filter(status__in=ACTIVE_PLACE_STATUSES).values("establishment_id")
+    return AreaInterest.objects.filter(can_book, told_at__isnull=True).exclude(
+        establishment_id__in=placed
+    )
+
+
 def cohort_waiting_list(*, cohort: Cohort) -> QuerySet[Place]:
     return (
         cohort.places.filter(status=PlaceStatus.WAITING)
@@ -218,21 +234,71 @@ def phases_in_scope(*, scope) -> QuerySet[Phase]:
     return phases.filter(reached)
 
 
+def place_move_targets(*, scope, place: Place, today: date) -> tuple[list[Cohort], list[Cohort]]:
+    """The cohorts in ``scope`` that ``place`` can move to (open, taking bookings, a place
+    left and no waiting list), soonest first: (those in its school's area, those outside).
+
+    Each has ``other_phase``: whether it is in another phase than the place's cohort."""
+    first_bookable_day_1 = today + timedelta(days=conf.booking_closes_days())
+    targets = (
+        cohorts_in_scope(scope=scope)
+        .filter(
+            status=CohortStatus.OPEN,
+            places_left__gt=0,
+            waiting_count=0,
+            day_1_date__gte=first_bookable_day_1,
+        )
+        .exclude(pk=place.cohort_id)
+        .order_by("day_1_date", "name")
+    )
+    own, other = [], []
+    for cohort in targets:
+        cohort.other_phase = cohort.phase_id != place.cohort.phase_id
+        (own if cohort.serves(place.establishment) else other).append(cohort)
+    return own, other
+
+
+def _cancelled_by(places: list[Place]) -> dict[int, str]:
+    """{place id: who cancelled it} from the places' history (one query): the user who made
+    the change, where one did (a school's link and the scheduled jobs sign in as no one)."""
+    history = (
+        Place.history.filter(id__in=[p.pk for p in places], status=PlaceStatus.CANCELLED)
+        .exclude(history_user=None)
+        .order_by("history_date")
+        .values_list("id", "history_user__username")
+    )
+    who: dict[int, str] = {}
+    for place_id, username in history:
+        who.setdefault(place_id, username)
+    return who
+
+
 def cohort_detail(*, cohort: Cohort) -> dict:
     """Everything the cohort page shows, in a fixed number of queries: the roster with each
     place's attendance by day (``place.days``, in workshop order), each workshop's register
     (``workshop.register_places``/``register_professionals``: (row, present) pairs), offers,
-    the waiting list, professionals and the planned schools not yet booked."""
+    the waiting list, the cancelled places (latest first, each with ``cancelled_by``),
+    professionals, the planned schools not yet booked and, while the cohort is planned, the
+    schools its opening will tell (``area_interests_to_tell``)."""
     workshops = list(cohort.workshops.order_by("day"))
     attendance = {
         (a.workshop_id, a.place_id or a.professional_id, a.place_id is not None): a.present
         for a in Attendance.objects.filter(workshop__cohort=cohort)
     }
-    places = list(
-        cohort.places.exclude(status=PlaceStatus.CANCELLED)
-        .select_related("establishment", "establishment__la")
-        .order_by("waiting_position", "establishment__name")
+    every_place = list(
+        cohort.places.select_related("establishment", "establishment__la").order_by(
+            "waiting_position", "establishment__name"
+        )
     )
+    places = [p for p in every_place if p.status != PlaceStatus.CANCELLED]
+    cancelled = sorted(
+        (p for p in every_place if p.status == PlaceStatus.CANCELLED),
+        key=lambda p: (p.cancelled_at is not None, p.cancelled_at),
+        reverse=True,
+    )
+    who = _cancelled_by(cancelled) if cancelled else {}
+    for place in cancelled:
+        place.cancelled_by = who.get(place.pk, "")
     roster = [p for p in places if p.status in ROSTER_STATUSES]
     for place in roster:
         place.days = [attendance.get((w.pk, place.pk, True)) for w in workshops]
@@ -246,6 +312,13 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         workshop.register_professionals = [
             (pro, attendance.get((workshop.pk, pro.pk, False))) for pro in professionals
         ]
+    interested = []
+    if cohort.status == CohortStatus.PLANNED:
+        interested = list(
+            area_interests_to_tell(cohort=cohort)
+            .select_related("establishment")
+            .order_by("establishment__name")
+        )
     placed_ids = {p.establishment_id for p in places}
     planned = [
         e
@@ -257,8 +330,10 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         "roster": roster,
         "offered": [p for p in places if p.status == PlaceStatus.OFFERED],
         "waiting": [p for p in places if p.status == PlaceStatus.WAITING],
+        "cancelled": cancelled,
         "professionals": professionals,
         "planned": planned,
+        "interested": interested,
     }
 
 
@@ -270,6 +345,8 @@ PROGRAMME_STATUSES = (
     ("waiting", _("Waiting list")),
     ("booked", _("Booked")),
     ("completed", _("Completed")),
+    ("attended_one_day", _("Attended one day")),
+    ("did_not_attend", _("Did not attend")),
 )
 
 
@@ -278,8 +355,10 @@ def _holds_place(*statuses: str) -> Q:
 
 
 def programme_status_conditions() -> dict[str, Q]:
-    """A filter on Establishment per programme status. An establishment holds at most one
-    active place, so completed, booked and waiting exclude each other; "invited" means an
+    """A filter on Establishment per programme status, each excluding the others. An
+    establishment holds at most one active place, so completed, booked and waiting exclude
+    each other; one whose cohort finished without it completing ("attended one day", else
+    "did not attend") is counted so until it holds a place again; "invited" means an
     invitation was sent (or a place was held once) and no place is held now.
 
     Each is an IN over a subquery, which PostgreSQL hashes once: the correlated EXISTS it
@@ -288,6 +367,9 @@ def programme_status_conditions() -> dict[str, Q]:
     completed = _holds_place(PlaceStatus.COMPLETED)
     booked = _holds_place(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
     waiting = _holds_place(PlaceStatus.WAITING, PlaceStatus.OFFERED)
+    active = completed | booked | waiting
+    one_day = _holds_place(PlaceStatus.ATTENDED_ONE_DAY) & ~active
+    not_attended = _holds_place(PlaceStatus.DID_NOT_ATTEND) & ~active & ~one_day
     # Invited: sent an invitation, or reached some other way and given a place (by a
     # coordinator, say) at any time: a place cancelled later leaves the school invited.
     invited = Q(
@@ -295,13 +377,15 @@ def programme_status_conditions() -> dict[str, Q]:
             kind=EmailKind.INVITATION, status=EmailStatus.SENT, establishment__isnull=False
         ).values("establishment_id")
     ) | Q(pk__in=Place.objects.values("establishment_id"))
-    placed = completed | booked | waiting
+    placed = active | one_day | not_attended
     return {
         "not_invited": ~invited & ~placed,
         "invited": invited & ~placed,
         "waiting": waiting,
         "booked": booked,
         "completed": completed,
+        "attended_one_day": one_day,
+        "did_not_attend": not_attended,
     }
 
 
@@ -309,7 +393,7 @@ def with_programme_status(queryset: QuerySet[Establishment]) -> QuerySet[Establi
     """Annotate ``programme_status`` (a key of PROGRAMME_STATUSES) in the same query."""
     conditions = programme_status_conditions()
     labels = dict(PROGRAMME_STATUSES)
-    order = ("completed", "booked", "waiting", "invited")
+    order = ("completed", "booked", "waiting", "attended_one_day", "did_not_attend", "invited")
     return queryset.annotate(
         programme_status=Case(
             *(When(conditions[key], then=Value(key)) for key in order),
@@ -343,17 +427,26 @@ def establishment_places(*, establishment: Establishment) -> list[Place]:
 
 
 def programme_counts(establishments: QuerySet[Establishment]) -> dict[str, int]:
-    """How many of ``establishments`` are invited (ever), waiting, booked and completed, in
-    one aggregate query. "Invited" counts every establishment sent an invitation or ever
-    given a place, so it never goes down; "booked" counts those holding a place now on a
-    cohort not yet completed."""
+    """How many of ``establishments`` are invited (ever), waiting, booked, completed, and
+    (their cohort finished) attended one day or did not attend, in one aggregate query.
+    "Invited" counts every establishment sent an invitation or ever given a place, so it
+    never goes down; "booked" counts those holding a place now on a cohort not yet
+    completed."""
     conditions = programme_status_conditions()
-    invited_ever = conditions["invited"] | conditions["waiting"] | conditions["booked"]
+    invited_ever = (
+        conditions["invited"]
+        | conditions["waiting"]
+        | conditions["booked"]
+        | conditions["attended_one_day"]
+        | conditions["did_not_attend"]
+    )
     return establishments.aggregate(
         invited=Count("pk", filter=invited_ever | conditions["completed"]),
         waiting=Count("pk", filter=conditions["waiting"]),
         booked=Count("pk", filter=conditions["booked"]),
         completed=Count("pk", filter=conditions["completed"]),
+        attended_one_day=Count("pk", filter=conditions["attended_one_day"]),
+        did_not_attend=Count("pk", filter=conditions["did_not_attend"]),
     )
 
 
@@ -393,8 +486,9 @@ def workshops_upcoming(*, scope, today: date, days: int = 14, limit: int = 50):
 
 
 def phases_progress(*, scope) -> QuerySet[Phase]:
-    """Phases in scope with their live cohorts, booked and completed places counted: only
-    the cohorts the scope may see (a phase shared with other areas counts none of theirs)."""
+    """Phases in scope with their live cohorts, and their places counted: booked, completed,
+    and (on cohorts that finished) attended one day or did not attend. Only the cohorts the
+    scope may see count (a phase shared with other areas counts none of theirs)."""
     mine = Q() if scope.national else Q(cohorts__in=_cohorts_scoped(scope).values("pk"))
     live_cohorts = mine & ~Q(cohorts__status=CohortStatus.CANCELLED)
     return phases_in_scope(scope=scope).annotate(
@@ -411,6 +505,16 @@ def phases_progress(*, scope) -> QuerySet[Phase]:
         places_completed=Count(
             "cohorts__places",
             filter=mine & Q(cohorts__places__status=PlaceStatus.COMPLETED),
+            distinct=True,
+        ),
+        places_attended_one_day=Count(
+            "cohorts__places",
+            filter=mine & Q(cohorts__places__status=PlaceStatus.ATTENDED_ONE_DAY),
+            distinct=True,
+        ),
+        places_did_not_attend=Count(
+            "cohorts__places",
+            filter=mine & Q(cohorts__places__status=PlaceStatus.DID_NOT_ATTEND),
             distinct=True,
         ),
     )

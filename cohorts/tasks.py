@@ -2,13 +2,19 @@
 
 from celery import shared_task
 
-from cohorts.services.places import offers_expire
+from cohorts.services.places import offers_expire, waiting_lists_close_due
 
 
 @shared_task(name="cohorts.tasks.expire_offers")
 def expire_offers() -> int:
     """Lapse unanswered waiting-list offers and offer each seat to the next school."""
     return offers_expire()
+
+
+@shared_task(name="cohorts.tasks.close_waiting_lists", ignore_result=True)
+def close_waiting_lists() -> int:
+    """End the waiting lists of cohorts whose booking has closed; tell those schools."""
+    return waiting_lists_close_due()
 
 
 @shared_task(name="cohorts.tasks.dispatch_waves", ignore_result=True)

@@ -60,6 +60,13 @@ app.conf.beat_schedule = {
         "task": "cohorts.tasks.expire_offers",
         "schedule": crontab(minute="*/15"),
     },
+    # Booking closes LINK_BOOKING_CLOSES_DAYS before workshop 1, and no offer is made after
+    # it: the schools still waiting are told that day, and kept as interested in their area.
+    # Hourly, so they hear early on the first day booking is closed; each is told once.
+    "close-waiting-lists": {
+        "task": "cohorts.tasks.close_waiting_lists",
+        "schedule": crontab(minute=10),
+    },
     # Survey invitations at each time point (baseline on booking, post when workshop 2 ends,
     # follow-up months later). Every 15 minutes: a school that books the day before workshop
     # 1 still gets its baseline in time, and the scan is a handful of queries however many

@@ -17,6 +17,8 @@ class EmailKind(models.TextChoices):
     WORKSHOP_REMINDER = "workshop_reminder", _("Workshop reminder")
     WAITLIST_JOINED = "waitlist_joined", _("Waiting-list acknowledgement")
     WAITLIST_OFFER = "waitlist_offer", _("Waiting-list offer")
+    WAITLIST_CLOSED = "waitlist_closed", _("Waiting list closed notice")
+    AREA_COHORT_OPEN = "area_cohort_open", _("New cohort in the area")
     OFFER_DECLINED = "offer_declined", _("Offer declined acknowledgement")
     OFFER_EXPIRED = "offer_expired", _("Offer expired")
     CANCELLATION = "cancellation", _("Cancellation notice")

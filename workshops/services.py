@@ -21,7 +21,8 @@ from cohorts.models import (
     Place,
 )
 from cohorts.notifications import notify
-from cohorts.services.places import lock_cohort, place_set_progress
+from cohorts.services.places import lock_cohort
+from cohorts.services.progress import place_set_progress
 from core.dates import day
 from core.validators import field_values_check
 from workshops.models import Attendance, OrganisationType, Professional, Workshop, WorkshopDay
@@ -264,7 +265,9 @@ def attendance_mark(
 ) -> Attendance:
     """Record whether a school's attendee (``place``) or a ``professional`` was at
     ``workshop``. Marking again changes the record. For a school, its place moves to
-    "attended day 1" or, present on both days, "completed" on the date of workshop 2."""
+    "attended day 1" or, present on both days, "completed" on the date of workshop 2; on a
+    completed cohort (a register corrected afterwards), to "attended one day" or "did not
+    attend" otherwise."""
     if (place is None) == (professional is None):
         raise WorkshopError("Mark attendance for one place or one professional.")
     who = place if place is not None else professional
@@ -299,6 +302,7 @@ def attendance_mark(
                 place=place,
                 attended_day_1=WorkshopDay.DAY_1 in present_days,
                 completed_on=completed_on,
+                days_present=len(present_days),
             )
     return attendance
 

@@ -1,7 +1,8 @@
 """Writes of the cohorts app, one module per subject.
 
 ``cohorts`` (creating, opening, resizing, cancelling cohorts), ``places`` (booking, the
-waiting list, offers, moves), ``planning`` (the cohort planning helper) and ``links`` (the
-schools' signed self-service links). Import the module you need: this package imports
-nothing, so ``workshops.services`` and these modules can call each other.
+waiting list, offers, moves), ``progress`` (attendance, and settling places when a cohort
+completes), ``planning`` (the cohort planning helper) and ``links`` (the schools' signed
+self-service links). Import the module you need: this package imports nothing, so
+``workshops.services`` and these modules can call each other.
 """

@@ -22,7 +22,9 @@ from cohorts.models import (
     PlaceStatus,
 )
 from cohorts.notifications import notify
+from cohorts.selectors import area_interests_to_tell
 from cohorts.services.places import booking_last_day, lock_cohort, mark_cancelled, offer_free_seats
+from cohorts.services.progress import places_settle
 from core.dates import day
 from core.validators import field_values_check
 from schools.models import LocalAuthority, MHSTArea
@@ -172,11 +174,21 @@ def cohort_update(
     return cohort
 
 
+def _tell_interested_schools(cohort: Cohort) -> int:
+    """Schools kept as interested in the area when a waiting list closed, that can book
+    ``cohort`` and hold no place, are told it opened: once (``told_at``). Returns how many."""
+    told = area_interests_to_tell(cohort=cohort).update(told_at=timezone.now(), told_about=cohort)
+    if told:
+        notify(notifications.area_cohort_opened, cohort_id=cohort.pk)
+    return told
+
+
 def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
     """Open a planned cohort for booking; returns warnings (workshops under 4 weeks apart).
 
     Refused unless both workshop days are set, in order, in the future and before booking
-    would close, and the venue (in person) or joining link (online) is known.
+    would close, and the venue (in person) or joining link (online) is known. Schools that
+    were waiting when booking closed on another cohort they could book are told.
     """
     today = timezone.localdate()
     with transaction.atomic():
@@ -206,6 +218,7 @@ def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
         cohort.status = CohortStatus.OPEN
         cohort.save(update_fields=["status", "updated_at"])
         offer_free_seats(cohort)  # also marks it full if the capacity is already taken
+        _tell_interested_schools(cohort)
     return warnings
 
 
@@ -244,7 +257,9 @@ def cohort_mark_running(*, cohort: Cohort) -> Cohort:
 
 
 def cohort_mark_completed(*, cohort: Cohort) -> Cohort:
-    """Both workshops have happened."""
+    """Both workshops have happened: each place on the roster settles by attendance
+    (``places_settle``). Those present on one day or neither no longer hold a place in the
+    programme, so they can book a later cohort."""
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
         if cohort.status != CohortStatus.RUNNING:
@@ -254,6 +269,7 @@ def cohort_mark_completed(*, cohort: Cohort) -> Cohort:
             )
         cohort.status = CohortStatus.COMPLETED
         cohort.save(update_fields=["status", "updated_at"])
+        places_settle(cohort=cohort)
     return cohort
 
 

@@ -1,4 +1,4 @@
-"""Places on cohorts: booking, the waiting list, offers, moves, cancellations and progress.
+"""Places on cohorts: booking, the waiting list, offers, moves and cancellations.
 
 Every function that changes who holds a seat locks the cohort row first
 (``select_for_update``), so two bookings of the last seat on PostgreSQL queue up behind each
@@ -6,6 +6,7 @@ other and the second sees the first. Capacity counts booked, offered, attended a
 places (an offer holds its seat until it is answered or lapses); waiting places do not.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,6 +20,7 @@ from cohorts.models import (
     ACTIVE_PLACE_STATUSES,
     BOOKABLE_COHORT_STATUSES,
     SEAT_HOLDING_STATUSES,
+    AreaInterest,
     CancelReason,
     Cohort,
     CohortStatus,
@@ -61,7 +63,7 @@ def lock_cohort(cohort_id: int) -> Cohort:
     return Cohort.objects.select_for_update().get(pk=cohort_id)
 
 
-def _lock_place(place_id: int) -> Place:
+def lock_place(place_id: int) -> Place:
     return Place.objects.select_for_update().get(pk=place_id)
 
 
@@ -108,11 +110,25 @@ def _sync_full_status(cohort: Cohort, *, seats_taken: int | None = None) -> None
         cohort.save(update_fields=["status", "updated_at"])
 
 
+def booking_closed(cohort: Cohort, *, today: date) -> bool:
+    """Whether booking for ``cohort`` has closed (``conf.booking_closes_days()`` before
+    workshop 1). A cohort without workshop days has not opened, so it has not closed."""
+    day_1 = _first_day(cohort)
+    return day_1 is not None and today > booking_last_day(day_1=day_1.date)
+
+
 def offer_free_seats(cohort: Cohort) -> list[Place]:
     """Offer every free seat of ``cohort`` (locked by the caller) to the waiting list, in
-    order, each offer held for ``conf.offer_duration()``. Returns the places offered."""
+    order, each offer held for ``conf.offer_duration()``. Returns the places offered.
+
+    Once booking has closed no offer is made: the waiting list closes instead
+    (``waiting_list_close``)."""
     offered: list[Place] = []
     if cohort.status not in BOOKABLE_COHORT_STATUSES:
+        return offered
+    if booking_closed(cohort, today=timezone.localdate()):
+        waiting_list_close(cohort)
+        _sync_full_status(cohort)
         return offered
     taken = _seats_taken(cohort)
     expires_at = timezone.now() + conf.offer_duration()
@@ -128,7 +144,7 @@ def offer_free_seats(cohort: Cohort) -> list[Place]:
     return offered
 
 
-def _existing_active_place(establishment: Establishment) -> Place | None:
+def existing_active_place(establishment: Establishment) -> Place | None:
     return (
         Place.objects.filter(establishment=establishment, status__in=ACTIVE_PLACE_STATUSES)
         .select_related("cohort")
@@ -161,7 +177,7 @@ def place_book(*, establishment: Establishment, cohort: Cohort, attendee: Attend
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
         _check_takes_bookings(cohort, today=today)
-        existing = _existing_active_place(establishment)
+        existing = existing_active_place(establishment)
         if existing is not None:
             raise _already_placed(establishment, existing)
         waiting = cohort.places.filter(status=PlaceStatus.WAITING)
@@ -202,33 +218,38 @@ def place_book(*, establishment: Establishment, cohort: Cohort, attendee: Attend
     return place
 
 
-def place_cancel(*, place: Place, reason: str = CancelReason.BY_SCHOOL) -> Place:
+def place_cancel(*, place: Place, reason: str = CancelReason.BY_SCHOOL, note: str = "") -> Place:
     """Cancel a booked or offered place, or a waiting-list entry. A freed seat is offered
-    to the first school on the waiting list."""
+    to the first school on the waiting list. ``note`` is why, in a coordinator's words: it
+    is kept on the place (``cancel_note``) and in its history."""
     with transaction.atomic():
         cohort = lock_cohort(place.cohort_id)
-        place = _lock_place(place.pk)
+        place = lock_place(place.pk)
         if place.status not in (PlaceStatus.BOOKED, PlaceStatus.WAITING, PlaceStatus.OFFERED):
             raise BookingError(
                 f"This place cannot be cancelled: it is {place.get_status_display().lower()}."
             )
-        mark_cancelled(place, reason=reason)
+        mark_cancelled(place, reason=reason, note=note.strip())
         offer_free_seats(cohort)
         notify(notifications.place_cancelled, place_id=place.pk)
     return place
 
 
-def mark_cancelled(place: Place, *, reason: str) -> None:
+def mark_cancelled(place: Place, *, reason: str, note: str = "") -> None:
     """Set a locked place to cancelled for ``reason``; frees nothing by itself."""
     place.status = PlaceStatus.CANCELLED
     place.cancel_reason = reason
+    place.cancel_note = note
     place.cancelled_at = timezone.now()
     place.waiting_position = None
     place.offer_expires_at = None
+    # The history record of this change says why (django-simple-history's change reason).
+    place._change_reason = note or place.get_cancel_reason_display()
     place.save(
         update_fields=[
             "status",
             "cancel_reason",
+            "cancel_note",
             "cancelled_at",
             "waiting_position",
             "offer_expires_at",
@@ -237,11 +258,72 @@ def mark_cancelled(place: Place, *, reason: str) -> None:
     )
 
 
+def waiting_list_close(cohort: Cohort) -> list[Place]:
+    """Booking for ``cohort`` (locked by the caller) has closed: end its waiting list. Each
+    waiting school is told, and kept as interested in its area (``AreaInterest``), to be told
+    when the next cohort it can book opens. Returns the places whose entry ended."""
+    waiting = list(
+        cohort.places.select_for_update()
+        .filter(status=PlaceStatus.WAITING)
+        .order_by("waiting_position")
+    )
+    for place in waiting:
+        mark_cancelled(place, reason=CancelReason.BOOKING_CLOSED)
+        AreaInterest.objects.get_or_create(
+            establishment_id=place.establishment_id,
+            told_at__isnull=True,
+            defaults={"place": place},
+        )
+        notify(notifications.waiting_list_closed, place_id=place.pk)
+    return waiting
+
+
+def waiting_lists_close_due(*, today: date | None = None) -> int:
+    """End the waiting list of every cohort whose booking has closed by ``today``.
+
+    A periodic task calls this (``cohorts.tasks.close_waiting_lists``), so the waiting
+    schools hear on the day booking closes, whether or not a seat came free. Safe to run
+    twice or from two workers: each cohort is locked and its list re-read. Returns how many
+    waiting-list entries ended.
+    """
+    today = today or timezone.localdate()
+    # Booking has closed when day 1 is before today + N days (see booking_last_day).
+    closes_before = today + timedelta(days=conf.booking_closes_days())
+    cohort_ids = (
+        Cohort.objects.filter(
+            status__in=BOOKABLE_COHORT_STATUSES,
+            places__status=PlaceStatus.WAITING,
+            workshops__day=WorkshopDay.DAY_1,
+            workshops__date__lt=closes_before,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+    def close(cohort: Cohort) -> int:
+        if cohort.status in BOOKABLE_COHORT_STATUSES and booking_closed(cohort, today=today):
+            return len(waiting_list_close(cohort))
+        return 0
+
+    return _each_cohort_locked(cohort_ids, close)
+
+
+def _each_cohort_locked(cohort_ids, act: Callable[[Cohort], int]) -> int:
+    """``act`` on each cohort, in id order, each in a transaction of its own with the
+    cohort's row locked (a second worker waits, then finds nothing left to do). Returns the
+    sum of what ``act`` returns."""
+    done = 0
+    for cohort_id in sorted(set(cohort_ids)):
+        with transaction.atomic():
+            done += act(lock_cohort(cohort_id))
+    return done
+
+
 def offer_accept(*, place: Place) -> Place:
     """The school takes the seat it was offered, if the offer has not lapsed."""
     with transaction.atomic():
         lock_cohort(place.cohort_id)
-        place = _lock_place(place.pk)
+        place = lock_place(place.pk)
         if place.status != PlaceStatus.OFFERED:
             raise BookingError(
                 f"There is no open offer to accept: this place is "
@@ -265,7 +347,7 @@ def offer_decline(*, place: Place) -> Place:
     """The school turns down the seat it was offered; the next waiting school is offered it."""
     with transaction.atomic():
         cohort = lock_cohort(place.cohort_id)
-        place = _lock_place(place.pk)
+        place = lock_place(place.pk)
         if place.status != PlaceStatus.OFFERED:
             raise BookingError(
                 f"There is no open offer to decline: this place is "
@@ -289,24 +371,28 @@ def offers_expire(*, now: datetime | None = None) -> int:
         .values_list("cohort_id", flat=True)
         .distinct()
     )
-    expired = 0
-    for cohort_id in sorted(set(cohort_ids)):
-        with transaction.atomic():
-            cohort = lock_cohort(cohort_id)
-            lapsed = cohort.places.select_for_update().filter(
+
+    def expire(cohort: Cohort) -> int:
+        lapsed = list(
+            cohort.places.select_for_update().filter(
                 status=PlaceStatus.OFFERED, offer_expires_at__lte=now
             )
-            for place in lapsed:
-                mark_cancelled(place, reason=CancelReason.OFFER_EXPIRED)
-                notify(notifications.offer_expired, place_id=place.pk)
-                expired += 1
-            offer_free_seats(cohort)
-    return expired
+        )
+        for place in lapsed:
+            mark_cancelled(place, reason=CancelReason.OFFER_EXPIRED)
+            notify(notifications.offer_expired, place_id=place.pk)
+        offer_free_seats(cohort)
+        return len(lapsed)
+
+    return _each_cohort_locked(cohort_ids, expire)
 
 
-def place_move(*, place: Place, to_cohort: Cohort) -> Place:
+def place_move(*, place: Place, to_cohort: Cohort, outside_area: bool = False) -> Place:
     """Move a booked place to another cohort that has a free seat and is still taking
-    bookings. The seat it leaves is offered to that cohort's waiting list."""
+    bookings. The seat it leaves is offered to that cohort's waiting list.
+
+    A cohort outside the school's area (``Cohort.serves``) is refused (code ``outside_area``)
+    unless ``outside_area`` says the move there is meant."""
     if place.cohort_id == to_cohort.pk:
         raise BookingError("The place is already on that cohort.")
     today = timezone.localdate()
@@ -319,10 +405,17 @@ def place_move(*, place: Place, to_cohort: Cohort) -> Place:
             .order_by("pk")
         }
         from_cohort, to_cohort = locked[place.cohort_id], locked[to_cohort.pk]
-        place = _lock_place(place.pk)
+        place = lock_place(place.pk)
         if place.status != PlaceStatus.BOOKED:
             raise BookingError(
                 f"Only a booked place can move; this one is {place.get_status_display().lower()}."
+            )
+        if not outside_area and not to_cohort.serves(place.establishment):
+            raise BookingError(
+                f"{to_cohort.name} is in {to_cohort.area_name}, outside "
+                f"{place.establishment.name}'s area. Choose a cohort in its area, or confirm "
+                "that the school will attend there.",
+                code="outside_area",
             )
         _check_takes_bookings(to_cohort, today=today)
         taken = _seats_taken(to_cohort)
@@ -352,7 +445,7 @@ def place_change_attendee(*, place: Place, attendee: Attendee) -> Place:
     """Name a different member of staff (or correct the details) for an active place."""
     _check_attendee(attendee)
     with transaction.atomic():
-        place = _lock_place(place.pk)
+        place = lock_place(place.pk)
         if place.status not in ACTIVE_PLACE_STATUSES or place.status == PlaceStatus.COMPLETED:
             raise BookingError(
                 f"The attendee cannot be changed: this place is "
@@ -365,25 +458,4 @@ def place_change_attendee(*, place: Place, attendee: Attendee) -> Place:
         place.access_needs = attendee.access_needs
         place.save()
         notify(notifications.attendee_changed, place_id=place.pk)
-    return place
-
-
-def place_set_progress(*, place: Place, attended_day_1: bool, completed_on: date | None) -> Place:
-    """Record how far a booked school has got: attended day 1, or completed (both days) on
-    ``completed_on``. Called by ``workshops.services.attendance_mark``."""
-    with transaction.atomic():
-        place = _lock_place(place.pk)
-        progressing = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1, PlaceStatus.COMPLETED)
-        if place.status not in progressing:
-            raise BookingError(
-                f"Attendance is recorded only for booked places; this one is "
-                f"{place.get_status_display().lower()}."
-            )
-        if completed_on is not None:
-            place.status, place.completed_on = PlaceStatus.COMPLETED, completed_on
-        elif attended_day_1:
-            place.status, place.completed_on = PlaceStatus.ATTENDED_DAY_1, None
-        else:
-            place.status, place.completed_on = PlaceStatus.BOOKED, None
-        place.save(update_fields=["status", "completed_on", "updated_at"])
     return place

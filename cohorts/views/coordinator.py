@@ -16,14 +16,21 @@ from django.views.generic import DetailView, FormView, ListView
 from accounts.mixins import CoordinatorRequiredMixin, user_may_open
 from accounts.roles import ACT_FOR_SCHOOLS
 from cohorts.filters import CohortFilter
-from cohorts.forms import CohortForm, MoveForm, ProfessionalForm, WorkshopForm
-from cohorts.models import ACTIVE_PLACE_STATUSES, CancelReason, CohortStatus, PlaceStatus
+from cohorts.forms import (
+    CohortForm,
+    CoordinatorMoveForm,
+    PlaceCancelForm,
+    ProfessionalForm,
+    WorkshopForm,
+)
+from cohorts.models import ACTIVE_PLACE_STATUSES, CancelReason, Cohort, CohortStatus, PlaceStatus
 from cohorts.selectors import (
     cohort_detail,
     cohorts_in_scope,
     local_authorities_in_scope,
     mhst_areas_in_scope,
     phases_in_scope,
+    place_move_targets,
     places_in_scope,
     professionals_in_scope,
 )
@@ -36,7 +43,7 @@ from cohorts.services.cohorts import (
     cohort_update,
 )
 from cohorts.services.links import booking_link_path
-from cohorts.services.places import place_cancel, place_move
+from cohorts.services.places import booking_closed, place_cancel, place_move
 from core.audit import history_of
 from core.errors import LinkDomainError
 from core.spreadsheets import private_download, spreadsheet_safe
@@ -430,54 +437,121 @@ class ScopedPlaceMixin(CoordinatorRequiredMixin):
     permission_required = ACT_FOR_SCHOOLS
 
     def get_place(self):
-        return get_object_or_404(places_in_scope(scope=self.scope), pk=self.kwargs["pk"])
+        places = places_in_scope(scope=self.scope).select_related(
+            "establishment__la",
+            "establishment__mhst_area",
+            "cohort__phase",
+            "cohort__local_authority",
+            "cohort__mhst_area",
+        )
+        return get_object_or_404(places, pk=self.kwargs["pk"])
 
 
 class PlaceMoveView(ScopedPlaceMixin, FormView):
+    """Move a booked place: the cohorts in the school's own area first; one outside it only
+    once the coordinator confirms the school will attend there."""
+
     template_name = "cohorts/coordinator/place_move.html"
-    form_class = MoveForm
+    form_class = CoordinatorMoveForm
 
     def get_form_kwargs(self):
         self.place = self.get_place()
-        targets = (
-            cohorts_in_scope(scope=self.scope)
-            .filter(status=CohortStatus.OPEN, places_left__gt=0, waiting_count=0)
-            .exclude(pk=self.place.cohort_id)
-            .order_by("day_1_date", "name")
+        self.own_area, self.other_areas = place_move_targets(
+            scope=self.scope, place=self.place, today=timezone.localdate()
         )
+        # The ids Django gives a radio group's buttons, so the error summary links to the first.
+        for index, cohort in enumerate(self.own_area + self.other_areas):
+            cohort.radio_id = f"id_cohort_{index}"
+        targets = Cohort.objects.filter(pk__in=[c.pk for c in self.own_area + self.other_areas])
         return {**super().get_form_kwargs(), "cohorts": targets}
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "place": self.place}
+        return {
+            **super().get_context_data(**kwargs),
+            "place": self.place,
+            "own_area": self.own_area,
+            "other_areas": self.other_areas,
+        }
 
     def form_valid(self, form):
+        to_cohort = form.cleaned_data["cohort"]
         try:
-            place_move(place=self.place, to_cohort=form.cleaned_data["cohort"])
+            place_move(
+                place=self.place,
+                to_cohort=to_cohort,
+                outside_area=form.cleaned_data["outside_area"],
+            )
+        except LinkDomainError as error:
+            form.add_error("outside_area" if error.code == "outside_area" else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.place.establishment.name} moved to {to_cohort}.")
+        return HttpResponseRedirect(reverse("cohorts:detail", kwargs={"pk": to_cohort.pk}))
+
+
+class PlaceCancelView(ScopedPlaceMixin, FormView):
+    """Cancel a place, or take a school off the waiting list, after a page that says what
+    happens and asks why (kept with the place: the cohort page, its history, the CSV)."""
+
+    template_name = "cohorts/coordinator/place_cancel.html"
+    form_class = PlaceCancelForm
+    cancellable = (PlaceStatus.BOOKED, PlaceStatus.WAITING, PlaceStatus.OFFERED)
+
+    def get(self, request, *args, **kwargs):
+        self.place = self.get_place()
+        return self.refused() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.place = self.get_place()
+        return self.refused() or super().post(request, *args, **kwargs)
+
+    def refused(self) -> HttpResponseRedirect | None:
+        """Back to the cohort, saying why, when the place is past cancelling."""
+        if self.place.status in self.cancellable:
+            return None
+        messages.error(
+            self.request,
+            f"{self.place.establishment.name}'s place cannot be cancelled: it is "
+            f"{self.place.get_status_display().lower()}.",
+        )
+        return HttpResponseRedirect(self.cohort_url())
+
+    def cohort_url(self) -> str:
+        return reverse("cohorts:detail", kwargs={"pk": self.place.cohort_id})
+
+    def get_context_data(self, **kwargs):
+        cohort = self.place.cohort
+        return {
+            **super().get_context_data(**kwargs),
+            "place": self.place,
+            "cohort": cohort,
+            "waiting_count": cohort.places.filter(status=PlaceStatus.WAITING).count(),
+            "booking_closed": booking_closed(cohort, today=timezone.localdate()),
+        }
+
+    def form_valid(self, form):
+        place = self.place
+        try:
+            place_cancel(
+                place=place, reason=CancelReason.BY_COORDINATOR, note=form.cleaned_data["reason"]
+            )
         except LinkDomainError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(
-            self.request, f"{self.place.establishment.name} moved to {form.cleaned_data['cohort']}."
-        )
-        return HttpResponseRedirect(
-            reverse("cohorts:detail", kwargs={"pk": form.cleaned_data["cohort"].pk})
-        )
-
-
-class PlaceCancelView(ScopedPlaceMixin, View):
-    def post(self, request, pk):
-        place = self.get_place()
-        try:
-            place_cancel(place=place, reason=CancelReason.BY_COORDINATOR)
-        except LinkDomainError as error:
-            messages.error(request, error.message)
+        if place.status == PlaceStatus.WAITING:
+            done = f"{place.establishment.name} is off the waiting list."
         else:
-            messages.success(request, f"{place.establishment.name}'s place is cancelled.")
-        return HttpResponseRedirect(reverse("cohorts:detail", kwargs={"pk": place.cohort_id}))
+            done = f"{place.establishment.name}'s place is cancelled."
+        messages.success(self.request, done)
+        return HttpResponseRedirect(self.cohort_url())
+
+
+def _local_date(moment) -> str:
+    return timezone.localdate(moment).isoformat() if moment else ""
 
 
 class RosterCsvView(ScopedCohortMixin, View):
-    """The roster (and waiting list) as CSV, with attendance by day."""
+    """The roster, offers, waiting list and cancelled places as CSV, with attendance by day
+    and, for a cancelled place, when, why and by whom."""
 
     def get(self, request, pk):
         cohort = self.get_cohort()
@@ -501,12 +575,17 @@ class RosterCsvView(ScopedCohortMixin, View):
                 "Workshop 1",
                 "Workshop 2",
                 "Completed on",
+                "Cancelled on",
+                "Cancellation reason",
+                "Reason given",
+                "Cancelled by",
             ]
         )
         present = {True: "present", False: "absent", None: ""}
         for number, place in enumerate(detail["waiting"], start=1):
             place.days, place.rank = [None, None], number
-        for place in [*detail["roster"], *detail["offered"], *detail["waiting"]]:
+        places = [*detail["roster"], *detail["offered"], *detail["waiting"], *detail["cancelled"]]
+        for place in places:
             days = [*getattr(place, "days", []), None, None][:2]
             writer.writerow(
                 spreadsheet_safe(value)
@@ -525,6 +604,10 @@ class RosterCsvView(ScopedCohortMixin, View):
                     present[days[0]],
                     present[days[1]],
                     place.completed_on.isoformat() if place.completed_on else "",
+                    _local_date(place.cancelled_at),
+                    place.get_cancel_reason_display(),
+                    place.cancel_note,
+                    getattr(place, "cancelled_by", ""),
                 )
             )
         return response

@@ -270,13 +270,15 @@ def test_editing_a_cohort_raises_its_capacity_and_offers_the_seat(admin_client, 
 
 def test_a_coordinator_moves_and_cancels_places(admin_client, clock):
     cohort = make_open_cohort()
-    other = make_open_cohort(name="Camden summer")
+    other = make_open_cohort(name="Camden summer", local_authority=cohort.local_authority)
     moving, cancelling = book(cohort), book(cohort)
 
     page = admin_client.get(reverse("cohorts:place-move", args=[moving.pk])).content.decode()
     assert "Camden summer" in page
     admin_client.post(reverse("cohorts:place-move", args=[moving.pk]), {"cohort": other.pk})
-    admin_client.post(reverse("cohorts:place-cancel", args=[cancelling.pk]))
+    admin_client.post(
+        reverse("cohorts:place-cancel", args=[cancelling.pk]), {"reason": "Booked twice"}
+    )
 
     moving.refresh_from_db()
     cancelling.refresh_from_db()
@@ -538,6 +540,7 @@ MANAGE_PAGES = [
     ("get", "cohorts:professional-remove", "professional"),
     ("post", "cohorts:professional-remove", "professional"),
     ("get", "cohorts:place-move", "place"),
+    ("get", "cohorts:place-cancel", "place"),
     ("post", "cohorts:place-cancel", "place"),
 ]
 #: Pages that "run_cohorts" (facilitators too) opens.

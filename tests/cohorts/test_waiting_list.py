@@ -169,7 +169,7 @@ def test_lowering_the_capacity_to_the_seats_taken_makes_the_cohort_full(clock, a
 
 def test_a_booked_place_moves_to_a_cohort_with_room_and_frees_its_seat(full_cohort):
     cohort, booked, first, _ = full_cohort
-    other = make_open_cohort(capacity=1)
+    other = make_open_cohort(capacity=1, local_authority=cohort.local_authority)
 
     place_move(place=booked, to_cohort=other)
 
@@ -181,7 +181,7 @@ def test_a_booked_place_moves_to_a_cohort_with_room_and_frees_its_seat(full_coho
 
 def test_a_place_cannot_move_to_a_full_cohort_or_from_the_waiting_list(full_cohort):
     cohort, booked, first, second = full_cohort
-    other = make_open_cohort(capacity=1)
+    other = make_open_cohort(capacity=1, local_authority=cohort.local_authority)
     place_move(place=booked, to_cohort=other)  # other is now full
     offer_accept(place=first)  # first is now booked on cohort
 

@@ -294,3 +294,32 @@ def test_follow_up_closes_after_the_open_days(clock, day_2_people, settings):
 
     assert surveys_invite_due() == 0
     assert invited() == []
+
+
+def test_after_the_cohort_completes_those_present_at_workshop_2_are_still_asked(
+    clock, day_2_people
+):
+    """Completing the cohort settles its places ("attended one day", "did not attend"); the
+    post-programme survey still goes to exactly those present at workshop 2 (or completed)."""
+    from cohorts.services.cohorts import cohort_mark_completed
+
+    clock.move_to(DAY_2_ENDS - MINUTE)
+    cohort_mark_completed(cohort=day_2_people["cohort"])
+    for key in ("there", "absent", "unmarked", "completed"):
+        day_2_people[key].refresh_from_db()
+    # The register is what counts: this fixture records no day 1, only day 2.
+    assert [day_2_people[key].status for key in ("there", "absent", "unmarked", "completed")] == [
+        PlaceStatus.ATTENDED_ONE_DAY,
+        PlaceStatus.DID_NOT_ATTEND,
+        PlaceStatus.DID_NOT_ATTEND,
+        PlaceStatus.COMPLETED,
+    ]
+
+    clock.move_to(DAY_2_ENDS)
+    assert surveys_invite_due() == 3
+
+    assert {(i.place_id, i.professional_id) for i in invited(TimePoint.POST)} == {
+        (day_2_people["there"].pk, None),
+        (day_2_people["completed"].pk, None),
+        (None, day_2_people["pro_there"].pk),
+    }

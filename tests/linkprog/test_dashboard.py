@@ -121,7 +121,14 @@ def test_programme_sessions_and_upcoming_workshops_are_counted(client, las):
 
     context = client.get(reverse("home")).context
 
-    assert context["programme"] == {"invited": 4, "waiting": 1, "booked": 1, "completed": 1}
+    assert context["programme"] == {
+        "invited": 4,
+        "waiting": 1,
+        "booked": 1,
+        "completed": 1,
+        "attended_one_day": 0,
+        "did_not_attend": 0,
+    }
     assert context["sessions"]["planned"] == 2
     assert context["sessions"]["delivered"] == 1
     assert context["sessions"]["running"] == 1
