@@ -78,6 +78,67 @@ class CohortStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+@dataclass(frozen=True)
+class Transition:
+    """One thing that can be done to a record in some statuses, moving it to another: the
+    services enforce it, and the pages offer exactly the transitions a record's status
+    allows (``Wave.next_actions``)."""
+
+    name: str  # also the URL name: cohorts:<name> for a cohort, cohorts:wave-<name>
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    #: Why it is refused in another status: {name} is the record's, {status} its status.
+    refusal: str
+    style: str = "btn-outline-primary"
+    #: The button leads to a page that asks first (a GET), instead of posting at once.
+    confirm: bool = False
+
+    def refusal_for(self, record) -> str:
+        return self.refusal.format(name=record, status=record.get_status_display().lower())
+
+
+#: A cohort's life, declared once: the services move by it and refuse with its message, and
+#: the cohort page offers exactly the transitions its status allows (``Cohort.next_actions``).
+COHORT_TRANSITIONS = {
+    transition.name: transition
+    for transition in (
+        Transition(
+            "open",
+            _("Open for booking"),
+            (CohortStatus.PLANNED,),
+            CohortStatus.OPEN,
+            "Only a planned cohort can be opened; {name} is {status}.",
+            style="btn-primary",
+        ),
+        Transition(
+            "start",
+            _("Mark as running"),
+            (CohortStatus.OPEN, CohortStatus.FULL),
+            CohortStatus.RUNNING,
+            "Only an open or full cohort can start; {name} is {status}.",
+            style="btn-primary",
+        ),
+        Transition(
+            "complete",
+            _("Mark as completed"),
+            (CohortStatus.RUNNING,),
+            CohortStatus.COMPLETED,
+            "Only a running cohort can be completed; {name} is {status}.",
+            style="btn-primary",
+        ),
+        Transition(
+            "cancel",
+            _("Cancel cohort"),
+            (CohortStatus.PLANNED, CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING),
+            CohortStatus.CANCELLED,
+            "{name} is already {status}.",
+            style="btn-outline-danger",
+            confirm=True,
+        ),
+    )
+}
+
 #: Statuses in which a cohort takes bookings (a full one takes waiting-list entries).
 BOOKABLE_COHORT_STATUSES = (CohortStatus.OPEN, CohortStatus.FULL)
 
@@ -170,6 +231,11 @@ class Cohort(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def next_actions(self) -> list[Transition]:
+        """The transitions this cohort's status allows, in the order the page shows them."""
+        return [t for t in COHORT_TRANSITIONS.values() if self.status in t.sources]
 
     @property
     def area_name(self) -> str:
@@ -433,20 +499,6 @@ class WaveStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     SENT = "sent", _("Sent")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One thing that can be done to a record in some statuses, moving it to another: the
-    services enforce it, and the pages offer exactly the transitions a record's status
-    allows (``Wave.next_actions``)."""
-
-    name: str  # also the URL name's suffix: cohorts:wave-<name>
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    refusal: str  # when the status does not allow it; {status} is the current one
-    style: str = "btn-outline-primary"
 
 
 #: A wave's life, declared once: launch (or schedule), pause, resume, cancel. Sending and

@@ -32,7 +32,9 @@ urlpatterns = [
     path("<int:pk>/", coordinator.CohortDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", coordinator.CohortUpdateView.as_view(), name="edit"),
     path("<int:pk>/workshops/", coordinator.WorkshopsEditView.as_view(), name="workshops"),
-    path("<int:pk>/status/", coordinator.CohortStatusView.as_view(), name="status"),
+    path("<int:pk>/open/", coordinator.CohortOpenView.as_view(), name="open"),
+    path("<int:pk>/start/", coordinator.CohortStartView.as_view(), name="start"),
+    path("<int:pk>/complete/", coordinator.CohortCompleteView.as_view(), name="complete"),
     path("<int:pk>/attendance/<int:day>/", coordinator.AttendanceView.as_view(), name="attendance"),
     path(
         "<int:pk>/professionals/new/",
@@ -62,6 +64,7 @@ urlpatterns = [
     path(f"{book}attendee/", public.ChangeAttendeeView.as_view(), name="book-attendee"),
     path(f"{book}move/", public.MovePlaceView.as_view(), name="book-move"),
     path(f"{book}cancel/", public.CancelPlaceView.as_view(), name="book-cancel"),
-    path(f"{book}offer/", public.AnswerOfferView.as_view(), name="book-offer"),
+    path(f"{book}offer/accept/", public.OfferAcceptView.as_view(), name="book-offer-accept"),
+    path(f"{book}offer/decline/", public.OfferDeclineView.as_view(), name="book-offer-decline"),
     path(f"{book}new-link/", public.RequestNewLinkView.as_view(), name="book-new-link"),
 ]

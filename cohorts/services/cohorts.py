@@ -11,7 +11,7 @@ from accounts.roles import users_with_role
 from cohorts import notifications
 from cohorts.errors import CohortError
 from cohorts.models import (
-    BOOKABLE_COHORT_STATUSES,
+    COHORT_TRANSITIONS,
     MAX_COHORT_CAPACITY,
     SEAT_HOLDING_STATUSES,
     CancelReason,
@@ -83,6 +83,14 @@ def _resize(cohort: Cohort, capacity: int) -> None:
             f"{taken}. Move or cancel places first."
         )
     cohort.capacity = capacity
+
+
+def _check_transition(cohort: Cohort, action: str) -> None:
+    """Refuse ``action`` (``cohorts.models.COHORT_TRANSITIONS``) unless the locked cohort's
+    status allows it."""
+    transition = COHORT_TRANSITIONS[action]
+    if cohort.status not in transition.sources:
+        raise CohortError(transition.refusal_for(cohort))
 
 
 def _check_format(cohort: Cohort) -> None:
@@ -193,11 +201,7 @@ def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
     today = timezone.localdate()
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
-        if cohort.status != CohortStatus.PLANNED:
-            raise CohortError(
-                f"Only a planned cohort can be opened; {cohort.name} is "
-                f"{cohort.get_status_display().lower()}."
-            )
+        _check_transition(cohort, "open")
         days = {w.day: w for w in cohort.workshops.all()}
         if set(days) != {WorkshopDay.DAY_1, WorkshopDay.DAY_2}:
             raise CohortError(f"Set the dates of both workshops of {cohort.name} first.")
@@ -241,11 +245,7 @@ def cohort_mark_running(*, cohort: Cohort) -> Cohort:
     are cancelled so those schools can book another cohort."""
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
-        if cohort.status not in BOOKABLE_COHORT_STATUSES:
-            raise CohortError(
-                f"Only an open or full cohort can start; {cohort.name} is "
-                f"{cohort.get_status_display().lower()}."
-            )
+        _check_transition(cohort, "start")
         cohort.status = CohortStatus.RUNNING
         cohort.save(update_fields=["status", "updated_at"])
         for place in cohort.places.select_for_update().filter(
@@ -262,11 +262,7 @@ def cohort_mark_completed(*, cohort: Cohort) -> Cohort:
     programme, so they can book a later cohort."""
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
-        if cohort.status != CohortStatus.RUNNING:
-            raise CohortError(
-                f"Only a running cohort can be completed; {cohort.name} is "
-                f"{cohort.get_status_display().lower()}."
-            )
+        _check_transition(cohort, "complete")
         cohort.status = CohortStatus.COMPLETED
         cohort.save(update_fields=["status", "updated_at"])
         places_settle(cohort=cohort)
@@ -277,8 +273,7 @@ def cohort_cancel(*, cohort: Cohort) -> Cohort:
     """Cancel a cohort and every place on it that has not completed."""
     with transaction.atomic():
         cohort = lock_cohort(cohort.pk)
-        if cohort.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
-            raise CohortError(f"{cohort.name} is already {cohort.get_status_display().lower()}.")
+        _check_transition(cohort, "cancel")
         cohort.status = CohortStatus.CANCELLED
         cohort.save(update_fields=["status", "updated_at"])
         for place in cohort.places.select_for_update().exclude(

@@ -139,8 +139,7 @@ def _move(wave: Wave, action: str, **fields) -> None:
     with transaction.atomic():
         locked = Wave.objects.select_for_update().get(pk=wave.pk)
         if locked.status not in transition.sources:
-            status = locked.get_status_display().lower()
-            raise WaveError(transition.refusal.format(status=status))
+            raise WaveError(transition.refusal_for(locked))
         locked.status = transition.target
         for name, value in fields.items():
             setattr(locked, name, value)

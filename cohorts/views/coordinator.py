@@ -6,7 +6,7 @@ import copy
 import csv
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -128,6 +128,17 @@ class CohortDetailView(ScopedCohortMixin, DetailView):
                 establishment.booking_link = self.request.build_absolute_uri(
                     booking_link_path(establishment=establishment)
                 )
+        # The transitions this cohort's status allows, those the user may make.
+        context["cohort_actions"] = [
+            {
+                "url": reverse(f"cohorts:{action.name}", args=[self.object.pk]),
+                "label": action.label,
+                "style": action.style,
+                "confirm": action.confirm,
+            }
+            for action in self.object.next_actions
+            if can[action.name]
+        ]
         context.update(detail, can=can)
         return context
 
@@ -260,30 +271,40 @@ class WorkshopsEditView(ScopedCohortMixin, View):
         return HttpResponseRedirect(self.cohort_url(cohort))
 
 
-class CohortStatusView(ScopedCohortMixin, View):
-    """Open for booking, start or complete a cohort (POST ``action``)."""
+class CohortTransitionView(ScopedCohortMixin, View):
+    """POST only: move a cohort on (``cohorts.models.COHORT_TRANSITIONS``) through its
+    service. Each transition is a subclass naming its service and what it tells the user."""
 
-    actions = {
-        "open": (cohort_open_for_booking, "{name} is open for booking."),
-        "start": (cohort_mark_running, "{name} is running."),
-        "complete": (cohort_mark_completed, "{name} is completed."),
-    }
+    http_method_names = ["post"]
+    service = None
+    done = ""
 
     def post(self, request, pk):
         cohort = self.get_cohort()
         try:
-            service, done = self.actions[request.POST.get("action")]
-        except KeyError as error:
-            raise Http404("No such action.") from error
-        try:
-            result = service(cohort=cohort)
+            result = self.service(cohort=cohort)
         except LinkDomainError as error:
             messages.error(request, error.message)
         else:
             for warning in result if isinstance(result, list) else []:
                 messages.warning(request, warning)
-            messages.success(request, done.format(name=cohort.name))
+            messages.success(request, self.done.format(name=cohort.name))
         return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class CohortOpenView(CohortTransitionView):
+    service = staticmethod(cohort_open_for_booking)
+    done = "{name} is open for booking."
+
+
+class CohortStartView(CohortTransitionView):
+    service = staticmethod(cohort_mark_running)
+    done = "{name} is running."
+
+
+class CohortCompleteView(CohortTransitionView):
+    service = staticmethod(cohort_mark_completed)
+    done = "{name} is completed."
 
 
 class AttendanceView(ScopedCohortMixin, View):
@@ -619,7 +640,9 @@ COHORT_PAGE_ACTIONS = {
     "workshops": WorkshopsEditView,
     "add_professional": ProfessionalAddView,
     "roster_csv": RosterCsvView,
-    "status": CohortStatusView,
+    "open": CohortOpenView,
+    "start": CohortStartView,
+    "complete": CohortCompleteView,
     "cancel": CohortCancelView,
     "mark_attendance": AttendanceView,
     "edit_professional": ProfessionalEditView,
@@ -637,7 +660,16 @@ def cohort_page_actions(user) -> dict[str, bool]:
     can["booking_links"] = user.has_perm(ACT_FOR_SCHOOLS)
     can["manage"] = any(
         can[name]
-        for name in ("edit", "workshops", "add_professional", "roster_csv", "status", "cancel")
+        for name in (
+            "edit",
+            "workshops",
+            "add_professional",
+            "roster_csv",
+            "open",
+            "start",
+            "complete",
+            "cancel",
+        )
     )
     can["place_actions"] = can["booking_links"] or can["move_place"] or can["cancel_place"]
     return can

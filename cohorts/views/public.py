@@ -244,22 +244,33 @@ class CancelPlaceView(BookingLinkMixin, TemplateView):
         return self.redirect_home()
 
 
-class AnswerOfferView(BookingLinkMixin, View):
-    """Accept or decline a place offered from the waiting list."""
+class OfferAnswerView(BookingLinkMixin, View):
+    """POST only: answer the place offered from the waiting list. Each answer is a subclass
+    naming its service and what it tells the school."""
 
     needs_place = True
+    http_method_names = ["post"]
+    service = None
+    done = ""
 
     def post(self, request, *args, **kwargs):
         try:
-            if request.POST.get("answer") == "accept":
-                offer_accept(place=self.place)
-                messages.success(request, "The place is yours: see the dates below.")
-            elif request.POST.get("answer") == "decline":
-                offer_decline(place=self.place)
-                messages.success(request, "You declined the place. It goes to the next school.")
+            self.service(place=self.place)
         except BookingError as error:
             messages.error(request, error.message)
+        else:
+            messages.success(request, self.done)
         return self.redirect_home()
+
+
+class OfferAcceptView(OfferAnswerView):
+    service = staticmethod(offer_accept)
+    done = "The place is yours: see the dates below."
+
+
+class OfferDeclineView(OfferAnswerView):
+    service = staticmethod(offer_decline)
+    done = "You declined the place. It goes to the next school."
 
 
 class RequestNewLinkView(View):

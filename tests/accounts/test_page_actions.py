@@ -253,7 +253,7 @@ def test_a_coordinator_is_offered_every_action_on_the_cohort_page(client, world)
     assert reverse("cohorts:place-move", args=[booked.pk]) in page
     assert reverse("cohorts:place-cancel", args=[booked.pk]) in page
     assert reverse("cohorts:place-cancel", args=[waiting.pk]) in page
-    for name in ("edit", "workshops", "professional-add", "roster-csv", "cancel", "status"):
+    for name in ("edit", "workshops", "professional-add", "roster-csv", "cancel", "start"):
         assert reverse(f"cohorts:{name}", args=[cohort.pk]) in page
     assert reverse("cohorts:attendance", args=[cohort.pk, 1]) in page
     assert offered.pk

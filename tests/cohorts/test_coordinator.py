@@ -158,9 +158,7 @@ def test_a_coordinator_plans_a_cohort_sets_its_days_and_opens_it(admin_client, c
         dt.date(2026, 3, 23),
     ]
 
-    opened = admin_client.post(
-        reverse("cohorts:status", args=[cohort.pk]), {"action": "open"}, follow=True
-    )
+    opened = admin_client.post(reverse("cohorts:open", args=[cohort.pk]), follow=True)
     cohort.refresh_from_db()
     assert cohort.status == CohortStatus.OPEN
     assert "is open for booking" in opened.content.decode()
@@ -198,9 +196,7 @@ def test_opening_with_past_dates_shows_the_reason(admin_client, clock):
     WorkshopFactory(cohort=cohort, day=1, date=dt.date(2025, 12, 1))
     WorkshopFactory(cohort=cohort, day=2, date=dt.date(2026, 1, 12))
 
-    response = admin_client.post(
-        reverse("cohorts:status", args=[cohort.pk]), {"action": "open"}, follow=True
-    )
+    response = admin_client.post(reverse("cohorts:open", args=[cohort.pk]), follow=True)
 
     assert "cannot open for booking with past dates" in response.content.decode()
     cohort.refresh_from_db()
@@ -530,7 +526,9 @@ MANAGE_PAGES = [
     ("get", "cohorts:edit", "cohort"),
     ("post", "cohorts:edit", "cohort"),
     ("get", "cohorts:workshops", "cohort"),
-    ("post", "cohorts:status", "cohort"),
+    ("post", "cohorts:open", "cohort"),
+    ("post", "cohorts:start", "cohort"),
+    ("post", "cohorts:complete", "cohort"),
     ("get", "cohorts:professional-add", "cohort"),
     ("get", "cohorts:roster-csv", "cohort"),
     ("get", "cohorts:cancel", "cohort"),
@@ -647,3 +645,31 @@ def test_the_professional_pages_cost_the_same_at_20_and_200_professionals(
 
 CANCEL_QUERIES = 6  # session, user, roles, cohort, places
 PROFESSIONAL_QUERIES = 5  # session, user, roles, professional with its cohort
+
+
+@pytest.mark.parametrize(
+    "status, offered",
+    [
+        (CohortStatus.PLANNED, {"open", "cancel"}),
+        (CohortStatus.OPEN, {"start", "cancel"}),
+        (CohortStatus.FULL, {"start", "cancel"}),
+        (CohortStatus.RUNNING, {"complete", "cancel"}),
+        (CohortStatus.COMPLETED, set()),
+        (CohortStatus.CANCELLED, set()),
+    ],
+)
+def test_the_cohort_page_offers_exactly_the_moves_its_status_allows(admin_client, status, offered):
+    cohort = CohortFactory(status=status)
+
+    page = admin_client.get(reverse("cohorts:detail", args=[cohort.pk])).content.decode()
+
+    moves = ("open", "start", "complete", "cancel")
+    shown = {move for move in moves if reverse(f"cohorts:{move}", args=[cohort.pk]) in page}
+    assert shown == offered
+    for move in {"open", "start", "complete"} - offered:  # and the services refuse the rest
+        response = admin_client.post(reverse(f"cohorts:{move}", args=[cohort.pk]), follow=True)
+        cohort.refresh_from_db()
+        assert cohort.status == status
+        assert f"{cohort.name} is {cohort.get_status_display().lower()}." in (
+            response.content.decode()
+        )

@@ -220,10 +220,30 @@ def test_a_cancelled_place_is_offered_to_the_waiting_school_who_accepts(
 
     page = client.get(waiting_link).content.decode()
     assert "You have been offered a place" in page and "Wednesday 7 January 2026, 10:00" in page
-    client.post(url("book-offer", waiting_link), {"answer": "accept"})
+    assert url("book-offer-accept", waiting_link) in page
+    assert url("book-offer-decline", waiting_link) in page
+    client.post(url("book-offer-accept", waiting_link))
     assert Place.objects.get(establishment=waiting_school).status == PlaceStatus.BOOKED
     booked.refresh_from_db()
     assert booked.status == PlaceStatus.CANCELLED
+
+
+def test_a_waiting_school_declines_the_offered_place_and_it_passes_on(client, cohort, attendee):
+    schools = [EstablishmentFactory(la=cohort.local_authority) for _ in range(4)]
+    for school in schools:  # two booked (the capacity), two waiting
+        place_book(establishment=school, cohort=cohort, attendee=attendee)
+    client.post(url("book-cancel", booking_link_path(establishment=schools[0])))
+    offered = Place.objects.get(establishment=schools[2])
+    assert offered.status == PlaceStatus.OFFERED
+
+    response = client.post(
+        url("book-offer-decline", booking_link_path(establishment=schools[2])), follow=True
+    )
+
+    assert "You declined the place" in response.content.decode()
+    offered.refresh_from_db()
+    assert offered.status == PlaceStatus.CANCELLED
+    assert Place.objects.get(establishment=schools[3]).status == PlaceStatus.OFFERED
 
 
 def test_a_tampered_link_gets_a_clear_404(client, link):
