@@ -18,7 +18,7 @@ cohorts, less those of one cohort, would be the other cohort's answers, though t
 own report is all hidden; a cohort's answers less its school staff's would be its
 professionals'. So answers count in a figure only from cells (one cohort, one audience, one
 time point) of at least 5 submitted responses
-(``evaluation.selectors.reports.pooled_responses``): every filter is a union of such cells,
+(``evaluation.selectors.groups.pooled_responses``): every filter is a union of such cells,
 so any difference of two reports is one too.
 
 Rule 4 (response counts: each small cell counts as 0 or 5, fixed once). Response rates must

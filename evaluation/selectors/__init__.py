@@ -1,14 +1,44 @@
-"""Reads of the evaluation app. ``reports``: the coordinators' reports and the dashboard's
-survey response rates, every figure already suppressed."""
+"""Reads of the evaluation app: the coordinators' reports and the dashboard's survey
+response rates, every figure already suppressed.
 
-from evaluation.selectors.reports import (  # noqa: F401 - the app's public reads
+Every function takes a ``ReportGroup``: the cohorts the report covers (already narrowed to
+the user's scope and the report's filters) and the audience (school staff, professionals, or
+both). Each runs a fixed number of queries, however many responses there are; the person
+behind a response is used only to count response rates and to pair one person's answers.
+Only submitted responses count.
+
+Definitions (the report page says the same in plain words):
+
+- **Response rate** at a time point: submitted responses ÷ invitations sent (``sent_at``
+  set), for the group, and by phase, region, local authority, MHST area and cohort (of the
+  cohort the person was invited with). A cohort's responses for one audience at one time
+  point count as 0 or 5 in every figure when they are fewer than 5 (``suppression``, rule 4).
+- **Paired change** from time point A (baseline unless chosen) to B: a pair is one person
+  (the same place, or the same professional, on the invitation) with a submitted response at
+  both. Answers are matched by question ``code``, so a person who answered version 1 at A and
+  version 2 at B still pairs. Per scale (1–5) question: the pairs who answered it at both.
+  Per outcome: a person's score at A and at B is the mean of their answers to that outcome's
+  scale questions answered at both. Reported: pairs, mean at A, mean at B, mean change and
+  its 95% confidence interval (``evaluation.stats``).
+- **Distribution**: per scale, yes/no and single-choice question, how many respondents gave
+  each answer at each time point.
+- **Free text**: the written answers, only for users allowed to read them, only where the
+  group has at least ``conf.min_cell()`` respondents at that time point and the question at
+  least that many written answers, listed in alphabetical order, with nothing beside them.
+
+Suppression (``evaluation.suppression``) is applied here, so a page or an export cannot
+forget it.
+"""
+
+from evaluation.selectors.groups import (  # noqa: F401 - the app's public reads
     ReportGroup,
-    anonymised_responses,
+    reportable_cohorts,
+    submitted_responses,
+)
+from evaluation.selectors.outcomes import (  # noqa: F401
     answer_distributions,
     free_text_answers,
     paired_changes,
-    reportable_cohorts,
-    response_rates,
-    response_rates_summary,
-    submitted_responses,
 )
+from evaluation.selectors.rates import response_rates, response_rates_summary  # noqa: F401
+from evaluation.selectors.rows import anonymised_responses  # noqa: F401

@@ -1,0 +1,214 @@
+"""Surveys as they are asked and answered: one person's invitation at one time point, their
+response, and its answers."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from evaluation.models.questionnaires import (
+    Audience,
+    Question,
+    Questionnaire,
+    TimePoint,
+)
+
+
+class SurveyInvitation(TimeStampedModel):
+    """One person's invitation to answer one questionnaire at one time point.
+
+    The person is the attendee of a school's place, or a professional on the cohort: exactly
+    one of ``place`` and ``professional`` is set, and each is asked once per time point (a
+    database constraint). The invitation email carries a signed personal link
+    (``evaluation.links``) to the answering page.
+
+    This row is the only thing that ties a response to a place or a professional, and it is
+    used for two purposes only: response rates, and pairing one person's answers at baseline
+    with their answers later. Reports never show it.
+
+    The questionnaire is the version that was published for the person's audience when the
+    invitation was made; answers are given to that version. ``due_at`` is when the time point
+    falls due, and nothing is accepted after ``closes_at``.
+    """
+
+    time_point = models.CharField(_("time point"), max_length=20, choices=TimePoint.choices)
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.PROTECT,
+        related_name="survey_invitations",
+        verbose_name=_("cohort"),
+    )
+    place = models.ForeignKey(
+        "cohorts.Place",
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+        null=True,
+        blank=True,
+        verbose_name=_("place"),
+    )
+    professional = models.ForeignKey(
+        "workshops.Professional",
+        on_delete=models.CASCADE,
+        related_name="survey_invitations",
+        null=True,
+        blank=True,
+        verbose_name=_("professional"),
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("questionnaire"),
+    )
+    due_at = models.DateTimeField(_("due at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    sent_at = models.DateTimeField(
+        _("invitation queued at"),
+        null=True,
+        blank=True,
+        help_text=_("When the invitation email was put in the outbox."),
+    )
+    reminded_at = models.DateTimeField(
+        _("reminder queued at"),
+        null=True,
+        blank=True,
+        help_text=_("When the one reminder was put in the outbox."),
+    )
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["cohort", "time_point", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(place__isnull=False, professional__isnull=True)
+                | Q(place__isnull=True, professional__isnull=False),
+                name="survey_invitation_place_or_professional",
+            ),
+            models.UniqueConstraint(
+                fields=["place", "time_point"],
+                condition=Q(place__isnull=False),
+                name="survey_invitation_once_per_place",
+                violation_error_message=_("This place is already invited at this time point."),
+            ),
+            models.UniqueConstraint(
+                fields=["professional", "time_point"],
+                condition=Q(professional__isnull=False),
+                name="survey_invitation_once_per_professional",
+                violation_error_message=_(
+                    "This professional is already invited at this time point."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(time_point__in=TimePoint.values),
+                name="survey_invitation_time_point_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("due_at")),
+                name="survey_invitation_closes_after_due",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sent_at", "due_at"], name="survey_invitation_unsent"),
+            models.Index(fields=["time_point", "cohort"], name="survey_invitation_tp_cohort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_time_point_display()} invitation #{self.pk}"
+
+    @property
+    def audience(self) -> str:
+        return Audience.SCHOOL_STAFF if self.place_id else Audience.PROFESSIONALS
+
+
+class Response(TimeStampedModel):
+    """The answers given through one invitation: saved as they go, submitted once.
+
+    ``time_point``, ``cohort`` and ``questionnaire`` repeat the invitation's, so reports
+    group responses without going near the invitation (and the person behind it). A response
+    with no ``submitted_at`` is in progress: it counts for nothing in the reports. There is
+    no audit history of answers.
+    """
+
+    invitation = models.OneToOneField(
+        SurveyInvitation,
+        on_delete=models.CASCADE,
+        related_name="response",
+        verbose_name=_("invitation"),
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("questionnaire"),
+    )
+    time_point = models.CharField(_("time point"), max_length=20, choices=TimePoint.choices)
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        verbose_name=_("cohort"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_point__in=TimePoint.values),
+                name="response_time_point_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["time_point", "submitted_at"], name="response_tp_submitted"),
+            models.Index(fields=["cohort", "time_point"], name="response_cohort_tp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response #{self.pk} ({self.get_time_point_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """One answer to one question.
+
+    Scale (1 to 5) and number answers are in ``number``; yes/no answers are the choice
+    values "yes" and "no", and single-choice answers the chosen choice's value, in
+    ``choice``; free text is in ``text``. Only the field of the question's kind is set.
+    """
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    number = models.IntegerField(_("number"), null=True, blank=True)
+    choice = models.CharField(_("choice"), max_length=60, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["response", "question__section__order", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_once_per_question"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "number"], name="answer_question_number")]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}: {self.value}"
+
+    @property
+    def value(self):
+        """The answer, whichever field holds it (None when blank)."""
+        if self.number is not None:
+            return self.number
+        return self.choice or self.text or None

@@ -1,0 +1,80 @@
+"""Whom a report is about (``ReportGroup``) and the responses and answers that count for
+it: submitted ones, from cells of at least ``conf.min_cell()`` (``suppression``, rule 3)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet, Window
+
+from cohorts.models import Cohort
+from evaluation import conf
+from evaluation.models import Answer, Response
+
+
+@dataclass(frozen=True)
+class ReportGroup:
+    """Whom a report is about: ``cohorts`` (scoped and filtered) and an ``audience`` value,
+    or "" for both audiences."""
+
+    cohorts: QuerySet[Cohort]
+    audience: str = ""
+
+
+def reportable_cohorts(*, scope) -> QuerySet[Cohort]:
+    """The cohorts ``scope`` (accounts.scoping) may report on."""
+    return scope.apply(
+        Cohort.objects.all(),
+        la="local_authority",
+        mhst_area="mhst_area",
+        facilitator="facilitators",
+    )
+
+
+def _audience_q(audience: str, path: str) -> Q:
+    return Q(**{f"{path}questionnaire__audience": audience}) if audience else Q()
+
+
+def pooled_responses() -> QuerySet[Response]:
+    """The submitted responses whose answers may be counted in any report: those in a cell
+    (one cohort, one audience, one time point) of at least ``conf.min_cell()`` submitted
+    responses.
+
+    Every report filter (phase, region, LA, MHST area, cohort, audience) is a union of such
+    cells. Suppressing small results alone is not enough: an LA's figures minus those of its
+    one large cohort would give away a small cohort's answers, and a cohort's figures minus
+    its school staff's would give away its three professionals'. Leaving small cells out of
+    every answer-based figure means any such difference is itself a union of cells of at
+    least 5 people. Response rates still count everyone (they say who answered, not what),
+    a small cell as 0 or 5 (``suppression``, rule 4).
+    """
+    return (
+        Response.objects.filter(submitted_at__isnull=False)
+        .annotate(
+            cell_size=Window(
+                Count("pk"),
+                partition_by=[F("cohort_id"), F("questionnaire__audience"), F("time_point")],
+            )
+        )
+        .filter(cell_size__gte=conf.min_cell())
+        .values("pk")
+    )
+
+
+def submitted_responses(group: ReportGroup) -> QuerySet[Response]:
+    """Submitted responses of the group whose answers can be counted (``pooled_responses``),
+    by their own cohort and version, not the invitation."""
+    return Response.objects.filter(
+        _audience_q(group.audience, ""),
+        cohort__in=group.cohorts,
+        pk__in=pooled_responses(),
+    )
+
+
+def _group_answers(group: ReportGroup) -> QuerySet[Answer]:
+    return Answer.objects.filter(
+        _audience_q(group.audience, "response__"),
+        response__cohort__in=group.cohorts,
+        response__in=pooled_responses(),
+    )
+
+
+# --- Response rates ---------------------------------------------------------------------

@@ -1,0 +1,250 @@
+"""What changed: paired change per outcome and scale question, answer distributions and
+free text, every figure suppressed."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+
+from evaluation import suppression
+from evaluation.models import LIKERT_MAX, LIKERT_MIN, Outcome, Question, QuestionKind, TimePoint
+from evaluation.selectors.groups import (
+    ReportGroup,
+    _audience_q,
+    _group_answers,
+    submitted_responses,
+)
+from evaluation.stats import paired_change
+from evaluation.suppression import Cell, guarded, suppress_row
+
+#: At most this many written answers are listed per question and time point.
+FREE_TEXT_LIMIT = 300
+DISTRIBUTION_KINDS = (QuestionKind.LIKERT, QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE)
+YES_NO_VALUES = (("yes", "Yes"), ("no", "No"))
+
+
+def _questions_by_code(codes, *, audience: str = "") -> dict[str, Question]:
+    """The newest version's question for each code (one query, choices prefetched)."""
+    questions = (
+        Question.objects.filter(_audience_q(audience, ""), code__in=set(codes))
+        .select_related("questionnaire", "section")
+        .prefetch_related("choices")
+        .order_by("code", "-questionnaire__version", "-questionnaire__pk")
+    )
+    newest = {}
+    for question in questions:
+        newest.setdefault(question.code, question)
+    return newest
+
+
+def _question_order(question: Question) -> tuple:
+    return (question.questionnaire.family, question.section.order, question.order)
+
+
+# --- Paired change ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """The paired change of one outcome or one question; every figure is hidden when
+    fewer than the threshold of pairs."""
+
+    key: str
+    label: str
+    pairs: Cell
+    mean_a: Cell
+    mean_b: Cell
+    mean_change: Cell
+    ci_low: Cell
+    ci_high: Cell
+
+
+def _change_row(key: str, label: str, pairs: list[tuple[float, float]]) -> ChangeRow:
+    change = paired_change(pairs)
+
+    def cell(value):
+        return guarded(None if value is None else round(value, 3), respondents=change.n)
+
+    return ChangeRow(
+        key=key,
+        label=label,
+        pairs=suppression.count(change.n),
+        mean_a=cell(change.mean_a),
+        mean_b=cell(change.mean_b),
+        mean_change=cell(change.mean_change),
+        ci_low=cell(change.ci_low),
+        ci_high=cell(change.ci_high),
+    )
+
+
+def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
+    """Paired change from ``time_a`` to ``time_b`` per outcome and per scale question.
+
+    One query pairs the answers in the database: one row per person and question code with
+    their answer at A and at B (people who answered at only one drop out). Python then takes
+    each person's mean per outcome and the statistics; a second query names the questions.
+    """
+    at_a, at_b = Q(response__time_point=time_a), Q(response__time_point=time_b)
+    paired = (
+        _group_answers(group)
+        .filter(
+            question__kind=QuestionKind.LIKERT,
+            response__time_point__in=(time_a, time_b),
+            number__isnull=False,
+        )
+        .values(
+            "response__invitation__place_id",
+            "response__invitation__professional_id",
+            "question__code",
+        )
+        .annotate(
+            a=Max("number", filter=at_a),
+            b=Max("number", filter=at_b),
+            outcome=Max("question__outcome", filter=at_b),
+        )
+        .filter(a__isnull=False, b__isnull=False)
+        .order_by()
+    )
+    by_code: dict[str, list] = defaultdict(list)
+    by_person_outcome: dict[tuple, list] = defaultdict(list)
+    for row in paired:
+        pair = (row["a"], row["b"])
+        by_code[row["question__code"]].append(pair)
+        if row["outcome"]:
+            person = (
+                row["response__invitation__place_id"],
+                row["response__invitation__professional_id"],
+            )
+            by_person_outcome[(row["outcome"], person)].append(pair)
+    by_outcome: dict[str, list] = defaultdict(list)
+    for (outcome, _person), pairs in by_person_outcome.items():
+        by_outcome[outcome].append(
+            (
+                sum(a for a, _ in pairs) / len(pairs),
+                sum(b for _, b in pairs) / len(pairs),
+            )
+        )
+    outcomes = [
+        _change_row(outcome.value, str(outcome.label), by_outcome[outcome.value])
+        for outcome in Outcome
+        if outcome.value in by_outcome
+    ]
+    questions = _questions_by_code(by_code, audience=group.audience)
+    ordered = sorted(
+        (code for code in by_code if code in questions),
+        key=lambda code: _question_order(questions[code]),
+    )
+    return {
+        "time_a": str(TimePoint(time_a).label),
+        "time_b": str(TimePoint(time_b).label),
+        "outcomes": outcomes,
+        "questions": [_change_row(code, questions[code].text, by_code[code]) for code in ordered],
+    }
+
+
+# --- Distributions of answers -----------------------------------------------------------
+
+
+def _answer_values(question: Question) -> list[tuple[str, str]]:
+    """Every answer a question can have, as (value, label), so that an answer nobody gave
+    is a suppressed zero rather than a missing row."""
+    if question.kind == QuestionKind.LIKERT:
+        values = [(str(n), str(n)) for n in range(LIKERT_MIN, LIKERT_MAX + 1)]
+        values[0] = (values[0][0], f"1 ({question.likert_low_label})")
+        values[-1] = (values[-1][0], f"{LIKERT_MAX} ({question.likert_high_label})")
+        return values
+    if question.kind == QuestionKind.YES_NO:
+        return list(YES_NO_VALUES)
+    return [(choice.value, choice.label) for choice in question.choices.all()]
+
+
+@dataclass
+class Distribution:
+    code: str
+    text: str
+    values: list[tuple[str, str]]
+    #: one dict per time point: {"time_point": label, "cells": [Cell], "total": Cell}
+    time_points: list[dict] = field(default_factory=list)
+
+
+def answer_distributions(group: ReportGroup) -> list[Distribution]:
+    """How many respondents gave each answer to each scale, yes/no and single-choice
+    question at each time point (two queries), suppressed row by row: the row's total is
+    the number who answered the question then."""
+    counts = (
+        _group_answers(group)
+        .filter(question__kind__in=DISTRIBUTION_KINDS)
+        .values("response__time_point", "question__code", "number", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in counts:
+        value = str(row["number"]) if row["number"] is not None else row["choice"]
+        found[(row["question__code"], row["response__time_point"])][value] += row["n"]
+    questions = _questions_by_code({code for code, _ in found}, audience=group.audience)
+    distributions = []
+    for code in sorted(questions, key=lambda c: _question_order(questions[c])):
+        question = questions[code]
+        values = _answer_values(question)
+        known = {value for value, _ in values}
+        seen = {v for tp in TimePoint for v in found.get((code, tp.value), {})}
+        values += [(v, v) for v in sorted(seen - known)]  # a choice dropped in a later version
+        distribution = Distribution(code=code, text=question.text, values=values)
+        for tp in TimePoint:
+            answers = found.get((code, tp.value))
+            if not answers:
+                continue
+            cells, total = suppress_row([answers.get(value, 0) for value, _ in values])
+            distribution.time_points.append(
+                {"time_point": str(tp.label), "cells": cells, "total": total}
+            )
+        distributions.append(distribution)
+    return distributions
+
+
+# --- Free text ----------------------------------------------------------------------------
+
+
+def free_text_answers(group: ReportGroup) -> list[dict]:
+    """Written answers per time point and question, for users allowed to read them: only
+    where the group had at least the threshold of respondents at that time point and the
+    question that many written answers; in alphabetical order (not the order they came
+    in), with nothing else about who wrote them. Two queries."""
+    respondents = dict(
+        submitted_responses(group).values_list("time_point").annotate(n=Count("pk")).order_by()
+    )
+    texts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    answers = (
+        _group_answers(group)
+        .filter(question__kind=QuestionKind.FREE_TEXT)
+        .exclude(text="")
+        .values_list("response__time_point", "question__code", "text")
+        .order_by("response__time_point", "question__code", "text")
+    )
+    for time_point, code, text in answers.iterator(chunk_size=2000):
+        texts[(time_point, code)].append(text)
+    questions = _questions_by_code({code for _, code in texts}, audience=group.audience)
+    sections = []
+    for tp in TimePoint:
+        if suppression.is_small(respondents.get(tp.value, 0)):
+            continue
+        items = []
+        for code in sorted(
+            (c for t, c in texts if t == tp.value and c in questions),
+            key=lambda c: _question_order(questions[c]),
+        ):
+            written = texts[(tp.value, code)]
+            items.append(
+                {
+                    "code": code,
+                    "text": questions[code].text,
+                    "count": suppression.count(len(written)),
+                    "answers": []
+                    if suppression.is_small(len(written))
+                    else written[:FREE_TEXT_LIMIT],
+                }
+            )
+        if items:
+            sections.append({"time_point": str(tp.label), "questions": items})
+    return sections

@@ -1,0 +1,146 @@
+"""Response rates at each time point, overall and by phase, region, LA, MHST area and
+cohort, every count released by ``suppression`` (rule 4)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from cohorts.models import Cohort
+from evaluation import suppression
+from evaluation.models import SurveyInvitation, TimePoint
+from evaluation.selectors.groups import ReportGroup, _audience_q, reportable_cohorts
+from evaluation.suppression import Cell
+from schools.models import Region
+
+
+@dataclass(frozen=True)
+class RateCell:
+    """One time point of a row: invitations sent (a count of people asked, not of answers,
+    so shown as it is), submitted responses (``suppression.responses``) and the rate in per
+    cent, the responses shown over the invitations shown."""
+
+    invited: int
+    responded: Cell
+    rate: Cell
+
+
+def _rate_cell(cells: list[suppression.ResponseCell]) -> RateCell:
+    invited = sum(cell.invited for cell in cells)
+    responded = suppression.responses(cells)
+    if responded.hidden:
+        return RateCell(invited, responded, Cell(None, responded.reason))
+    return RateCell(invited, responded, Cell(round(100 * responded.value / invited)))
+
+
+def _response_cells(invitations: QuerySet[SurveyInvitation]) -> list[suppression.ResponseCell]:
+    """Invitations sent and submitted responses per cohort, audience and time point (one
+    query): the cells every response count is made of."""
+    rows = (
+        invitations.filter(sent_at__isnull=False)
+        .values("cohort_id", "questionnaire__audience", "time_point")
+        .annotate(
+            invited=Count("pk"),
+            responded=Count("pk", filter=Q(response__submitted_at__isnull=False)),
+        )
+        .order_by()
+    )
+    return [
+        suppression.ResponseCell(
+            cohort_id=row["cohort_id"],
+            audience=row["questionnaire__audience"],
+            time_point=row["time_point"],
+            responded=row["responded"],
+            invited=row["invited"],
+        )
+        for row in rows
+    ]
+
+
+BREAKDOWNS = (
+    ("phase", "By phase", "Phase"),
+    ("region", "By region", "Region"),
+    ("local_authority", "By local authority", "Local authority"),
+    ("mhst_area", "By MHST area", "MHST area"),
+    ("cohort", "By cohort", "Cohort"),
+)
+
+
+def _breakdown_keys(cohort: Cohort) -> dict[str, tuple]:
+    """(sort key, label) of the cohort's row in each breakdown."""
+    la, area, phase = cohort.local_authority, cohort.mhst_area, cohort.phase
+    regions = dict(Region.choices)
+    region = la.region if la and la.region else ""
+    return {
+        "phase": ((phase.start_date, phase.name), phase.name),
+        "region": ((not region, region), str(regions.get(region, "Region not known"))),
+        "local_authority": ((la is None, la.name if la else ""), la.name if la else "No LA"),
+        "mhst_area": (
+            (area is None, area.name if area else ""),
+            area.name if area else "Not in an MHST area",
+        ),
+        "cohort": ((phase.start_date, cohort.name, cohort.pk), f"{cohort.name} ({phase.name})"),
+    }
+
+
+def response_rates(group: ReportGroup) -> dict:
+    """Invited, responded and response rate per time point, for the whole group and by each
+    breakdown (two queries). Every responses figure is a sum over the same cells (one cohort,
+    one audience, one time point), each counted the same way wherever it appears
+    (``suppression.responses``), so no figure less others gives a small cell away."""
+    cells = _response_cells(
+        SurveyInvitation.objects.filter(_audience_q(group.audience, ""), cohort__in=group.cohorts)
+    )
+    cohorts = {
+        c.pk: c
+        for c in Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells}).select_related(
+            "phase", "local_authority", "mhst_area"
+        )
+    }
+    time_points = list(TimePoint)
+    totals = {tp: [] for tp in time_points}
+    grouped = {key: defaultdict(lambda: {tp: [] for tp in time_points}) for key, *_ in BREAKDOWNS}
+    labels = {key: {} for key, *_ in BREAKDOWNS}
+    for cell in cells:
+        tp = TimePoint(cell.time_point)
+        totals[tp].append(cell)
+        for key, (sort_key, label) in _breakdown_keys(cohorts[cell.cohort_id]).items():
+            grouped[key][sort_key][tp].append(cell)
+            labels[key][sort_key] = label
+
+    breakdowns = []
+    for key, title, column in BREAKDOWNS:
+        rows = [
+            {
+                "label": labels[key][k],
+                "cells": [_rate_cell(grouped[key][k][tp]) for tp in time_points],
+            }
+            for k in sorted(grouped[key])
+        ]
+        breakdowns.append({"key": key, "title": title, "column": column, "rows": rows})
+    total_row = [_rate_cell(totals[tp]) for tp in time_points]
+    return {
+        "time_points": [(tp.value, str(tp.label)) for tp in time_points],
+        "total": total_row,
+        "total_rows": [
+            (str(tp.label), cell) for tp, cell in zip(time_points, total_row, strict=True)
+        ],
+        "breakdowns": breakdowns,
+    }
+
+
+def response_rates_summary(*, scope) -> list[dict]:
+    """For the dashboard: per time point, invitations sent, submitted responses and the
+    response rate in ``scope`` (one query), made of the same cells and counted the same way
+    as the reports (``suppression.responses``)."""
+    cells = _response_cells(
+        SurveyInvitation.objects.filter(cohort__in=reportable_cohorts(scope=scope))
+    )
+    rows = []
+    for tp in TimePoint:
+        at = [cell for cell in cells if cell.time_point == tp.value]
+        rows.append({"time_point": str(tp.label), "cell": _rate_cell(at)})
+    return rows
+
+
+# --- Questions, by code ------------------------------------------------------------------
