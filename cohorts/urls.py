@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cohorts.views import coordinator, planning, public, waves
+from cohorts.views import coordinator, places, planning, public, roster, sessions, waves
 
 app_name = "cohorts"
 
@@ -31,31 +31,31 @@ urlpatterns = [
     path("new/", coordinator.CohortCreateView.as_view(), name="create"),
     path("<int:pk>/", coordinator.CohortDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", coordinator.CohortUpdateView.as_view(), name="edit"),
-    path("<int:pk>/workshops/", coordinator.WorkshopsEditView.as_view(), name="workshops"),
+    path("<int:pk>/workshops/", sessions.WorkshopsEditView.as_view(), name="workshops"),
     path("<int:pk>/open/", coordinator.CohortOpenView.as_view(), name="open"),
     path("<int:pk>/start/", coordinator.CohortStartView.as_view(), name="start"),
     path("<int:pk>/complete/", coordinator.CohortCompleteView.as_view(), name="complete"),
-    path("<int:pk>/attendance/<int:day>/", coordinator.AttendanceView.as_view(), name="attendance"),
+    path("<int:pk>/attendance/<int:day>/", sessions.AttendanceView.as_view(), name="attendance"),
     path(
         "<int:pk>/professionals/new/",
-        coordinator.ProfessionalAddView.as_view(),
+        sessions.ProfessionalAddView.as_view(),
         name="professional-add",
     ),
-    path("<int:pk>/roster.csv", coordinator.RosterCsvView.as_view(), name="roster-csv"),
+    path("<int:pk>/roster.csv", roster.RosterCsvView.as_view(), name="roster-csv"),
     path("<int:pk>/cancel/", coordinator.CohortCancelView.as_view(), name="cancel"),
     path("plan/", planning.CohortPlanView.as_view(), name="plan"),
     path(
         "professionals/<int:pk>/edit/",
-        coordinator.ProfessionalEditView.as_view(),
+        sessions.ProfessionalEditView.as_view(),
         name="professional-edit",
     ),
     path(
         "professionals/<int:pk>/remove/",
-        coordinator.ProfessionalRemoveView.as_view(),
+        sessions.ProfessionalRemoveView.as_view(),
         name="professional-remove",
     ),
-    path("places/<int:pk>/move/", coordinator.PlaceMoveView.as_view(), name="place-move"),
-    path("places/<int:pk>/cancel/", coordinator.PlaceCancelView.as_view(), name="place-cancel"),
+    path("places/<int:pk>/move/", places.PlaceMoveView.as_view(), name="place-move"),
+    path("places/<int:pk>/cancel/", places.PlaceCancelView.as_view(), name="place-cancel"),
     # Schools (no login)
     path(book, public.BookingHomeView.as_view(), name="book"),
     path(f"{book}cohort/<int:cohort_id>/", public.BookCohortView.as_view(), name="book-cohort"),

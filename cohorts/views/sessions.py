@@ -1,0 +1,190 @@
+"""A cohort's workshop days, their registers and the professionals who attend.
+Every queryset is narrowed to the user's scope (``self.scope``, accounts.scoping), so
+anything outside it is a 404; every change goes through a service, whose refusal is shown as
+an error message."""
+
+import copy
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView
+
+from accounts.mixins import CoordinatorRequiredMixin
+from cohorts.forms import (
+    ProfessionalForm,
+    WorkshopForm,
+)
+from cohorts.selectors import (
+    professionals_in_scope,
+)
+from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
+from core.errors import LinkDomainError
+from workshops.models import Workshop, WorkshopDay
+from workshops.services import (
+    WorkshopDetails,
+    attendance_mark_day,
+    professional_add,
+    professional_remove,
+    professional_update,
+    workshop_days_save,
+)
+
+
+class WorkshopsEditView(ScopedCohortMixin, View):
+    """Both workshop days on one form; warnings (under four weeks apart) shown after saving."""
+
+    template_name = "cohorts/coordinator/workshops_form.html"
+
+    def forms(self, cohort, data=None):
+        existing = {w.day: w for w in Workshop.objects.filter(cohort=cohort)}
+        forms = []
+        for day in WorkshopDay:
+            workshop = existing.get(day.value)
+            initial = {}
+            if workshop is not None:
+                initial = {
+                    field: getattr(workshop, field)
+                    for field in (
+                        "date",
+                        "start_time",
+                        "end_time",
+                        "venue_name",
+                        "venue_address",
+                        "joining_link",
+                    )
+                }
+            else:
+                initial = {"start_time": "09:30", "end_time": "16:00"}
+            form = WorkshopForm(data, prefix=f"day{day.value}", initial=initial)
+            form.day = day
+            forms.append(form)
+        return forms
+
+    def render(self, cohort, forms):
+        return render(self.request, self.template_name, {"cohort": cohort, "forms": forms})
+
+    def get(self, request, pk):
+        cohort = self.get_cohort()
+        return self.render(cohort, self.forms(cohort))
+
+    def post(self, request, pk):
+        cohort = self.get_cohort()
+        forms = self.forms(cohort, request.POST)
+        if not all(form.is_valid() for form in forms):
+            return self.render(cohort, forms)
+        day_1, day_2 = (WorkshopDetails(**form.cleaned_data) for form in forms)
+        try:
+            warnings = workshop_days_save(cohort=cohort, day_1=day_1, day_2=day_2)
+        except LinkDomainError as error:
+            forms[0].add_error(None, error.message)
+            return self.render(cohort, forms)
+        for warning in warnings:
+            messages.warning(request, warning)
+        messages.success(request, "The workshop days are saved.")
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class AttendanceView(ScopedCohortMixin, View):
+    """The register of one workshop day: ticked = present, unticked = absent."""
+
+    permission_required = RUN
+
+    def post(self, request, pk, day):
+        cohort = self.get_cohort()
+        workshop = get_object_or_404(Workshop, cohort=cohort, day=day)
+        try:
+            present = attendance_mark_day(
+                workshop=workshop,
+                present_place_ids={int(i) for i in request.POST.getlist("place") if i.isdigit()},
+                present_professional_ids={
+                    int(i) for i in request.POST.getlist("professional") if i.isdigit()
+                },
+            )
+        except LinkDomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Attendance for workshop {day} saved: {present} present.")
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class ProfessionalAddView(ScopedCohortMixin, FormView):
+    template_name = "cohorts/coordinator/professional_form.html"
+    form_class = ProfessionalForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cohort": self.get_cohort()}
+
+    def form_valid(self, form):
+        cohort = self.get_cohort()
+        try:
+            professional_add(cohort=cohort, **form.cleaned_data)
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{form.cleaned_data['name']} is added.")
+        return HttpResponseRedirect(self.cohort_url(cohort))
+
+
+class ScopedProfessionalMixin(CoordinatorRequiredMixin):
+    permission_required = MANAGE
+
+    def get_professional(self):
+        return get_object_or_404(professionals_in_scope(scope=self.scope), pk=self.kwargs["pk"])
+
+    def cohort_url(self, professional) -> str:
+        return reverse("cohorts:detail", kwargs={"pk": professional.cohort_id})
+
+
+class ProfessionalEditView(ScopedProfessionalMixin, FormView):
+    template_name = "cohorts/coordinator/professional_form.html"
+    form_class = ProfessionalForm
+
+    def get_form_kwargs(self):
+        self.professional = self.get_professional()
+        # A copy: the form writes into its instance; the service saves the change.
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.professional)}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "cohort": self.professional.cohort,
+            "professional": self.professional,
+        }
+
+    def form_valid(self, form):
+        try:
+            professional_update(professional=self.professional, **form.cleaned_data)
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{form.cleaned_data['name']}'s details are saved.")
+        return HttpResponseRedirect(self.cohort_url(self.professional))
+
+
+class ProfessionalRemoveView(ScopedProfessionalMixin, View):
+    """Confirm, then take a professional off the cohort (refused once recorded present)."""
+
+    template_name = "cohorts/coordinator/professional_remove.html"
+
+    def get(self, request, pk):
+        professional = self.get_professional()
+        return render(
+            request,
+            self.template_name,
+            {"professional": professional, "cohort": professional.cohort},
+        )
+
+    def post(self, request, pk):
+        professional = self.get_professional()
+        try:
+            professional_remove(professional=professional)
+        except LinkDomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"{professional.name} is removed from {professional.cohort.name}."
+            )
+        return HttpResponseRedirect(self.cohort_url(professional))
