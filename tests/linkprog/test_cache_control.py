@@ -102,7 +102,9 @@ def test_every_page_a_signed_in_user_sees_is_not_stored(admin_client, world):
 
 
 def test_a_signed_in_users_redirect_is_not_stored(admin_client, world):
-    cancel = admin_client.post(reverse("cohorts:place-cancel", args=[world["place"].pk]))
+    cancel = admin_client.post(
+        reverse("cohorts:place-cancel", args=[world["place"].pk]), {"reason": "Asked by phone"}
+    )
 
     assert cancel.status_code == 302
     assert_not_stored(cancel, "place-cancel")

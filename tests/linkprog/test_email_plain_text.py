@@ -25,6 +25,7 @@ from cohorts.services.places import (
     place_book,
     place_cancel,
     place_move,
+    waiting_lists_close_due,
 )
 from cohorts.services.reminders import nudges_send, reminders_send
 from cohorts.services.waves import wave_dispatch, wave_launch, wave_preview
@@ -141,6 +142,26 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
     step(lambda: survey_link_request_new(invitation=invitation))
 
     step(lambda: cohort_cancel(cohort=cohort))
+
+    # A waiting list closed with booking, and the school told when the area's next opens.
+    summer = make_open_cohort(
+        capacity=1,
+        local_authority=la,
+        phase=phase,
+        name="Camden & Islington's summer",
+        day_1=timezone.localdate() + dt.timedelta(days=20),
+    )
+    mary = EstablishmentFactory(la=la, name="St Mary's & St John's", contact_email="o@m.example")
+    step(lambda: place_book(establishment=third, cohort=summer, attendee=cy))
+    di = person("Di O'Hara", "di@mary.example")
+    step(lambda: place_book(establishment=mary, cohort=summer, attendee=di))  # waiting
+    clock.shift(dt.timedelta(days=14))  # booking closed 7 days before workshop 1
+    step(waiting_lists_close_due)
+    step(
+        lambda: make_open_cohort(
+            local_authority=la, phase=phase, name="Camden & Islington's autumn & winter"
+        )
+    )
     return {"preview": preview, "smtp": smtp}
 
 

@@ -193,10 +193,10 @@ def test_allowed_hosts_are_trimmed_and_blank_entries_dropped(tmp_path):
 
 
 def test_the_programme_rules_come_from_the_environment(tmp_path):
-    names = ("LINK_BOOKING_CLOSES_DAYS", "LINK_OFFER_HOURS", "LINK_NUDGE_AFTER_DAYS")
     show = (
-        "import django; django.setup(); from django.conf import settings; "
-        f"print([getattr(settings, name) for name in {names!r}])"
+        "import django; django.setup(); from cohorts import conf; "
+        "print([conf.booking_closes_days(), int(conf.offer_duration().total_seconds()) // 3600, "
+        "conf.nudge_after_days()])"
     )
     env = {
         **COMPLETE,
