@@ -62,7 +62,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("establishments/", include("schools.urls")),
+    path("establishments/", include("cohorts.register.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("outbox/", include("outbox.urls")),
     path("evaluation/", include("evaluation.urls")),

@@ -6,8 +6,7 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from accounts.services import demo_users_seed
-from schools.models import Establishment, LocalAuthority, MHSTArea, MHSTeam
+from schools.models import Establishment, MHSTArea, MHSTeam
 from schools.services.areas import DATA_DIR, areas_load_reference, mhst_area_assign_establishments
 from schools.services.gias import gias_import
 
@@ -22,7 +21,8 @@ class DemoReport:
     local_authorities: int = 0
     mhst_areas: int = 0
     mhst_teams: int = 0
-    existing_users: list[str] = field(default_factory=list)
+    #: The demo's local authorities: the demo coordinator covers these.
+    local_authority_ids: list[int] = field(default_factory=list)
 
 
 def _demo_teams(areas) -> None:
@@ -43,7 +43,8 @@ def _demo_teams(areas) -> None:
 
 @transaction.atomic
 def demo_seed() -> DemoReport:
-    """Load areas, the demo GIAS slice, MHST areas and teams, contact emails and demo logins.
+    """Load areas, the demo GIAS slice, MHST areas and teams and contact emails (the demo
+    logins, which the register knows nothing of, are the seed_demo command's).
 
     Idempotent: a second run changes nothing that the first made.
     """
@@ -68,9 +69,7 @@ def demo_seed() -> DemoReport:
     )
 
     report = DemoReport()
-    report.existing_users = demo_users_seed(
-        coordinator_las=LocalAuthority.objects.filter(pk__in=demo_las)
-    )
+    report.local_authority_ids = list(demo_las.values_list("la", flat=True))
     report.establishments = Establishment.objects.count()
     report.eligible = Establishment.objects.eligible().count()
     report.local_authorities = demo_las.count()

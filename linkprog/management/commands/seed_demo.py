@@ -4,9 +4,10 @@ logins; safe to rerun."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import DEMO_LOGINS
+from accounts.services import DEMO_LOGINS, demo_users_seed
 from cohorts.services.demo import demo_cohorts_seed
 from evaluation.demo import demo_surveys_seed
+from schools.models import LocalAuthority
 from schools.services.demo import demo_seed
 
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             f"({report.eligible} eligible) in {report.local_authorities} local authorities, "
             f"{report.mhst_areas} MHST areas, {report.mhst_teams} MHST teams."
         )
+        existing_users = demo_users_seed(
+            coordinator_las=LocalAuthority.objects.filter(pk__in=report.local_authority_ids)
+        )
         cohorts = demo_cohorts_seed()
         if cohorts.delivered is not None:
             responses = demo_surveys_seed(delivered=cohorts.delivered, open_cohort=cohorts.open)
@@ -44,8 +48,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.role:<22} username {login.username:<14} password {login.password}"
             )
-        if report.existing_users:
+        if existing_users:
             self.stdout.write(
-                f"  ({', '.join(report.existing_users)} existed already; their passwords were "
+                f"  ({', '.join(existing_users)} existed already; their passwords were "
                 "left as they were)"
             )

@@ -1,4 +1,5 @@
-"""Coordinators' establishment pages: filters, search, pagination, contact edits, audit."""
+"""The register's pages for coordinators (cohorts.register): list, filters, search, sorting,
+exports, a school's page and its history, contact emails."""
 
 import pytest
 from django.urls import reverse
@@ -6,8 +7,7 @@ from django.urls import reverse
 from accounts.models import Role
 from schools.models import Establishment, Status, TypeGroup
 from tests.accounts.factories import user_with_role
-
-from .factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
+from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("schools:establishment-list")

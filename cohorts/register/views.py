@@ -10,12 +10,12 @@ from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
 
 from accounts.mixins import CoordinatorRequiredMixin
+from cohorts.register.exports import csv_response, xlsx_response
+from cohorts.register.filters import EstablishmentFilter, sort_headers
 from cohorts.selectors import establishment_places, with_programme_status
 from core.audit import history_of
 from core.spreadsheets import csv_stream_response
 from outbox.selectors import emails_about
-from schools.exports import csv_response, xlsx_response
-from schools.filters import EstablishmentFilter, sort_headers
 from schools.selectors import establishments_for
 from schools.services.contacts import (
     MAX_IMPORT_BYTES,

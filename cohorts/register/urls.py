@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from schools import views
+from cohorts.register import views
 
 app_name = "schools"
 urlpatterns = [
