@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.actors import actor_name
+
 
 @dataclass(frozen=True)
 class Change:
@@ -75,7 +77,7 @@ def history_of(obj, *, limit: int = 50) -> list[HistoryEntry]:
     }
     entries = []
     for record, older, changed in deltas:
-        who = record.history_user.get_username() if record.history_user else "system"
+        who = actor_name(record.history_user)
         entries.append(
             HistoryEntry(
                 when=record.history_date,

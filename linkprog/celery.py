@@ -9,6 +9,7 @@ from pathlib import Path
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkprog.settings.local")
 
@@ -25,6 +26,26 @@ def _create_filesystem_broker_folders(sender, **kwargs):
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@task_prerun.connect
+def _act_as_the_task(task=None, **kwargs):
+    """What a task changes is recorded as the task's system actor (``core.actors``): the
+    history says "Task: expire offers", not nobody."""
+    from core.actors import acting_as, lazy_system_actor
+
+    label = task.name.rsplit(".", 1)[-1].replace("_", " ")
+    acting = acting_as(lazy_system_actor(f"task.{task.name}", f"Task: {label}"))
+    acting.__enter__()
+    task.request.link_acting = acting
+
+
+@task_postrun.connect
+def _stop_acting(task=None, **kwargs):
+    acting = getattr(task.request, "link_acting", None)
+    if acting is not None:
+        task.request.link_acting = None
+        acting.__exit__(None, None, None)
 
 
 app.conf.beat_schedule = {

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
+from core.actors import current_actor
 from schools.models import Establishment, LocalAuthority, MHSTArea, Region
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -123,5 +124,7 @@ def mhst_area_assign_establishments(*, area: MHSTArea) -> int:
     for establishment in moving:
         establishment.mhst_area = area
     # Audited like any other change (bulk_update sends no signals).
-    bulk_update_with_history(moving, Establishment, ["mhst_area"], batch_size=2000)
+    bulk_update_with_history(
+        moving, Establishment, ["mhst_area"], batch_size=2000, default_user=current_actor()
+    )
     return len(moving)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
+from core.actors import current_actor
 from schools.models import Establishment, MHSTArea, MHSTeam
 from schools.services.areas import DATA_DIR, areas_load_reference, mhst_area_assign_establishments
 from schools.services.gias import gias_import
@@ -66,6 +67,7 @@ def demo_seed() -> DemoReport:
         ["contact_email"],
         batch_size=2000,
         default_change_reason="demo contact emails",
+        default_user=current_actor(),
     )
 
     report = DemoReport()

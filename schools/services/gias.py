@@ -21,6 +21,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import current_actor
 from core.validators import LINE_BREAK
 from schools.models import Establishment, LocalAuthority, Status
 
@@ -294,7 +295,10 @@ def _write_batch(batch: list[dict], report: ImportReport) -> None:
     for records, update in ((new, False), (changed, True)):
         if records:
             Establishment.history.bulk_history_create(
-                records, update=update, default_change_reason=GIAS_CHANGE_REASON
+                records,
+                update=update,
+                default_change_reason=GIAS_CHANGE_REASON,
+                default_user=current_actor(),
             )
 
 
@@ -312,7 +316,10 @@ def _close_missing(seen: dict[int, int], report: ImportReport) -> None:
         closing = Establishment.objects.filter(pk__in=missing[start : start + BATCH_SIZE])
         closing.update(status=Status.CLOSED, updated_at=timezone.now())
         Establishment.history.bulk_history_create(
-            list(closing), update=True, default_change_reason=GIAS_CHANGE_REASON
+            list(closing),
+            update=True,
+            default_change_reason=GIAS_CHANGE_REASON,
+            default_user=current_actor(),
         )
     report.closed_missing = len(missing)
 

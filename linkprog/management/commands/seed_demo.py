@@ -2,16 +2,17 @@
 logins; safe to rerun."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.services import DEMO_LOGINS, demo_users_seed
 from cohorts.services.demo import demo_cohorts_seed
+from core.actors import ActorCommand
 from evaluation.demo import demo_surveys_seed
 from schools.models import LocalAuthority
 from schools.services.demo import demo_seed
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = __doc__
 
     def add_arguments(self, parser):

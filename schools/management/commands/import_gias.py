@@ -3,14 +3,15 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from core.actors import ActorCommand
 from schools.services.areas import areas_load_reference
 from schools.services.gias import GiasFileError, gias_import
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = __doc__
 
     def add_arguments(self, parser):

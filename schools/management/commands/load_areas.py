@@ -1,11 +1,10 @@
 """Load or refresh England's local authorities and the MHST trailblazer areas (idempotent)."""
 
-from django.core.management.base import BaseCommand
-
+from core.actors import ActorCommand
 from schools.services.areas import areas_load_reference
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = __doc__
 
     def handle(self, *args, **options):
