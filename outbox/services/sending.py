@@ -12,7 +12,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -182,22 +182,34 @@ def _deliver(row: OutgoingEmail) -> SendOutcome:
     return SendOutcome(EmailStatus.SENT)
 
 
+_MARK_SENT = (
+    "UPDATE {table} SET status = %s, sent_at = %s, last_error = '', next_attempt_at = NULL, "
+    "lease_token = '', lease_expires_at = NULL, updated_at = %s WHERE id = %s AND {held}"
+)
+
+
 def _record_sent(row: OutgoingEmail, *, token: str) -> None:
     """Mark one delivered row sent, straight after its SMTP transaction: a worker killed
     after this point sends nothing twice. It was delivered, so it is marked even if its claim
-    lapsed meanwhile (another worker may then have sent it too: said in the log)."""
-    sent = {
-        "status": EmailStatus.SENT,
-        "sent_at": row.sent_at,
-        "last_error": "",
-        "next_attempt_at": None,
-        "lease_token": "",
-        "lease_expires_at": None,
-        "updated_at": row.sent_at,
-    }
-    if OutgoingEmail.objects.filter(pk=row.pk, lease_token=token).update(**sent):
-        return
-    OutgoingEmail.objects.filter(pk=row.pk).exclude(status=EmailStatus.SENT).update(**sent)
+    lapsed meanwhile (another worker may then have sent it too: said in the log).
+
+    One statement per email, so it is plain SQL in its own small transaction, and on
+    PostgreSQL it does not wait for the commit to reach the disk (``synchronous_commit``
+    off, for this transaction only): a worker that dies still leaves the mark, which the
+    server holds; only a crash of the database server itself in the next fraction of a
+    second could lose a few marks, and then those emails go again with the same
+    Message-ID. Waiting for the disk cost about 2 ms an email, more than the send itself.
+    """
+    table = OutgoingEmail._meta.db_table
+    values = [EmailStatus.SENT, row.sent_at, row.sent_at, row.pk]
+    # On PostgreSQL one round trip sets the commit mode and marks the row.
+    unhurried = "SET LOCAL synchronous_commit TO OFF; " if connection.vendor == "postgresql" else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        held = _MARK_SENT.format(table=table, held="lease_token = %s")
+        cursor.execute(unhurried + held, [*values, token])
+        if cursor.rowcount:
+            return
+        cursor.execute(_MARK_SENT.format(table=table, held="status <> %s"), [*values, "sent"])
     logger.warning("outbox: email %s was sent after its claim lapsed", row.pk)
 
 
