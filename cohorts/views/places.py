@@ -20,7 +20,8 @@ from cohorts.selectors import (
     place_move_targets,
     places_in_scope,
 )
-from cohorts.services.places import booking_closed, place_cancel, place_move
+from cohorts.services.places import place_cancel, place_move
+from cohorts.views.mixins import freed_seat
 from core.errors import LinkDomainError
 
 
@@ -61,6 +62,7 @@ class PlaceMoveView(ScopedPlaceMixin, FormView):
         return {
             **super().get_context_data(**kwargs),
             "place": self.place,
+            "seat": freed_seat(self.place.cohort),
             "own_area": self.own_area,
             "other_areas": self.other_areas,
         }
@@ -116,8 +118,7 @@ class PlaceCancelView(ScopedPlaceMixin, FormView):
             **super().get_context_data(**kwargs),
             "place": self.place,
             "cohort": cohort,
-            "waiting_count": cohort.places.filter(status=PlaceStatus.WAITING).count(),
-            "booking_closed": booking_closed(cohort, today=timezone.localdate()),
+            "seat": freed_seat(cohort),
         }
 
     def form_valid(self, form):

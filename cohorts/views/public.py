@@ -34,6 +34,7 @@ from cohorts.services.places import (
     place_change_attendee,
     place_move,
 )
+from cohorts.views.mixins import freed_seat
 from core.http import personal_link_page
 
 
@@ -216,6 +217,9 @@ class MovePlaceView(BookingLinkMixin, FormView):
             .exclude(pk=self.place.cohort_id)
         )
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "seat": freed_seat(self.place.cohort)}
+
     def form_valid(self, form):
         try:
             place_move(place=self.place, to_cohort=form.cleaned_data["cohort"])
@@ -233,6 +237,9 @@ class CancelPlaceView(BookingLinkMixin, TemplateView):
 
     template_name = "cohorts/public/cancel.html"
     needs_place = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "seat": freed_seat(self.place.cohort)}
 
     def post(self, request, *args, **kwargs):
         try:

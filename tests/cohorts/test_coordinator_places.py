@@ -244,7 +244,7 @@ def test_the_cancel_page_costs_the_same_at_20_and_200_places(
         PlaceFactory(cohort=cohort, status=PlaceStatus.WAITING, waiting_position=n + 1)
     with django_assert_max_num_queries(CANCEL_PLACE_QUERIES):
         response = admin_client.get(cancel_url(place))
-    assert response.context["waiting_count"] == rows
+    assert response.context["seat"]["waiting_count"] == rows
 
 
 @pytest.mark.parametrize("rows", [20, 200])
@@ -280,7 +280,8 @@ def test_the_cohort_page_costs_the_same_at_20_and_200_cancelled_places(
 #: Session, user, roles, the place (its school, areas and cohort joined), the waiting count,
 #: workshop 1 (has booking closed?), and the roles again for the menu.
 CANCEL_PLACE_QUERIES = 7
-#: Session, user, roles, the place, every target cohort (one annotated query), the menu's roles.
-MOVE_QUERIES = 6
+#: Session, user, roles, the place, every target cohort (one annotated query), the waiting
+#: count and workshop 1 (what happens to the freed seat), the menu's roles.
+MOVE_QUERIES = 8
 #: As the cohort page's in test_coordinator.py (11), and one for who cancelled each place.
 DETAIL_QUERIES = 12

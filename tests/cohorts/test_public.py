@@ -298,3 +298,20 @@ def test_a_link_works_until_its_configured_age(client, school, clock, settings):
     assert client.get(reverse("cohorts:book", args=[token])).status_code == 200
     clock.shift(dt.timedelta(hours=2))
     assert client.get(reverse("cohorts:book", args=[token])).status_code == 410
+
+
+def test_the_cancel_and_move_pages_say_what_happens_to_the_seat(client, cohort, clock, attendee):
+    schools = [EstablishmentFactory(la=cohort.local_authority) for _ in range(3)]
+    place_book(establishment=schools[0], cohort=cohort, attendee=attendee)
+    link = booking_link_path(establishment=schools[0])
+
+    assert (
+        "can be booked by another school" in client.get(url("book-cancel", link)).content.decode()
+    )
+    place_book(establishment=schools[1], cohort=cohort, attendee=attendee)
+    place_book(establishment=schools[2], cohort=cohort, attendee=attendee)  # waiting
+    for page in ("book-cancel", "book-move"):
+        text = client.get(url(page, link)).content.decode()
+        assert "offered to the school on the waiting list" in text, page
+    clock.move_to(cohort.workshops.get(day=1).date - dt.timedelta(days=3))  # booking closed
+    assert "not offered to anyone" in client.get(url("book-cancel", link)).content.decode()

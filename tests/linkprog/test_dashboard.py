@@ -158,6 +158,7 @@ def test_a_facilitator_sees_their_cohorts_workshops_not_the_register(client, las
     response = client.get(reverse("home"))
 
     assert [w.cohort for w in response.context["upcoming"]] == [mine]
+    assert "Dashboard for the cohorts you run" in response.content.decode()  # no areas
     page = response.content.decode()
     assert "Coverage" not in page
     assert "Workshops in the next 14 days" in page
