@@ -1,0 +1,57 @@
+"""Rollout phases, cohorts of up to 20 schools, each school's place on a cohort, and waves.
+
+Writes that matter go through ``cohorts.services``: the models hold the data, the database
+constraints that can enforce a rule on their own, and small derived properties.
+"""
+
+from cohorts.models.cohorts import (
+    BOOKABLE_COHORT_STATUSES,
+    COHORT_TRANSITIONS,
+    MAX_COHORT_CAPACITY,
+    Cohort,
+    CohortFormat,
+    CohortStatus,
+)
+from cohorts.models.phases import (
+    Phase,
+)
+from cohorts.models.places import (
+    ACTIVE_PLACE_STATUSES,
+    NOT_COMPLETED_STATUSES,
+    ROSTER_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    AreaInterest,
+    CancelReason,
+    Place,
+    PlaceStatus,
+)
+from cohorts.models.transitions import (
+    Transition,
+)
+from cohorts.models.waves import (
+    WAVE_TRANSITIONS,
+    Wave,
+    WaveStatus,
+)
+
+__all__ = [
+    "ACTIVE_PLACE_STATUSES",
+    "AreaInterest",
+    "BOOKABLE_COHORT_STATUSES",
+    "COHORT_TRANSITIONS",
+    "CancelReason",
+    "Cohort",
+    "CohortFormat",
+    "CohortStatus",
+    "MAX_COHORT_CAPACITY",
+    "NOT_COMPLETED_STATUSES",
+    "Phase",
+    "Place",
+    "PlaceStatus",
+    "ROSTER_STATUSES",
+    "SEAT_HOLDING_STATUSES",
+    "Transition",
+    "WAVE_TRANSITIONS",
+    "Wave",
+    "WaveStatus",
+]

@@ -1,0 +1,139 @@
+"""What a school can book, and its place and waiting-list position."""
+
+from datetime import date, timedelta
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+
+from cohorts import conf
+from cohorts.models import (
+    ACTIVE_PLACE_STATUSES,
+    BOOKABLE_COHORT_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    AreaInterest,
+    Cohort,
+    Phase,
+    Place,
+    PlaceStatus,
+)
+from schools.models import Establishment
+from workshops.models import Workshop, WorkshopDay
+
+
+def phase_reachable_establishments(*, phase: Phase) -> QuerySet[Establishment]:
+    """Eligible establishments in ``phase``'s areas (its LAs, its MHST areas) that hold no
+    active place yet, those in an MHST area first, then by LA, postcode and name."""
+    in_areas = Q(la__in=phase.local_authorities.all()) | Q(mhst_area__in=phase.mhst_areas.all())
+    placed = Place.objects.filter(status__in=ACTIVE_PLACE_STATUSES).values("establishment_id")
+    return (
+        Establishment.objects.eligible()
+        .filter(in_areas)
+        .exclude(pk__in=placed)
+        .select_related("la", "mhst_area")
+        .annotate(
+            in_mhst_area=Case(
+                When(mhst_area__isnull=False, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-in_mhst_area", "la__name", "postcode", "name")
+    )
+
+
+def _workshop_date(day: int) -> Subquery:
+    return Subquery(Workshop.objects.filter(cohort=OuterRef("pk"), day=day).values("date")[:1])
+
+
+def cohorts_annotated(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
+    """Cohorts with ``seats_taken``, ``places_left``, ``waiting_count``, ``day_1_date`` and
+    ``day_2_date``, their phase and areas joined."""
+    queryset = Cohort.objects.all() if queryset is None else queryset
+    return (
+        queryset.select_related("phase", "local_authority", "mhst_area")
+        .annotate(
+            seats_taken=Count("places", filter=Q(places__status__in=SEAT_HOLDING_STATUSES)),
+            waiting_count=Count("places", filter=Q(places__status=PlaceStatus.WAITING)),
+            day_1_date=_workshop_date(WorkshopDay.DAY_1),
+            day_2_date=_workshop_date(WorkshopDay.DAY_2),
+        )
+        .annotate(
+            places_left=Greatest(
+                F("capacity") - F("seats_taken"), Value(0), output_field=IntegerField()
+            )
+        )
+    )
+
+
+def cohorts_bookable_by(*, establishment: Establishment, today: date) -> QuerySet[Cohort]:
+    """Cohorts open (or full, for the waiting list) in ``establishment``'s area whose booking
+    has not closed, soonest first, each with its two workshops prefetched."""
+    area = Q(pk__in=[])
+    if establishment.la_id:
+        area |= Q(local_authority_id=establishment.la_id)
+    if establishment.mhst_area_id:
+        area |= Q(mhst_area_id=establishment.mhst_area_id)
+    first_bookable_day_1 = today + timedelta(days=conf.booking_closes_days())
+    return (
+        cohorts_annotated(Cohort.objects.filter(area, status__in=BOOKABLE_COHORT_STATUSES))
+        .filter(day_1_date__gte=first_bookable_day_1)
+        .prefetch_related(Prefetch("workshops", queryset=Workshop.objects.order_by("day")))
+        .order_by("day_1_date", "name")
+    )
+
+
+def establishment_active_place(*, establishment: Establishment) -> Place | None:
+    """The establishment's one active place, with its cohort and workshops, or None."""
+    return (
+        Place.objects.filter(establishment=establishment, status__in=ACTIVE_PLACE_STATUSES)
+        .select_related("cohort", "cohort__local_authority", "cohort__mhst_area")
+        .prefetch_related(Prefetch("cohort__workshops", queryset=Workshop.objects.order_by("day")))
+        .first()
+    )
+
+
+def place_waiting_rank(*, place: Place) -> int | None:
+    """1 for the first school on its cohort's waiting list, and so on; None if not waiting."""
+    if place.status != PlaceStatus.WAITING:
+        return None
+    return Place.objects.filter(
+        cohort_id=place.cohort_id,
+        status=PlaceStatus.WAITING,
+        waiting_position__lte=place.waiting_position,
+    ).count()
+
+
+def area_interests_to_tell(*, cohort: Cohort) -> QuerySet[AreaInterest]:
+    """The schools kept as interested in their area when a waiting list closed, not told yet,
+    that can book ``cohort`` (in its LA or MHST area, as ``Cohort.serves``) and hold no place:
+    those its opening for booking tells."""
+    can_book = Q(pk__in=[])
+    if cohort.local_authority_id:
+        can_book |= Q(establishment__la_id=cohort.local_authority_id)
+    if cohort.mhst_area_id:
+        can_book |= Q(establishment__mhst_area_id=cohort.mhst_area_id)
+    placed = Place.objects.filter(status__in=ACTIVE_PLACE_STATUSES).values("establishment_id")
+    return AreaInterest.objects.filter(can_book, told_at__isnull=True).exclude(
+        establishment_id__in=placed
+    )
+
+
+def cohort_waiting_list(*, cohort: Cohort) -> QuerySet[Place]:
+    return (
+        cohort.places.filter(status=PlaceStatus.WAITING)
+        .select_related("establishment")
+        .order_by("waiting_position")
+    )
