@@ -45,6 +45,9 @@ class LinkUserAdmin(UserAdmin):
     inlines = (AssignmentInline,)
     list_display = ("username", "email", "roles", "is_staff", "is_active", "last_login")
     list_filter = ("groups", "is_staff", "is_superuser", "is_active")
+    # Django records these; nobody should type them (and their split date-time boxes had no
+    # labels a screen reader could read).
+    readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
