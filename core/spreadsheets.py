@@ -1,6 +1,8 @@
-"""Files people open in a spreadsheet: safe cells, streamed CSV and XLSX responses."""
+"""Files people open in a spreadsheet: safe cells, streamed CSV and XLSX responses, and the
+CSV files they upload."""
 
 import csv
+import re
 from collections.abc import Iterable
 
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -63,3 +65,56 @@ def xlsx_response(sheets: dict[str, Iterable[Iterable]], filename: str) -> HttpR
     response = HttpResponse(content_type=XLSX_TYPE)
     workbook.save(response)
     return private_download(response, f"{filename}.xlsx")
+
+
+# --- Reading what people upload -------------------------------------------------------------
+
+
+class UploadError(ValueError):
+    """The uploaded file cannot be read as a CSV file; the message says why and what to do."""
+
+
+NOT_CSV = (
+    "The file is not a CSV file. In Excel, choose File > Save As and pick "
+    "“CSV UTF-8 (Comma delimited)”."
+)
+
+
+def decode_upload(data: bytes) -> str:
+    """The file's text: UTF-8 (with or without a byte order mark), UTF-16 with one, else
+    cp1252 (what Excel on Windows writes). Refuses anything that looks binary."""
+    if data.startswith(b"PK\x03\x04"):
+        raise UploadError(
+            "The file is an Excel workbook, not a CSV file. In Excel, choose File > Save As "
+            "and pick “CSV UTF-8 (Comma delimited)”."
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UploadError(NOT_CSV) from None
+    if b"\x00" in data:
+        raise UploadError(NOT_CSV)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise UploadError(NOT_CSV) from None
+    # Control characters other than tab and line ends do not occur in text files.
+    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        raise UploadError(NOT_CSV)
+    return text
+
+
+def normalise_header(name: str) -> str:
+    """A column's name as compared: lower case, "_" and "-" as spaces, spaces collapsed."""
+    return " ".join(name.replace("_", " ").replace("-", " ").strip().lower().split())
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """Comma, unless the header row has none and has semicolons or tabs (European Excel)."""
+    if "," in first_line:
+        return ","
+    return next((d for d in (";", "\t") if d in first_line), ",")

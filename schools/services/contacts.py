@@ -7,7 +7,6 @@ establishment's audit history records each change and who made it.
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -15,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from core.spreadsheets import UploadError, decode_upload, normalise_header, sniff_delimiter
 from schools.models import Establishment
 from schools.selectors import establishments_for
 
@@ -24,7 +24,7 @@ LOOKUP_BATCH_SIZE = 2_000
 IMPORT_CHANGE_REASON = "Contact emails imported from CSV"
 EMAIL_MAX_LENGTH = Establishment._meta.get_field("contact_email").max_length
 
-# Header names are compared after _normalise_header: lower case, "_" and "-" as spaces.
+# Header names are compared after normalise_header: lower case, "_" and "-" as spaces.
 URN_HEADERS = frozenset({"urn", "school urn", "establishment urn", "unique reference number"})
 EMAIL_HEADERS = frozenset(
     {
@@ -136,43 +136,14 @@ class ContactImportReport:
 
 
 def _decode(data: bytes) -> str:
-    """The file's text: UTF-8 (with or without a byte order mark), UTF-16 with one, else
-    cp1252 (what Excel on Windows writes). Refuses anything that looks binary."""
-    not_csv = (
-        "The file is not a CSV file. In Excel, choose File > Save As and pick "
-        "“CSV UTF-8 (Comma delimited)”."
-    )
-    if data.startswith(b"PK\x03\x04"):
-        raise ContactImportError(
-            "The file is an Excel workbook, not a CSV file. In Excel, choose File > Save As "
-            "and pick “CSV UTF-8 (Comma delimited)”."
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ContactImportError(not_csv) from None
-    if b"\x00" in data:
-        raise ContactImportError(not_csv)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ContactImportError(not_csv) from None
-    # Control characters other than tab and line ends do not occur in text files.
-    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-        raise ContactImportError(not_csv)
-    return text
-
-
-def _normalise_header(name: str) -> str:
-    return " ".join(name.replace("_", " ").replace("-", " ").strip().lower().split())
+        return decode_upload(data)
+    except UploadError as error:
+        raise ContactImportError(str(error)) from None
 
 
 def _find_column(header: list[str], names: frozenset[str], what: str) -> int | None:
-    found = [i for i, name in enumerate(header) if _normalise_header(name) in names]
+    found = [i for i, name in enumerate(header) if normalise_header(name) in names]
     if len(found) > 1:
         raise ContactImportError(
             f"The first row has more than one {what} column "
@@ -183,10 +154,7 @@ def _find_column(header: list[str], names: frozenset[str], what: str) -> int | N
 
 def _read_rows(text: str) -> tuple[int, int, list[tuple[int, list[str]]]]:
     """(URN column, email column, [(row number, cells)]) of the non-blank data rows."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
-        delimiter = next((d for d in (";", "\t") if d in first_line), ",")
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
