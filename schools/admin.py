@@ -1,6 +1,11 @@
 """Django admin for the establishment register."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -12,6 +17,7 @@ from schools.models import (
     TypeGroup,
 )
 from schools.services.areas import mhst_area_assign_establishments
+from schools.services.mhst import MAX_FILE_BYTES, MhstImportError, mhst_import
 
 # Fields the GIAS import owns: editing them here would be undone by the next import.
 GIAS_FIELDS = (
@@ -73,8 +79,46 @@ class LocalAuthorityAdmin(admin.ModelAdmin):
     readonly_fields = ("code",)
 
 
+class MhstImportForm(forms.Form):
+    areas_file = forms.FileField(
+        label=_("Areas file (CSV)"),
+        required=False,
+        help_text=_(
+            "Columns: area, nhs_region, wave, local_authorities (DfE codes or names, "
+            'separated by ";"), covers_whole_las (yes or no), and optionally '
+            "four_week_waiting_time_pilot."
+        ),
+    )
+    teams_file = forms.FileField(
+        label=_("Teams file (CSV)"),
+        required=False,
+        help_text=_(
+            'Columns: team, area, urns (the URNs of the schools it serves, separated by ";").'
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the files and show what would change"),
+        required=False,
+        label_suffix="",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        uploads = [cleaned.get(name) for name in ("areas_file", "teams_file")]
+        if not any(uploads):
+            raise forms.ValidationError(_("Choose an areas file, a teams file, or both."))
+        for upload in filter(None, uploads):
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than 2 MB; split it and try again."),
+                    params={"name": upload.name},
+                )
+        return cleaned
+
+
 @admin.register(MHSTArea)
 class MHSTAreaAdmin(SimpleHistoryAdmin):
+    change_list_template = "admin/schools/mhstarea/change_list.html"
     list_display = (
         "name",
         "nhs_region",
@@ -99,6 +143,41 @@ class MHSTAreaAdmin(SimpleHistoryAdmin):
                     f"{area} covers only part of its LAs: assign its schools one by one.",
                     messages.WARNING,
                 )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="schools_mhstarea_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload an areas file and/or a teams file (``schools.services.mhst``)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        report, problem = None, ""
+        posted = request.method == "POST"
+        form = MhstImportForm(request.POST, request.FILES) if posted else MhstImportForm()
+        if posted and form.is_valid():
+            uploads = [
+                (upload.name, upload.read())
+                for upload in (form.cleaned_data["areas_file"], form.cleaned_data["teams_file"])
+                if upload
+            ]
+            try:
+                report = mhst_import(uploads, dry_run=form.cleaned_data["dry_run"])
+            except MhstImportError as error:
+                problem = str(error)
+            else:
+                if report.written:
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    return redirect("admin:schools_mhstarea_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import MHST areas and teams"),
+            "form": form,
+            "report": report,
+            "problem": problem,
+        }
+        return TemplateResponse(request, "admin/schools/mhstarea/import.html", context)
 
 
 @admin.register(MHSTeam)

@@ -313,6 +313,15 @@ def test_the_admin_checks_the_dashboard_and_the_django_admin(demo, page):  # noq
         journey.check(f"admin-{name}s")
         journey.goto(f"/admin/{meta.app_label}/{meta.model_name}/{first.pk}/change/")
         journey.check(f"admin-{name}")
+    # New MHST areas and teams come from a file: the page says what each row did wrong.
+    journey.goto("/admin/schools/mhstarea/")
+    journey.follow("Import areas and teams from CSV", "admin-mhst-import")
+    page.get_by_label("Teams file (CSV)").set_input_files(
+        files=[{"name": "teams.csv", "mimeType": "text/csv", "buffer": b"team,area,urns\nA,B,1\n"}]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert").first).to_contain_text("1 row is wrong")
+    journey.check("admin-mhst-import-errors")
 
 
 def test_a_school_books_changes_its_attendee_and_gets_its_calendar(demo, page):  # noqa: F811
