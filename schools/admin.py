@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from schools.models import (
     Establishment,
+    IntegratedCareBoard,
     LocalAuthority,
     MHSTArea,
     MHSTeam,
@@ -74,9 +75,32 @@ class TypeGroupFilter(admin.SimpleListFilter):
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "gss_code", "region", "is_current")
-    list_filter = ("region", "is_current")
+    list_filter = ("region", "is_current", "icbs")
     search_fields = ("name", "code", "gss_code")
     readonly_fields = ("code",)
+    filter_horizontal = ("icbs",)
+
+
+@admin.register(IntegratedCareBoard)
+class IntegratedCareBoardAdmin(admin.ModelAdmin):
+    """Loaded by ``load_areas`` from the shipped file; read here, corrected in the file."""
+
+    list_display = ("name", "ods_code", "gss_code", "local_authority_names")
+    search_fields = ("name", "ods_code", "gss_code", "local_authorities__name")
+    readonly_fields = ("name", "ods_code", "gss_code")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("local_authorities")
+
+    @admin.display(description=_("local authorities"))
+    def local_authority_names(self, obj) -> str:
+        return ", ".join(la.name for la in obj.local_authorities.all())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MhstImportForm(forms.Form):

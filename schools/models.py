@@ -24,6 +24,36 @@ class Region(models.TextChoices):
     SOUTH_WEST = "E12000009", _("South West")
 
 
+class IntegratedCareBoard(models.Model):
+    """An NHS Integrated Care Board: the NHS side of a cohort (CYPMHS) is organised by ICB.
+
+    Loaded with the local authorities it covers from a third-party compilation of NHS
+    organisations (``schools/data/README.md``); an LA can lie in more than one ICB.
+    """
+
+    ods_code = models.CharField(
+        _("ODS code"), max_length=5, unique=True, validators=[validate_one_line]
+    )
+    gss_code = models.CharField(
+        _("ONS/GSS code"), max_length=9, blank=True, validators=[validate_one_line]
+    )
+    name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
+
+    class Meta:
+        verbose_name = _("integrated care board")
+        verbose_name_plural = _("integrated care boards")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def short_name(self) -> str:
+        """ "NHS Kent and Medway Integrated Care Board" is "Kent and Medway"."""
+        name = self.name.removeprefix("NHS ").removesuffix(" Integrated Care Board")
+        return name or self.name
+
+
 class LocalAuthority(models.Model):
     """An English local authority as GIAS knows it (the DfE 3-digit code).
 
@@ -40,6 +70,13 @@ class LocalAuthority(models.Model):
     name = models.CharField(_("name"), max_length=100, validators=[validate_one_line])
     region = models.CharField(_("region"), max_length=9, choices=Region.choices, blank=True)
     is_current = models.BooleanField(_("current"), default=True)
+    icbs = models.ManyToManyField(
+        IntegratedCareBoard,
+        related_name="local_authorities",
+        blank=True,
+        verbose_name=_("integrated care boards"),
+        help_text=_("Usually one; a county can lie in two or three."),
+    )
 
     class Meta:
         verbose_name = _("local authority")

@@ -2,7 +2,14 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from schools.models import Establishment, LocalAuthority, MHSTArea, Region, eligible_q
+from schools.models import (
+    Establishment,
+    IntegratedCareBoard,
+    LocalAuthority,
+    MHSTArea,
+    Region,
+    eligible_q,
+)
 
 
 def register_summary(scope=None) -> dict[str, int]:
@@ -33,6 +40,15 @@ def local_authorities_for(scope) -> QuerySet[LocalAuthority]:
     return LocalAuthority.objects.filter(
         scope.overlapping_local_authorities(), is_current=True
     ).order_by("name")
+
+
+def icbs_for(scope) -> QuerySet[IntegratedCareBoard]:
+    """Integrated care boards a user may filter by: those covering an LA they may see."""
+    return (
+        IntegratedCareBoard.objects.filter(local_authorities__in=local_authorities_for(scope))
+        .distinct()
+        .order_by("name")
+    )
 
 
 def mhst_areas_for(scope) -> QuerySet[MHSTArea]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.selectors import PROGRAMME_STATUSES, programme_status_conditions
 from schools.models import TypeGroup
-from schools.selectors import local_authorities_for, mhst_areas_for
+from schools.selectors import icbs_for, local_authorities_for, mhst_areas_for
 
 ELIGIBILITY = (("eligible", _("Eligible")), ("ineligible", _("Not eligible")))
 CONTACT = (("with", _("Has a contact email")), ("without", _("No contact email")))
@@ -100,6 +100,13 @@ class EstablishmentFilter(django_filters.FilterSet):
     mhst_area = django_filters.ModelChoiceFilter(
         label=_("MHST area"), queryset=None, empty_label=_("Any")
     )
+    icb = django_filters.ModelChoiceFilter(
+        label=_("Integrated care board"),
+        field_name="la__icbs",
+        queryset=None,
+        empty_label=_("Any"),
+        help_text=_("Its local authorities' schools (a county can lie in two or three ICBs)."),
+    )
     type_group = django_filters.ChoiceFilter(
         label=_("Type group"), choices=TypeGroup.choices, empty_label=_("Any")
     )
@@ -127,6 +134,7 @@ class EstablishmentFilter(django_filters.FilterSet):
         # Only the areas inside the user's scope are offered.
         self.filters["la"].queryset = local_authorities_for(scope)
         self.filters["mhst_area"].queryset = mhst_areas_for(scope)
+        self.filters["icb"].queryset = icbs_for(scope)
 
     def search(self, queryset, name, value):
         value = value.strip()

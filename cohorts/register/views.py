@@ -92,6 +92,7 @@ class EstablishmentDetailView(ScopedEstablishmentsMixin, DetailView):
         user = self.request.user
         context["can_edit_contacts"] = user.has_perm("accounts.edit_contacts")
         context["places"] = establishment_places(establishment=self.object)
+        context["icbs"] = list(self.object.la.icbs.all()) if self.object.la_id else []
         if user.has_perm("accounts.manage_outbox"):
             context["emails"] = emails_about(establishment=self.object)
         if user.has_perm("accounts.view_audit"):

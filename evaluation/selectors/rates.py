@@ -62,8 +62,18 @@ BREAKDOWNS = (
     ("region", "By region", "Region"),
     ("local_authority", "By local authority", "Local authority"),
     ("mhst_area", "By MHST area", "MHST area"),
+    ("icb", "By integrated care board", "Integrated care board"),
     ("cohort", "By cohort", "Cohort"),
 )
+
+
+def _icb_label(la) -> str:
+    """The ICB of a cohort's LA; an LA in several ICBs is a row of its own, named for all of
+    them, so no cohort is counted twice."""
+    if la is None:
+        return "No LA"
+    names = sorted(icb.short_name for icb in la.icbs.all())
+    return " / ".join(names) or "ICB not known"
 
 
 def _breakdown_keys(cohort: Cohort) -> dict[str, tuple]:
@@ -79,6 +89,7 @@ def _breakdown_keys(cohort: Cohort) -> dict[str, tuple]:
             (area is None, area.name if area else ""),
             area.name if area else "Not in an MHST area",
         ),
+        "icb": ((la is None, _icb_label(la)), _icb_label(la)),
         "cohort": ((phase.start_date, cohort.name, cohort.pk), f"{cohort.name} ({phase.name})"),
     }
 
@@ -93,9 +104,9 @@ def response_rates(group: ReportGroup) -> dict:
     )
     cohorts = {
         c.pk: c
-        for c in Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells}).select_related(
-            "phase", "local_authority", "mhst_area"
-        )
+        for c in Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells})
+        .select_related("phase", "local_authority", "mhst_area")
+        .prefetch_related("local_authority__icbs")
     }
     time_points = list(TimePoint)
     totals = {tp: [] for tp in time_points}

@@ -1,14 +1,15 @@
 """Local authorities and Mental Health Support Team areas, loaded from the shipped data."""
 
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from core.actors import current_actor
-from schools.models import Establishment, LocalAuthority, MHSTArea, Region
+from schools.models import Establishment, IntegratedCareBoard, LocalAuthority, MHSTArea, Region
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 TRAILBLAZER_WAVE = "2018/19 trailblazer"
@@ -21,6 +22,9 @@ class AreasReport:
     local_authorities_updated: int = 0
     mhst_areas_created: int = 0
     mhst_areas_updated: int = 0
+    icbs_created: int = 0
+    #: Current LAs the ICB file does not place in any ICB (by name).
+    las_without_icb: list[str] = field(default_factory=list)
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -64,10 +68,89 @@ def _upsert(model, lookup: dict, values: dict) -> str:
     changed = [field for field, value in values.items() if getattr(obj, field) != value]
     if not changed:
         return "unchanged"
-    for field in changed:
-        setattr(obj, field, values[field])
+    for name in changed:
+        setattr(obj, name, values[name])
     obj.save(update_fields=changed)
     return "updated"
+
+
+# How the ICB file names a council, where taking off "... Council" does not give the DfE name.
+_COUNCIL_ALIASES = {
+    "bcp": "Bournemouth, Christchurch and Poole",
+    "bristol": "Bristol, City of",
+    "cumbria": "Cumbria",
+    "durham": "County Durham",
+    "herefordshire": "Herefordshire, County of",
+    "hull": "Kingston upon Hull, City of",
+    "middlesborough": "Middlesbrough",
+    "newcastle upon tyne": "Newcastle upon Tyne",
+    "kingston upon thames": "Kingston upon Thames",
+    "st helens": "St. Helens",
+}
+_COUNCIL_AFFIXES = (
+    r"^(london borough of|royal borough of|city of|corporation of the|council of the) ",
+    r" (metropolitan borough|metropolitan district|county|borough|city|district)? ?council$",
+)
+_LOWER_WORDS = {"and", "of", "the", "upon", "on", "in"}
+
+
+def _la_key(name: str) -> str:
+    """A council's or an LA's name, compared: lower case, "&" as "and", "-" as a space."""
+    return " ".join(name.lower().replace("&", "and").replace("-", " ").split())
+
+
+def _council_la_key(council: str) -> str:
+    key = _la_key(council)
+    for affix in _COUNCIL_AFFIXES:
+        key = re.sub(affix, "", key).strip()
+    return _la_key(_COUNCIL_ALIASES.get(key, key))
+
+
+def _icb_name(upper: str) -> str:
+    """ "NHS STAFFORDSHIRE AND STOKE-ON-TRENT INTEGRATED CARE BOARD" as it is usually written:
+    "NHS Staffordshire and Stoke-on-Trent Integrated Care Board"."""
+
+    def word(text: str, first: bool) -> str:
+        if text == "NHS":
+            return text
+        parts = text.lower().split("-")
+        return "-".join(
+            part if part in _LOWER_WORDS and not (first and j == 0) else part.capitalize()
+            for j, part in enumerate(parts)
+        )
+
+    return " ".join(word(text, i == 0) for i, text in enumerate(upper.split()))
+
+
+def _load_icbs(report: AreasReport) -> None:
+    """The 42 ICBs, and the LAs each covers: an LA is in every ICB the file places it in."""
+    for row in _read_csv("icb_list_derived_from_rcpch.csv"):
+        _, created = IntegratedCareBoard.objects.update_or_create(
+            ods_code=row["ods_code"].strip(),
+            defaults={"gss_code": row["gss_code"].strip(), "name": _icb_name(row["name"])},
+        )
+        report.icbs_created += created
+    icb_ids = dict(IntegratedCareBoard.objects.values_list("ods_code", "id"))
+    la_ids = {_la_key(name): pk for pk, name in LocalAuthority.objects.values_list("pk", "name")}
+    links: set[tuple[int, int]] = set()
+    for row in _read_csv("icb_subicb_la_trust_derived_from_rcpch.csv"):
+        la_id = la_ids.get(_council_la_key(row["Local Authority"]))
+        if la_id and row["ODS ICB Code"] in icb_ids:
+            links.add((la_id, icb_ids[row["ODS ICB Code"]]))
+    # Link's own additions: LAs the file leaves out (schools/data/README.md).
+    la_by_code = dict(LocalAuthority.objects.values_list("code", "pk"))
+    for row in _read_csv("icb_las_link_additions.csv"):
+        links.add((la_by_code[row["la_code"]], icb_ids[row["icb_ods_code"]]))
+    through = LocalAuthority.icbs.through
+    existing = set(through.objects.values_list("localauthority_id", "integratedcareboard_id"))
+    through.objects.bulk_create(
+        [through(localauthority_id=la, integratedcareboard_id=icb) for la, icb in links - existing]
+    )
+    report.las_without_icb = list(
+        LocalAuthority.objects.filter(is_current=True, icbs__isnull=True).values_list(
+            "name", flat=True
+        )
+    )
 
 
 @transaction.atomic
@@ -107,6 +190,7 @@ def areas_load_reference() -> AreasReport:
             report.mhst_areas_created += 1
         elif outcome == "updated":
             report.mhst_areas_updated += 1
+    _load_icbs(report)
     return report
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from schools.models import Establishment, Status, TypeGroup
+from schools.models import Establishment, IntegratedCareBoard, Status, TypeGroup
 from tests.accounts.factories import user_with_role
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
 
@@ -47,6 +47,28 @@ def test_filters_by_la_mhst_area_type_group_and_eligibility(client, national):
     assert urns(client.get(LIST, {"type_group": TypeGroup.ACADEMIES})) == {academy.urn}
     assert urns(client.get(LIST, {"eligibility": "ineligible"})) == {closed.urn}
     assert closed.urn not in urns(client.get(LIST, {"eligibility": "eligible"}))
+
+
+def test_filters_by_integrated_care_board_and_a_school_page_names_its_icbs(client, national):
+    kent, sussex = (
+        IntegratedCareBoard.objects.create(ods_code=code, name=f"NHS {name} Integrated Care Board")
+        for code, name in (("QKS", "Kent and Medway"), ("QNX", "Sussex"))
+    )
+    medway, west_sussex = LocalAuthorityFactory(code="T11"), LocalAuthorityFactory(code="T12")
+    medway.icbs.add(kent)
+    west_sussex.icbs.add(kent, sussex)  # an LA in two ICBs is in both lists
+    in_medway = EstablishmentFactory(la=medway)
+    in_west_sussex = EstablishmentFactory(la=west_sussex)
+    EstablishmentFactory()
+
+    assert urns(client.get(LIST, {"icb": kent.pk})) == {in_medway.urn, in_west_sussex.urn}
+    assert urns(client.get(LIST, {"icb": sussex.pk})) == {in_west_sussex.urn}
+
+    page = client.get(reverse("schools:establishment-detail", args=[in_west_sussex.urn]))
+    text = page.content.decode()
+    assert "Integrated care boards" in text
+    assert "Kent and Medway; Sussex" in text
+    assert f"{west_sussex.name} lies in 2 ICBs." in text
 
 
 def test_paginates_and_keeps_the_filters_in_page_links(client, national):

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from evaluation.models import Audience, Outcome, QuestionKind, TimePoint
+from schools.models import IntegratedCareBoard
 from tests.accounts.factories import user_with_role
 from tests.cohorts.factories import CohortFactory, PlaceFactory
 from tests.evaluation.factories import (
@@ -258,6 +259,32 @@ def test_a_small_cohort_beside_a_large_one_cannot_be_worked_out_from_the_total(n
     assert total - 9 in (0, 5)
     again = report(national).context["rates"]["total"][0].responded.value
     assert again == total  # the same on every request: nothing to average away
+
+
+def test_response_rates_break_down_by_integrated_care_board_counting_each_cohort_once(
+    national, camden
+):
+    north_central = IntegratedCareBoard.objects.create(
+        ods_code="QMJ", name="NHS North Central London Integrated Care Board"
+    )
+    frimley = IntegratedCareBoard.objects.create(
+        ods_code="QNQ", name="NHS Frimley Integrated Care Board"
+    )
+    hampshire_icb = IntegratedCareBoard.objects.create(
+        ods_code="QRL", name="NHS Hampshire and Isle of Wight Integrated Care Board"
+    )
+    camden.icbs.add(north_central)
+    hampshire = LocalAuthorityFactory(code="T50", name="Hampshire")
+    hampshire.icbs.add(frimley, hampshire_icb)  # one LA, two ICBs: one row named for both
+    _respondents(CohortFactory(local_authority=camden), 5)
+    _respondents(CohortFactory(local_authority=hampshire), 6)
+
+    rates = report(national).context["rates"]
+
+    by_icb = next(b for b in rates["breakdowns"] if b["key"] == "icb")
+    baseline = {row["label"]: row["cells"][0].responded.value for row in by_icb["rows"]}
+    assert baseline == {"Frimley / Hampshire and Isle of Wight": 6, "North Central London": 5}
+    assert by_icb["title"] == "By integrated care board"
 
 
 def test_a_small_cohorts_answers_cannot_be_had_by_subtracting_two_reports(national, camden):

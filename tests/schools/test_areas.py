@@ -2,7 +2,7 @@
 
 import pytest
 
-from schools.models import LocalAuthority, MHSTArea, Region
+from schools.models import IntegratedCareBoard, LocalAuthority, MHSTArea, Region
 from schools.services.areas import areas_load_reference, mhst_area_assign_establishments
 
 from .factories import EstablishmentFactory
@@ -58,3 +58,29 @@ def test_assigning_establishments_respects_partial_areas():
     in_kent.refresh_from_db()
     assert in_camden.mhst_area == camden
     assert in_kent.mhst_area is None
+
+
+def test_every_current_la_lies_in_an_integrated_care_board():
+    report = areas_load_reference()
+
+    assert report.las_without_icb == []
+    assert IntegratedCareBoard.objects.count() == 42
+    camden = LocalAuthority.objects.get(code="202")  # left out of the file: Link's addition
+    assert [icb.name for icb in camden.icbs.all()] == [
+        "NHS North Central London Integrated Care Board"
+    ]
+    gateshead = LocalAuthority.objects.get(code="390")  # "Gateshead Metropolitan Borough Council"
+    assert [icb.short_name for icb in gateshead.icbs.all()] == ["North East and North Cumbria"]
+    essex = LocalAuthority.objects.get(code="881")
+    assert sorted(icb.short_name for icb in essex.icbs.all()) == [
+        "Hertfordshire and West Essex",
+        "Mid and South Essex",
+        "Suffolk and North East Essex",
+    ]
+    stoke = IntegratedCareBoard.objects.get(ods_code="QNC")
+    assert stoke.short_name == "Staffordshire and Stoke-on-Trent"
+    # Loading again adds nothing.
+    links = LocalAuthority.icbs.through.objects.count()
+    again = areas_load_reference()
+    assert again.icbs_created == 0
+    assert LocalAuthority.icbs.through.objects.count() == links
