@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         # Free text can name people and places: national roles only.
         "view_free_text",
         "export_responses",
+        "review_register_changes",
     ),
     Role.REGIONAL_COORDINATOR: (
         *_COMMON,

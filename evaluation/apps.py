@@ -9,6 +9,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from evaluation import email_checks
+        from evaluation import email_checks, register_interest
 
         email_checks.register()
+        register_interest.register()

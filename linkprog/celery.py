@@ -102,6 +102,13 @@ app.conf.beat_schedule = {
         "task": "evaluation.tasks.send_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
+    # The register follows GIAS: the day's extract, dropped in GIAS_EXTRACT_PATH, is imported
+    # if it is newer than the last one; changes that matter to the programme wait for a
+    # person on the register changes page. Early, before coordinators start their day.
+    "sync-gias": {
+        "task": "schools.tasks.sync_gias",
+        "schedule": crontab(hour=6, minute=40),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

@@ -1,5 +1,6 @@
 """The establishment register: who the programme can be offered to, and where they are."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -347,3 +348,100 @@ class MHSTeam(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.area})"
+
+
+# --- Keeping the register true: GIAS imports and the changes a person reviews -------------------
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Imported")
+    FAILED = "failed", _("Failed, nothing changed")
+
+
+class GiasImport(TimeStampedModel):
+    """One run of the GIAS import (a command or the scheduled sync), kept so that an older
+    extract is refused and a failed run is seen, not only logged."""
+
+    file_name = models.CharField(_("file"), max_length=255, validators=[validate_one_line])
+    extract_date = models.DateField(
+        _("extract date"), null=True, blank=True, help_text=_("From the file's name.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    message = models.CharField(_("what happened"), max_length=500, blank=True)
+    created_count = models.PositiveIntegerField(_("new establishments"), default=0)
+    updated_count = models.PositiveIntegerField(_("changed establishments"), default=0)
+    staged_count = models.PositiveIntegerField(_("changes held for review"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows skipped"), default=0)
+
+    class Meta:
+        verbose_name = _("GIAS import")
+        verbose_name_plural = _("GIAS imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class ChangeKind(models.TextChoices):
+    CLOSING = "closing", _("Closing or closed")
+    LA_CHANGE = "la_change", _("Moving to another local authority")
+    LEAVING = "leaving", _("No longer eligible")
+    NEW_IN_OPEN_AREA = "new_in_open_area", _("New, in an area with an open cohort")
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("To review")
+    APPLIED = "applied", _("Applied")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class RegisterChange(TimeStampedModel):
+    """A change GIAS made that matters to the programme, held for a national admin.
+
+    For an establishment the programme holds (a place, a survey), a closure, a move to
+    another LA or leaving eligibility is not applied by the import: ``fields`` keeps what
+    GIAS says ({field: [the register's value, GIAS's value]}) until a person applies or
+    dismisses it. A new eligible establishment in an area with an open cohort is already in
+    the register; it is listed so someone decides whether to invite it.
+    """
+
+    gias_import = models.ForeignKey(
+        GiasImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    establishment = models.ForeignKey(
+        "Establishment", on_delete=models.CASCADE, related_name="register_changes"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    fields = models.JSONField(_("what GIAS says"), default=dict, blank=True)
+    held_because = models.CharField(_("why it matters"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register change")
+        verbose_name_plural = _("register changes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "kind"],
+                condition=models.Q(status="pending"),
+                name="registerchange_one_pending_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.establishment_id}"

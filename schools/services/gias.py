@@ -24,6 +24,7 @@ from django.utils import timezone
 from core.actors import current_actor
 from core.validators import LINE_BREAK
 from schools.models import Establishment, LocalAuthority, Status
+from schools.services.staging import Staging
 
 BATCH_SIZE = 2000
 GIAS_CHANGE_REASON = "GIAS import"
@@ -119,6 +120,7 @@ class ImportReport:
     malformed: list[int] = field(default_factory=list)  # row numbers, also in ``skipped``
     closed_missing: int = 0
     eligible: int = 0
+    staged: int = 0
 
     @property
     def changes(self) -> int:
@@ -251,7 +253,7 @@ def _establishment_values(urn: int, row: dict[str, str], la_ids: dict[str, int])
 # --- Writing ----------------------------------------------------------------------------------
 
 
-def _write_batch(batch: list[dict], report: ImportReport) -> None:
+def _write_batch(batch: list[dict], report: ImportReport, staging: Staging) -> None:
     existing = {
         row[0]: (row[1], row[2:])
         for row in Establishment.objects.filter(urn__in=[v["urn"] for v in batch]).values_list(
@@ -264,12 +266,18 @@ def _write_batch(batch: list[dict], report: ImportReport) -> None:
         if stored is None:
             new.append(Establishment(**values))
         elif stored[1] != tuple(values[name] for name in IMPORT_FIELDS):
-            changed.append(Establishment(pk=stored[0], **values))
+            old = dict(zip(IMPORT_FIELDS, stored[1], strict=True))
+            values = staging.hold_back(stored[0], old, values)
+            if stored[1] == tuple(values[name] for name in IMPORT_FIELDS):
+                report.unchanged += 1  # all it changed is held for review
+            else:
+                changed.append(Establishment(pk=stored[0], **values))
         else:
             report.unchanged += 1
     if new:
         Establishment.objects.bulk_create(new)
         report.created += len(new)
+        staging.created(new)
     if changed:
         # One INSERT ... ON CONFLICT (urn) DO UPDATE per batch: far cheaper than bulk_update's
         # CASE expressions, and it leaves contact_email and mhst_area alone.
@@ -302,16 +310,25 @@ def _write_batch(batch: list[dict], report: ImportReport) -> None:
             )
 
 
-def _close_missing(seen: dict[int, int], report: ImportReport) -> None:
-    """Close establishments the register holds as open that the (complete) file omits."""
-    open_rows = Establishment.objects.exclude(status=Status.CLOSED).values_list("pk", "urn")
-    missing = [pk for pk, urn in open_rows.iterator(chunk_size=BATCH_SIZE) if urn not in seen]
+def _close_missing(seen: dict[int, int], report: ImportReport, staging: Staging) -> None:
+    """Close establishments the register holds as open that the (complete) file omits
+    (those the programme holds are staged for review instead)."""
+    open_rows = Establishment.objects.exclude(status=Status.CLOSED).values_list(
+        "pk", "urn", "status"
+    )
+    statuses = {
+        pk: status
+        for pk, urn, status in open_rows.iterator(chunk_size=BATCH_SIZE)
+        if urn not in seen
+    }
+    missing = list(statuses)
     open_total = open_rows.count()
     if missing and len(missing) > MAX_CLOSE_FRACTION * open_total:
         raise GiasFileError(
             f"--close-missing would close {len(missing)} of the {open_total} open "
             "establishments, so this looks like a partial file"
         )
+    missing = staging.closing_missing(missing, statuses)
     for start in range(0, len(missing), BATCH_SIZE):
         closing = Establishment.objects.filter(pk__in=missing[start : start + BATCH_SIZE])
         closing.update(status=Status.CLOSED, updated_at=timezone.now())
@@ -348,6 +365,8 @@ def gias_import(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     close_missing: bool = False,
+    staging: Staging | None = None,
+    run=None,
 ) -> ImportReport:
     """Upsert every establishment of a GIAS extract by URN; report what happened.
 
@@ -358,10 +377,15 @@ def gias_import(
     extract): establishments that the register holds as open and the file does not list are
     closed, unless that would be more than a tenth of them (a partial file).
 
+    ``staging`` holds back the changes that matter to the programme (``schools.services.
+    staging``; without it, everything is applied), written with the ``run`` (GiasImport)
+    that found them.
+
     ``on_progress`` is called with the number of bytes of the file read so far. Raises
     GiasFileError, with nothing written, when the file is not a readable GIAS extract.
     """
     report = ImportReport()
+    staging = staging or Staging(held={}, watched_las=set())
     la_ids = dict(LocalAuthority.objects.values_list("code", "id"))
     seen: dict[int, int] = {}
     try:
@@ -387,17 +411,18 @@ def gias_import(
                         report.skipped.append(SkippedRow(number, str(exc)))
                         continue
                     if len(batch) >= batch_size:
-                        _write_batch(batch, report)
+                        _write_batch(batch, report, staging)
                         batch = []
                         if on_progress:
                             on_progress(raw.tell())
                 if batch:
-                    _write_batch(batch, report)
+                    _write_batch(batch, report, staging)
                 if report.rows == 0:
                     raise GiasFileError("it has a header but no establishment rows")
                 _check_malformed(report, close_missing=close_missing)
                 if close_missing:
-                    _close_missing(seen, report)
+                    _close_missing(seen, report, staging)
+                report.staged = staging.save(run)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise GiasFileError(f"it is not a readable gzip file ({exc})") from None
     if on_progress:

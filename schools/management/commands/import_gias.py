@@ -8,7 +8,8 @@ from tqdm import tqdm
 
 from core.actors import ActorCommand
 from schools.services.areas import areas_load_reference
-from schools.services.gias import GiasFileError, gias_import
+from schools.services.gias import GiasFileError
+from schools.services.sync import register_import
 
 
 class Command(ActorCommand):
@@ -23,10 +24,17 @@ class Command(ActorCommand):
             "those the register holds as open that it omits (refused for a partial file)",
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="import the file even if it is older than the extract last imported",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="no progress bar, even on a terminal"
         )
 
-    def handle(self, *args, file: Path, close_missing: bool, no_progress: bool, **options):
+    def handle(
+        self, *args, file: Path, close_missing: bool, force: bool, no_progress: bool, **options
+    ):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         # The register resolves LA codes, so the shipped LA list must be there (idempotent).
@@ -45,8 +53,8 @@ class Command(ActorCommand):
 
         try:
             with bar:
-                report = gias_import(
-                    path=file, on_progress=on_progress, close_missing=close_missing
+                _run, report = register_import(
+                    file, on_progress=on_progress, close_missing=close_missing, force=force
                 )
         except GiasFileError as exc:
             raise CommandError(f"{file} was not imported: {exc}. Nothing was changed.") from None
@@ -61,6 +69,11 @@ class Command(ActorCommand):
         if close_missing:
             self.stdout.write(
                 f"{report.closed_missing} open establishments not in the file closed."
+            )
+        if report.staged:
+            self.stdout.write(
+                f"{report.staged} changes to establishments the programme holds are held for "
+                "review on the register changes page."
             )
         self.stdout.write(
             self.style.SUCCESS(f"{report.eligible} establishments are eligible for the programme.")

@@ -1,0 +1,127 @@
+"""Runs of the GIAS import, recorded (``GiasImport``), and the scheduled sync from a folder.
+
+Every import, from the command or the beat, is a run: an extract older than the last one
+imported is refused unless forced; a run that fails changes nothing in the register and
+stays on record with why, for the register changes page; changes that matter to the
+programme are staged for review (``schools.services.staging``).
+"""
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from django.utils import timezone
+
+from schools import conf
+from schools.interest import held_establishments, watched_local_authorities
+from schools.models import GiasImport, ImportStatus
+from schools.services.gias import GiasFileError, ImportReport, gias_import
+from schools.services.staging import Staging
+
+logger = logging.getLogger("schools.sync")
+
+_DATED = re.compile(r"edubasealldata(\d{8})", re.IGNORECASE)
+_EXTRACT = re.compile(r"^edubasealldata\d{8}.*\.csv(\.gz)?$", re.IGNORECASE)
+
+
+def extract_date_of(name: str) -> date | None:
+    """The date in a GIAS file's name (``edubasealldata20250718.csv``), if it has one."""
+    match = _DATED.search(name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def latest_imported() -> GiasImport | None:
+    return (
+        GiasImport.objects.filter(status=ImportStatus.SUCCEEDED, extract_date__isnull=False)
+        .order_by("-extract_date", "-created_at")
+        .first()
+    )
+
+
+def _finish(run: GiasImport, status: str, message: str, report: ImportReport | None = None):
+    run.status, run.message, run.finished_at = status, message[:500], timezone.now()
+    if report is not None:
+        run.created_count, run.updated_count = report.created, report.updated
+        run.staged_count, run.skipped_count = report.staged, len(report.skipped)
+    run.save()
+
+
+def register_import(
+    path: Path,
+    *,
+    close_missing: bool = False,
+    force: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> tuple[GiasImport, ImportReport]:
+    """Import ``path`` as a recorded run. Raises GiasFileError (the run records why) when
+    the file is refused or cannot be read; nothing in the register has changed then."""
+    extract = extract_date_of(path.name)
+    latest = latest_imported()
+    run = GiasImport.objects.create(file_name=path.name[:255], extract_date=extract)
+    if extract and latest and extract < latest.extract_date and not force:
+        message = (
+            f"it is dated {extract:%d %B %Y}, older than the extract last imported "
+            f"({latest.extract_date:%d %B %Y}); import it with --force if that is meant"
+        )
+        _finish(run, ImportStatus.FAILED, message)
+        raise GiasFileError(message)
+    staging = Staging(held=held_establishments(), watched_las=watched_local_authorities())
+    try:
+        report = gias_import(
+            path=path,
+            close_missing=close_missing,
+            staging=staging,
+            run=run,
+            on_progress=on_progress,
+        )
+    except GiasFileError as error:
+        _finish(run, ImportStatus.FAILED, str(error))
+        raise
+    except Exception as error:
+        _finish(run, ImportStatus.FAILED, f"the import stopped ({type(error).__name__})")
+        raise
+    summary = (
+        f"{report.created} new, {report.updated} changed, {report.staged} held for review, "
+        f"{len(report.skipped)} rows skipped"
+    )
+    _finish(run, ImportStatus.SUCCEEDED, summary, report)
+    return run, report
+
+
+def newest_extract(folder: Path) -> Path | None:
+    """The newest ``edubasealldata*.csv[.gz]`` in ``folder``, by the date in its name."""
+    dated = [
+        (extract_date_of(path.name), path.name, path)
+        for path in folder.iterdir()
+        if path.is_file() and _EXTRACT.match(path.name) and extract_date_of(path.name)
+    ]
+    return max(dated)[2] if dated else None
+
+
+def gias_sync(folder: Path | None = None) -> str:
+    """Import the newest extract in ``folder`` (``GIAS_EXTRACT_PATH``) if it is newer than
+    the last one imported; says what it did."""
+    folder = folder or conf.gias_extract_path()
+    if folder is None:
+        return "GIAS_EXTRACT_PATH is not set: nothing to sync."
+    if not folder.is_dir():
+        return f"GIAS_EXTRACT_PATH ({folder}) is not a folder: nothing synced."
+    path = newest_extract(folder)
+    if path is None:
+        return "No GIAS extract (edubasealldata*.csv) in the folder yet."
+    latest = latest_imported()
+    if latest and latest.extract_date >= extract_date_of(path.name):
+        return f"Up to date: {path.name} is not newer than the extract last imported."
+    try:
+        run, _report = register_import(path)
+    except GiasFileError as error:
+        logger.error("GIAS sync refused %s: %s", path.name, error)
+        return f"{path.name} was not imported: {error}."
+    return f"{path.name}: {run.message}."
