@@ -14,6 +14,9 @@ from celery.signals import task_postrun, task_prerun
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linkprog.settings.local")
 
 app = Celery("linkprog")
+# The default app in every thread, not only in the one that imported this module: the apps
+# below linkprog (the outbox) hand tasks to ``celery.current_app`` without importing it.
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.imports = ("linkprog.tasks",)

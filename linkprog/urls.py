@@ -64,7 +64,7 @@ urlpatterns = [
     ),
     path("establishments/", include("cohorts.register.urls")),
     path("cohorts/", include("cohorts.urls")),
-    path("outbox/", include("outbox.urls")),
+    path("outbox/", include("linkprog.outbox_pages.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("survey/", include("evaluation.urls_survey")),
     path("admin/", admin.site.urls),

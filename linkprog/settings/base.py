@@ -179,7 +179,7 @@ STORAGES = {
 # injected tag or attribute does nothing. Images may also be data: URIs, which Bootstrap's CSS
 # uses for its icons. No plugins, no <base>, no framing of Link by any site, forms post only
 # to Link. The one page with a looser policy is the outbox's email preview, an HTML email shown
-# in a sandboxed frame (outbox.views.OutboxPreviewView).
+# in a sandboxed frame (linkprog.outbox_pages.views.OutboxPreviewView).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

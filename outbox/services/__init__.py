@@ -11,9 +11,14 @@ time it is sent is withdrawn instead (``outbox.relevance``).
 - ``queueing``: render, key, queue, hand to the broker; retry, cancel, send now.
 - ``sending``: claim, deliver, record (the worker's side).
 - ``sweeping``: the safety net beat runs.
+
+Tasks go to Celery's current app (``celery.current_app``, resolved at each call), which is
+the one ``linkprog.celery`` configures: the outbox sits below ``linkprog`` and does not import
+it. ``celery_app`` here is that same lazy proxy, for tests that stub the broker.
 """
 
-from linkprog.celery import app as celery_app
+from celery import current_app as celery_app
+
 from outbox.services.queueing import (
     SEND_BATCH,
     SEND_NOW_STATUSES,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -13,7 +14,6 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from linkprog.celery import app as celery_app
 from outbox import conf
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 

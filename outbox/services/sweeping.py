@@ -18,10 +18,10 @@ outage left behind, soon enough that no email waits long for it.
 import logging
 from datetime import timedelta
 
+from celery import current_app as celery_app
 from django.db.models import Q
 from django.utils import timezone
 
-from linkprog.celery import app as celery_app
 from outbox import conf
 from outbox.models import EmailStatus, OutgoingEmail
 from outbox.services.queueing import _dispatch_many

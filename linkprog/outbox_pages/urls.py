@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from outbox import views
+from linkprog.outbox_pages import views
 
 app_name = "outbox"
 urlpatterns = [

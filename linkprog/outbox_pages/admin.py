@@ -1,4 +1,5 @@
-"""Admin for the outbox: find, read, retry and cancel emails."""
+"""Admin for the outbox: find, read, retry and cancel emails. Registered from linkprog/admin.py:
+who may see booking links is a role (accounts), which the outbox does not import."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _

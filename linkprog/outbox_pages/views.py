@@ -16,7 +16,7 @@ from django_filters.views import FilterView
 from accounts.mixins import CoordinatorRequiredMixin
 from accounts.roles import ACT_FOR_SCHOOLS
 from core.logging import redact_link_tokens, redact_survey_tokens
-from outbox.filters import OutgoingEmailFilter
+from linkprog.outbox_pages.filters import OutgoingEmailFilter
 from outbox.models import EmailStatus
 from outbox.selectors import emails_for
 from outbox.services import (
