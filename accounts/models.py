@@ -58,7 +58,7 @@ class Assignment(TimeStampedModel):
             ("view_evaluation", _("Can see survey response rates and outcome reports")),
             ("view_free_text", _("Can read free-text survey answers")),
             ("export_responses", _("Can download anonymised survey responses row by row")),
-            ("review_register_changes", _("Can apply or dismiss changes GIAS made to the register")),
+            ("review_register_changes", _("Can apply or dismiss GIAS changes to the register")),
         ]
 
     def __str__(self) -> str:
