@@ -25,7 +25,12 @@ from evaluation import conf as evaluation_conf
 from evaluation.selectors import response_rates_summary
 from linkprog.celery import app as celery_app
 from schools.models import eligible_q
-from schools.selectors import coverage_by, establishments_for, register_summary
+from schools.selectors import (
+    coverage_by,
+    establishments_for,
+    register_review_summary,
+    register_summary,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
         eligible = establishments_for(scope).filter(eligible_q()).order_by()
         programme = programme_counts(eligible)
         sessions = sessions_summary(scope=scope)
+        if self.request.user.has_perm("accounts.review_register_changes"):
+            context["register_review"] = register_review_summary()
         context.update(
             programme=programme,
             sessions=sessions,

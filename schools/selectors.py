@@ -3,11 +3,15 @@
 from django.db.models import Count, Q, QuerySet
 
 from schools.models import (
+    ChangeStatus,
     Establishment,
+    GiasImport,
+    ImportStatus,
     IntegratedCareBoard,
     LocalAuthority,
     MHSTArea,
     Region,
+    RegisterChange,
     eligible_q,
 )
 
@@ -95,3 +99,36 @@ def coverage_by(scope, *, breakdown: str, extra_counts: dict[str, Q] | None = No
         else:
             row["label"] = row["mhst_area__name"]
     return rows
+
+
+# --- Register changes: what GIAS changed that a person reviews ------------------------------
+
+
+def register_changes_pending() -> QuerySet[RegisterChange]:
+    return (
+        RegisterChange.objects.filter(status=ChangeStatus.PENDING)
+        .select_related("establishment__la", "gias_import")
+        .order_by("establishment__la__name", "establishment__name", "pk")
+    )
+
+
+def register_changes_decided(limit: int = 20) -> list[RegisterChange]:
+    return list(
+        RegisterChange.objects.exclude(status=ChangeStatus.PENDING)
+        .select_related("establishment", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def gias_runs_recent(limit: int = 10) -> list[GiasImport]:
+    return list(GiasImport.objects.order_by("-created_at", "-pk")[:limit])
+
+
+def register_review_summary() -> dict:
+    """For the dashboard: changes waiting for a person, and the last run if it failed."""
+    last = GiasImport.objects.order_by("-created_at", "-pk").first()
+    return {
+        "pending": RegisterChange.objects.filter(status=ChangeStatus.PENDING).count(),
+        "failed_run": last if last and last.status == ImportStatus.FAILED else None,
+        "last_run": last,
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cohorts.register import views
+from cohorts.register import changes, views
 
 app_name = "schools"
 urlpatterns = [
@@ -22,6 +22,17 @@ urlpatterns = [
         "contacts/import/template.csv",
         views.ContactImportTemplateView.as_view(),
         name="contact-import-template",
+    ),
+    path("changes/", changes.RegisterChangesView.as_view(), name="register-changes"),
+    path(
+        "changes/<int:pk>/apply/",
+        changes.RegisterChangeApplyView.as_view(),
+        name="register-change-apply",
+    ),
+    path(
+        "changes/<int:pk>/dismiss/",
+        changes.RegisterChangeDismissView.as_view(),
+        name="register-change-dismiss",
     ),
     path("<int:urn>/", views.EstablishmentDetailView.as_view(), name="establishment-detail"),
     path(

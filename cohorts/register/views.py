@@ -16,7 +16,7 @@ from cohorts.selectors import establishment_places, with_programme_status
 from core.audit import history_of
 from core.spreadsheets import csv_stream_response
 from outbox.selectors import emails_about
-from schools.selectors import establishments_for
+from schools.selectors import establishments_for, register_review_summary
 from schools.services.contacts import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
@@ -61,6 +61,8 @@ class EstablishmentListView(ScopedEstablishmentsMixin, FilterView):
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         context["headers"] = sort_headers(self.request.GET, self.columns)
+        if self.request.user.has_perm("accounts.review_register_changes"):
+            context["register_review"] = register_review_summary()
         return context
 
 
