@@ -2,9 +2,22 @@
 with an active place waits for a person before GIAS closes it or moves it, and a new
 eligible establishment in an LA with a cohort open for booking is listed for review."""
 
-from cohorts.models import ACTIVE_PLACE_STATUSES, BOOKABLE_COHORT_STATUSES, Cohort, Place
-from schools.interest import register_holder, register_watched_areas
+from cohorts.models import (
+    ACTIVE_PLACE_STATUSES,
+    BOOKABLE_COHORT_STATUSES,
+    AreaInterest,
+    Cohort,
+    Place,
+)
+from schools.interest import (
+    SuccessorConflict,
+    register_holder,
+    register_mover,
+    register_watched_areas,
+)
 from schools.models import MHSTArea
+
+MOVED_REASON = "Moved to the school's successor in GIAS"
 
 
 def _with_active_places():
@@ -24,6 +37,31 @@ def _las_with_open_cohorts():
     return las | set(areas.values_list("localauthority_id", flat=True))
 
 
+def _move_places(from_id: int, to_id: int) -> int:
+    """A closed school's places (active or past, with their attendance and survey
+    invitations, which belong to the place) and its wish to hear of new cohorts move to its
+    successor. Refused when both hold an active place: a person decides which stays."""
+    places = list(Place.objects.select_for_update().filter(establishment_id=from_id))
+    active = Place.objects.filter(status__in=ACTIVE_PLACE_STATUSES)
+    if (
+        any(p.status in ACTIVE_PLACE_STATUSES for p in places)
+        and active.filter(establishment_id=to_id).exists()
+    ):
+        raise SuccessorConflict(
+            "Both schools hold a place in the programme: cancel one of them first, then move."
+        )
+    for place in places:
+        place.establishment_id = to_id
+        place._change_reason = MOVED_REASON
+        place.save(update_fields=["establishment", "updated_at"])
+    waiting = AreaInterest.objects.filter(establishment_id=from_id, told_at__isnull=True)
+    if AreaInterest.objects.filter(establishment_id=to_id, told_at__isnull=True).exists():
+        waiting.delete()  # the successor already asked to hear of new cohorts
+    AreaInterest.objects.filter(establishment_id=from_id).update(establishment_id=to_id)
+    return len(places)
+
+
 def register() -> None:
     register_holder("an active place", _with_active_places)
     register_watched_areas(_las_with_open_cohorts)
+    register_mover("places, with their attendance and surveys", _move_places)

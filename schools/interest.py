@@ -37,3 +37,24 @@ def held_establishments() -> dict[int, list[str]]:
 
 def watched_local_authorities() -> set[int]:
     return {pk for ids in _watched for pk in ids()}
+
+
+# --- Moving what the programme holds to a successor -----------------------------------------
+
+
+class SuccessorConflict(Exception):
+    """What the programme holds cannot move to this successor; the message says why."""
+
+
+_movers: dict[str, Callable[[int, int], int]] = {}
+
+
+def register_mover(label: str, move: Callable[[int, int], int]) -> None:
+    """``move(from_id, to_id)`` moves what the app holds for establishment ``from_id`` to
+    ``to_id`` (in the caller's transaction) and returns how many records moved; it raises
+    SuccessorConflict, before changing anything, when they cannot move."""
+    _movers[label] = move
+
+
+def movers() -> dict[str, Callable[[int, int], int]]:
+    return dict(_movers)

@@ -391,6 +391,7 @@ class ChangeKind(models.TextChoices):
     LA_CHANGE = "la_change", _("Moving to another local authority")
     LEAVING = "leaving", _("No longer eligible")
     NEW_IN_OPEN_AREA = "new_in_open_area", _("New, in an area with an open cohort")
+    SUCCESSOR = "successor", _("Closed: which successor takes its place?")
 
 
 class ChangeStatus(models.TextChoices):
@@ -430,6 +431,7 @@ class RegisterChange(TimeStampedModel):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    outcome = models.CharField(_("what was done"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("register change")
@@ -445,3 +447,26 @@ class RegisterChange(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.establishment_id}"
+
+
+class EstablishmentLink(models.Model):
+    """A link GIAS records between two establishments (the links file): a school that
+    converts to an academy closes with a "Successor" link to its new URN, and the new one
+    has a "Predecessor" link back. Kept by URN, as GIAS names them."""
+
+    urn = models.PositiveIntegerField(_("URN"), db_index=True)
+    linked_urn = models.PositiveIntegerField(_("linked URN"), db_index=True)
+    link_type = models.CharField(_("link type"), max_length=80, validators=[validate_one_line])
+    established = models.DateField(_("link established"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("establishment link")
+        verbose_name_plural = _("establishment links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["urn", "linked_urn", "link_type"], name="establishmentlink_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.urn} → {self.linked_urn} ({self.link_type})"

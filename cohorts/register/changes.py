@@ -20,6 +20,7 @@ from schools.services.staging import (
     register_change_apply,
     register_change_dismiss,
 )
+from schools.services.successors import register_change_move
 
 PERMISSION = "accounts.review_register_changes"
 FIELD_LABELS = {
@@ -46,11 +47,14 @@ def _shown(name: str, value) -> str:
 
 
 def change_rows(change: RegisterChange) -> list[dict]:
-    """What GIAS says, field by field, as people read it."""
+    """What GIAS says, field by field, as people read it (a successor choice has none)."""
     return [
         {"label": FIELD_LABELS.get(name, name), "old": _shown(name, old), "new": _shown(name, new)}
-        for name, (old, new) in change.fields.items()
-        if name not in _HIDDEN
+        for name, (old, new) in (
+            (name, values)
+            for name, values in change.fields.items()
+            if name not in _HIDDEN and name != "successors"
+        )
     ]
 
 
@@ -97,3 +101,23 @@ class RegisterChangeApplyView(_DecideView):
 class RegisterChangeDismissView(_DecideView):
     decide = register_change_dismiss
     done = "{name}: kept as it is. GIAS's change will not be listed again unless it changes."
+
+
+class RegisterChangeMoveView(CoordinatorRequiredMixin, View):
+    """POST only: close the establishment and move its programme to the chosen successor."""
+
+    permission_required = PERMISSION
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        change = get_object_or_404(RegisterChange.objects.select_related("establishment"), pk=pk)
+        try:
+            urn = int(request.POST.get("successor", ""))
+            outcome = register_change_move(change=change, successor_urn=urn, actor=request.user)
+        except ValueError:
+            messages.error(request, "Choose one of its successors.")
+        except RegisterChangeError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{change.establishment.name}: {outcome}")
+        return redirect("schools:register-changes")

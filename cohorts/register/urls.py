@@ -30,6 +30,11 @@ urlpatterns = [
         name="register-change-apply",
     ),
     path(
+        "changes/<int:pk>/move/",
+        changes.RegisterChangeMoveView.as_view(),
+        name="register-change-move",
+    ),
+    path(
         "changes/<int:pk>/dismiss/",
         changes.RegisterChangeDismissView.as_view(),
         name="register-change-dismiss",

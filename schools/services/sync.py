@@ -12,18 +12,23 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
+from core.actors import current_actor
 from schools import conf
 from schools.interest import held_establishments, watched_local_authorities
 from schools.models import GiasImport, ImportStatus
 from schools.services.gias import GiasFileError, ImportReport, gias_import
+from schools.services.links import LinksReport, links_import
 from schools.services.staging import Staging
+from schools.services.successors import successors_resolve
 
 logger = logging.getLogger("schools.sync")
 
 _DATED = re.compile(r"edubasealldata(\d{8})", re.IGNORECASE)
 _EXTRACT = re.compile(r"^edubasealldata\d{8}.*\.csv(\.gz)?$", re.IGNORECASE)
+_LINKS = re.compile(r"^links_edubasealldata\d{8}.*\.csv(\.gz)?$", re.IGNORECASE)
 
 
 def extract_date_of(name: str) -> date | None:
@@ -56,12 +61,16 @@ def _finish(run: GiasImport, status: str, message: str, report: ImportReport | N
 def register_import(
     path: Path,
     *,
+    links: Path | None = None,
     close_missing: bool = False,
     force: bool = False,
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[GiasImport, ImportReport]:
-    """Import ``path`` as a recorded run. Raises GiasFileError (the run records why) when
-    the file is refused or cannot be read; nothing in the register has changed then."""
+    """Import ``path``, then the ``links`` file if given, as a recorded run, and move the
+    programme of held schools that closed to their simple successors
+    (``schools.services.successors``), all in one transaction. Raises GiasFileError (the
+    run records why) when a file is refused or cannot be read; nothing in the register has
+    changed then."""
     extract = extract_date_of(path.name)
     latest = latest_imported()
     run = GiasImport.objects.create(file_name=path.name[:255], extract_date=extract)
@@ -73,14 +82,19 @@ def register_import(
         _finish(run, ImportStatus.FAILED, message)
         raise GiasFileError(message)
     staging = Staging(held=held_establishments(), watched_las=watched_local_authorities())
+    linked: LinksReport | None = None
     try:
-        report = gias_import(
-            path=path,
-            close_missing=close_missing,
-            staging=staging,
-            run=run,
-            on_progress=on_progress,
-        )
+        with transaction.atomic():
+            report = gias_import(
+                path=path,
+                close_missing=close_missing,
+                staging=staging,
+                run=run,
+                on_progress=on_progress,
+            )
+            if links is not None:
+                linked = links_import(links)
+            moved, chosen = successors_resolve(actor=current_actor())
     except GiasFileError as error:
         _finish(run, ImportStatus.FAILED, str(error))
         raise
@@ -91,16 +105,23 @@ def register_import(
         f"{report.created} new, {report.updated} changed, {report.staged} held for review, "
         f"{len(report.skipped)} rows skipped"
     )
+    if linked is not None:
+        summary += (
+            f"; links: {linked.kept} kept, {len(linked.unknown_urns)} URNs not in the register"
+        )
+    if moved or chosen:
+        summary += f"; {moved} moved to their successor, {chosen} successors to choose"
     _finish(run, ImportStatus.SUCCEEDED, summary, report)
     return run, report
 
 
-def newest_extract(folder: Path) -> Path | None:
-    """The newest ``edubasealldata*.csv[.gz]`` in ``folder``, by the date in its name."""
+def newest_extract(folder: Path, pattern: re.Pattern = _EXTRACT) -> Path | None:
+    """The newest ``edubasealldata*.csv[.gz]`` (or links file) in ``folder``, by the date in
+    its name."""
     dated = [
         (extract_date_of(path.name), path.name, path)
         for path in folder.iterdir()
-        if path.is_file() and _EXTRACT.match(path.name) and extract_date_of(path.name)
+        if path.is_file() and pattern.match(path.name) and extract_date_of(path.name)
     ]
     return max(dated)[2] if dated else None
 
@@ -120,7 +141,7 @@ def gias_sync(folder: Path | None = None) -> str:
     if latest and latest.extract_date >= extract_date_of(path.name):
         return f"Up to date: {path.name} is not newer than the extract last imported."
     try:
-        run, _report = register_import(path)
+        run, _report = register_import(path, links=newest_extract(folder, _LINKS))
     except GiasFileError as error:
         logger.error("GIAS sync refused %s: %s", path.name, error)
         return f"{path.name} was not imported: {error}."

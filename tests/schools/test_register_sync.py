@@ -12,18 +12,22 @@ from schools.models import (
     ChangeKind,
     ChangeStatus,
     Establishment,
+    EstablishmentLink,
     GiasImport,
     ImportStatus,
     RegisterChange,
     Status,
 )
 from schools.services.gias import GiasFileError
+from schools.services.links import links_import
 from schools.services.staging import (
     RegisterChangeError,
     register_change_apply,
     register_change_dismiss,
 )
 from schools.services.sync import extract_date_of, gias_sync, register_import
+
+from .conftest import DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +199,39 @@ def test_the_sync_says_why_it_did_nothing(areas, tmp_path, settings):
     assert "is not a folder" in gias_sync()
     settings.GIAS_EXTRACT_PATH = str(tmp_path)
     assert "No GIAS extract" in gias_sync()
+
+
+def test_a_links_file_keeps_links_between_known_urns_and_reports_the_rest(areas, gias_2018):
+    register_import(gias_2018)
+    report = links_import(DATA / "links_20250422_conversions.csv")
+
+    assert report.rows == 34
+    assert report.unknown_urns  # reported, not kept
+    assert EstablishmentLink.objects.count() == report.kept
+    assert all(
+        Establishment.objects.filter(urn=link.urn).exists()
+        and Establishment.objects.filter(urn=link.linked_urn).exists()
+        for link in EstablishmentLink.objects.all()
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("URN,Name\n1,x\n", "not a GIAS links file"),
+        ('"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n', "no links"),
+        (
+            '"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n'
+            + "x,y,z,Successor,\n" * 5,
+            "cannot be read",
+        ),
+    ],
+)
+def test_a_bad_links_file_is_refused_and_changes_nothing(areas, tmp_path, content, message):
+    EstablishmentLink.objects.create(urn=1, linked_urn=2, link_type="Successor")
+    bad = tmp_path / "links.csv"
+    bad.write_text(content)
+
+    with pytest.raises(GiasFileError, match=message):
+        links_import(bad)
+    assert EstablishmentLink.objects.count() == 1

@@ -24,6 +24,12 @@ class Command(ActorCommand):
             "those the register holds as open that it omits (refused for a partial file)",
         )
         parser.add_argument(
+            "--links",
+            type=Path,
+            help="GIAS links file (links_edubasealldata*.csv): a closed school the programme "
+            "holds moves to its simple successor; others are listed for a person",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="import the file even if it is older than the extract last imported",
@@ -33,10 +39,18 @@ class Command(ActorCommand):
         )
 
     def handle(
-        self, *args, file: Path, close_missing: bool, force: bool, no_progress: bool, **options
+        self,
+        *args,
+        file: Path,
+        links: Path | None,
+        close_missing: bool,
+        force: bool,
+        no_progress: bool,
+        **options,
     ):
-        if not file.is_file():
-            raise CommandError(f"{file}: no such file")
+        for path in (file, links):
+            if path is not None and not path.is_file():
+                raise CommandError(f"{path}: no such file")
         # The register resolves LA codes, so the shipped LA list must be there (idempotent).
         areas_load_reference()
         bar = tqdm(
@@ -53,8 +67,12 @@ class Command(ActorCommand):
 
         try:
             with bar:
-                _run, report = register_import(
-                    file, on_progress=on_progress, close_missing=close_missing, force=force
+                run, report = register_import(
+                    file,
+                    links=links,
+                    on_progress=on_progress,
+                    close_missing=close_missing,
+                    force=force,
                 )
         except GiasFileError as exc:
             raise CommandError(f"{file} was not imported: {exc}. Nothing was changed.") from None
@@ -70,6 +88,8 @@ class Command(ActorCommand):
             self.stdout.write(
                 f"{report.closed_missing} open establishments not in the file closed."
             )
+        if links is not None:
+            self.stdout.write(f"Run: {run.message}.")
         if report.staged:
             self.stdout.write(
                 f"{report.staged} changes to establishments the programme holds are held for "
