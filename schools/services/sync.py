@@ -8,6 +8,9 @@ programme are staged for review (``schools.services.staging``).
 
 import logging
 import re
+import shutil
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -126,14 +129,71 @@ def newest_extract(folder: Path, pattern: re.Pattern = _EXTRACT) -> Path | None:
     return max(dated)[2] if dated else None
 
 
+DOWNLOAD_TIMEOUT = 60
+
+
+def _download(template: str, folder: Path, today: date) -> Path | None:
+    """Fetch ``template`` (an address with ``{date:%Y%m%d}``) for ``today`` into ``folder``,
+    under the name in the address; None when it is not published (yet). A file half
+    downloaded is never left under that name. Raises OSError for a failed download."""
+    url = template.format(date=today)
+    name = url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+    target = folder / name
+    if target.exists():
+        return target
+    partial = folder / f".{name}.part"
+    try:
+        with (
+            urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as response,  # noqa: S310
+            open(partial, "wb") as out,
+        ):
+            shutil.copyfileobj(response, out, length=1 << 20)
+    except urllib.error.HTTPError as error:
+        partial.unlink(missing_ok=True)
+        if error.code == 404:
+            return None
+        raise OSError(f"the download answered {error.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        partial.unlink(missing_ok=True)
+        raise OSError(f"the download failed ({type(error).__name__})") from None
+    partial.replace(target)
+    return target
+
+
+def _fetch(folder: Path) -> str | None:
+    """Download today's extract and links file when their addresses are configured; says
+    why not if the download failed (and records it as a failed run, for the page)."""
+    today = timezone.localdate()
+    for template in (conf.gias_extract_url(), conf.gias_links_url()):
+        if not template:
+            continue
+        try:
+            _download(template, folder, today)
+        except OSError as error:
+            message = f"the day's file could not be downloaded: {error}"
+            GiasImport.objects.create(
+                file_name=template.format(date=today).rsplit("/", 1)[-1][:255],
+                extract_date=today,
+                status=ImportStatus.FAILED,
+                message=message,
+                finished_at=timezone.now(),
+            )
+            logger.error("GIAS sync: %s", message)
+            return f"Nothing imported: {message}."
+    return None
+
+
 def gias_sync(folder: Path | None = None) -> str:
-    """Import the newest extract in ``folder`` (``GIAS_EXTRACT_PATH``) if it is newer than
-    the last one imported; says what it did."""
+    """Download the day's files if addresses are configured (``GIAS_EXTRACT_URL``,
+    ``GIAS_LINKS_URL``), then import the newest extract in ``folder``
+    (``GIAS_EXTRACT_PATH``) if it is newer than the last one imported; says what it did."""
     folder = folder or conf.gias_extract_path()
     if folder is None:
         return "GIAS_EXTRACT_PATH is not set: nothing to sync."
     if not folder.is_dir():
         return f"GIAS_EXTRACT_PATH ({folder}) is not a folder: nothing synced."
+    if failed := _fetch(folder):
+        return failed
     path = newest_extract(folder)
     if path is None:
         return "No GIAS extract (edubasealldata*.csv) in the folder yet."

@@ -1,11 +1,15 @@
 """The register follows GIAS (issue 14, items 1 and 5): runs on record, older extracts
 refused, changes that matter to the programme held for a person, a scheduled sync."""
 
+import functools
+import http.server
 import io
 import shutil
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from schools import interest
 from schools.models import (
@@ -235,3 +239,59 @@ def test_a_bad_links_file_is_refused_and_changes_nothing(areas, tmp_path, conten
     with pytest.raises(GiasFileError, match=message):
         links_import(bad)
     assert EstablishmentLink.objects.count() == 1
+
+
+@pytest.fixture
+def gias_site(tmp_path):
+    """A real HTTP server standing in for GIAS's download address."""
+    site = tmp_path / "site"
+    site.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield site, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_sync_downloads_the_days_files_when_addresses_are_set(
+    areas, gias_2025_same_urns, gias_site, tmp_path, settings
+):
+    site, base = gias_site
+    today = timezone.localdate()
+    shutil.copy(gias_2025_same_urns, site / f"edubasealldata{today:%Y%m%d}.csv")
+    shutil.copy(
+        DATA / "links_20250422_conversions.csv", site / f"links_edubasealldata{today:%Y%m%d}.csv"
+    )
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    settings.GIAS_EXTRACT_PATH = str(folder)
+    settings.GIAS_EXTRACT_URL = base + "/edubasealldata{date:%Y%m%d}.csv"
+    settings.GIAS_LINKS_URL = base + "/links_edubasealldata{date:%Y%m%d}.csv"
+
+    said = gias_sync()
+
+    assert said.startswith(f"edubasealldata{today:%Y%m%d}.csv: 20 new")
+    assert "links: " in said
+    assert Establishment.objects.count() == 20
+    assert not list(folder.glob(".*.part"))
+
+
+def test_a_file_not_published_yet_is_waited_for_and_a_failed_download_is_on_record(
+    areas, gias_site, tmp_path, settings
+):
+    _site, base = gias_site
+    settings.GIAS_EXTRACT_PATH = str(tmp_path)
+    settings.GIAS_EXTRACT_URL = base + "/edubasealldata{date:%Y%m%d}.csv"
+    settings.GIAS_LINKS_URL = ""
+
+    assert "No GIAS extract" in gias_sync()  # 404: not published yet, nothing recorded
+    assert not GiasImport.objects.exists()
+
+    settings.GIAS_EXTRACT_URL = "http://127.0.0.1:9/edubasealldata{date:%Y%m%d}.csv"  # nobody
+    said = gias_sync()
+
+    assert said.startswith("Nothing imported: the day's file could not be downloaded")
+    failed = GiasImport.objects.get()
+    assert failed.status == ImportStatus.FAILED
