@@ -337,3 +337,58 @@ def test_a_website_that_is_not_http_is_shown_but_not_linked(client, national, we
 
     assert "opens in a new tab" not in page
     assert 'rel="noopener"' not in page
+
+
+def test_the_csv_export_gives_every_column_as_people_read_it(client, national):
+    import csv
+    import io
+
+    la = LocalAuthorityFactory(code="T20", name="Camden", region="E12000007")
+    area = MHSTAreaFactory(name="Camden MHST")
+    school = EstablishmentFactory(
+        urn=100008,
+        name="Argyle Primary School",
+        la=la,
+        mhst_area=area,
+        type_code=34,
+        type_name="Academy converter",
+        type_group=TypeGroup.ACADEMIES,
+        status=Status.OPEN_PROPOSED_TO_CLOSE,
+        contact_email="office@argyle.example",
+        pupil_count=None,
+    )
+    outside = EstablishmentFactory(la=None, gias_la_name="Wales", gias_la_code="000")
+
+    response = client.get(reverse("schools:establishment-export-csv"))
+    rows = {
+        row["URN"]: row
+        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    }
+
+    assert rows[str(school.urn)] == {
+        "URN": "100008",
+        "Name": "Argyle Primary School",
+        "Type": "Academy converter",
+        "Type group": "Academies",
+        "Phase": school.phase,
+        "Status": "Open, but proposed to close",
+        "Eligible": "yes",
+        "Programme status": "Not invited",
+        "Local authority": "Camden",
+        "LA code": "T20",
+        "Region": "London",
+        "MHST area": "Camden MHST",
+        "Postcode": school.postcode,
+        "Town": school.town,
+        "Telephone": school.telephone,
+        "Website": school.website,
+        "Contact email": "office@argyle.example",
+        "Pupils": "",
+    }
+    wales = rows[str(outside.urn)]
+    assert (wales["Local authority"], wales["LA code"], wales["Region"], wales["Eligible"]) == (
+        "Wales",
+        "000",
+        "",
+        "no",
+    )
