@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 GIAS ?= ../shared/data/gias/edubasealldata20250718_open.csv.gz
+GIAS_ALL ?= ../shared/data/gias/edubasealldata20250718_all.csv.gz
+GIAS_LINKS ?= ../shared/data/gias/links_edubasealldata20250422.csv
 
 export PATH := $(BIN):$(PATH)
 
@@ -42,11 +44,13 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench: GIAS import into PostgreSQL against a raw COPY, and a 22,000-school wave
-## through real workers against a raw SMTP send; each writes its section of docs/benchmarks.md.
+## make bench: GIAS import into PostgreSQL against a raw COPY, a 22,000-school wave through
+## real workers against a raw SMTP send, and the GIAS sync moving converted schools to their
+## successors; each writes its section of docs/benchmarks.md.
 bench: install
 	$(BIN)/python scripts/bench_import.py $(GIAS)
 	$(BIN)/python scripts/bench_wave.py $(GIAS)
+	$(BIN)/python scripts/bench_sync.py $(GIAS_ALL) $(GIAS_LINKS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -104,10 +104,14 @@ def main() -> None:
     manage(url, "load_areas")
     manage(url, "import_gias", str(args.extract), "--no-progress", "--force")
     ids = _reopen(url, args.links)
-    _, _, held = manage(url, "shell", "-c", HOLD.format(ids=ids))
-    print(f"reopened {len(ids)}, places {held.strip()}")
+    _, _, output = manage(url, "shell", "-c", HOLD.format(ids=ids))
+    held = output.strip().splitlines()[-1]  # the snippet prints the count last
+    print(f"reopened {len(ids)}, places {held}")
 
     seconds, memory, out = manage(
+        url, "import_gias", str(args.extract), "--links", str(args.links), "--no-progress"
+    )
+    again, _, _ = manage(
         url, "import_gias", str(args.extract), "--links", str(args.links), "--no-progress"
     )
     copy_s, copy_rows = _copy_seconds(url, args.extract)
@@ -130,7 +134,7 @@ def main() -> None:
         "",
         f"The register is loaded from `{args.extract.name}` ({copy_rows:,} rows), then the "
         f"{len(ids):,} establishments it shows closed since {SINCE} with a successor in the "
-        f"links file are reopened, each with a booked place ({held.strip()} places). The "
+        f"links file are reopened, each with a booked place ({held} places). The "
         "sync then imports the same extract with the links file, as one `manage.py "
         "import_gias --links` process.",
         "",
@@ -146,6 +150,8 @@ def main() -> None:
         "|---|---:|---:|",
         f"| the sync (`import_gias EXTRACT --links LINKS`), peak {memory} MiB | {seconds:.1f} | "
         f"{seconds / copy_s:.1f}x |",
+        f"| the same sync again: nothing changed, nothing to move | {again:.1f} | "
+        f"{again / copy_s:.1f}x |",
         f"| raw `COPY` of the same rows into a scratch table of text columns | {copy_s:.1f} | 1x |",
         "",
         f"The run: {run_line.removeprefix('Run: ')}",
