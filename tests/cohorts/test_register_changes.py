@@ -17,6 +17,7 @@ from tests.accounts.factories import user_with_role
 from tests.cohorts.factories import CohortFactory, PlaceFactory
 from tests.evaluation.factories import SurveyInvitationFactory
 from tests.schools.conftest import DATA
+from tests.schools.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("schools:register-changes")
@@ -134,3 +135,23 @@ def test_only_national_admins_review_register_changes(areas, client, role):
     client.force_login(user_with_role(role, username="someone", **areas))
 
     assert client.get(PAGE).status_code == 403
+
+
+def test_the_page_costs_the_same_for_2_or_20_changes(
+    areas, national, client, django_assert_max_num_queries
+):
+    def stage(count):
+        for _ in range(count):
+            RegisterChange.objects.create(
+                establishment=EstablishmentFactory(),
+                kind=ChangeKind.CLOSING,
+                fields={"status": [1, 2], "close_date": [None, "2025-08-31"]},
+                held_because="It has an active place.",
+            )
+
+    stage(2)
+    with django_assert_max_num_queries(30) as two:
+        client.get(PAGE)
+    stage(18)
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        assert "Closing or closed" in client.get(PAGE).content.decode()
