@@ -16,7 +16,9 @@ from accounts.scoping import scope_for
 from cohorts.selectors import (
     phases_progress,
     programme_counts,
+    programme_start,
     programme_status_conditions,
+    reached_q,
     sessions_summary,
     waves_in_progress,
     workshops_upcoming,
@@ -30,6 +32,7 @@ from schools.selectors import (
     establishments_for,
     register_review_summary,
     register_summary,
+    register_turnover,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,8 +61,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
         conditions = programme_status_conditions()
         progress = {key: conditions[key] for key in ("booked", "completed")}
         by_region = coverage_by(scope, breakdown="region", extra_counts=progress)
-        eligible = establishments_for(scope).filter(eligible_q()).order_by()
-        programme = programme_counts(eligible)
+        # Reached counts stay reached: a school that completed and has since closed or
+        # changed type is still counted (and once, as its place follows a successor).
+        counted = establishments_for(scope).filter(eligible_q() | reached_q()).order_by()
+        programme = programme_counts(counted)
+        if since := programme_start():
+            context["turnover"] = {"since": since, **register_turnover(scope, since=since)}
         sessions = sessions_summary(scope=scope)
         if self.request.user.has_perm("accounts.review_register_changes"):
             context["register_review"] = register_review_summary()

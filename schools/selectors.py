@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from schools.models import (
+    ELIGIBLE_TYPE_CODES,
     ChangeStatus,
     Establishment,
     GiasImport,
@@ -12,6 +13,7 @@ from schools.models import (
     MHSTArea,
     Region,
     RegisterChange,
+    Status,
     eligible_q,
 )
 
@@ -99,6 +101,19 @@ def coverage_by(scope, *, breakdown: str, extra_counts: dict[str, Q] | None = No
         else:
             row["label"] = row["mhst_area__name"]
     return rows
+
+
+def register_turnover(scope, *, since) -> dict[str, int]:
+    """Establishments of the types the programme is offered to, in English LAs, that opened
+    or closed on or after ``since`` (within ``scope``), in one query."""
+    of_eligible_type = Q(type_code__in=ELIGIBLE_TYPE_CODES, la__isnull=False)
+    establishments = scope.apply(
+        Establishment.objects.filter(of_eligible_type), la="la", mhst_area="mhst_area"
+    )
+    return establishments.aggregate(
+        opened=Count("pk", filter=Q(open_date__gte=since)),
+        closed=Count("pk", filter=Q(status=Status.CLOSED, close_date__gte=since)),
+    )
 
 
 # --- Register changes: what GIAS changed that a person reviews ------------------------------

@@ -34,7 +34,9 @@ from cohorts.selectors.status import (
     PROGRAMME_STATUSES,
     establishment_places,
     programme_counts,
+    programme_start,
     programme_status_conditions,
+    reached_q,
     with_programme_status,
 )
 from cohorts.selectors.waves import (
@@ -66,7 +68,9 @@ __all__ = [
     "places_in_scope",
     "professionals_in_scope",
     "programme_counts",
+    "programme_start",
     "programme_status_conditions",
+    "reached_q",
     "sessions_summary",
     "wave_area_choices",
     "wave_progress",

@@ -4,6 +4,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Min,
     Prefetch,
     Q,
     QuerySet,
@@ -13,6 +14,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import (
+    Phase,
     Place,
     PlaceStatus,
 )
@@ -35,6 +37,18 @@ PROGRAMME_STATUSES = (
 
 def _holds_place(*statuses: str) -> Q:
     return Q(pk__in=Place.objects.filter(status__in=statuses).values("establishment_id"))
+
+
+def reached_q() -> Q:
+    """Establishments that completed the programme: counted as reached whatever has become
+    of them since (closed without a successor, or changed to a type the programme is not
+    offered to). A converted school's place moves to its successor, so it counts once."""
+    return _holds_place(PlaceStatus.COMPLETED)
+
+
+def programme_start():
+    """The day the programme began: its first phase's start (None before any phase)."""
+    return Phase.objects.aggregate(first=Min("start_date"))["first"]
 
 
 def programme_status_conditions() -> dict[str, Q]:

@@ -1,5 +1,7 @@
 """The dashboard: figures computed in the database, constant queries at national scale."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -41,7 +43,8 @@ def test_dashboard_queries_stay_constant_from_60_to_22000_establishments(
     areas = [MHSTAreaFactory() for _ in range(3)]
     client.force_login(user_with_role(Role.NATIONAL_ADMIN))
     bulk_establishments(60, las, areas, start_urn=200000)
-    with django_assert_max_num_queries(20) as small:
+    # + the register changes waiting and the last import (2), the programme's start (1)
+    with django_assert_max_num_queries(23) as small:
         client.get(reverse("home"))
 
     bulk_establishments(22_000 - 60, las, areas, start_urn=300000)
@@ -313,7 +316,7 @@ def test_booked_says_it_means_booked_now_and_completed_apart(client, progress):
 
     assert '<dt class="fw-normal">Booked now</dt>' in page
     assert "Holding a place on a cohort not yet completed" in page
-    assert "Finished the programme (not counted as booked)" in page
+    assert "Finished the programme (not counted as booked;" in page
 
 
 def test_upcoming_workshops_leave_out_completed_cohorts_and_name_the_venue(client, progress):
@@ -390,8 +393,9 @@ def test_a_coordinators_dashboard_costs_the_same_with_many_cohorts_and_workshops
     client.force_login(
         user_with_role(Role.REGIONAL_COORDINATOR, username="reg", local_authorities=[las[0]])
     )
-    # session, user, permissions (2), roles, assignment and its areas (3), 12 figures, menu roles
-    with django_assert_max_num_queries(21) as few:
+    # session, user, permissions (2), roles, assignment and its areas (3), 12 figures, menu
+    # roles, the programme's start and the establishments opened and closed since
+    with django_assert_max_num_queries(23) as few:
         client.get(reverse("home"))
 
     cohorts(25)
@@ -400,3 +404,32 @@ def test_a_coordinators_dashboard_costs_the_same_with_many_cohorts_and_workshops
 
     assert len(response.context["upcoming"]) == 26
     assert len(response.context["phases"]) == 26
+
+
+def test_a_school_that_completed_then_closed_still_counts_as_reached(client, las):
+    from cohorts.models import PlaceStatus
+    from tests.cohorts.factories import CohortFactory, PhaseFactory, PlaceFactory
+
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    phase = PhaseFactory(start_date=dt.date(2026, 1, 1))
+    cohort = CohortFactory(phase=phase, local_authority=las[0])
+    school = EstablishmentFactory(la=las[0])
+    PlaceFactory(
+        cohort=cohort,
+        establishment=school,
+        status=PlaceStatus.COMPLETED,
+        completed_on=dt.date(2026, 3, 1),
+    )
+    before = client.get(reverse("home")).context["programme"]["completed"]
+
+    # GIAS closes it (no successor): it is no longer eligible, and still reached.
+    school.status = Status.CLOSED
+    school.close_date = dt.date(2026, 8, 31)
+    school.save()
+    response = client.get(reverse("home"))
+
+    assert before == response.context["programme"]["completed"] == 1
+    assert response.context["summary"]["eligible"] == 0
+    turnover = response.context["turnover"]
+    assert (turnover["since"], turnover["closed"]) == (dt.date(2026, 1, 1), 1)
+    assert "GIAS has recorded" in response.content.decode()
