@@ -41,6 +41,8 @@ GIAS_FIELDS = (
     "ukprn",
     "pupil_count",
     "gias_last_changed",
+    "easting",
+    "northing",
 )
 
 

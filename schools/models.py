@@ -270,6 +270,12 @@ class Establishment(TimeStampedModel):
     ukprn = models.CharField(_("UKPRN"), max_length=8, blank=True, validators=[validate_one_line])
     pupil_count = models.PositiveIntegerField(_("number of pupils"), null=True, blank=True)
     gias_last_changed = models.DateField(_("last changed in GIAS"), null=True, blank=True)
+    easting = models.PositiveIntegerField(
+        _("easting"), null=True, blank=True, help_text=_("British National Grid, metres (GIAS).")
+    )
+    northing = models.PositiveIntegerField(
+        _("northing"), null=True, blank=True, help_text=_("British National Grid, metres (GIAS).")
+    )
 
     contact_email = models.EmailField(
         _("contact email"),

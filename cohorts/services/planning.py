@@ -1,11 +1,15 @@
 """The cohort planning helper: propose cohorts of up to 20 schools for a phase and area.
 
-A proposal groups the schools a phase can reach that are not yet booked or planned: one
-local authority at a time, then by postcode district (the outward code, "NW1" of "NW1 1AA"),
-split into as few cohorts as fit, of even size (45 schools make 15 + 15 + 15, not
-20 + 20 + 5). Cohorts are named short, after their LA ("Camden", or "Camden 1", "Camden 2"
-…), numbered on from the phase's cohorts of that name. Nothing is saved until the
-coordinator, having edited it, accepts it.
+A proposal groups the schools a phase can reach that are not yet booked or planned, one
+local authority at a time (never across the LA or MHST area chosen), into as few cohorts as
+fit, of even size (45 schools make 15 + 15 + 15, not 20 + 20 + 5), by distance: GIAS gives
+each establishment's Easting and Northing (British National Grid, metres), and the schools
+are clustered so each travels little to its cohort's centre (``distance_groups``: a
+capacitated k-means). Schools without coordinates join the cohort with room where most of
+their postcode district is, and are named; an LA where no school has coordinates is grouped
+by postcode district (the outward code, "NW1" of "NW1 1AA") as before. Cohorts are named
+short, after their LA ("Camden", or "Camden 1", "Camden 2" …), numbered on from the phase's
+cohorts of that name. Nothing is saved until the coordinator, having edited it, accepts it.
 """
 
 import math
@@ -69,6 +73,107 @@ def cohort_names(base: str, count: int, *, taken: Iterable[str] = ()) -> list[st
     return names
 
 
+# --- Grouping by distance --------------------------------------------------------------------
+
+Point = tuple[int, float, float]  # (id, easting, northing)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How far a cohort's schools are from its centre, and the school nearest that centre
+    (the suggested venue until a venue directory exists)."""
+
+    mean_km: float
+    max_km: float
+    centre: tuple[float, float]
+    nearest_id: int
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def _centre(points: Sequence[Point]) -> tuple[float, float]:
+    return (
+        sum(p[1] for p in points) / len(points),
+        sum(p[2] for p in points) / len(points),
+    )
+
+
+def group_spread(points: Sequence[Point]) -> Spread | None:
+    """The spread of one group of schools with coordinates (None for none)."""
+    if not points:
+        return None
+    centre = _centre(points)
+    distances = [(_distance((p[1], p[2]), centre), p[0]) for p in points]
+    return Spread(
+        mean_km=sum(d for d, _ in distances) / len(distances) / 1000,
+        max_km=max(d for d, _ in distances) / 1000,
+        centre=centre,
+        nearest_id=min(distances)[1],
+    )
+
+
+def _capacitated_assign(
+    points: Sequence[Point], centres: list[tuple[float, float]], capacity: int
+) -> list[int]:
+    """Each point's centre: nearest first, no centre over ``capacity`` (greedy over all
+    point-centre pairs by distance, so the closest pairs are honoured first)."""
+    pairs = sorted(
+        (_distance((p[1], p[2]), c), i, j)
+        for i, p in enumerate(points)
+        for j, c in enumerate(centres)
+    )
+    assigned = [-1] * len(points)
+    load = [0] * len(centres)
+    left = len(points)
+    for _, i, j in pairs:
+        if assigned[i] == -1 and load[j] < capacity:
+            assigned[i], load[j] = j, load[j] + 1
+            left -= 1
+            if not left:
+                break
+    return assigned
+
+
+def distance_groups(points: Sequence[Point], size: int, *, rounds: int = 30) -> list[list[int]]:
+    """The points' ids in groups of at most ``size``, as few groups as fit and of even size,
+    each gathered round its centre. Deterministic: the first centres are spread out by
+    farthest-first from the point furthest from the middle, then centres and assignment are
+    refined together (at most ``rounds`` times) until nothing moves."""
+    if not points:
+        return []
+    count = math.ceil(len(points) / size)
+    capacity = math.ceil(len(points) / count)
+    middle = _centre(points)
+    ordered = sorted(points, key=lambda p: (-_distance((p[1], p[2]), middle), p[0]))
+    centres = [(ordered[0][1], ordered[0][2])]
+    while len(centres) < count:
+        far = max(
+            ordered,
+            key=lambda p: (min(_distance((p[1], p[2]), c) for c in centres), -p[0]),
+        )
+        centres.append((far[1], far[2]))
+    assigned: list[int] = []
+    for _ in range(rounds):
+        again = _capacitated_assign(points, centres, capacity)
+        if again == assigned:
+            break
+        assigned = again
+        centres = [
+            _centre([p for p, a in zip(points, assigned, strict=True) if a == j] or [points[0]])
+            for j in range(count)
+        ]
+    groups = [
+        sorted(p[0] for p, a in zip(points, assigned, strict=True) if a == j) for j in range(count)
+    ]
+    # West to east, then south to north, so "Camden 1" is where a reader expects it.
+    return sorted(
+        (g for g in groups if g),
+        key=lambda g: _centre([p for p in points if p[0] in set(g)]),
+    )
+
+
 @dataclass
 class ProposedCohort:
     """One cohort of a proposal: a name, its area and the establishments planned for it."""
@@ -79,6 +184,8 @@ class ProposedCohort:
     establishment_ids: list[int]
     districts: list[str] = field(default_factory=list)
     capacity: int = MAX_COHORT_CAPACITY
+    #: Schools placed by postcode district because GIAS gives no coordinates for them.
+    without_coordinates: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +203,49 @@ class CohortProposal:
 def _even_sizes(total: int, most: int) -> list[int]:
     count = math.ceil(total / most)
     return [total // count + (1 if i < total % count else 0) for i in range(count)]
+
+
+def _by_district(members: list[Establishment], size: int) -> list[list[Establishment]]:
+    """The postcode-district method: sorted by district, cut into even chunks."""
+    members = sorted(members, key=lambda s: (_district_key(postcode_district(s.postcode)), s.name))
+    groups, start = [], 0
+    for chunk_size in _even_sizes(len(members), size):
+        groups.append(members[start : start + chunk_size])
+        start += chunk_size
+    return groups
+
+
+def _group(members: list[Establishment], size: int) -> tuple[list[list[Establishment]], set]:
+    """One LA's schools in cohorts: by distance where GIAS gives coordinates, the rest
+    joining the cohort with room where most of their postcode district is. Returns the
+    groups and the ids of the schools placed by postcode."""
+    located = [s for s in members if s.easting and s.northing]
+    if not located:
+        return _by_district(members, size), set()
+    count = math.ceil(len(members) / size)
+    capacity = math.ceil(len(members) / count)
+    by_id = {s.pk: s for s in located}
+    points = [(s.pk, float(s.easting), float(s.northing)) for s in located]
+    # As many groups as the whole LA needs, so the schools without coordinates fit too.
+    groups = [[by_id[pk] for pk in ids] for ids in distance_groups(points, min(size, capacity))]
+    while len(groups) < count:
+        groups.append([])
+    unlocated = sorted(
+        (s for s in members if not (s.easting and s.northing)),
+        key=lambda s: (_district_key(postcode_district(s.postcode)), s.name),
+    )
+    for school in unlocated:
+        district = postcode_district(school.postcode)
+        room = [g for g in groups if len(g) < capacity]
+        best = max(
+            room,
+            key=lambda g: (
+                sum(postcode_district(m.postcode) == district for m in g),
+                -len(g),
+            ),
+        )
+        best.append(school)
+    return [g for g in groups if g], {s.pk for s in unlocated}
 
 
 def _unplanned(queryset):
@@ -132,15 +282,9 @@ def cohort_plan_propose(
 
     proposed: list[ProposedCohort] = []
     for la in sorted(by_la, key=lambda la: la.name):
-        members = sorted(
-            by_la[la], key=lambda s: (_district_key(postcode_district(s.postcode)), s.name)
-        )
-        start = 0
-        sizes = _even_sizes(len(members), size)
-        names = cohort_names(la.name, len(sizes), taken=taken)
-        for name, chunk_size in zip(names, sizes, strict=True):
-            chunk = members[start : start + chunk_size]
-            start += chunk_size
+        groups, placed_by_postcode = _group(by_la[la], size)
+        names = cohort_names(la.name, len(groups), taken=taken)
+        for name, chunk in zip(names, groups, strict=True):
             areas = {s.mhst_area_id for s in chunk}
             area_id = mhst_area.pk if mhst_area else (areas.pop() if len(areas) == 1 else None)
             proposed.append(
@@ -151,6 +295,7 @@ def cohort_plan_propose(
                     establishment_ids=[s.pk for s in chunk],
                     districts=districts_in_order(postcode_district(s.postcode) for s in chunk),
                     capacity=size,
+                    without_coordinates=[s.pk for s in chunk if s.pk in placed_by_postcode],
                 )
             )
     return CohortProposal(phase_id=phase.pk, cohorts=proposed, names_taken=taken)

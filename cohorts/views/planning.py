@@ -23,6 +23,7 @@ from cohorts.services.planning import (
     cohort_plan_accept,
     cohort_plan_propose,
     districts_in_order,
+    group_spread,
     postcode_district,
 )
 from core.errors import LinkDomainError
@@ -31,6 +32,65 @@ from schools.models import Establishment
 MANAGE = "accounts.manage_cohorts"
 #: More cohort slots than this in one submission is not a real plan.
 MAX_SLOTS = 200
+
+
+#: The plan map's palette: cohorts are told apart by colour and by marker shape (for those
+#: who do not see the colours), and the table beside the map says the same in words.
+MAP_COLOURS = ("#0b5394", "#b45f06", "#38761d", "#990000", "#674ea7", "#0c343d", "#7f6000")
+MAP_SHAPES = ("circle", "square", "triangle")
+MAP_SIZE = 600
+
+
+def plan_map(groups) -> dict | None:
+    """The schools of a proposal as points on a plain SVG (no map tiles: Link works
+    offline), scaled to fit, one colour and shape per cohort; None without coordinates."""
+    located = [
+        (group, school)
+        for group in groups
+        for school, _field in group["schools"]
+        if school.easting and school.northing
+    ]
+    if not located:
+        return None
+    xs = [s.easting for _, s in located]
+    ys = [s.northing for _, s in located]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1000)
+    margin = 20
+    scale = (MAP_SIZE - 2 * margin) / span
+
+    def position(easting, northing):
+        # North is up: the SVG's y grows downwards.
+        return (
+            round(margin + (easting - min(xs)) * scale, 1),
+            round(MAP_SIZE - margin - (northing - min(ys)) * scale, 1),
+        )
+
+    points = []
+    for group, school in located:
+        x, y = position(school.easting, school.northing)
+        index = group["number"] - 1
+        points.append(
+            {
+                "x": x,
+                "y": y,
+                "colour": MAP_COLOURS[index % len(MAP_COLOURS)],
+                "shape": MAP_SHAPES[(index // len(MAP_COLOURS)) % len(MAP_SHAPES)],
+                "label": f"{school.name}: cohort {group['number']}",
+                "square": (round(x - 5, 1), round(y - 5, 1)),
+                "triangle": f"{x},{y - 6} {x - 6},{y + 5} {x + 6},{y + 5}",
+            }
+        )
+    legend = [
+        {
+            "number": group["number"],
+            "colour": MAP_COLOURS[(group["number"] - 1) % len(MAP_COLOURS)],
+            "shape": MAP_SHAPES[((group["number"] - 1) // len(MAP_COLOURS)) % len(MAP_SHAPES)],
+        }
+        for group in groups
+        if group["schools"]
+    ]
+    km = span / 1000
+    return {"points": points, "legend": legend, "size": MAP_SIZE, "km": f"{km:.1f}"}
 
 
 class CohortPlanView(CoordinatorRequiredMixin, View):
@@ -83,6 +143,8 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
                     for s in edit_form.schools
                     if (assignment[s.pk] if assignment is not None else s.slot) == number
                 ]
+                located = [(s.pk, s.easting, s.northing) for s in members if s.easting]
+                spread = group_spread(located)
                 groups.append(
                     {
                         "number": number,
@@ -90,6 +152,11 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
                         "capacity": edit_form.capacity_field(number),
                         "schools": [(s, edit_form.school_field(s)) for s in members],
                         "districts": districts_in_order(s.district for s in members),
+                        "spread": spread,
+                        "venue": next(
+                            (s for s in members if spread and s.pk == spread.nearest_id), None
+                        ),
+                        "unlocated": [s for s in members if not s.easting],
                     }
                 )
             left_out = [
@@ -98,6 +165,7 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
                 if (assignment[s.pk] if assignment is not None else s.slot) is None
             ]
             context.update(
+                plan_map=plan_map(groups),
                 groups=groups,
                 left_out=left_out,
                 area_name=area_form.area_name(),

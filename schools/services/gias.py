@@ -60,7 +60,7 @@ REQUIRED_COLUMNS = (
     "EstablishmentStatus (code)",
     "LA (code)",
 )
-OPTIONAL_COLUMNS = ("NumberOfPupils", "GOR (name)")
+OPTIONAL_COLUMNS = ("NumberOfPupils", "GOR (name)", "Easting", "Northing")
 # The fields the import owns. contact_email and mhst_area are Link's and never touched.
 IMPORT_FIELDS = (
     *TEXT_COLUMNS.values(),
@@ -70,6 +70,8 @@ IMPORT_FIELDS = (
     "status",
     "la_id",
     "pupil_count",
+    "easting",
+    "northing",
 )
 # GIAS's pseudo-regions for establishments outside England: Wales, offshore and overseas.
 NON_ENGLISH_GOR = {"Wales (pseudo)", "Not Applicable"}
@@ -169,8 +171,7 @@ def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | MalformedRow
             *REQUIRED_COLUMNS,
             *TEXT_COLUMNS,
             *DATE_COLUMNS,
-            "NumberOfPupils",
-            "GOR (name)",
+            *OPTIONAL_COLUMNS,
         )
         if name in header
     }
@@ -229,6 +230,10 @@ def _establishment_values(urn: int, row: dict[str, str], la_ids: dict[str, int])
     values["status"] = status
     pupils = row.get("NumberOfPupils", "")
     values["pupil_count"] = int(pupils) if pupils.isdigit() else None
+    # British National Grid metres; blank (or 0, as GIAS writes for some) when not known.
+    for column in ("Easting", "Northing"):
+        value = row.get(column, "")
+        values[column.lower()] = int(value) if value.isdigit() and int(value) else None
 
     la_code = values["gias_la_code"]
     if la_code in la_ids:
