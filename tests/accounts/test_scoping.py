@@ -54,7 +54,15 @@ def coordinator_urls(world):
         "contact-out": reverse("schools:establishment-contact", args=[outside]),
         "contact-import": reverse("schools:contact-import"),
         "contact-import-template": reverse("schools:contact-import-template"),
+        # GIAS's changes are the national admin's to review; a decision is a POST.
+        "register-changes": reverse("schools:register-changes"),
+        "change-apply": reverse("schools:register-change-apply", args=[1]),
+        "change-dismiss": reverse("schools:register-change-dismiss", args=[1]),
+        "change-move": reverse("schools:register-change-move", args=[1]),
     }
+
+
+REVIEW = {"register-changes": 403, "change-apply": 403, "change-dismiss": 403, "change-move": 403}
 
 
 # Status per (role, url). The dashboard is the home page: 200 for everyone signed in (people
@@ -72,9 +80,11 @@ EXPECTED = {
             "contact-out",
             "contact-import",
             "contact-import-template",
+            "register-changes",
         ],
         200,
-    ),
+    )
+    | {"change-apply": 405, "change-dismiss": 405, "change-move": 405},
     "regional": {
         "dashboard": 200,
         "list": 200,
@@ -86,6 +96,7 @@ EXPECTED = {
         "contact-out": 404,
         "contact-import": 200,
         "contact-import-template": 200,
+        **REVIEW,
     },
     **{
         role: {
@@ -99,6 +110,7 @@ EXPECTED = {
             "contact-out": 403,
             "contact-import": 403,
             "contact-import-template": 403,
+            **REVIEW,
         }
         for role in ("facilitator", "viewer", "no_role")
     },
@@ -137,6 +149,10 @@ def test_the_url_table_covers_every_coordinator_url(world):
         "schools:establishment-contact",
         "schools:contact-import",
         "schools:contact-import-template",
+        "schools:register-changes",
+        "schools:register-change-apply",
+        "schools:register-change-dismiss",
+        "schools:register-change-move",
     }
     assert names == covered, "a new coordinator URL needs a row in EXPECTED"
 
