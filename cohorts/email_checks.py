@@ -35,7 +35,7 @@ _OFFER_KEY = re.compile(r"^offer-(\d{8}T\d{12})$")
 
 def _places(rows: list[OutgoingEmail]) -> dict[int, Place]:
     ids = {row.subject_id for row in rows if row.subject_id}
-    return Place.objects.select_related("cohort").in_bulk(ids)
+    return Place.objects.select_related("cohort__delivery").in_bulk(ids)
 
 
 def _offers(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
@@ -68,7 +68,7 @@ def _reminders(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
             gone[row.pk] = "the place was cancelled"
         elif place.cohort.status not in _LIVE_COHORTS:
             gone[row.pk] = f"the cohort is {place.cohort.get_status_display().lower()}"
-        elif workshop is None or workshop.cohort_id != place.cohort_id:
+        elif workshop is None or workshop.delivery_id != place.cohort.delivery_id:
             gone[row.pk] = "the place moved to another cohort"
         elif workshop.date < timezone.localdate(now):
             gone[row.pk] = "the workshop has taken place"
@@ -119,8 +119,9 @@ def _cohort_still_bookable(rows: list[OutgoingEmail], now: datetime) -> dict[int
     )
     day_1 = dict(
         Workshop.objects.filter(
-            cohort_id__in={i.told_about_id for i in interests.values()}, day=WorkshopDay.DAY_1
-        ).values_list("cohort_id", "date")
+            delivery__cohort__in={i.told_about_id for i in interests.values()},
+            day=WorkshopDay.DAY_1,
+        ).values_list("delivery__cohort", "date")
     )
     # Booking is open up to and including day 1 minus N days (``booking_last_day``).
     first_open_day_1 = timezone.localdate(now) + timedelta(days=conf.booking_closes_days())

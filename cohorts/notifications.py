@@ -409,11 +409,13 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
     """
     _record("workshops_changed", workshop_ids=workshop_ids)
     changed = list(
-        Workshop.objects.select_related("cohort").filter(pk__in=workshop_ids).order_by("day")
+        Workshop.objects.select_related("delivery__cohort")
+        .filter(pk__in=workshop_ids)
+        .order_by("day")
     )
     if not changed:
         return
-    cohort = changed[0].cohort
+    cohort = changed[0].delivery.cohort
     workshops = _workshops(cohort)
     about_workshops = _about(Workshop, [w.pk for w in workshops])
     # The details and the save name the occurrence: back and forth tells each time.

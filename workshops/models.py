@@ -1,7 +1,11 @@
-"""The two workshop days of each cohort, the professionals who attend, and attendance.
+"""The layer below the ways of delivering: a delivery to one group, its sessions (numbered,
+dated, at a venue or online), the professionals who attend, and attendance.
 
-Writes go through ``workshops.services``; the rules about dates (day 2 after day 1, about
-six weeks apart) and about completing the programme live there.
+A way of delivering (today a cohort of schools, ``cohorts.Cohort``; later online strategic
+facilitation) owns one ``Delivery`` and sets its own rules on top: how many sessions, how far
+apart, who may attend. Nothing here knows those rules; writes that apply them are in the app
+of that way of delivering (``cohorts.services.sessions``), writes that only know sessions and
+attendance in ``workshops.services``.
 """
 
 from django.db import models
@@ -10,7 +14,6 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cohorts.models import Cohort, CohortFormat, Place
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
 
@@ -20,15 +23,52 @@ class WorkshopDay(models.IntegerChoices):
     DAY_2 = 2, _("Workshop 2")
 
 
-class Workshop(TimeStampedModel):
-    """One whole-day workshop of a cohort: day 1 (forming partnerships) or day 2 (embedding
-    and sustainability), about six weeks later, with the same group.
+class DeliveryKind(models.TextChoices):
+    """The ways of delivering. Each names the reverse one-to-one from its own record to its
+    ``Delivery`` (``Cohort.delivery`` has ``related_name="cohort"``), so ``Delivery.owner``
+    finds that record without this app importing the app above."""
 
-    Where the venue fields and joining link are empty, the cohort's own apply.
+    COHORT = "cohort", _("Cohort of schools")
+
+
+class Delivery(TimeStampedModel):
+    """One way of delivering the programme to one group of people: today a cohort of
+    schools with its two workshop days; later online strategic facilitation.
+
+    Its sessions (``Workshop``) and the professionals who attend hang from it. The record of
+    the way of delivering (``owner``) says where its sessions happen unless a session says
+    otherwise: it has ``is_online``, ``venue_name``, ``venue_address`` and ``joining_link``.
     """
 
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("cohort")
+    kind = models.CharField(_("kind"), max_length=20, choices=DeliveryKind.choices)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DeliveryKind.values), name="delivery_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.owner)
+
+    @property
+    def owner(self):
+        """The record of the way of delivering this is (a ``cohorts.Cohort``)."""
+        return getattr(self, self.kind)
+
+
+class Workshop(TimeStampedModel):
+    """One session of a delivery, numbered from 1: for a cohort, a whole-day workshop, day 1
+    (forming partnerships) or day 2 (embedding and sustainability) about six weeks later.
+
+    Where the venue fields and joining link are empty, the delivery's owner's apply.
+    """
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("delivery")
     )
     day = models.PositiveSmallIntegerField(_("day"), choices=WorkshopDay.choices)
     date = models.DateField(_("date"))
@@ -54,9 +94,9 @@ class Workshop(TimeStampedModel):
     class Meta:
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")
-        ordering = ["cohort", "day"]
+        ordering = ["delivery", "day"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "day"], name="workshop_one_per_day"),
+            models.UniqueConstraint(fields=["delivery", "day"], name="workshop_one_per_day"),
             models.CheckConstraint(
                 condition=Q(day__in=WorkshopDay.values), name="workshop_day_1_or_2"
             ),
@@ -68,32 +108,34 @@ class Workshop(TimeStampedModel):
         indexes = [models.Index(fields=["date"], name="workshop_date")]
 
     def __str__(self) -> str:
-        return f"{self.cohort}: {self.get_day_display()} ({self.date:%d %b %Y})"
+        return f"{self.delivery}: {self.get_day_display()} ({self.date:%d %b %Y})"
 
     @property
     def is_online(self) -> bool:
-        return self.cohort.format == CohortFormat.ONLINE
+        return self.delivery.owner.is_online
 
     @property
     def venue(self) -> str:
         """Where, in a few words: "Online", or the venue's name (its address if unnamed)."""
         if self.is_online:
             return str(_("Online"))
+        owner = self.delivery.owner
         return (
             self.venue_name
-            or self.cohort.venue_name
+            or owner.venue_name
             or self.venue_address
-            or self.cohort.venue_address
+            or owner.venue_address
             or str(_("Venue to be confirmed"))
         )
 
     @property
     def location(self) -> str:
-        """Where this day happens: its own venue or link, else the cohort's."""
+        """Where this session happens: its own venue or link, else its delivery's."""
+        owner = self.delivery.owner
         if self.is_online:
-            return self.joining_link or self.cohort.joining_link
-        name = self.venue_name or self.cohort.venue_name
-        address = self.venue_address or self.cohort.venue_address
+            return self.joining_link or owner.joining_link
+        name = self.venue_name or owner.venue_name
+        address = self.venue_address or owner.venue_address
         return ", ".join(part for part in (name, address) if part)
 
 
@@ -105,14 +147,17 @@ class OrganisationType(models.TextChoices):
 
 
 class Professional(TimeStampedModel):
-    """A health, care or voluntary-sector professional attending a cohort's workshops.
+    """A health, care or voluntary-sector professional attending a delivery's sessions.
 
-    Professionals sit alongside the schools (CYPMHS clinicians, educational psychologists,
-    early help, school nurses, charities) and do not count towards the cohort's capacity.
+    On a cohort, professionals sit alongside the schools (CYPMHS clinicians, educational
+    psychologists, early help, school nurses, charities) and do not count towards its capacity.
     """
 
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.CASCADE, related_name="professionals", verbose_name=_("cohort")
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.CASCADE,
+        related_name="professionals",
+        verbose_name=_("delivery"),
     )
     name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
     organisation = models.CharField(
@@ -128,18 +173,18 @@ class Professional(TimeStampedModel):
     class Meta:
         verbose_name = _("professional")
         verbose_name_plural = _("professionals")
-        ordering = ["cohort", "name"]
+        ordering = ["delivery", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(organisation_type__in=OrganisationType.values),
                 name="professional_organisation_type_valid",
             ),
-            # One person once on a cohort: two rows would mean two survey invitations and a
-            # register that counts them twice. Emails compare without case.
+            # One person once on a delivery: two rows would mean two survey invitations and
+            # a register that counts them twice. Emails compare without case.
             models.UniqueConstraint(
                 Lower("email"),
-                "cohort",
-                name="professional_email_once_per_cohort",
+                "delivery",
+                name="professional_email_once_per_delivery",
                 violation_error_message=_("This email address is already on this cohort."),
             ),
         ]
@@ -152,14 +197,14 @@ class Attendance(TimeStampedModel):
     """Whether one school's attendee, or one professional, was at one workshop day.
 
     Exactly one of ``place`` and ``professional`` is set. A school whose attendee was present
-    on both days has completed the programme (``workshops.services.attendance_mark``).
+    on both days has completed the programme (``cohorts.services.sessions.attendance_mark``).
     """
 
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("workshop")
     )
     place = models.ForeignKey(
-        Place,
+        "cohorts.Place",
         on_delete=models.CASCADE,
         related_name="attendances",
         null=True,

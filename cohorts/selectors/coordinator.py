@@ -152,7 +152,7 @@ def cohort_detail(*, cohort: Cohort) -> dict:
     workshops = list(cohort.workshops.order_by("day"))
     attendance = {
         (a.workshop_id, a.place_id or a.professional_id, a.place_id is not None): a.present
-        for a in Attendance.objects.filter(workshop__cohort=cohort)
+        for a in Attendance.objects.filter(workshop__delivery__cohort=cohort)
     }
     every_place = list(
         cohort.places.select_related("establishment", "establishment__la").order_by(

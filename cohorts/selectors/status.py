@@ -96,9 +96,9 @@ def establishment_places(*, establishment: Establishment) -> list[Place]:
     (workshop, present) where present is True, False or None (not recorded)."""
     places = list(
         Place.objects.filter(establishment=establishment)
-        .select_related("cohort")
+        .select_related("cohort__delivery")
         .prefetch_related(
-            Prefetch("cohort__workshops", queryset=Workshop.objects.order_by("day")),
+            Prefetch("cohort__delivery__workshops", queryset=Workshop.objects.order_by("day")),
             "attendances",
         )
         .order_by("-created_at")

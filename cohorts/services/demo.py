@@ -49,7 +49,7 @@ def _workshops(cohort: Cohort, day_1: dt.date) -> list[Workshop]:
     day_1 = _weekday(day_1)
     return [
         Workshop.objects.create(
-            cohort=cohort,
+            delivery=cohort.delivery,
             day=day,
             date=day_1 + dt.timedelta(days=42 * (day - 1)),
             start_time=dt.time(9, 30),
@@ -62,7 +62,7 @@ def _workshops(cohort: Cohort, day_1: dt.date) -> list[Workshop]:
 def _professionals(cohort: Cohort, label: str) -> list[Professional]:
     return [
         Professional.objects.create(
-            cohort=cohort,
+            delivery=cohort.delivery,
             name=f"{role} ({label})",
             organisation=organisation,
             organisation_type=kind,

@@ -60,7 +60,9 @@ def _check_attendee(attendee: Attendee) -> None:
 
 def lock_cohort(cohort_id: int) -> Cohort:
     """The cohort, its row locked until the transaction ends (call inside ``atomic``)."""
-    return Cohort.objects.select_for_update().get(pk=cohort_id)
+    return (
+        Cohort.objects.select_for_update(of=("self",)).select_related("delivery").get(pk=cohort_id)
+    )
 
 
 def lock_place(place_id: int) -> Place:
@@ -72,7 +74,7 @@ def _seats_taken(cohort: Cohort) -> int:
 
 
 def _first_day(cohort: Cohort) -> Workshop | None:
-    return Workshop.objects.filter(cohort=cohort, day=WorkshopDay.DAY_1).first()
+    return Workshop.objects.filter(delivery__cohort=cohort, day=WorkshopDay.DAY_1).first()
 
 
 def booking_last_day(*, day_1: date) -> date:
@@ -293,8 +295,8 @@ def waiting_lists_close_due(*, today: date | None = None) -> int:
         Cohort.objects.filter(
             status__in=BOOKABLE_COHORT_STATUSES,
             places__status=PlaceStatus.WAITING,
-            workshops__day=WorkshopDay.DAY_1,
-            workshops__date__lt=closes_before,
+            delivery__workshops__day=WorkshopDay.DAY_1,
+            delivery__workshops__date__lt=closes_before,
         )
         .values_list("pk", flat=True)
         .distinct()

@@ -44,7 +44,7 @@ def place_set_progress(
 ) -> Place:
     """Record how far a school on the roster has got: attended day 1, or completed (both
     days) on ``completed_on``; on a completed cohort, "attended one day" (``days_present``
-    is 1) or "did not attend" (0). Called by ``workshops.services.attendance_mark``."""
+    is 1) or "did not attend" (0). Called by ``cohorts.services.sessions.attendance_mark``."""
     with transaction.atomic():
         cohort = lock_cohort(place.cohort_id)
         place = lock_place(place.pk)
@@ -84,7 +84,7 @@ def places_settle(*, cohort: Cohort) -> None:
     20."""
     present: dict[int, dict[int, date]] = {}
     for place_id, day, day_date in Attendance.objects.filter(
-        workshop__cohort=cohort, place__isnull=False, present=True
+        workshop__delivery__cohort=cohort, place__isnull=False, present=True
     ).values_list("place_id", "workshop__day", "workshop__date"):
         present.setdefault(place_id, {})[day] = day_date
     unsettled = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)

@@ -461,7 +461,7 @@ def test_a_completed_cohort_cannot_be_cancelled(admin_client, clock):
 def test_a_coordinator_corrects_a_professionals_details(admin_client):
     professional = ProfessionalFactory(name="Dr Rao", email="rao@nhs.example")
     url = reverse("cohorts:professional-edit", args=[professional.pk])
-    assert url in admin_client.get(detail(professional.cohort)).content.decode()
+    assert url in admin_client.get(detail(professional.delivery.cohort)).content.decode()
     form = admin_client.get(url).context["form"]
     assert form["name"].value() == "Dr Rao"
 

@@ -56,7 +56,7 @@ def bulk_responses(survey, people: int) -> None:
         [
             SurveyInvitation(
                 time_point=time_point,
-                cohort_id=professional.cohort_id,
+                cohort_id=professional.delivery.cohort.pk,
                 professional=professional,
                 questionnaire=questionnaire,
                 due_at=now,

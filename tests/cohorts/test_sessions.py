@@ -1,4 +1,5 @@
-"""Workshop days (order, the four-week warning), professionals, attendance and completion."""
+"""A cohort's workshop days (order, the four-week warning), professionals, attendance and
+completion: the cohort rules over the sessions layer (``cohorts.services.sessions``)."""
 
 import datetime as dt
 
@@ -8,16 +9,16 @@ from cohorts.errors import BookingError, WorkshopError
 from cohorts.models import PlaceStatus
 from cohorts.services.cohorts import cohort_mark_running
 from cohorts.services.places import place_book
-from tests.cohorts.factories import CohortFactory, make_open_cohort
-from tests.schools.factories import EstablishmentFactory
-from tests.workshops.factories import ProfessionalFactory
-from workshops.models import Attendance, OrganisationType, WorkshopDay
-from workshops.services import (
+from cohorts.services.sessions import (
     attendance_mark,
     professional_add,
     professional_update,
     workshop_save,
 )
+from tests.cohorts.factories import CohortFactory, make_open_cohort
+from tests.schools.factories import EstablishmentFactory
+from tests.workshops.factories import ProfessionalFactory
+from workshops.models import Attendance, OrganisationType, WorkshopDay
 
 pytestmark = pytest.mark.django_db
 
