@@ -15,17 +15,19 @@ from cohorts import conf
 from cohorts.models import (
     ACTIVE_PLACE_STATUSES,
     BOOKABLE_COHORT_STATUSES,
+    BOOKED_STATUSES,
     ROSTER_STATUSES,
     AreaInterest,
     CohortStatus,
     Place,
     PlaceStatus,
 )
+from cohorts.rules import WorkshopDay
 from core.dates import utc_stamp
 from outbox.models import EmailKind, OutgoingEmail
 from outbox.relevance import register_still_wanted
 from schools.models import Establishment
-from workshops.models import Workshop, WorkshopDay
+from workshops.models import Workshop
 
 _LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
 _WORKSHOP_KEY = re.compile(r"^workshop-(\d+)-")
@@ -146,9 +148,7 @@ def register() -> None:
     register_still_wanted(
         [EmailKind.BOOKING_CONFIRMATION],
         Place,
-        _on_cohort(
-            (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1), "the booking was cancelled or moved"
-        ),
+        _on_cohort(BOOKED_STATUSES, "the booking was cancelled or moved"),
     )
     register_still_wanted(
         [EmailKind.WAITLIST_JOINED],

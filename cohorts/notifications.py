@@ -73,7 +73,7 @@ def _days(workshops: list[Workshop]) -> list[dict]:
     """Each workshop day as the emails show it."""
     return [
         {
-            "label": workshop.get_day_display(),
+            "label": workshop.label,
             "when": f"{weekday(workshop.date)}, {clock(workshop.start_time)} to "
             f"{clock(workshop.end_time)}",
             "online": workshop.is_online,
@@ -423,9 +423,7 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
     context = {
         "changes": _days(changed),
         # "workshop 2" or "both workshops": what the subject and first line say changed.
-        "changed_what": (
-            changed[0].get_day_display().lower() if len(changed) == 1 else "both workshops"
-        ),
+        "changed_what": (changed[0].label.lower() if len(changed) == 1 else "both workshops"),
     }
     places = cohort.places.filter(status__in=_SEAT_STATUSES).select_related("establishment")
     for place in places:

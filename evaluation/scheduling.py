@@ -31,9 +31,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.models import CohortStatus, Place, PlaceStatus
+from cohorts.rules import FIRST_DAY, LAST_DAY
 from evaluation import conf
 from evaluation.models import Audience, SurveyInvitation, TimePoint
-from workshops.models import Attendance, Professional, Workshop, WorkshopDay
+from workshops.models import Attendance, Professional, Workshop
 
 #: Slack on the coarse date filters below; the exact rule is applied in Python afterwards.
 _SLACK = timedelta(days=4)
@@ -96,7 +97,7 @@ def _present_on_day_2(*, by: str, delivery: str) -> Exists:
         Attendance.objects.filter(
             **{by: OuterRef("pk")},
             present=True,
-            workshop__day=WorkshopDay.DAY_2,
+            workshop__day=LAST_DAY,
             workshop__delivery=OuterRef(delivery),
         )
     )
@@ -110,10 +111,10 @@ def _workshops(now: datetime) -> list[dict]:
     return list(
         Workshop.objects.exclude(delivery__cohort__status=CohortStatus.CANCELLED)
         .filter(
-            Q(day=WorkshopDay.DAY_1, date__gte=today - timedelta(days=1))
-            | Q(day=WorkshopDay.DAY_2, date__gte=today - open_days, date__lte=today)
+            Q(day=FIRST_DAY, date__gte=today - timedelta(days=1))
+            | Q(day=LAST_DAY, date__gte=today - open_days, date__lte=today)
             | Q(
-                day=WorkshopDay.DAY_2,
+                day=LAST_DAY,
                 date__gte=add_months(today - open_days, -months) - _SLACK,
                 date__lte=add_months(today, -months) + _SLACK,
             )
@@ -190,7 +191,7 @@ def invitations_due(*, now: datetime) -> list[DueInvitation]:
     follow_up: dict[int, tuple[datetime, datetime]] = {}
     for workshop in _workshops(now):
         cohort_id = workshop["cohort_id"]
-        if workshop["day"] == WorkshopDay.DAY_1:
+        if workshop["day"] == FIRST_DAY:
             day_1_starts[cohort_id] = baseline_closes_at(
                 day_1=workshop["date"], start_time=workshop["start_time"]
             )

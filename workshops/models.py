@@ -18,11 +18,6 @@ from core.models import TimeStampedModel
 from core.validators import validate_one_line
 
 
-class WorkshopDay(models.IntegerChoices):
-    DAY_1 = 1, _("Workshop 1")
-    DAY_2 = 2, _("Workshop 2")
-
-
 class DeliveryKind(models.TextChoices):
     """The ways of delivering. Each names the reverse one-to-one from its own record to its
     ``Delivery`` (``Cohort.delivery`` has ``related_name="cohort"``), so ``Delivery.owner``
@@ -61,8 +56,10 @@ class Delivery(TimeStampedModel):
 
 
 class Workshop(TimeStampedModel):
-    """One session of a delivery, numbered from 1: for a cohort, a whole-day workshop, day 1
-    (forming partnerships) or day 2 (embedding and sustainability) about six weeks later.
+    """One session of a delivery, numbered from 1 (``day``). For a cohort, a whole-day
+    workshop: day 1 (forming partnerships) or day 2 (embedding and sustainability) about six
+    weeks later; how many sessions a delivery has is its way of delivering's rule
+    (``cohorts.rules``).
 
     Where the venue fields and joining link are empty, the delivery's owner's apply.
     """
@@ -70,7 +67,10 @@ class Workshop(TimeStampedModel):
     delivery = models.ForeignKey(
         Delivery, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("delivery")
     )
-    day = models.PositiveSmallIntegerField(_("day"), choices=WorkshopDay.choices)
+    day = models.PositiveSmallIntegerField(
+        _("number"),
+        help_text=_("Sessions are numbered from 1, in order (a cohort's workshop days: 1 and 2)."),
+    )
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
@@ -97,9 +97,7 @@ class Workshop(TimeStampedModel):
         ordering = ["delivery", "day"]
         constraints = [
             models.UniqueConstraint(fields=["delivery", "day"], name="workshop_one_per_day"),
-            models.CheckConstraint(
-                condition=Q(day__in=WorkshopDay.values), name="workshop_day_1_or_2"
-            ),
+            models.CheckConstraint(condition=Q(day__gte=1), name="workshop_numbered_from_1"),
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="workshop_ends_after_it_starts",
@@ -108,7 +106,12 @@ class Workshop(TimeStampedModel):
         indexes = [models.Index(fields=["date"], name="workshop_date")]
 
     def __str__(self) -> str:
-        return f"{self.delivery}: {self.get_day_display()} ({self.date:%d %b %Y})"
+        return f"{self.delivery}: {self.label} ({self.date:%d %b %Y})"
+
+    @property
+    def label(self) -> str:
+        """How people know this session: "Workshop 1"."""
+        return str(_("Workshop %(number)s") % {"number": self.day})
 
     @property
     def is_online(self) -> bool:

@@ -8,13 +8,11 @@ from simple_history.models import HistoricalRecords
 
 from cohorts.models.phases import Phase
 from cohorts.models.transitions import Transition
+from cohorts.rules import MAX_COHORT_CAPACITY
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
 from schools.models import Establishment, LocalAuthority, MHSTArea
 from workshops.models import Delivery, DeliveryKind
-
-#: A cohort is "up to 20 schools at a time": the programme's ceiling, not a setting.
-MAX_COHORT_CAPACITY = 20
 
 
 class CohortFormat(models.TextChoices):

@@ -39,6 +39,8 @@ ACTIVE_PLACE_STATUSES = (
 )
 #: A completed cohort's places that did not complete it: no longer active, still on its roster.
 NOT_COMPLETED_STATUSES = (PlaceStatus.ATTENDED_ONE_DAY, PlaceStatus.DID_NOT_ATTEND)
+#: Booked and not finished yet: a school on the roster before its cohort's last day.
+BOOKED_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
 #: A place in any of these takes one of the cohort's ``capacity`` seats (an offer holds one;
 #: a school that did not complete a finished cohort still took its seat on it).
 SEAT_HOLDING_STATUSES = (

@@ -29,8 +29,9 @@ from cohorts.models import (
     Place,
     PlaceStatus,
 )
+from cohorts.rules import WorkshopDay
 from schools.models import Establishment
-from workshops.models import Workshop, WorkshopDay
+from workshops.models import Workshop
 
 
 def phase_reachable_establishments(*, phase: Phase) -> QuerySet[Establishment]:

@@ -10,6 +10,7 @@ from django.db.models import (
 
 from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
+    BOOKED_STATUSES,
     Cohort,
     CohortStatus,
     Phase,
@@ -73,8 +74,7 @@ def phases_progress(*, scope) -> QuerySet[Phase]:
         ),
         places_booked=Count(
             "cohorts__places",
-            filter=mine
-            & Q(cohorts__places__status__in=(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)),
+            filter=mine & Q(cohorts__places__status__in=BOOKED_STATUSES),
             distinct=True,
         ),
         places_completed=Count(

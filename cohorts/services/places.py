@@ -28,10 +28,11 @@ from cohorts.models import (
     PlaceStatus,
 )
 from cohorts.notifications import notify
+from cohorts.rules import WorkshopDay
 from core.dates import day, day_and_time
 from core.validators import field_values_check
 from schools.models import Establishment
-from workshops.models import Workshop, WorkshopDay
+from workshops.models import Workshop
 
 
 @dataclass(frozen=True)

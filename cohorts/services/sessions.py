@@ -24,10 +24,11 @@ from cohorts.models import (
     Place,
 )
 from cohorts.notifications import notify
+from cohorts.rules import WorkshopDay, attended
 from cohorts.services.places import lock_cohort
 from cohorts.services.progress import place_set_progress
 from core.dates import day
-from workshops.models import Attendance, Professional, Workshop, WorkshopDay
+from workshops.models import Attendance, Professional, Workshop
 from workshops.services import (
     WorkshopDetails,
     attendance_record,
@@ -230,7 +231,7 @@ def attendance_mark(
         raise WorkshopError("That attendee is not on this workshop's cohort.")
     if workshop.date > timezone.localdate():
         raise WorkshopError(
-            f"Attendance for {workshop.get_day_display().lower()} can be marked from "
+            f"Attendance for {workshop.label.lower()} can be marked from "
             f"{day(workshop.date)}, the day it happens."
         )
     if cohort.status in (CohortStatus.PLANNED, CohortStatus.CANCELLED):
@@ -245,15 +246,7 @@ def attendance_mark(
                     "workshop__day", "workshop__date"
                 )
             )
-            completed_on = None
-            if {WorkshopDay.DAY_1, WorkshopDay.DAY_2} <= set(present_days):
-                completed_on = present_days[WorkshopDay.DAY_2]
-            place_set_progress(
-                place=place,
-                attended_day_1=WorkshopDay.DAY_1 in present_days,
-                completed_on=completed_on,
-                days_present=len(present_days),
-            )
+            place_set_progress(place=place, attended=attended(present_days))
     return attendance
 
 

@@ -17,6 +17,7 @@ from cohorts.forms import (
     ProfessionalForm,
     WorkshopForm,
 )
+from cohorts.rules import WorkshopDay
 from cohorts.selectors import (
     professionals_in_scope,
 )
@@ -29,7 +30,7 @@ from cohorts.services.sessions import (
 )
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
 from core.errors import LinkDomainError
-from workshops.models import Workshop, WorkshopDay
+from workshops.models import Workshop
 from workshops.services import WorkshopDetails
 
 

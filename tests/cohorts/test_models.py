@@ -55,11 +55,13 @@ def test_cohort_and_phase_constraints():
     )
 
 
-def test_workshop_day_is_1_or_2_once_per_cohort_and_ends_after_it_starts():
+def test_a_session_is_numbered_from_1_once_per_delivery_and_ends_after_it_starts():
+    # That a cohort has days 1 and 2 only is its rule, kept by the service
+    # (tests/cohorts/test_sessions.py): the table numbers any delivery's sessions.
     cohort = CohortFactory()
     WorkshopFactory(cohort=cohort, day=1)
     refused(lambda: WorkshopFactory(cohort=cohort, day=1))
-    refused(lambda: WorkshopFactory(cohort=cohort, day=3))
+    refused(lambda: WorkshopFactory(cohort=cohort, day=0))
     refused(
         lambda: WorkshopFactory(cohort=cohort, day=2, start_time=dt.time(16), end_time=dt.time(9))
     )

@@ -7,6 +7,7 @@ import pytest
 
 from cohorts.errors import BookingError, WorkshopError
 from cohorts.models import PlaceStatus
+from cohorts.rules import WorkshopDay
 from cohorts.services.cohorts import cohort_mark_running
 from cohorts.services.places import place_book
 from cohorts.services.sessions import (
@@ -18,7 +19,7 @@ from cohorts.services.sessions import (
 from tests.cohorts.factories import CohortFactory, make_open_cohort
 from tests.schools.factories import EstablishmentFactory
 from tests.workshops.factories import ProfessionalFactory
-from workshops.models import Attendance, OrganisationType, WorkshopDay
+from workshops.models import Attendance, OrganisationType
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,15 @@ def test_day_2_must_come_after_day_1_whichever_is_saved_first(clock):
     with pytest.raises(WorkshopError, match=r"Workshop 2 \(2 March 2026\) must be after"):
         save(cohort, 1, dt.date(2026, 3, 9))
     assert cohort.workshops.count() == 1
+
+
+def test_a_cohort_has_workshop_days_1_and_2_only(clock):
+    cohort = CohortFactory()
+
+    for day in (0, 3):
+        with pytest.raises(WorkshopError, match="workshop 1 and workshop 2 only"):
+            save(cohort, day, dt.date(2026, 3, 2))
+    assert not cohort.workshops.exists()
 
 
 def test_days_under_four_weeks_apart_save_with_a_warning(clock):

@@ -29,13 +29,13 @@ def test_each_cohort_has_its_own_delivery_whose_owner_it_is():
 def test_a_session_is_written_once_and_rewritten_only_when_it_changes():
     delivery = CohortFactory().delivery
 
-    session, changed = session_write(delivery=delivery, number=2, details=DETAILS)
-    assert changed and (session.delivery, session.day) == (delivery, 2)
-    again, changed = session_write(delivery=delivery, number=2, details=DETAILS)
+    session, changed = session_write(delivery=delivery, number=3, details=DETAILS)
+    assert changed and (session.delivery, session.day) == (delivery, 3)
+    again, changed = session_write(delivery=delivery, number=3, details=DETAILS)
     assert (again.pk, changed, again.history.count()) == (session.pk, False, 1)
 
     later = WorkshopDetails(date=dt.date(2026, 3, 9), start_time=dt.time(9), end_time=dt.time(16))
-    moved, changed = session_write(delivery=delivery, number=2, details=later)
+    moved, changed = session_write(delivery=delivery, number=3, details=later)
     assert (moved.pk, changed, moved.date) == (session.pk, True, dt.date(2026, 3, 9))
     assert Workshop.objects.filter(delivery=delivery).count() == 1
 
