@@ -89,20 +89,24 @@ class ProfessionalAdmin(ChangedOnItsPageAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(ChangedOnItsPageAdmin):
     page_link_text = _("Mark the register on the cohort's page")
-    list_display = ("workshop", "place", "professional", "present")
-    list_filter = ("present", "workshop__day", "workshop__delivery__cohort__phase")
+    list_display = ("workshop", "participant", "present")
+    list_filter = (
+        "present",
+        "participant__kind",
+        "workshop__day",
+        "workshop__delivery__cohort__phase",
+    )
     search_fields = (
         "workshop__delivery__cohort__name",
-        "place__establishment__name",
-        "professional__name",
+        "participant__school_attendee__establishment__name",
+        "participant__professional__name",
     )
     list_select_related = (
         "workshop__delivery__cohort",
-        "place__establishment",
-        "place__cohort",
-        "professional",
+        "participant__school_attendee__establishment",
+        "participant__professional",
     )
-    raw_id_fields = ("workshop", "place", "professional")
+    raw_id_fields = ("workshop", "participant")
 
     def page_url(self, obj) -> str:
         return reverse("cohorts:detail", args=[obj.workshop.delivery.cohort.pk])

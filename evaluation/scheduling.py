@@ -90,15 +90,14 @@ def _invited(time_point: str, *, by: str) -> Exists:
     return Exists(SurveyInvitation.objects.filter(**{by: OuterRef("pk")}, time_point=time_point))
 
 
-def _present_on_day_2(*, by: str, delivery: str) -> Exists:
-    """Marked present at workshop 2 of their (current) cohort, whose delivery is the outer
-    row's ``delivery``."""
+def _present_on_day_2() -> Exists:
+    """Their participant was marked present at workshop 2 of their delivery."""
     return Exists(
         Attendance.objects.filter(
-            **{by: OuterRef("pk")},
+            participant=OuterRef("participant"),
             present=True,
             workshop__day=LAST_DAY,
-            workshop__delivery=OuterRef(delivery),
+            workshop__delivery=OuterRef("participant__delivery"),
         )
     )
 
@@ -159,16 +158,13 @@ def _after_day_2(
     places = (
         Place.objects.filter(cohort_id__in=open_now)
         .exclude(status=PlaceStatus.CANCELLED)
-        .filter(
-            Q(status=PlaceStatus.COMPLETED)
-            | _present_on_day_2(by="place", delivery="cohort__delivery")
-        )
+        .filter(Q(status=PlaceStatus.COMPLETED) | _present_on_day_2())
         .exclude(_invited(time_point, by="place"))
         .values_list("pk", "cohort_id")
     )
     professionals = (
         Professional.objects.filter(delivery__cohort__in=open_now)
-        .filter(_present_on_day_2(by="professional", delivery="delivery"))
+        .filter(_present_on_day_2())
         .exclude(_invited(time_point, by="professional"))
         .values_list("pk", "delivery__cohort")
     )

@@ -149,6 +149,49 @@ class OrganisationType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ParticipantKind(models.TextChoices):
+    """The kinds of person on a delivery. Each names the reverse one-to-one from its own
+    record to its ``Participant`` (``Place.participant`` has
+    ``related_name="school_attendee"``), so ``Participant.person`` finds that record."""
+
+    SCHOOL_ATTENDEE = "school_attendee", _("School attendee")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Participant(TimeStampedModel):
+    """One person on a delivery: a school's attendee (a cohort's place has one) or a
+    professional (each is one); later a local leader. Attendance is recorded per session
+    and participant, whatever the kind of person."""
+
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("delivery"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ParticipantKind.choices)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["delivery", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ParticipantKind.values), name="participant_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @property
+    def person(self):
+        """The record of this person: a ``cohorts.Place`` or a ``Professional``."""
+        return getattr(self, self.kind)
+
+
 class Professional(TimeStampedModel):
     """A health, care or voluntary-sector professional attending a delivery's sessions.
 
@@ -161,6 +204,12 @@ class Professional(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="professionals",
         verbose_name=_("delivery"),
+    )
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name=ParticipantKind.PROFESSIONAL.value,
+        verbose_name=_("participant"),
     )
     name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
     organisation = models.CharField(
@@ -195,32 +244,36 @@ class Professional(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
 
+    def save(self, *args, **kwargs) -> None:
+        """A new professional is a participant on their delivery."""
+        if self.participant_id is None:
+            self.participant = Participant.objects.create(
+                delivery_id=self.delivery_id, kind=ParticipantKind.PROFESSIONAL
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Their participant (and so their attendance) goes with them."""
+        participant = self.participant
+        result = super().delete(*args, **kwargs)
+        participant.delete()
+        return result
+
 
 class Attendance(TimeStampedModel):
-    """Whether one school's attendee, or one professional, was at one workshop day.
-
-    Exactly one of ``place`` and ``professional`` is set. A school whose attendee was present
-    on both days has completed the programme (``cohorts.services.sessions.attendance_mark``).
+    """Whether one participant was at one session. What that comes to is the way of
+    delivering's rule: a school whose attendee was present on both workshop days has
+    completed the cohort programme (``cohorts.services.sessions.attendance_mark``).
     """
 
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("workshop")
     )
-    place = models.ForeignKey(
-        "cohorts.Place",
+    participant = models.ForeignKey(
+        Participant,
         on_delete=models.CASCADE,
         related_name="attendances",
-        null=True,
-        blank=True,
-        verbose_name=_("place"),
-    )
-    professional = models.ForeignKey(
-        Professional,
-        on_delete=models.CASCADE,
-        related_name="attendances",
-        null=True,
-        blank=True,
-        verbose_name=_("professional"),
+        verbose_name=_("participant"),
     )
     present = models.BooleanField(_("present"), default=True)
 
@@ -231,23 +284,10 @@ class Attendance(TimeStampedModel):
         verbose_name_plural = _("attendances")
         ordering = ["workshop", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(place__isnull=False, professional__isnull=True)
-                | Q(place__isnull=True, professional__isnull=False),
-                name="attendance_for_a_place_or_a_professional",
-            ),
             models.UniqueConstraint(
-                fields=["workshop", "place"],
-                condition=Q(place__isnull=False),
-                name="attendance_once_per_place_and_day",
-            ),
-            models.UniqueConstraint(
-                fields=["workshop", "professional"],
-                condition=Q(professional__isnull=False),
-                name="attendance_once_per_professional_and_day",
+                fields=["workshop", "participant"], name="attendance_once_per_participant"
             ),
         ]
 
     def __str__(self) -> str:
-        who = self.place.establishment if self.place_id else self.professional
-        return f"{who} – {self.workshop}: {'present' if self.present else 'absent'}"
+        return f"{self.participant} – {self.workshop}: {'present' if self.present else 'absent'}"

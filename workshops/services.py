@@ -13,7 +13,14 @@ from django.db import IntegrityError, transaction
 
 from core.validators import field_values_check
 from workshops.errors import WorkshopError
-from workshops.models import Attendance, Delivery, OrganisationType, Professional, Workshop
+from workshops.models import (
+    Attendance,
+    Delivery,
+    OrganisationType,
+    Participant,
+    Professional,
+    Workshop,
+)
 
 
 @dataclass(frozen=True)
@@ -96,26 +103,38 @@ def professional_save(professional: Professional) -> None:
         raise
 
 
-def professional_sessions_present(professional: Professional) -> list[int]:
-    """The numbers of the sessions ``professional`` is recorded present at, in order."""
+def sessions_present(participant: Participant) -> list[int]:
+    """The numbers of the sessions ``participant`` is recorded present at, in order."""
     return list(
-        professional.attendances.filter(present=True)
+        participant.attendances.filter(present=True)
         .order_by("workshop__day")
         .values_list("workshop__day", flat=True)
     )
 
 
-def attendance_record(
-    *, workshop: Workshop, present: bool, place=None, professional: Professional | None = None
-) -> Attendance:
-    """Record whether a school's attendee (``place``) or a ``professional`` was at
-    ``workshop``; marking again changes the record."""
-    if (place is None) == (professional is None):
-        raise WorkshopError("Mark attendance for one place or one professional.")
+def sessions_present_on(participant: Participant) -> dict[int, dt.date]:
+    """Each session ``participant`` is recorded present at: its number and its date."""
+    return dict(
+        participant.attendances.filter(present=True).values_list("workshop__day", "workshop__date")
+    )
+
+
+def participant_move(*, participant: Participant, delivery: Delivery) -> Participant:
+    """Move ``participant`` to another delivery (a school's place moved to another cohort).
+    What was recorded of them on the old one's sessions stays as it was."""
+    if participant.delivery_id == delivery.pk:
+        return participant
+    participant.delivery = delivery
+    participant.save(update_fields=["delivery", "updated_at"])
+    return participant
+
+
+def attendance_record(*, workshop: Workshop, participant: Participant, present: bool) -> Attendance:
+    """Record whether ``participant`` was at ``workshop`` (a session of their delivery);
+    marking again changes the record."""
+    if participant.delivery_id != workshop.delivery_id:
+        raise WorkshopError("That attendee is not on this workshop's delivery.")
     attendance, _ = Attendance.objects.update_or_create(
-        workshop=workshop,
-        place=place,
-        professional=professional,
-        defaults={"present": present},
+        workshop=workshop, participant=participant, defaults={"present": present}
     )
     return attendance

@@ -97,15 +97,15 @@ def establishment_places(*, establishment: Establishment) -> list[Place]:
     (workshop, present) where present is True, False or None (not recorded)."""
     places = list(
         Place.objects.filter(establishment=establishment)
-        .select_related("cohort__delivery")
+        .select_related("cohort__delivery", "participant")
         .prefetch_related(
             Prefetch("cohort__delivery__workshops", queryset=Workshop.objects.order_by("day")),
-            "attendances",
+            "participant__attendances",
         )
         .order_by("-created_at")
     )
     for place in places:
-        marked = {a.workshop_id: a.present for a in place.attendances.all()}
+        marked = {a.workshop_id: a.present for a in place.participant.attendances.all()}
         place.days = [(w, marked.get(w.pk)) for w in place.cohort.workshops.all()]
     return places
 

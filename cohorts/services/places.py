@@ -33,6 +33,7 @@ from core.dates import day, day_and_time
 from core.validators import field_values_check
 from schools.models import Establishment
 from workshops.models import Workshop
+from workshops.services import participant_move
 
 
 @dataclass(frozen=True)
@@ -433,6 +434,7 @@ def place_move(*, place: Place, to_cohort: Cohort, outside_area: bool = False) -
         place.cohort = to_cohort
         place.booked_at = timezone.now()
         place.save(update_fields=["cohort", "booked_at", "updated_at"])
+        participant_move(participant=place.participant, delivery=to_cohort.delivery)
         _sync_full_status(to_cohort, seats_taken=taken + 1)
         offer_free_seats(from_cohort)
         notify(

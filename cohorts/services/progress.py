@@ -80,12 +80,12 @@ def places_settle(*, cohort: Cohort) -> None:
     Two queries, then one save (with its history record) per place: a roster holds at most
     20."""
     present: dict[int, dict[int, date]] = {}
-    for place_id, day, day_date in Attendance.objects.filter(
-        workshop__delivery__cohort=cohort, place__isnull=False, present=True
-    ).values_list("place_id", "workshop__day", "workshop__date"):
-        present.setdefault(place_id, {})[day] = day_date
+    for participant_id, day, day_date in Attendance.objects.filter(
+        workshop__delivery=cohort.delivery_id, present=True
+    ).values_list("participant_id", "workshop__day", "workshop__date"):
+        present.setdefault(participant_id, {})[day] = day_date
     for place in cohort.places.select_for_update().filter(status__in=BOOKED_STATUSES):
         place.status, place.completed_on = _progress(
-            finished=True, attended=attended(present.get(place.pk, {}))
+            finished=True, attended=attended(present.get(place.participant_id, {}))
         )
         place.save(update_fields=["status", "completed_on", "updated_at"])

@@ -35,9 +35,10 @@ from workshops.services import (
     professional_check,
     professional_email_check,
     professional_save,
-    professional_sessions_present,
     session_details_check,
     session_write,
+    sessions_present,
+    sessions_present_on,
 )
 
 
@@ -195,7 +196,7 @@ def professional_remove(*, professional: Professional) -> None:
             .select_related("delivery__cohort")
             .get(pk=professional.pk)
         )
-        days = professional_sessions_present(professional)
+        days = sessions_present(professional.participant)
         if days:
             which = " and ".join(f"workshop {day}" for day in days)
             raise WorkshopError(
@@ -236,17 +237,11 @@ def attendance_mark(
         )
     if cohort.status in (CohortStatus.PLANNED, CohortStatus.CANCELLED):
         raise WorkshopError(f"{cohort.name} is {cohort.get_status_display().lower()}.")
+    participant = (place if place is not None else professional).participant
     with transaction.atomic():
-        attendance = attendance_record(
-            workshop=workshop, present=present, place=place, professional=professional
-        )
+        attendance = attendance_record(workshop=workshop, participant=participant, present=present)
         if place is not None:
-            present_days = dict(
-                Attendance.objects.filter(place=place, present=True).values_list(
-                    "workshop__day", "workshop__date"
-                )
-            )
-            place_set_progress(place=place, attended=attended(present_days))
+            place_set_progress(place=place, attended=attended(sessions_present_on(participant)))
     return attendance
 
 
@@ -261,9 +256,9 @@ def attendance_mark_day(
     nothing. Returns how many were marked present."""
     with transaction.atomic():
         cohort = workshop.delivery.cohort
-        for place in cohort.places.filter(status__in=ROSTER_STATUSES):
+        for place in cohort.places.filter(status__in=ROSTER_STATUSES).select_related("participant"):
             attendance_mark(workshop=workshop, place=place, present=place.pk in present_place_ids)
-        for professional in workshop.delivery.professionals.all():
+        for professional in workshop.delivery.professionals.select_related("participant"):
             attendance_mark(
                 workshop=workshop,
                 professional=professional,

@@ -37,7 +37,7 @@ def records(clock):
         "place": place,
         "workshop": workshop,
         "professional": ProfessionalFactory(cohort=cohort),
-        "attendance": Attendance.objects.create(workshop=workshop, place=place),
+        "attendance": Attendance.objects.create(workshop=workshop, participant=place.participant),
         "wave": Wave.objects.create(name="Autumn", phase=cohort.phase, status=WaveStatus.SENDING),
     }
 

@@ -150,7 +150,7 @@ def test_a_correction_cannot_complete_a_place_whose_school_has_booked_again(deli
 
     assert statuses(places)["day_2"] == PlaceStatus.ATTENDED_ONE_DAY
     assert not Attendance.objects.filter(
-        place=places["day_2"], workshop__day=1, present=True
+        participant=places["day_2"].participant, workshop__day=1, present=True
     ).exists()  # all or nothing
 
 

@@ -36,8 +36,7 @@ def invited(time_point=None):
 def present_on(cohort, day, *people, present=True):
     workshop = cohort.workshops.get(day=day)
     for who in people:
-        key = "place" if hasattr(who, "attendee_email") else "professional"
-        Attendance.objects.create(workshop=workshop, present=present, **{key: who})
+        Attendance.objects.create(workshop=workshop, present=present, participant=who.participant)
 
 
 @pytest.mark.parametrize(

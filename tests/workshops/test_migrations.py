@@ -15,10 +15,17 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from cohorts.models import Cohort
-from tests.cohorts.factories import CohortFactory
+from cohorts.models import Cohort, Place
+from tests.cohorts.factories import CohortFactory, PlaceFactory
 from tests.evaluation.factories import SurveyInvitationFactory
-from workshops.models import Attendance, Delivery, Professional, Workshop
+from workshops.models import (
+    Attendance,
+    Delivery,
+    Participant,
+    ParticipantKind,
+    Professional,
+    Workshop,
+)
 
 # PostgreSQL runs the schema changes inside the test's transaction, so they are undone after.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -88,7 +95,9 @@ def test_copies_with_nothing_recorded_go_and_the_recorded_one_stays(before_the_r
         elsewhere.pk,
     }
     assert not Professional.objects.filter(pk=first.pk).exists()
-    assert Attendance.objects.get().professional_id == present.pk
+    assert (
+        Attendance.objects.get().participant == Professional.objects.get(pk=present.pk).participant
+    )
 
 
 def test_two_copies_both_with_records_stop_the_migration_and_say_which(before_the_rule):
@@ -117,18 +126,22 @@ def test_two_copies_both_with_records_stop_the_migration_and_say_which(before_th
 @pytest.fixture
 def before_deliveries():
     cohorts = CohortFactory(), CohortFactory(), CohortFactory()
+    place = PlaceFactory(cohort=cohorts[0])
     migrate(BEFORE_DELIVERIES)
-    yield cohorts
+    yield (*cohorts, place)
     migrate()
 
 
 def test_each_cohort_gets_a_delivery_with_its_days_and_professionals(before_deliveries):
-    camden, islington, empty = before_deliveries
+    camden, islington, empty, place = before_deliveries
     days = [old_workshop(camden, day, dt.date(2026, 3, 2 + 7 * day)) for day in (1, 2)]
     other_day = old_workshop(islington, 1, dt.date(2026, 5, 4))
     rao = old_professional(camden, "a.rao@nhs.example")
     lee = old_professional(islington, "s.lee@nhs.example")
     old("workshops", "Attendance").objects.create(workshop_id=days[0].pk, professional_id=rao.pk)
+    old("workshops", "Attendance").objects.create(
+        workshop_id=days[1].pk, place_id=place.pk, present=False
+    )
     old("workshops", "HistoricalWorkshop").objects.create(
         id=days[0].pk,
         cohort_id=camden.pk,
@@ -142,7 +155,7 @@ def test_each_cohort_gets_a_delivery_with_its_days_and_professionals(before_deli
 
     migrate()
 
-    camden, islington, empty = (Cohort.objects.get(pk=c.pk) for c in before_deliveries)
+    camden, islington, empty = (Cohort.objects.get(pk=c.pk) for c in before_deliveries[:3])
     assert Delivery.objects.count() == 3
     assert len({camden.delivery_id, islington.delivery_id, empty.delivery_id}) == 3
     assert {w.pk for w in camden.workshops.all()} == {d.pk for d in days}
@@ -152,4 +165,18 @@ def test_each_cohort_gets_a_delivery_with_its_days_and_professionals(before_deli
     assert [p.pk for p in islington.professionals.all()] == [lee.pk]
     assert Workshop.objects.get(pk=days[0].pk).history.first().delivery_id == camden.delivery_id
     assert camden.delivery.owner == camden
-    assert Attendance.objects.get().professional_id == rao.pk
+    # Every person on a delivery became its participant, with their attendance.
+    place, rao = Place.objects.get(pk=place.pk), Professional.objects.get(pk=rao.pk)
+    assert (place.participant.kind, place.participant.delivery) == (
+        ParticipantKind.SCHOOL_ATTENDEE,
+        camden.delivery,
+    )
+    assert (rao.participant.kind, rao.participant.delivery) == (
+        ParticipantKind.PROFESSIONAL,
+        camden.delivery,
+    )
+    assert Participant.objects.count() == 3  # the place, Dr Rao, and Islington's professional
+    assert set(Attendance.objects.values_list("workshop", "participant", "present")) == {
+        (days[0].pk, rao.participant_id, True),
+        (days[1].pk, place.participant_id, False),
+    }

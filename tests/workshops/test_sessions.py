@@ -9,8 +9,16 @@ from cohorts.models import CohortFormat
 from tests.cohorts.factories import CohortFactory
 from tests.workshops.factories import ProfessionalFactory, WorkshopFactory
 from workshops.errors import WorkshopError
-from workshops.models import Workshop
-from workshops.services import WorkshopDetails, professional_email_check, session_write
+from workshops.models import Attendance, Participant, Workshop
+from workshops.services import (
+    WorkshopDetails,
+    attendance_record,
+    participant_move,
+    professional_email_check,
+    session_write,
+    sessions_present,
+    sessions_present_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +83,47 @@ def test_a_professional_is_once_per_delivery_by_email_without_case():
     assert refused.value.code == "email_taken"
     professional_email_check(delivery=rao.delivery, email="A.Rao@nhs.example", professional=rao)
     professional_email_check(delivery=elsewhere, email="a.rao@nhs.example")
+
+
+def test_attendance_is_per_session_and_participant_of_the_same_delivery():
+    pro = ProfessionalFactory()
+    day_1 = WorkshopFactory(delivery=pro.delivery, day=1, date=dt.date(2026, 3, 2))
+    day_2 = WorkshopFactory(delivery=pro.delivery, day=2, date=dt.date(2026, 4, 13))
+    elsewhere = WorkshopFactory()
+
+    attendance_record(workshop=day_1, participant=pro.participant, present=True)
+    again = attendance_record(workshop=day_1, participant=pro.participant, present=False)
+    attendance_record(workshop=day_2, participant=pro.participant, present=True)
+
+    assert (again.present, Attendance.objects.count()) == (False, 2)
+    assert sessions_present(pro.participant) == [2]
+    assert sessions_present_on(pro.participant) == {2: dt.date(2026, 4, 13)}
+    with pytest.raises(WorkshopError, match="not on this workshop's delivery"):
+        attendance_record(workshop=elsewhere, participant=pro.participant, present=True)
+    assert Attendance.objects.count() == 2
+
+
+def test_a_participant_moves_to_another_delivery_with_what_was_recorded():
+    pro = ProfessionalFactory()
+    absent = attendance_record(
+        workshop=WorkshopFactory(delivery=pro.delivery), participant=pro.participant, present=False
+    )
+    other = CohortFactory().delivery
+
+    participant_move(participant=pro.participant, delivery=other)
+
+    pro.participant.refresh_from_db()
+    assert pro.participant.delivery == other
+    assert list(pro.participant.attendances.all()) == [absent]
+
+
+def test_removing_a_professional_removes_their_participant_and_attendance():
+    pro = ProfessionalFactory()
+    attendance_record(
+        workshop=WorkshopFactory(delivery=pro.delivery), participant=pro.participant, present=False
+    )
+
+    pro.delete()
+
+    assert not Participant.objects.exists()
+    assert not Attendance.objects.exists()
