@@ -1,4 +1,5 @@
-"""Django admin for phases, cohorts, places and waves.
+"""Django admin for phases, cohorts, places and waves, and for a cohort's workshop days,
+professionals and attendance (``workshops`` records whose pages are the cohort's).
 
 Cohorts, places and waves change only through their services (the rules, the emails to the
 people affected, the history), so here they are read-only, each linking to the page that
@@ -12,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import CancelReason, Cohort, Phase, Place, Wave, WaveStatus
 from cohorts.services.places import place_cancel
-from core.admin_mixins import ChangedOnItsPageAdmin, ChangedOnItsPageMixin
+from core.admin_mixins import ChangedOnItsPageAdmin
 from core.errors import LinkDomainError
-from workshops.models import Professional, Workshop
+from workshops.models import Attendance, Professional, Workshop
 
 
 @admin.register(Phase)
@@ -23,19 +24,6 @@ class PhaseAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     date_hierarchy = "start_date"
     filter_horizontal = ("local_authorities", "mhst_areas")
-
-
-class WorkshopInline(ChangedOnItsPageMixin, admin.TabularInline):
-    model = Workshop
-    extra = 0
-    max_num = 2
-    fields = ("day", "date", "start_time", "end_time", "venue_name", "joining_link")
-
-
-class ProfessionalInline(ChangedOnItsPageMixin, admin.TabularInline):
-    model = Professional
-    extra = 0
-    fields = ("name", "organisation", "organisation_type", "email")
 
 
 @admin.register(Cohort)
@@ -50,11 +38,78 @@ class CohortAdmin(ChangedOnItsPageAdmin):
     autocomplete_fields = ("local_authority", "mhst_area")
     raw_id_fields = ("planned_establishments",)
     filter_horizontal = ("facilitators",)
-    inlines = (WorkshopInline, ProfessionalInline)
-    readonly_fields = ("status", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "workshop_days",
+        "professionals_attending",
+        "created_at",
+        "updated_at",
+    )
+    exclude = ("delivery",)
 
     def page_url(self, obj) -> str:
         return reverse("cohorts:detail", args=[obj.pk])
+
+    @admin.display(description=_("workshop days"))
+    def workshop_days(self, obj) -> str:
+        return "; ".join(str(w) for w in obj.workshops.order_by("day")) or "–"
+
+    @admin.display(description=_("professionals"))
+    def professionals_attending(self, obj) -> str:
+        return "; ".join(str(p) for p in obj.professionals.all()) or "–"
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(ChangedOnItsPageAdmin):
+    page_link_text = _("Change the workshop days on the cohort's page")
+    list_display = ("delivery", "day", "date", "start_time", "end_time")
+    list_filter = ("day", "delivery__cohort__status", "delivery__cohort__phase")
+    search_fields = ("delivery__cohort__name", "venue_name")
+    list_select_related = ("delivery__cohort",)
+    raw_id_fields = ("delivery",)
+    date_hierarchy = "date"
+
+    def page_url(self, obj) -> str:
+        return reverse("cohorts:workshops", args=[obj.delivery.cohort.pk])
+
+
+@admin.register(Professional)
+class ProfessionalAdmin(ChangedOnItsPageAdmin):
+    page_link_text = _("Correct their details on the cohort's pages")
+    list_display = ("name", "organisation", "organisation_type", "delivery")
+    list_filter = ("organisation_type", "delivery__cohort__phase")
+    search_fields = ("name", "organisation", "email", "delivery__cohort__name")
+    list_select_related = ("delivery__cohort",)
+    raw_id_fields = ("delivery",)
+
+    def page_url(self, obj) -> str:
+        return reverse("cohorts:professional-edit", args=[obj.pk])
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ChangedOnItsPageAdmin):
+    page_link_text = _("Mark the register on the cohort's page")
+    list_display = ("workshop", "participant", "present")
+    list_filter = (
+        "present",
+        "participant__kind",
+        "workshop__day",
+        "workshop__delivery__cohort__phase",
+    )
+    search_fields = (
+        "workshop__delivery__cohort__name",
+        "participant__school_attendee__establishment__name",
+        "participant__professional__name",
+    )
+    list_select_related = (
+        "workshop__delivery__cohort",
+        "participant__school_attendee__establishment",
+        "participant__professional",
+    )
+    raw_id_fields = ("workshop", "participant")
+
+    def page_url(self, obj) -> str:
+        return reverse("cohorts:detail", args=[obj.workshop.delivery.cohort.pk])
 
 
 @admin.register(Place)

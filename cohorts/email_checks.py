@@ -15,17 +15,19 @@ from cohorts import conf
 from cohorts.models import (
     ACTIVE_PLACE_STATUSES,
     BOOKABLE_COHORT_STATUSES,
+    BOOKED_STATUSES,
     ROSTER_STATUSES,
     AreaInterest,
     CohortStatus,
     Place,
     PlaceStatus,
 )
+from cohorts.rules import WorkshopDay
 from core.dates import utc_stamp
 from outbox.models import EmailKind, OutgoingEmail
 from outbox.relevance import register_still_wanted
 from schools.models import Establishment
-from workshops.models import Workshop, WorkshopDay
+from workshops.models import Workshop
 
 _LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
 _WORKSHOP_KEY = re.compile(r"^workshop-(\d+)-")
@@ -35,7 +37,7 @@ _OFFER_KEY = re.compile(r"^offer-(\d{8}T\d{12})$")
 
 def _places(rows: list[OutgoingEmail]) -> dict[int, Place]:
     ids = {row.subject_id for row in rows if row.subject_id}
-    return Place.objects.select_related("cohort").in_bulk(ids)
+    return Place.objects.select_related("cohort__delivery").in_bulk(ids)
 
 
 def _offers(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
@@ -68,7 +70,7 @@ def _reminders(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
             gone[row.pk] = "the place was cancelled"
         elif place.cohort.status not in _LIVE_COHORTS:
             gone[row.pk] = f"the cohort is {place.cohort.get_status_display().lower()}"
-        elif workshop is None or workshop.cohort_id != place.cohort_id:
+        elif workshop is None or workshop.delivery_id != place.cohort.delivery_id:
             gone[row.pk] = "the place moved to another cohort"
         elif workshop.date < timezone.localdate(now):
             gone[row.pk] = "the workshop has taken place"
@@ -119,8 +121,9 @@ def _cohort_still_bookable(rows: list[OutgoingEmail], now: datetime) -> dict[int
     )
     day_1 = dict(
         Workshop.objects.filter(
-            cohort_id__in={i.told_about_id for i in interests.values()}, day=WorkshopDay.DAY_1
-        ).values_list("cohort_id", "date")
+            delivery__cohort__in={i.told_about_id for i in interests.values()},
+            day=WorkshopDay.DAY_1,
+        ).values_list("delivery__cohort", "date")
     )
     # Booking is open up to and including day 1 minus N days (``booking_last_day``).
     first_open_day_1 = timezone.localdate(now) + timedelta(days=conf.booking_closes_days())
@@ -145,9 +148,7 @@ def register() -> None:
     register_still_wanted(
         [EmailKind.BOOKING_CONFIRMATION],
         Place,
-        _on_cohort(
-            (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1), "the booking was cancelled or moved"
-        ),
+        _on_cohort(BOOKED_STATUSES, "the booking was cancelled or moved"),
     )
     register_still_wanted(
         [EmailKind.WAITLIST_JOINED],

@@ -1,10 +1,13 @@
-"""The domain errors of cohorts and workshops: a rule refused an operation, and says why.
+"""The domain errors of cohorts: a rule refused an operation, and says why.
+(``WorkshopError``, for workshop days and attendance, is the sessions layer's, named here
+too since the cohort rules about workshop days raise it.)
 
 Views show ``error.message`` to the user as it is, so it is written for a school's staff or
 a coordinator: what was refused and, where there is one, what to do instead.
 """
 
 from core.errors import LinkDomainError
+from workshops.errors import WorkshopError
 
 
 class BookingError(LinkDomainError):
@@ -13,16 +16,20 @@ class BookingError(LinkDomainError):
     default_code = "booking"
 
 
+__all__ = [
+    "BookingError",
+    "BookingLinkExpired",
+    "BookingLinkInvalid",
+    "CohortError",
+    "PlanningError",
+    "WorkshopError",
+]
+
+
 class CohortError(LinkDomainError):
     """A cohort could not be created, opened, resized or moved on to another status."""
 
     default_code = "cohort"
-
-
-class WorkshopError(LinkDomainError):
-    """A workshop day or its attendance could not be saved."""
-
-    default_code = "workshop"
 
 
 class PlanningError(LinkDomainError):

@@ -73,7 +73,7 @@ def _days(workshops: list[Workshop]) -> list[dict]:
     """Each workshop day as the emails show it."""
     return [
         {
-            "label": workshop.get_day_display(),
+            "label": workshop.label,
             "when": f"{weekday(workshop.date)}, {clock(workshop.start_time)} to "
             f"{clock(workshop.end_time)}",
             "online": workshop.is_online,
@@ -409,11 +409,13 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
     """
     _record("workshops_changed", workshop_ids=workshop_ids)
     changed = list(
-        Workshop.objects.select_related("cohort").filter(pk__in=workshop_ids).order_by("day")
+        Workshop.objects.select_related("delivery__cohort")
+        .filter(pk__in=workshop_ids)
+        .order_by("day")
     )
     if not changed:
         return
-    cohort = changed[0].cohort
+    cohort = changed[0].delivery.cohort
     workshops = _workshops(cohort)
     about_workshops = _about(Workshop, [w.pk for w in workshops])
     # The details and the save name the occurrence: back and forth tells each time.
@@ -421,9 +423,7 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
     context = {
         "changes": _days(changed),
         # "workshop 2" or "both workshops": what the subject and first line say changed.
-        "changed_what": (
-            changed[0].get_day_display().lower() if len(changed) == 1 else "both workshops"
-        ),
+        "changed_what": (changed[0].label.lower() if len(changed) == 1 else "both workshops"),
     }
     places = cohort.places.filter(status__in=_SEAT_STATUSES).select_related("establishment")
     for place in places:

@@ -26,14 +26,15 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts.models import CohortStatus, Place, PlaceStatus
+from cohorts.rules import FIRST_DAY, LAST_DAY
 from evaluation import conf
 from evaluation.models import Audience, SurveyInvitation, TimePoint
-from workshops.models import Attendance, Professional, Workshop, WorkshopDay
+from workshops.models import Attendance, Professional, Workshop
 
 #: Slack on the coarse date filters below; the exact rule is applied in Python afterwards.
 _SLACK = timedelta(days=4)
@@ -89,14 +90,14 @@ def _invited(time_point: str, *, by: str) -> Exists:
     return Exists(SurveyInvitation.objects.filter(**{by: OuterRef("pk")}, time_point=time_point))
 
 
-def _present_on_day_2(*, by: str) -> Exists:
-    """Marked present at workshop 2 of their (current) cohort."""
+def _present_on_day_2() -> Exists:
+    """Their participant was marked present at workshop 2 of their delivery."""
     return Exists(
         Attendance.objects.filter(
-            **{by: OuterRef("pk")},
+            participant=OuterRef("participant"),
             present=True,
-            workshop__day=WorkshopDay.DAY_2,
-            workshop__cohort=OuterRef("cohort"),
+            workshop__day=LAST_DAY,
+            workshop__delivery=OuterRef("participant__delivery"),
         )
     )
 
@@ -107,17 +108,17 @@ def _workshops(now: datetime) -> list[dict]:
     open_days = conf.open_for() + timedelta(days=1)
     months = conf.follow_up_months()
     return list(
-        Workshop.objects.exclude(cohort__status=CohortStatus.CANCELLED)
+        Workshop.objects.exclude(delivery__cohort__status=CohortStatus.CANCELLED)
         .filter(
-            Q(day=WorkshopDay.DAY_1, date__gte=today - timedelta(days=1))
-            | Q(day=WorkshopDay.DAY_2, date__gte=today - open_days, date__lte=today)
+            Q(day=FIRST_DAY, date__gte=today - timedelta(days=1))
+            | Q(day=LAST_DAY, date__gte=today - open_days, date__lte=today)
             | Q(
-                day=WorkshopDay.DAY_2,
+                day=LAST_DAY,
                 date__gte=add_months(today - open_days, -months) - _SLACK,
                 date__lte=add_months(today, -months) + _SLACK,
             )
         )
-        .values("cohort_id", "day", "date", "start_time", "end_time")
+        .values("day", "date", "start_time", "end_time", cohort_id=F("delivery__cohort"))
     )
 
 
@@ -132,9 +133,9 @@ def _baseline(now: datetime, day_1_starts: dict[int, datetime]) -> list[DueInvit
         .values_list("pk", "cohort_id", "since")
     )
     professionals = (
-        Professional.objects.filter(cohort_id__in=cohorts)
+        Professional.objects.filter(delivery__cohort__in=cohorts)
         .exclude(_invited(TimePoint.BASELINE, by="professional"))
-        .values_list("pk", "cohort_id", "created_at")
+        .values_list("pk", "delivery__cohort", "created_at")
     )
     due = []
     for who, rows in (("place_id", places), ("professional_id", professionals)):
@@ -157,15 +158,15 @@ def _after_day_2(
     places = (
         Place.objects.filter(cohort_id__in=open_now)
         .exclude(status=PlaceStatus.CANCELLED)
-        .filter(Q(status=PlaceStatus.COMPLETED) | _present_on_day_2(by="place"))
+        .filter(Q(status=PlaceStatus.COMPLETED) | _present_on_day_2())
         .exclude(_invited(time_point, by="place"))
         .values_list("pk", "cohort_id")
     )
     professionals = (
-        Professional.objects.filter(cohort_id__in=open_now)
-        .filter(_present_on_day_2(by="professional"))
+        Professional.objects.filter(delivery__cohort__in=open_now)
+        .filter(_present_on_day_2())
         .exclude(_invited(time_point, by="professional"))
-        .values_list("pk", "cohort_id")
+        .values_list("pk", "delivery__cohort")
     )
     due = []
     for who, rows in (("place_id", places), ("professional_id", professionals)):
@@ -186,7 +187,7 @@ def invitations_due(*, now: datetime) -> list[DueInvitation]:
     follow_up: dict[int, tuple[datetime, datetime]] = {}
     for workshop in _workshops(now):
         cohort_id = workshop["cohort_id"]
-        if workshop["day"] == WorkshopDay.DAY_1:
+        if workshop["day"] == FIRST_DAY:
             day_1_starts[cohort_id] = baseline_closes_at(
                 day_1=workshop["date"], start_time=workshop["start_time"]
             )

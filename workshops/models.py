@@ -1,7 +1,11 @@
-"""The two workshop days of each cohort, the professionals who attend, and attendance.
+"""The layer below the ways of delivering: a delivery to one group, its sessions (numbered,
+dated, at a venue or online), the professionals who attend, and attendance.
 
-Writes go through ``workshops.services``; the rules about dates (day 2 after day 1, about
-six weeks apart) and about completing the programme live there.
+A way of delivering (today a cohort of schools, ``cohorts.Cohort``; later online strategic
+facilitation) owns one ``Delivery`` and sets its own rules on top: how many sessions, how far
+apart, who may attend. Nothing here knows those rules; writes that apply them are in the app
+of that way of delivering (``cohorts.services.sessions``), writes that only know sessions and
+attendance in ``workshops.services``.
 """
 
 from django.db import models
@@ -10,27 +14,63 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cohorts.models import Cohort, CohortFormat, Place
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
 
 
-class WorkshopDay(models.IntegerChoices):
-    DAY_1 = 1, _("Workshop 1")
-    DAY_2 = 2, _("Workshop 2")
+class DeliveryKind(models.TextChoices):
+    """The ways of delivering. Each names the reverse one-to-one from its own record to its
+    ``Delivery`` (``Cohort.delivery`` has ``related_name="cohort"``), so ``Delivery.owner``
+    finds that record without this app importing the app above."""
+
+    COHORT = "cohort", _("Cohort of schools")
+
+
+class Delivery(TimeStampedModel):
+    """One way of delivering the programme to one group of people: today a cohort of
+    schools with its two workshop days; later online strategic facilitation.
+
+    Its sessions (``Workshop``) and the professionals who attend hang from it. The record of
+    the way of delivering (``owner``) says where its sessions happen unless a session says
+    otherwise: it has ``is_online``, ``venue_name``, ``venue_address`` and ``joining_link``.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DeliveryKind.choices)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DeliveryKind.values), name="delivery_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.owner)
+
+    @property
+    def owner(self):
+        """The record of the way of delivering this is (a ``cohorts.Cohort``)."""
+        return getattr(self, self.kind)
 
 
 class Workshop(TimeStampedModel):
-    """One whole-day workshop of a cohort: day 1 (forming partnerships) or day 2 (embedding
-    and sustainability), about six weeks later, with the same group.
+    """One session of a delivery, numbered from 1 (``day``). For a cohort, a whole-day
+    workshop: day 1 (forming partnerships) or day 2 (embedding and sustainability) about six
+    weeks later; how many sessions a delivery has is its way of delivering's rule
+    (``cohorts.rules``).
 
-    Where the venue fields and joining link are empty, the cohort's own apply.
+    Where the venue fields and joining link are empty, the delivery's owner's apply.
     """
 
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("cohort")
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("delivery")
     )
-    day = models.PositiveSmallIntegerField(_("day"), choices=WorkshopDay.choices)
+    day = models.PositiveSmallIntegerField(
+        _("number"),
+        help_text=_("Sessions are numbered from 1, in order (a cohort's workshop days: 1 and 2)."),
+    )
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
@@ -54,12 +94,10 @@ class Workshop(TimeStampedModel):
     class Meta:
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")
-        ordering = ["cohort", "day"]
+        ordering = ["delivery", "day"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "day"], name="workshop_one_per_day"),
-            models.CheckConstraint(
-                condition=Q(day__in=WorkshopDay.values), name="workshop_day_1_or_2"
-            ),
+            models.UniqueConstraint(fields=["delivery", "day"], name="workshop_one_per_day"),
+            models.CheckConstraint(condition=Q(day__gte=1), name="workshop_numbered_from_1"),
             models.CheckConstraint(
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="workshop_ends_after_it_starts",
@@ -68,32 +106,39 @@ class Workshop(TimeStampedModel):
         indexes = [models.Index(fields=["date"], name="workshop_date")]
 
     def __str__(self) -> str:
-        return f"{self.cohort}: {self.get_day_display()} ({self.date:%d %b %Y})"
+        return f"{self.delivery}: {self.label} ({self.date:%d %b %Y})"
+
+    @property
+    def label(self) -> str:
+        """How people know this session: "Workshop 1"."""
+        return str(_("Workshop %(number)s") % {"number": self.day})
 
     @property
     def is_online(self) -> bool:
-        return self.cohort.format == CohortFormat.ONLINE
+        return self.delivery.owner.is_online
 
     @property
     def venue(self) -> str:
         """Where, in a few words: "Online", or the venue's name (its address if unnamed)."""
         if self.is_online:
             return str(_("Online"))
+        owner = self.delivery.owner
         return (
             self.venue_name
-            or self.cohort.venue_name
+            or owner.venue_name
             or self.venue_address
-            or self.cohort.venue_address
+            or owner.venue_address
             or str(_("Venue to be confirmed"))
         )
 
     @property
     def location(self) -> str:
-        """Where this day happens: its own venue or link, else the cohort's."""
+        """Where this session happens: its own venue or link, else its delivery's."""
+        owner = self.delivery.owner
         if self.is_online:
-            return self.joining_link or self.cohort.joining_link
-        name = self.venue_name or self.cohort.venue_name
-        address = self.venue_address or self.cohort.venue_address
+            return self.joining_link or owner.joining_link
+        name = self.venue_name or owner.venue_name
+        address = self.venue_address or owner.venue_address
         return ", ".join(part for part in (name, address) if part)
 
 
@@ -104,15 +149,67 @@ class OrganisationType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Professional(TimeStampedModel):
-    """A health, care or voluntary-sector professional attending a cohort's workshops.
+class ParticipantKind(models.TextChoices):
+    """The kinds of person on a delivery. Each names the reverse one-to-one from its own
+    record to its ``Participant`` (``Place.participant`` has
+    ``related_name="school_attendee"``), so ``Participant.person`` finds that record."""
 
-    Professionals sit alongside the schools (CYPMHS clinicians, educational psychologists,
-    early help, school nurses, charities) and do not count towards the cohort's capacity.
+    SCHOOL_ATTENDEE = "school_attendee", _("School attendee")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Participant(TimeStampedModel):
+    """One person on a delivery: a school's attendee (a cohort's place has one) or a
+    professional (each is one); later a local leader. Attendance is recorded per session
+    and participant, whatever the kind of person."""
+
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("delivery"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ParticipantKind.choices)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["delivery", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ParticipantKind.values), name="participant_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @property
+    def person(self):
+        """The record of this person: a ``cohorts.Place`` or a ``Professional``."""
+        return getattr(self, self.kind)
+
+
+class Professional(TimeStampedModel):
+    """A health, care or voluntary-sector professional attending a delivery's sessions.
+
+    On a cohort, professionals sit alongside the schools (CYPMHS clinicians, educational
+    psychologists, early help, school nurses, charities) and do not count towards its capacity.
     """
 
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.CASCADE, related_name="professionals", verbose_name=_("cohort")
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.CASCADE,
+        related_name="professionals",
+        verbose_name=_("delivery"),
+    )
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name=ParticipantKind.PROFESSIONAL.value,
+        verbose_name=_("participant"),
     )
     name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
     organisation = models.CharField(
@@ -128,18 +225,18 @@ class Professional(TimeStampedModel):
     class Meta:
         verbose_name = _("professional")
         verbose_name_plural = _("professionals")
-        ordering = ["cohort", "name"]
+        ordering = ["delivery", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(organisation_type__in=OrganisationType.values),
                 name="professional_organisation_type_valid",
             ),
-            # One person once on a cohort: two rows would mean two survey invitations and a
-            # register that counts them twice. Emails compare without case.
+            # One person once on a delivery: two rows would mean two survey invitations and
+            # a register that counts them twice. Emails compare without case.
             models.UniqueConstraint(
                 Lower("email"),
-                "cohort",
-                name="professional_email_once_per_cohort",
+                "delivery",
+                name="professional_email_once_per_delivery",
                 violation_error_message=_("This email address is already on this cohort."),
             ),
         ]
@@ -147,32 +244,36 @@ class Professional(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
 
+    def save(self, *args, **kwargs) -> None:
+        """A new professional is a participant on their delivery."""
+        if self.participant_id is None:
+            self.participant = Participant.objects.create(
+                delivery_id=self.delivery_id, kind=ParticipantKind.PROFESSIONAL
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Their participant (and so their attendance) goes with them."""
+        participant = self.participant
+        result = super().delete(*args, **kwargs)
+        participant.delete()
+        return result
+
 
 class Attendance(TimeStampedModel):
-    """Whether one school's attendee, or one professional, was at one workshop day.
-
-    Exactly one of ``place`` and ``professional`` is set. A school whose attendee was present
-    on both days has completed the programme (``workshops.services.attendance_mark``).
+    """Whether one participant was at one session. What that comes to is the way of
+    delivering's rule: a school whose attendee was present on both workshop days has
+    completed the cohort programme (``cohorts.services.sessions.attendance_mark``).
     """
 
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("workshop")
     )
-    place = models.ForeignKey(
-        Place,
+    participant = models.ForeignKey(
+        Participant,
         on_delete=models.CASCADE,
         related_name="attendances",
-        null=True,
-        blank=True,
-        verbose_name=_("place"),
-    )
-    professional = models.ForeignKey(
-        Professional,
-        on_delete=models.CASCADE,
-        related_name="attendances",
-        null=True,
-        blank=True,
-        verbose_name=_("professional"),
+        verbose_name=_("participant"),
     )
     present = models.BooleanField(_("present"), default=True)
 
@@ -183,23 +284,10 @@ class Attendance(TimeStampedModel):
         verbose_name_plural = _("attendances")
         ordering = ["workshop", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(place__isnull=False, professional__isnull=True)
-                | Q(place__isnull=True, professional__isnull=False),
-                name="attendance_for_a_place_or_a_professional",
-            ),
             models.UniqueConstraint(
-                fields=["workshop", "place"],
-                condition=Q(place__isnull=False),
-                name="attendance_once_per_place_and_day",
-            ),
-            models.UniqueConstraint(
-                fields=["workshop", "professional"],
-                condition=Q(professional__isnull=False),
-                name="attendance_once_per_professional_and_day",
+                fields=["workshop", "participant"], name="attendance_once_per_participant"
             ),
         ]
 
     def __str__(self) -> str:
-        who = self.place.establishment if self.place_id else self.professional
-        return f"{who} – {self.workshop}: {'present' if self.present else 'absent'}"
+        return f"{self.participant} – {self.workshop}: {'present' if self.present else 'absent'}"

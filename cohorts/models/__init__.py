@@ -17,6 +17,7 @@ from cohorts.models.phases import (
 )
 from cohorts.models.places import (
     ACTIVE_PLACE_STATUSES,
+    BOOKED_STATUSES,
     NOT_COMPLETED_STATUSES,
     ROSTER_STATUSES,
     SEAT_HOLDING_STATUSES,
@@ -33,11 +34,13 @@ from cohorts.models.waves import (
     Wave,
     WaveStatus,
 )
+from cohorts.rules import WorkshopDay
 
 __all__ = [
     "ACTIVE_PLACE_STATUSES",
     "AreaInterest",
     "BOOKABLE_COHORT_STATUSES",
+    "BOOKED_STATUSES",
     "COHORT_TRANSITIONS",
     "CancelReason",
     "Cohort",
@@ -54,4 +57,5 @@ __all__ = [
     "WAVE_TRANSITIONS",
     "Wave",
     "WaveStatus",
+    "WorkshopDay",
 ]

@@ -8,12 +8,11 @@ from simple_history.models import HistoricalRecords
 
 from cohorts.models.phases import Phase
 from cohorts.models.transitions import Transition
+from cohorts.rules import MAX_COHORT_CAPACITY
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
 from schools.models import Establishment, LocalAuthority, MHSTArea
-
-#: A cohort is "up to 20 schools at a time": the programme's ceiling, not a setting.
-MAX_COHORT_CAPACITY = 20
+from workshops.models import Delivery, DeliveryKind
 
 
 class CohortFormat(models.TextChoices):
@@ -80,10 +79,17 @@ BOOKABLE_COHORT_STATUSES = (CohortStatus.OPEN, CohortStatus.FULL)
 class Cohort(TimeStampedModel):
     """Up to 20 schools in one area who attend the same two whole-day workshops.
 
-    The area is a local authority, an MHST area, or both (an MHST area inside one LA). The
-    professionals who attend (``workshops.Professional``) do not count towards the capacity.
+    The area is a local authority, an MHST area, or both (an MHST area inside one LA). Its
+    workshop days and the professionals who attend (who do not count towards the capacity)
+    belong to its ``delivery``, made with it.
     """
 
+    delivery = models.OneToOneField(
+        Delivery,
+        on_delete=models.PROTECT,
+        related_name=DeliveryKind.COHORT.value,
+        verbose_name=_("delivery"),
+    )
     name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
     phase = models.ForeignKey(
         Phase, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("phase")
@@ -165,6 +171,26 @@ class Cohort(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """A new cohort gets its delivery, so every cohort has one."""
+        if self.delivery_id is None:
+            self.delivery = Delivery.objects.create(kind=DeliveryKind.COHORT)
+        super().save(*args, **kwargs)
+
+    @property
+    def workshops(self):
+        """This cohort's workshop days (its delivery's sessions)."""
+        return self.delivery.workshops
+
+    @property
+    def professionals(self):
+        """The professionals attending this cohort (its delivery's)."""
+        return self.delivery.professionals
+
+    @property
+    def is_online(self) -> bool:
+        return self.format == CohortFormat.ONLINE
 
     @property
     def next_actions(self) -> list[Transition]:

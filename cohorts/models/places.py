@@ -9,6 +9,7 @@ from cohorts.models.cohorts import Cohort
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
 from schools.models import Establishment
+from workshops.models import Participant, ParticipantKind
 
 
 class PlaceStatus(models.TextChoices):
@@ -39,6 +40,8 @@ ACTIVE_PLACE_STATUSES = (
 )
 #: A completed cohort's places that did not complete it: no longer active, still on its roster.
 NOT_COMPLETED_STATUSES = (PlaceStatus.ATTENDED_ONE_DAY, PlaceStatus.DID_NOT_ATTEND)
+#: Booked and not finished yet: a school on the roster before its cohort's last day.
+BOOKED_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
 #: A place in any of these takes one of the cohort's ``capacity`` seats (an offer holds one;
 #: a school that did not complete a finished cohort still took its seat on it).
 SEAT_HOLDING_STATUSES = (
@@ -88,6 +91,12 @@ class Place(TimeStampedModel):
     )
     cohort = models.ForeignKey(
         Cohort, on_delete=models.PROTECT, related_name="places", verbose_name=_("cohort")
+    )
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name=ParticipantKind.SCHOOL_ATTENDEE.value,
+        verbose_name=_("participant"),
     )
     attendee_name = models.CharField(
         _("attendee name"), max_length=150, validators=[validate_one_line]
@@ -176,6 +185,15 @@ class Place(TimeStampedModel):
             models.Index(fields=["cohort", "status"], name="place_cohort_status"),
             models.Index(fields=["status", "offer_expires_at"], name="place_status_offer_expiry"),
         ]
+
+    def save(self, *args, **kwargs) -> None:
+        """A new place has its participant on its cohort's delivery: the school's attendee,
+        whose attendance and survey invitations are recorded against it."""
+        if self.participant_id is None:
+            self.participant = Participant.objects.create(
+                delivery_id=self.cohort.delivery_id, kind=ParticipantKind.SCHOOL_ATTENDEE
+            )
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.establishment} on {self.cohort}"

@@ -29,8 +29,9 @@ from cohorts.models import (
     Place,
     PlaceStatus,
 )
+from cohorts.rules import WorkshopDay
 from schools.models import Establishment
-from workshops.models import Workshop, WorkshopDay
+from workshops.models import Workshop
 
 
 def phase_reachable_establishments(*, phase: Phase) -> QuerySet[Establishment]:
@@ -55,7 +56,9 @@ def phase_reachable_establishments(*, phase: Phase) -> QuerySet[Establishment]:
 
 
 def _workshop_date(day: int) -> Subquery:
-    return Subquery(Workshop.objects.filter(cohort=OuterRef("pk"), day=day).values("date")[:1])
+    return Subquery(
+        Workshop.objects.filter(delivery=OuterRef("delivery"), day=day).values("date")[:1]
+    )
 
 
 def cohorts_annotated(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
@@ -63,7 +66,7 @@ def cohorts_annotated(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Coho
     ``day_2_date``, their phase and areas joined."""
     queryset = Cohort.objects.all() if queryset is None else queryset
     return (
-        queryset.select_related("phase", "local_authority", "mhst_area")
+        queryset.select_related("delivery", "phase", "local_authority", "mhst_area")
         .annotate(
             seats_taken=Count("places", filter=Q(places__status__in=SEAT_HOLDING_STATUSES)),
             waiting_count=Count("places", filter=Q(places__status=PlaceStatus.WAITING)),
@@ -90,7 +93,9 @@ def cohorts_bookable_by(*, establishment: Establishment, today: date) -> QuerySe
     return (
         cohorts_annotated(Cohort.objects.filter(area, status__in=BOOKABLE_COHORT_STATUSES))
         .filter(day_1_date__gte=first_bookable_day_1)
-        .prefetch_related(Prefetch("workshops", queryset=Workshop.objects.order_by("day")))
+        .prefetch_related(
+            Prefetch("delivery__workshops", queryset=Workshop.objects.order_by("day"))
+        )
         .order_by("day_1_date", "name")
     )
 
@@ -99,8 +104,12 @@ def establishment_active_place(*, establishment: Establishment) -> Place | None:
     """The establishment's one active place, with its cohort and workshops, or None."""
     return (
         Place.objects.filter(establishment=establishment, status__in=ACTIVE_PLACE_STATUSES)
-        .select_related("cohort", "cohort__local_authority", "cohort__mhst_area")
-        .prefetch_related(Prefetch("cohort__workshops", queryset=Workshop.objects.order_by("day")))
+        .select_related(
+            "cohort", "cohort__delivery", "cohort__local_authority", "cohort__mhst_area"
+        )
+        .prefetch_related(
+            Prefetch("cohort__delivery__workshops", queryset=Workshop.objects.order_by("day"))
+        )
         .first()
     )
 

@@ -151,8 +151,8 @@ def cohort_detail(*, cohort: Cohort) -> dict:
     schools its opening will tell (``area_interests_to_tell``)."""
     workshops = list(cohort.workshops.order_by("day"))
     attendance = {
-        (a.workshop_id, a.place_id or a.professional_id, a.place_id is not None): a.present
-        for a in Attendance.objects.filter(workshop__cohort=cohort)
+        (a.workshop_id, a.participant_id): a.present
+        for a in Attendance.objects.filter(workshop__delivery=cohort.delivery_id)
     }
     every_place = list(
         cohort.places.select_related("establishment", "establishment__la").order_by(
@@ -170,16 +170,16 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         place.cancelled_by = who.get(place.pk, "")
     roster = [p for p in places if p.status in ROSTER_STATUSES]
     for place in roster:
-        place.days = [attendance.get((w.pk, place.pk, True)) for w in workshops]
+        place.days = [attendance.get((w.pk, place.participant_id)) for w in workshops]
     professionals = list(cohort.professionals.order_by("name"))
     for professional in professionals:
-        professional.days = [attendance.get((w.pk, professional.pk, False)) for w in workshops]
+        professional.days = [attendance.get((w.pk, professional.participant_id)) for w in workshops]
     for workshop in workshops:
         workshop.register_places = [
-            (place, attendance.get((workshop.pk, place.pk, True))) for place in roster
+            (place, attendance.get((workshop.pk, place.participant_id))) for place in roster
         ]
         workshop.register_professionals = [
-            (pro, attendance.get((workshop.pk, pro.pk, False))) for pro in professionals
+            (pro, attendance.get((workshop.pk, pro.participant_id))) for pro in professionals
         ]
     interested = []
     if cohort.status == CohortStatus.PLANNED:

@@ -10,6 +10,7 @@ from django.db.models import (
 
 from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
+    BOOKED_STATUSES,
     Cohort,
     CohortStatus,
     Phase,
@@ -47,9 +48,15 @@ def workshops_upcoming(*, scope, today: date, days: int = 14, limit: int = 50):
     cohorts = _cohorts_scoped(scope, Cohort.objects.filter(status__in=LIVE_COHORT_STATUSES))
     return (
         Workshop.objects.filter(
-            cohort__in=cohorts, date__gte=today, date__lte=today + timedelta(days=days)
+            delivery__cohort__in=cohorts,
+            date__gte=today,
+            date__lte=today + timedelta(days=days),
         )
-        .select_related("cohort", "cohort__local_authority", "cohort__mhst_area")
+        .select_related(
+            "delivery__cohort",
+            "delivery__cohort__local_authority",
+            "delivery__cohort__mhst_area",
+        )
         .order_by("date", "start_time")[:limit]
     )
 
@@ -67,8 +74,7 @@ def phases_progress(*, scope) -> QuerySet[Phase]:
         ),
         places_booked=Count(
             "cohorts__places",
-            filter=mine
-            & Q(cohorts__places__status__in=(PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)),
+            filter=mine & Q(cohorts__places__status__in=BOOKED_STATUSES),
             distinct=True,
         ),
         places_completed=Count(
@@ -93,6 +99,6 @@ def professionals_in_scope(*, scope):
     """Professionals on the cohorts ``scope`` may see, with their cohort."""
     from workshops.models import Professional
 
-    return Professional.objects.select_related("cohort").filter(
-        cohort__in=_cohorts_scoped(scope).values("pk")
+    return Professional.objects.select_related("delivery__cohort").filter(
+        delivery__cohort__in=_cohorts_scoped(scope).values("pk")
     )

@@ -22,14 +22,14 @@ from cohorts.models import (
     PlaceStatus,
 )
 from cohorts.notifications import notify
+from cohorts.rules import WorkshopDay
 from cohorts.selectors import area_interests_to_tell
 from cohorts.services.places import booking_last_day, lock_cohort, mark_cancelled, offer_free_seats
 from cohorts.services.progress import places_settle
+from cohorts.services.sessions import workshop_dates_check
 from core.dates import day
 from core.validators import field_values_check
 from schools.models import LocalAuthority, MHSTArea
-from workshops.models import WorkshopDay
-from workshops.services import workshop_dates_check
 
 
 def _check_area(local_authority: LocalAuthority | None, mhst_area: MHSTArea | None) -> None:

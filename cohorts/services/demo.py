@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from cohorts.models import Cohort, CohortStatus, Phase, Place, PlaceStatus
 from schools.models import Establishment, LocalAuthority, MHSTArea, eligible_q
-from workshops.models import Attendance, OrganisationType, Professional, Workshop
+from workshops.models import (
+    Attendance,
+    OrganisationType,
+    Participant,
+    ParticipantKind,
+    Professional,
+    Workshop,
+)
 
 DEMO_PHASE = "Phase 1 (demo)"
 DELIVERED_SCHOOLS = 18
@@ -49,7 +56,7 @@ def _workshops(cohort: Cohort, day_1: dt.date) -> list[Workshop]:
     day_1 = _weekday(day_1)
     return [
         Workshop.objects.create(
-            cohort=cohort,
+            delivery=cohort.delivery,
             day=day,
             date=day_1 + dt.timedelta(days=42 * (day - 1)),
             start_time=dt.time(9, 30),
@@ -62,7 +69,7 @@ def _workshops(cohort: Cohort, day_1: dt.date) -> list[Workshop]:
 def _professionals(cohort: Cohort, label: str) -> list[Professional]:
     return [
         Professional.objects.create(
-            cohort=cohort,
+            delivery=cohort.delivery,
             name=f"{role} ({label})",
             organisation=organisation,
             organisation_type=kind,
@@ -73,9 +80,15 @@ def _professionals(cohort: Cohort, label: str) -> list[Professional]:
 
 
 def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
+    schools = list(schools)
+    participants = Participant.objects.bulk_create(
+        Participant(delivery_id=cohort.delivery_id, kind=ParticipantKind.SCHOOL_ATTENDEE)
+        for _ in schools
+    )
     return Place.objects.bulk_create(
         Place(
             cohort=cohort,
+            participant=participant,
             establishment=school,
             attendee_name=f"Demo lead {school.urn}",
             attendee_role="Senior mental health lead",
@@ -86,7 +99,7 @@ def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
             if status == PlaceStatus.COMPLETED
             else None,
         )
-        for school in schools
+        for school, participant in zip(schools, participants, strict=True)
     )
 
 
@@ -151,8 +164,9 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     places = _places(delivered, schools[:DELIVERED_SCHOOLS], PlaceStatus.COMPLETED, booked_at)
     professionals = _professionals(delivered, "cohort 1")
     Attendance.objects.bulk_create(
-        [Attendance(workshop=day, place=place) for day in days for place in places]
-        + [Attendance(workshop=day, professional=p) for day in days for p in professionals]
+        Attendance(workshop=day, participant_id=person.participant_id)
+        for day in days
+        for person in (*places, *professionals)
     )
 
     open_cohort = Cohort.objects.create(

@@ -28,10 +28,12 @@ from cohorts.models import (
     PlaceStatus,
 )
 from cohorts.notifications import notify
+from cohorts.rules import WorkshopDay
 from core.dates import day, day_and_time
 from core.validators import field_values_check
 from schools.models import Establishment
-from workshops.models import Workshop, WorkshopDay
+from workshops.models import Workshop
+from workshops.services import participant_move
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ def _check_attendee(attendee: Attendee) -> None:
 
 def lock_cohort(cohort_id: int) -> Cohort:
     """The cohort, its row locked until the transaction ends (call inside ``atomic``)."""
-    return Cohort.objects.select_for_update().get(pk=cohort_id)
+    return (
+        Cohort.objects.select_for_update(of=("self",)).select_related("delivery").get(pk=cohort_id)
+    )
 
 
 def lock_place(place_id: int) -> Place:
@@ -72,7 +76,7 @@ def _seats_taken(cohort: Cohort) -> int:
 
 
 def _first_day(cohort: Cohort) -> Workshop | None:
-    return Workshop.objects.filter(cohort=cohort, day=WorkshopDay.DAY_1).first()
+    return Workshop.objects.filter(delivery__cohort=cohort, day=WorkshopDay.DAY_1).first()
 
 
 def booking_last_day(*, day_1: date) -> date:
@@ -293,8 +297,8 @@ def waiting_lists_close_due(*, today: date | None = None) -> int:
         Cohort.objects.filter(
             status__in=BOOKABLE_COHORT_STATUSES,
             places__status=PlaceStatus.WAITING,
-            workshops__day=WorkshopDay.DAY_1,
-            workshops__date__lt=closes_before,
+            delivery__workshops__day=WorkshopDay.DAY_1,
+            delivery__workshops__date__lt=closes_before,
         )
         .values_list("pk", flat=True)
         .distinct()
@@ -430,6 +434,7 @@ def place_move(*, place: Place, to_cohort: Cohort, outside_area: bool = False) -
         place.cohort = to_cohort
         place.booked_at = timezone.now()
         place.save(update_fields=["cohort", "booked_at", "updated_at"])
+        participant_move(participant=place.participant, delivery=to_cohort.delivery)
         _sync_full_status(to_cohort, seats_taken=taken + 1)
         offer_free_seats(from_cohort)
         notify(

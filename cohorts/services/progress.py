@@ -14,37 +14,37 @@ from django.db import transaction
 from cohorts.errors import BookingError
 from cohorts.models import (
     ACTIVE_PLACE_STATUSES,
+    BOOKED_STATUSES,
     ROSTER_STATUSES,
     Cohort,
     CohortStatus,
     Place,
     PlaceStatus,
 )
+from cohorts.rules import Attended, attended
 from cohorts.services.places import existing_active_place, lock_cohort, lock_place
-from workshops.models import Attendance, WorkshopDay
+from workshops.models import Attendance
 
 
-def _progress(
-    *, finished: bool, days_present: int, attended_day_1: bool, completed_on: date | None
-) -> tuple[str, date | None]:
+def _progress(*, finished: bool, attended: Attended) -> tuple[str, date | None]:
     """(status, completed on) of a place on the roster, from its attendance. Once the cohort
     has finished, a place present on one day or none has not completed and never will."""
-    if completed_on is not None:
-        return PlaceStatus.COMPLETED, completed_on
+    if attended.completed_on is not None:
+        return PlaceStatus.COMPLETED, attended.completed_on
     if finished:
-        settled = PlaceStatus.ATTENDED_ONE_DAY if days_present else PlaceStatus.DID_NOT_ATTEND
-        return settled, None
-    if attended_day_1:
+        if attended.days_present:
+            return PlaceStatus.ATTENDED_ONE_DAY, None
+        return PlaceStatus.DID_NOT_ATTEND, None
+    if attended.first_day:
         return PlaceStatus.ATTENDED_DAY_1, None
     return PlaceStatus.BOOKED, None
 
 
-def place_set_progress(
-    *, place: Place, attended_day_1: bool, completed_on: date | None, days_present: int = 0
-) -> Place:
-    """Record how far a school on the roster has got: attended day 1, or completed (both
-    days) on ``completed_on``; on a completed cohort, "attended one day" (``days_present``
-    is 1) or "did not attend" (0). Called by ``workshops.services.attendance_mark``."""
+def place_set_progress(*, place: Place, attended: Attended) -> Place:
+    """Record how far a school on the roster has got (``cohorts.rules.attended``): attended
+    day 1, or completed (every day) on the date of the last; on a completed cohort,
+    "attended one day" or "did not attend". Called by
+    ``cohorts.services.sessions.attendance_mark``."""
     with transaction.atomic():
         cohort = lock_cohort(place.cohort_id)
         place = lock_place(place.pk)
@@ -54,10 +54,7 @@ def place_set_progress(
                 f"{place.get_status_display().lower()}."
             )
         status, completed_on = _progress(
-            finished=cohort.status == CohortStatus.COMPLETED,
-            days_present=days_present,
-            attended_day_1=attended_day_1,
-            completed_on=completed_on,
+            finished=cohort.status == CohortStatus.COMPLETED, attended=attended
         )
         if status in ACTIVE_PLACE_STATUSES and place.status not in ACTIVE_PLACE_STATUSES:
             # A corrected register would make the place active again: not while the school
@@ -77,24 +74,18 @@ def place_set_progress(
 
 def places_settle(*, cohort: Cohort) -> None:
     """The cohort (locked by the caller) has completed: settle each place on its roster that
-    has not completed, by its attendance: present on both days, completed; on one day,
-    attended one day; on neither (or never marked), did not attend.
+    has not completed, by its attendance (``cohorts.rules.attended``): present on both days,
+    completed; on one day, attended one day; on neither (or never marked), did not attend.
 
     Two queries, then one save (with its history record) per place: a roster holds at most
     20."""
     present: dict[int, dict[int, date]] = {}
-    for place_id, day, day_date in Attendance.objects.filter(
-        workshop__cohort=cohort, place__isnull=False, present=True
-    ).values_list("place_id", "workshop__day", "workshop__date"):
-        present.setdefault(place_id, {})[day] = day_date
-    unsettled = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
-    for place in cohort.places.select_for_update().filter(status__in=unsettled):
-        days = present.get(place.pk, {})
-        both = {WorkshopDay.DAY_1, WorkshopDay.DAY_2} <= set(days)
+    for participant_id, day, day_date in Attendance.objects.filter(
+        workshop__delivery=cohort.delivery_id, present=True
+    ).values_list("participant_id", "workshop__day", "workshop__date"):
+        present.setdefault(participant_id, {})[day] = day_date
+    for place in cohort.places.select_for_update().filter(status__in=BOOKED_STATUSES):
         place.status, place.completed_on = _progress(
-            finished=True,
-            days_present=len(days),
-            attended_day_1=WorkshopDay.DAY_1 in days,
-            completed_on=days[WorkshopDay.DAY_2] if both else None,
+            finished=True, attended=attended(present.get(place.participant_id, {}))
         )
         place.save(update_fields=["status", "completed_on", "updated_at"])

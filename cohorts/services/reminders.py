@@ -36,14 +36,14 @@ def reminders_send(*, now: datetime | None = None) -> int:
         workshops = Workshop.objects.filter(
             date__gte=today + timedelta(days=last),
             date__lte=today + timedelta(days=first),
-            cohort__status__in=LIVE_COHORTS,
-        ).select_related("cohort")
+            delivery__cohort__status__in=LIVE_COHORTS,
+        ).select_related("delivery__cohort")
         for workshop in workshops:
             point = timezone.make_aware(
                 datetime.combine(workshop.date - timedelta(days=days_before), time.min)
             )
             places = (
-                Place.objects.filter(cohort=workshop.cohort, status__in=ROSTER_STATUSES)
+                Place.objects.filter(cohort=workshop.delivery.cohort, status__in=ROSTER_STATUSES)
                 .annotate(seat_since=Coalesce("booked_at", "created_at"))
                 .filter(seat_since__lte=point)
                 .select_related("establishment")
@@ -56,7 +56,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
                     context={
                         "place": place,
                         "workshop": workshop,
-                        "cohort": workshop.cohort,
+                        "cohort": workshop.delivery.cohort,
                         "days_before": days_before,
                         "link": invitation_link(establishment=place.establishment),
                     },

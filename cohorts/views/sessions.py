@@ -17,20 +17,21 @@ from cohorts.forms import (
     ProfessionalForm,
     WorkshopForm,
 )
+from cohorts.rules import WorkshopDay
 from cohorts.selectors import (
     professionals_in_scope,
 )
-from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
-from core.errors import LinkDomainError
-from workshops.models import Workshop, WorkshopDay
-from workshops.services import (
-    WorkshopDetails,
+from cohorts.services.sessions import (
     attendance_mark_day,
     professional_add,
     professional_remove,
     professional_update,
     workshop_days_save,
 )
+from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
+from core.errors import LinkDomainError
+from workshops.models import Workshop
+from workshops.services import WorkshopDetails
 
 
 class WorkshopsEditView(ScopedCohortMixin, View):
@@ -39,7 +40,7 @@ class WorkshopsEditView(ScopedCohortMixin, View):
     template_name = "cohorts/coordinator/workshops_form.html"
 
     def forms(self, cohort, data=None):
-        existing = {w.day: w for w in Workshop.objects.filter(cohort=cohort)}
+        existing = {w.day: w for w in Workshop.objects.filter(delivery__cohort=cohort)}
         forms = []
         for day in WorkshopDay:
             workshop = existing.get(day.value)
@@ -94,7 +95,7 @@ class AttendanceView(ScopedCohortMixin, View):
 
     def post(self, request, pk, day):
         cohort = self.get_cohort()
-        workshop = get_object_or_404(Workshop, cohort=cohort, day=day)
+        workshop = get_object_or_404(Workshop, delivery=cohort.delivery, day=day)
         try:
             present = attendance_mark_day(
                 workshop=workshop,
@@ -135,7 +136,7 @@ class ScopedProfessionalMixin(CoordinatorRequiredMixin):
         return get_object_or_404(professionals_in_scope(scope=self.scope), pk=self.kwargs["pk"])
 
     def cohort_url(self, professional) -> str:
-        return reverse("cohorts:detail", kwargs={"pk": professional.cohort_id})
+        return reverse("cohorts:detail", kwargs={"pk": professional.delivery.cohort.pk})
 
 
 class ProfessionalEditView(ScopedProfessionalMixin, FormView):
@@ -150,7 +151,7 @@ class ProfessionalEditView(ScopedProfessionalMixin, FormView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "cohort": self.professional.cohort,
+            "cohort": self.professional.delivery.cohort,
             "professional": self.professional,
         }
 
@@ -174,7 +175,7 @@ class ProfessionalRemoveView(ScopedProfessionalMixin, View):
         return render(
             request,
             self.template_name,
-            {"professional": professional, "cohort": professional.cohort},
+            {"professional": professional, "cohort": professional.delivery.cohort},
         )
 
     def post(self, request, pk):
@@ -185,6 +186,6 @@ class ProfessionalRemoveView(ScopedProfessionalMixin, View):
             messages.error(request, error.message)
         else:
             messages.success(
-                request, f"{professional.name} is removed from {professional.cohort.name}."
+                request, f"{professional.name} is removed from {professional.delivery.cohort.name}."
             )
         return HttpResponseRedirect(self.cohort_url(professional))

@@ -37,7 +37,7 @@ def records(clock):
         "place": place,
         "workshop": workshop,
         "professional": ProfessionalFactory(cohort=cohort),
-        "attendance": Attendance.objects.create(workshop=workshop, place=place),
+        "attendance": Attendance.objects.create(workshop=workshop, participant=place.participant),
         "wave": Wave.objects.create(name="Autumn", phase=cohort.phase, status=WaveStatus.SENDING),
     }
 
@@ -49,7 +49,7 @@ def admin_url(obj, view="change", *args):
 
 def workshop_post(workshop, date: dt.date) -> dict:
     return {
-        "cohort": workshop.cohort_id,
+        "delivery": workshop.delivery_id,
         "day": workshop.day,
         "date": date.isoformat(),
         "start_time": "09:30",
@@ -84,7 +84,7 @@ def test_nor_through_the_cohorts_inline_or_a_history_revert(admin_client, record
         "workshops-TOTAL_FORMS": 1,
         "workshops-INITIAL_FORMS": 1,
         "workshops-0-id": workshop.pk,
-        "workshops-0-cohort": cohort.pk,
+        "workshops-0-delivery": cohort.delivery_id,
         "workshops-0-day": 1,
         "workshops-0-date": past,
         "workshops-0-start_time": "09:30",

@@ -12,12 +12,12 @@ from cohorts.errors import CohortError, WorkshopError
 from cohorts.models import Cohort, PlaceStatus
 from cohorts.services.cohorts import cohort_create, cohort_update
 from cohorts.services.places import Attendee, place_book
+from cohorts.services.sessions import professional_add, professional_update
 from tests.accounts.factories import UserFactory, user_with_role
 from tests.cohorts.factories import CohortFactory, make_open_cohort
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
 from tests.workshops.factories import ProfessionalFactory
 from workshops.models import OrganisationType, Professional
-from workshops.services import professional_add, professional_update
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,11 @@ from cohorts.models import PlaceStatus
 from cohorts.selectors import phases_progress, programme_counts, with_programme_status
 from cohorts.services.cohorts import cohort_mark_completed, cohort_mark_running
 from cohorts.services.places import Attendee, place_book
+from cohorts.services.sessions import attendance_mark, attendance_mark_day
 from schools.models import Establishment
 from tests.cohorts.factories import make_open_cohort
 from tests.schools.factories import EstablishmentFactory
 from workshops.models import Attendance
-from workshops.services import attendance_mark, attendance_mark_day
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_a_correction_cannot_complete_a_place_whose_school_has_booked_again(deli
 
     assert statuses(places)["day_2"] == PlaceStatus.ATTENDED_ONE_DAY
     assert not Attendance.objects.filter(
-        place=places["day_2"], workshop__day=1, present=True
+        participant=places["day_2"].participant, workshop__day=1, present=True
     ).exists()  # all or nothing
 
 

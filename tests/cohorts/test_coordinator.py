@@ -279,6 +279,7 @@ def test_a_coordinator_moves_and_cancels_places(admin_client, clock):
     moving.refresh_from_db()
     cancelling.refresh_from_db()
     assert moving.cohort_id == other.pk
+    assert moving.participant.delivery_id == other.delivery_id  # its attendee moves with it
     assert (cancelling.status, cancelling.cancel_reason) == (
         PlaceStatus.CANCELLED,
         CancelReason.BY_COORDINATOR,
@@ -302,8 +303,8 @@ def test_attendance_is_marked_per_day_for_places_and_professionals(admin_client,
     absent.refresh_from_db()
     assert there.status == PlaceStatus.ATTENDED_DAY_1
     assert absent.status == PlaceStatus.BOOKED
-    assert Attendance.objects.get(place=absent).present is False
-    assert Attendance.objects.get(professional=professional).present is True
+    assert Attendance.objects.get(participant=absent.participant).present is False
+    assert Attendance.objects.get(participant=professional.participant).present is True
     page = admin_client.get(detail(cohort)).content.decode()
     assert f'value="{there.pk}" id="att-1-p{there.pk}" checked' in page
 
@@ -361,9 +362,9 @@ def _big_cohort(rows):
         place.save()
     day_1 = cohort.workshops.get(day=1)
     for place in cohort.places.filter(status=PlaceStatus.BOOKED):
-        Attendance.objects.create(workshop=day_1, place=place)
+        Attendance.objects.create(workshop=day_1, participant=place.participant)
     for professional in ProfessionalFactory.create_batch(rows, cohort=cohort):
-        Attendance.objects.create(workshop=day_1, professional=professional)
+        Attendance.objects.create(workshop=day_1, participant=professional.participant)
     return cohort
 
 
@@ -461,7 +462,7 @@ def test_a_completed_cohort_cannot_be_cancelled(admin_client, clock):
 def test_a_coordinator_corrects_a_professionals_details(admin_client):
     professional = ProfessionalFactory(name="Dr Rao", email="rao@nhs.example")
     url = reverse("cohorts:professional-edit", args=[professional.pk])
-    assert url in admin_client.get(detail(professional.cohort)).content.decode()
+    assert url in admin_client.get(detail(professional.delivery.cohort)).content.decode()
     form = admin_client.get(url).context["form"]
     assert form["name"].value() == "Dr Rao"
 
@@ -509,7 +510,7 @@ def test_a_professional_is_removed_unless_recorded_present(admin_client, clock):
         "Dr Rao is recorded as present at workshop 1 of Camden spring, so they cannot be removed"
         in refused
     )
-    assert Attendance.objects.filter(professional=there, present=True).exists()
+    assert Attendance.objects.filter(participant=there.participant, present=True).exists()
     assert "Oops is removed from Camden spring." in remove(mistaken)
     assert "Ms Absent is removed from Camden spring." in remove(absent)  # only marked absent
     assert list(cohort.professionals.all()) == [there]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from cohorts.models import Cohort, Phase, Place, PlaceStatus
 from tests.cohorts.factories import CohortFactory, PhaseFactory, PlaceFactory
 from tests.workshops.factories import ProfessionalFactory, WorkshopFactory
-from workshops.models import Attendance, Workshop
+from workshops.models import Attendance, ParticipantKind, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -55,27 +55,36 @@ def test_cohort_and_phase_constraints():
     )
 
 
-def test_workshop_day_is_1_or_2_once_per_cohort_and_ends_after_it_starts():
+def test_a_session_is_numbered_from_1_once_per_delivery_and_ends_after_it_starts():
+    # That a cohort has days 1 and 2 only is its rule, kept by the service
+    # (tests/cohorts/test_sessions.py): the table numbers any delivery's sessions.
     cohort = CohortFactory()
     WorkshopFactory(cohort=cohort, day=1)
     refused(lambda: WorkshopFactory(cohort=cohort, day=1))
-    refused(lambda: WorkshopFactory(cohort=cohort, day=3))
+    refused(lambda: WorkshopFactory(cohort=cohort, day=0))
     refused(
         lambda: WorkshopFactory(cohort=cohort, day=2, start_time=dt.time(16), end_time=dt.time(9))
     )
     assert Workshop.objects.count() == 1
 
 
-def test_attendance_is_for_a_place_or_a_professional_once_per_day():
+def test_attendance_is_for_one_participant_once_per_day():
     place = PlaceFactory()
     workshop = WorkshopFactory(cohort=place.cohort)
     professional = ProfessionalFactory(cohort=place.cohort)
+    # A place has its participant (the school's attendee), a professional is one: each its
+    # own, on the cohort's delivery.
+    assert place.participant.kind == ParticipantKind.SCHOOL_ATTENDEE
+    assert professional.participant.kind == ParticipantKind.PROFESSIONAL
+    assert place.participant_id != professional.participant_id
+    assert {place.participant.delivery_id, professional.participant.delivery_id} == {
+        place.cohort.delivery_id
+    }
+    assert (place.participant.person, professional.participant.person) == (place, professional)
     refused(lambda: Attendance.objects.create(workshop=workshop))
-    refused(
-        lambda: Attendance.objects.create(workshop=workshop, place=place, professional=professional)
-    )
-    Attendance.objects.create(workshop=workshop, place=place)
-    refused(lambda: Attendance.objects.create(workshop=workshop, place=place))
+    Attendance.objects.create(workshop=workshop, participant=place.participant)
+    refused(lambda: Attendance.objects.create(workshop=workshop, participant=place.participant))
+    Attendance.objects.create(workshop=workshop, participant=professional.participant)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +101,7 @@ def test_attendance_is_for_a_place_or_a_professional_once_per_day():
 def test_admin_lists_filter_and_search(admin_client, model):
     place = PlaceFactory()
     workshop = WorkshopFactory(cohort=place.cohort)
-    Attendance.objects.create(workshop=workshop, place=place)
+    Attendance.objects.create(workshop=workshop, participant=place.participant)
     ProfessionalFactory(cohort=place.cohort)
 
     url = reverse(f"admin:{model}_changelist")

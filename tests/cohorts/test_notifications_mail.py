@@ -31,6 +31,7 @@ from cohorts.services.places import (
     place_change_attendee,
     place_move,
 )
+from cohorts.services.sessions import workshop_days_save, workshop_save
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.services import email_send
 from tests.cohorts.factories import make_open_cohort
@@ -38,7 +39,7 @@ from tests.outbox.conftest import smtp  # noqa: F401 - the SMTP server fixture
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 from tests.workshops.factories import ProfessionalFactory
 from workshops.models import Workshop
-from workshops.services import WorkshopDetails, workshop_days_save, workshop_save
+from workshops.services import WorkshopDetails
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,9 @@ def test_a_cohort_already_named_on_two_lines_still_gets_its_confirmation_and_cal
     Cohort.objects.filter(pk=cohort.pk).update(
         name="Camden\nspring", venue_name="Civic Centre\r\nHall 2"
     )
-    Workshop.objects.filter(cohort=cohort, day=2).update(venue_name="Town Hall;\u2028Room 1")
+    Workshop.objects.filter(delivery__cohort=cohort, day=2).update(
+        venue_name="Town Hall;\u2028Room 1"
+    )
     cohort.refresh_from_db()
     sam = person("Sam Lead")
 

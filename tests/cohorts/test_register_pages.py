@@ -179,7 +179,7 @@ def test_programme_status_filter_column_and_detail_history(client, national):
     day1 = WorkshopFactory(cohort=cohort, day=1, date=dt.date(2026, 2, 3))
     WorkshopFactory(cohort=cohort, day=2, date=dt.date(2026, 3, 17))
     booked = PlaceFactory(cohort=cohort, status=PlaceStatus.ATTENDED_DAY_1)
-    Attendance.objects.create(workshop=day1, place=booked, present=True)
+    Attendance.objects.create(workshop=day1, participant=booked.participant, present=True)
     waiting = PlaceFactory(cohort=cohort, status=PlaceStatus.WAITING, waiting_position=1)
     invited = EstablishmentFactory()
     OutgoingEmail.objects.create(

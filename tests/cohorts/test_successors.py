@@ -65,7 +65,9 @@ def before(db, tmp_path):
                 completed_on=date(2024, 3, 1),
             )
             SurveyInvitationFactory(place=place)
-            Attendance.objects.create(workshop=WorkshopFactory(cohort=cohort), place=place)
+            Attendance.objects.create(
+                workshop=WorkshopFactory(cohort=cohort), participant=place.participant
+            )
         else:
             place = PlaceFactory(cohort=cohort, establishment=school)
         places[urn] = place
@@ -105,8 +107,8 @@ def test_simple_conversions_carry_places_attendance_and_surveys_to_the_successor
     for urn in list(SIMPLE)[:3]:
         invitation = SurveyInvitation.objects.get(place=places[urn])
         assert invitation.place.establishment == successor_of(urn)
-        attendance = Attendance.objects.get(place=places[urn])
-        assert attendance.place.establishment == successor_of(urn)
+        attendance = Attendance.objects.get(participant=places[urn].participant)
+        assert attendance.participant.person.establishment == successor_of(urn)
     # The successor had no contact email: it takes the predecessor's.
     assert successor_of(100268).contact_email == "head@old-school.example"
     applied = RegisterChange.objects.filter(kind=ChangeKind.CLOSING, status=ChangeStatus.APPLIED)

@@ -72,7 +72,7 @@ class SurveyInvitationFactory(factory.django.DjangoModelFactory):
     time_point = TimePoint.BASELINE
     place = factory.SubFactory("tests.cohorts.factories.PlaceFactory")
     cohort = factory.LazyAttribute(
-        lambda o: o.place.cohort if o.place is not None else o.professional.cohort
+        lambda o: o.place.cohort if o.place is not None else o.professional.delivery.cohort
     )
     questionnaire = factory.SubFactory(QuestionnaireFactory, is_published=False)
     due_at = factory.LazyFunction(timezone.now)

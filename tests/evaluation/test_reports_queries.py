@@ -21,7 +21,7 @@ from tests.cohorts.factories import CohortFactory
 from tests.evaluation.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 from tests.schools.factories import LocalAuthorityFactory
 from tests.workshops.factories import ProfessionalFactory
-from workshops.models import Professional
+from workshops.models import Participant, ParticipantKind, Professional
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +48,19 @@ def bulk_responses(survey, people: int) -> None:
     """``people`` professionals, each invited and answering at baseline and follow-up."""
     cohorts, questionnaire, questions = survey
     now = timezone.now()
-    professionals = Professional.objects.bulk_create(
-        [ProfessionalFactory.build(cohort=cohorts[n % len(cohorts)]) for n in range(people)],
+    built = [ProfessionalFactory.build(cohort=cohorts[n % len(cohorts)]) for n in range(people)]
+    participants = Participant.objects.bulk_create(
+        [Participant(delivery=p.delivery, kind=ParticipantKind.PROFESSIONAL) for p in built],
         batch_size=2000,
     )
+    for professional, participant in zip(built, participants, strict=True):
+        professional.participant = participant
+    professionals = Professional.objects.bulk_create(built, batch_size=2000)
     invitations = SurveyInvitation.objects.bulk_create(
         [
             SurveyInvitation(
                 time_point=time_point,
-                cohort_id=professional.cohort_id,
+                cohort_id=professional.delivery.cohort.pk,
                 professional=professional,
                 questionnaire=questionnaire,
                 due_at=now,

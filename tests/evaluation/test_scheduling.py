@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cohorts.models import CohortStatus, PlaceStatus
+from cohorts.services.sessions import attendance_mark
 from evaluation.models import Audience, SurveyInvitation, TimePoint
 from evaluation.scheduling import add_months
 from evaluation.services.surveys import surveys_invite_due
@@ -16,7 +17,6 @@ from tests.cohorts.factories import PlaceFactory
 from tests.evaluation.conftest import DAY_1, DAY_2
 from tests.workshops.factories import ProfessionalFactory
 from workshops.models import Attendance
-from workshops.services import attendance_mark
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,7 @@ def invited(time_point=None):
 def present_on(cohort, day, *people, present=True):
     workshop = cohort.workshops.get(day=day)
     for who in people:
-        key = "place" if hasattr(who, "attendee_email") else "professional"
-        Attendance.objects.create(workshop=workshop, present=present, **{key: who})
+        Attendance.objects.create(workshop=workshop, present=present, participant=who.participant)
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ def test_programme_sessions_and_upcoming_workshops_are_counted(client, las):
     assert context["sessions"]["planned"] == 2
     assert context["sessions"]["delivered"] == 1
     assert context["sessions"]["running"] == 1
-    assert [w.cohort for w in context["upcoming"]] == [cohort]
+    assert [w.delivery.cohort for w in context["upcoming"]] == [cohort]
     region = next(r for r in context["by_region"] if r["eligible"])
     assert (region["booked"], region["completed"]) == (1, 1)
 
@@ -160,7 +160,7 @@ def test_a_facilitator_sees_their_cohorts_workshops_not_the_register(client, las
 
     response = client.get(reverse("home"))
 
-    assert [w.cohort for w in response.context["upcoming"]] == [mine]
+    assert [w.delivery.cohort for w in response.context["upcoming"]] == [mine]
     assert "Dashboard for the cohorts you run" in response.content.decode()  # no areas
     page = response.content.decode()
     assert "Coverage" not in page
@@ -342,7 +342,7 @@ def test_upcoming_workshops_leave_out_completed_cohorts_and_name_the_venue(clien
 
     response = client.get(reverse("home"))
 
-    assert {w.cohort for w in response.context["upcoming"]} == {running, online}
+    assert {w.delivery.cohort for w in response.context["upcoming"]} == {running, online}
     page = response.content.decode()
     assert "<td>Kentish Town Library</td>" in page
     assert "<td>Online</td>" in page

@@ -28,6 +28,7 @@ from cohorts.services.places import (
     waiting_lists_close_due,
 )
 from cohorts.services.reminders import nudges_send, reminders_send
+from cohorts.services.sessions import workshop_days_save
 from cohorts.services.waves import wave_dispatch, wave_launch, wave_preview
 from evaluation.models import SurveyInvitation
 from evaluation.seed import seed_questionnaires
@@ -41,7 +42,7 @@ from tests.cohorts.factories import PhaseFactory, make_open_cohort
 from tests.outbox.conftest import smtp  # noqa: F401 - the SMTP server fixture
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 from tests.workshops.factories import ProfessionalFactory
-from workshops.services import WorkshopDetails, workshop_days_save
+from workshops.services import WorkshopDetails
 
 pytestmark = pytest.mark.django_db
 

@@ -3,14 +3,28 @@ import datetime as dt
 import factory
 
 from tests.cohorts.factories import CohortFactory
-from workshops.models import OrganisationType, Professional, Workshop
+from workshops.models import Delivery, DeliveryKind, OrganisationType, Professional, Workshop
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """A delivery of its own, with no cohort (the sessions layer alone)."""
+
+    class Meta:
+        model = Delivery
+
+    kind = DeliveryKind.COHORT
 
 
 class WorkshopFactory(factory.django.DjangoModelFactory):
+    """A session of ``cohort``'s delivery (a new cohort unless given), or of ``delivery``."""
+
     class Meta:
         model = Workshop
 
-    cohort = factory.SubFactory(CohortFactory)
+    class Params:
+        cohort = factory.SubFactory(CohortFactory)
+
+    delivery = factory.LazyAttribute(lambda o: o.cohort.delivery)
     day = 1
     date = dt.date(2026, 3, 2)
     start_time = dt.time(9, 30)
@@ -18,10 +32,15 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
 
 
 class ProfessionalFactory(factory.django.DjangoModelFactory):
+    """A professional on ``cohort``'s delivery (a new cohort unless given), or ``delivery``."""
+
     class Meta:
         model = Professional
 
-    cohort = factory.SubFactory(CohortFactory)
+    class Params:
+        cohort = factory.SubFactory(CohortFactory)
+
+    delivery = factory.LazyAttribute(lambda o: o.cohort.delivery)
     name = factory.Sequence(lambda n: f"Professional {n}")
     organisation = "North London CYPMHS"
     organisation_type = OrganisationType.NHS_CYPMHS

@@ -1,4 +1,5 @@
-"""Workshop days (order, the four-week warning), professionals, attendance and completion."""
+"""A cohort's workshop days (order, the four-week warning), professionals, attendance and
+completion: the cohort rules over the sessions layer (``cohorts.services.sessions``)."""
 
 import datetime as dt
 
@@ -6,18 +7,19 @@ import pytest
 
 from cohorts.errors import BookingError, WorkshopError
 from cohorts.models import PlaceStatus
+from cohorts.rules import WorkshopDay
 from cohorts.services.cohorts import cohort_mark_running
 from cohorts.services.places import place_book
-from tests.cohorts.factories import CohortFactory, make_open_cohort
-from tests.schools.factories import EstablishmentFactory
-from tests.workshops.factories import ProfessionalFactory
-from workshops.models import Attendance, OrganisationType, WorkshopDay
-from workshops.services import (
+from cohorts.services.sessions import (
     attendance_mark,
     professional_add,
     professional_update,
     workshop_save,
 )
+from tests.cohorts.factories import CohortFactory, make_open_cohort
+from tests.schools.factories import EstablishmentFactory
+from tests.workshops.factories import ProfessionalFactory
+from workshops.models import Attendance, OrganisationType
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,15 @@ def test_day_2_must_come_after_day_1_whichever_is_saved_first(clock):
     with pytest.raises(WorkshopError, match=r"Workshop 2 \(2 March 2026\) must be after"):
         save(cohort, 1, dt.date(2026, 3, 9))
     assert cohort.workshops.count() == 1
+
+
+def test_a_cohort_has_workshop_days_1_and_2_only(clock):
+    cohort = CohortFactory()
+
+    for day in (0, 3):
+        with pytest.raises(WorkshopError, match="workshop 1 and workshop 2 only"):
+            save(cohort, day, dt.date(2026, 3, 2))
+    assert not cohort.workshops.exists()
 
 
 def test_days_under_four_weeks_apart_save_with_a_warning(clock):
@@ -133,7 +144,7 @@ def test_absent_on_a_day_means_not_completed_and_corrections_undo_it(running, cl
     attendance_mark(workshop=day_2, place=place, present=False)
     place.refresh_from_db()
     assert (place.status, place.completed_on) == (PlaceStatus.ATTENDED_DAY_1, None)
-    assert Attendance.objects.filter(place=place).count() == 2
+    assert Attendance.objects.filter(participant=place.participant).count() == 2
 
 
 def test_attendance_cannot_be_marked_before_the_day(running):
@@ -180,7 +191,8 @@ def test_professionals_attend_without_taking_seats(running, clock):
 
     attendance = attendance_mark(workshop=day_1, professional=pro, present=True)
 
-    assert attendance.present and attendance.place is None
+    assert attendance.present and attendance.participant == pro.participant
+    assert attendance.participant.person == pro
     assert cohort.professionals.count() == 26
     with pytest.raises(WorkshopError, match="one place or one professional"):
         attendance_mark(workshop=day_1, present=True)
