@@ -11,9 +11,24 @@ from outbox.services import OutboxError, email_cancel, email_retry
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "recipient", "status", "attempts", "sent_at", "created_at")
-    list_filter = ("status", "kind", "wave_key")
-    search_fields = ("recipient", "subject", "establishment__name", "=establishment__urn")
+    list_display = (
+        "id",
+        "kind",
+        "campaign",
+        "recipient",
+        "status",
+        "attempts",
+        "sent_at",
+        "created_at",
+    )
+    list_filter = ("status", "kind")
+    search_fields = (
+        "recipient",
+        "subject",
+        "campaign",
+        "establishment__name",
+        "=establishment__urn",
+    )
     list_select_related = ("establishment",)
     # The bodies are shown with survey-link tokens hidden (core.logging), and booking-link
     # tokens too for a user who may not act for a school (as on the outbox page).

@@ -46,8 +46,11 @@ SENDABLE_STATUSES = (EmailStatus.QUEUED, EmailStatus.RETRYING)
 class OutgoingEmail(TimeStampedModel):
     """One email: rendered when queued, sent by ``outbox.tasks.send_email``.
 
-    ``dedupe_key`` is unique, built from (kind, recipient, the object it concerns, wave):
-    asking to send the same email twice finds the first row instead of making a second.
+    ``idempotency_key`` is unique and opaque to the outbox: the producer builds it from (kind,
+    recipient, the object it concerns, the occurrence), so asking to send the same email twice
+    finds the first row instead of making a second. ``campaign`` says, for people, what the
+    email belongs to (a wave, a cohort, a cohort's surveys); it is shown and filtered on the
+    outbox page and plays no part in uniqueness.
     """
 
     kind = models.CharField(_("kind"), max_length=30, choices=EmailKind.choices)
@@ -66,8 +69,13 @@ class OutgoingEmail(TimeStampedModel):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     concerns = GenericForeignKey("subject_type", "subject_id")
-    wave_key = models.CharField(_("wave"), max_length=40, blank=True)
-    dedupe_key = models.CharField(_("uniqueness key"), max_length=400, unique=True)
+    campaign = models.CharField(
+        _("campaign"),
+        max_length=160,
+        blank=True,
+        help_text=_("What the email belongs to, e.g. a wave or a cohort."),
+    )
+    idempotency_key = models.CharField(_("uniqueness key"), max_length=400, unique=True)
 
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("plain text"))
@@ -120,7 +128,7 @@ class OutgoingEmail(TimeStampedModel):
             "body_text",
             "body_html",
             "attachments",
-            "dedupe_key",
+            "idempotency_key",
             "lease_token",
             "lease_expires_at",
             "created_at",
@@ -135,7 +143,7 @@ class OutgoingEmail(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next"),
             models.Index(fields=["kind", "status"], name="outbox_kind_status"),
-            models.Index(fields=["wave_key", "kind"], name="outbox_wave_kind"),
+            models.Index(fields=["campaign", "kind"], name="outbox_campaign_kind"),
             models.Index(
                 fields=["lease_expires_at"],
                 name="outbox_sending_lease",

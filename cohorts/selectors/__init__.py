@@ -32,12 +32,14 @@ from cohorts.selectors.dashboard import (
 )
 from cohorts.selectors.status import (
     PROGRAMME_STATUSES,
+    establishment_invitations,
     establishment_places,
     programme_counts,
     programme_status_conditions,
     with_programme_status,
 )
 from cohorts.selectors.waves import (
+    wave_delivery,
     wave_progress,
     wave_remaining,
     wave_targets,
@@ -55,6 +57,7 @@ __all__ = [
     "cohorts_bookable_by",
     "cohorts_in_scope",
     "establishment_active_place",
+    "establishment_invitations",
     "establishment_places",
     "local_authorities_in_scope",
     "mhst_areas_in_scope",
@@ -69,6 +72,7 @@ __all__ = [
     "programme_status_conditions",
     "sessions_summary",
     "wave_area_choices",
+    "wave_delivery",
     "wave_progress",
     "wave_remaining",
     "wave_targets",

@@ -289,5 +289,6 @@ def _survey_link_send(*, invitation_id: int) -> None:
         },
         concerns=invitation,
         establishment=establishment,
-        wave_key=f"link-{timezone.localdate().isoformat()}",
+        occurrence=f"link-{timezone.localdate().isoformat()}",
+        campaign=invitation.campaign,
     )

@@ -110,19 +110,25 @@ def _spec(invitation: SurveyInvitation, *, kind: EmailKind, template: str, minut
         },
         concerns=invitation,
         establishment=place.establishment if place else None,
+        campaign=invitation.campaign,
     )
 
 
 def _queue(invitations: list[SurveyInvitation], *, kind: EmailKind, template: str) -> int:
     """Queue ``kind`` for each invitation (once ever: the outbox key); how many are new."""
     minutes = _minutes(invitations)
-    return emails_enqueue_bulk(
-        [
-            _spec(
-                i, kind=kind, template=template, minutes=minutes[i.questionnaire_id, i.time_point]
-            )
-            for i in invitations
-        ]
+    return len(
+        emails_enqueue_bulk(
+            [
+                _spec(
+                    i,
+                    kind=kind,
+                    template=template,
+                    minutes=minutes[i.questionnaire_id, i.time_point],
+                )
+                for i in invitations
+            ]
+        )
     )
 
 

@@ -14,8 +14,8 @@ LINK_APPS = ("accounts", "cohorts", "evaluation", "outbox", "schools", "workshop
 #: CharFields that Link writes itself; nobody types into them.
 WRITTEN_BY_LINK = {
     "outbox.OutgoingEmail": {
-        "wave_key",
-        "dedupe_key",
+        "campaign",
+        "idempotency_key",
         "subject",
         "last_error",
         "message_id",

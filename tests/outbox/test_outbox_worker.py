@@ -51,7 +51,7 @@ def wait_until(predicate, timeout=60.0):
     return predicate()
 
 
-def queue_wave(schools, wave_key):
+def queue_wave(schools, occurrence):
     with transaction.atomic():
         for school in schools:
             email_enqueue(
@@ -61,7 +61,7 @@ def queue_wave(schools, wave_key):
                 context={"establishment": school, "link": f"https://l.example/b/{school.urn}/"},
                 concerns=school,
                 establishment=school,
-                wave_key=wave_key,
+                occurrence=occurrence,
             )
 
 
