@@ -9,6 +9,7 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts and places")
 
     def ready(self) -> None:
-        from cohorts import email_checks
+        from cohorts import email_checks, notifications
 
         email_checks.register()
+        notifications.register()

@@ -1,9 +1,14 @@
 """The one place where cohorts and workshops tell people that something happened.
 
 Every function here turns one event into outbox emails (``outbox.services.email_enqueue``).
-Services never call them directly: they call ``notify(...)``, which runs the function after
-the surrounding transaction commits, so a rolled-back booking tells no one. Each function
-logs the event's name and the ids involved, never names or email addresses.
+Services never call them directly. They call ``notify(...)``, which runs the function in the
+service's own transaction, so each email is written with what caused it: a rolled-back
+booking tells no one, and an email is never lost between a commit and its writing (only the
+hand-off to the broker waits for the commit). An event that tells a whole cohort (cancelled,
+a workshop moved, a new cohort in the area) calls ``fan_out(...)`` instead: one row in the
+request, and a Celery task queues the emails (``outbox.services.fan_out_record``), so the
+request costs the same for 2 recipients or 40. Each function logs the event's name and the
+ids involved, never names or email addresses.
 
 Each email is queued once. The outbox's uniqueness key is (kind, recipient, the object it
 concerns, occurrence); the occurrence here names the event, so a repeat of the same event
@@ -17,10 +22,8 @@ were not told the days as they are now, whatever the emails' wording.
 import hashlib
 import logging
 from collections.abc import Callable
-from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from cohorts import conf
@@ -34,8 +37,9 @@ from cohorts.models import (
     WorkshopDaysTold,
 )
 from core.dates import clock, moment, utc_stamp, weekday
+from outbox.fanout import register_fan_out
 from outbox.models import EmailKind, EmailStatus
-from outbox.services import email_enqueue
+from outbox.services import email_enqueue, fan_out_record
 from schools.models import Establishment
 from workshops.models import Workshop
 
@@ -50,25 +54,21 @@ _BOOKED_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
 
 
 def notify(event: Callable[..., None], **ids: int | list[int] | None) -> None:
-    """Run ``event(**ids)`` once the current transaction commits (at once outside one).
+    """Run ``event(**ids)`` now, in the caller's transaction: its emails commit or roll back
+    with the change that caused them. An email that cannot be written becomes a failed row
+    on the outbox page (``outbox.services.email_enqueue``), never only a log line."""
+    event(**ids)
 
-    The booking, cancellation or move has committed by then: an email that cannot be queued
-    is logged (event, ids and the error's type only) rather than turned into an error page.
-    """
-    transaction.on_commit(partial(_run, event, ids))
+
+def fan_out(event: Callable[..., None], **ids: int | list[int] | None) -> None:
+    """Record, in the caller's transaction, that ``event(**ids)`` is to tell many people; a
+    Celery task runs it after commit (``FAN_OUTS`` are registered with the outbox)."""
+    _record(f"{event.__name__} (fan-out)", **ids)
+    fan_out_record(event, **ids)
 
 
 def _ids(ids: dict) -> str:
     return " ".join(f"{key}={value}" for key, value in ids.items())
-
-
-def _run(event: Callable[..., None], ids: dict) -> None:
-    try:
-        event(**ids)
-    except Exception as error:  # noqa: BLE001 - the write committed; say what was not sent
-        logger.error(
-            "notification %s failed (%s) %s", event.__name__, type(error).__name__, _ids(ids)
-        )
 
 
 def _record(event: str, **ids: int | list[int] | None) -> None:
@@ -497,3 +497,12 @@ def booking_link_requested(*, establishment_id: int) -> None:
         occurrence=f"link-{timezone.localdate().isoformat()}",
         campaign=BOOKING_LINKS_CAMPAIGN,
     )
+
+
+#: The events that tell a whole cohort, run by the outbox's task (``fan_out``).
+FAN_OUTS = (cohort_cancelled, workshops_changed, area_cohort_opened)
+
+
+def register() -> None:
+    for event in FAN_OUTS:
+        register_fan_out(event)

@@ -153,3 +153,34 @@ class OutgoingEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class FanOut(TimeStampedModel):
+    """Something that happened and becomes many emails (a cohort cancelled, a workshop moved,
+    a new cohort told to the area's waiting schools), written in the transaction that caused
+    it: one row however many people are told. A Celery task (``outbox.tasks.fan_out``) runs
+    the handler its producer registered (``outbox.fanout``), which queues the emails; it runs
+    once (``done_at``), and its emails are keyed, so running it twice sends nothing twice.
+    """
+
+    name = models.CharField(_("event"), max_length=100)
+    payload = models.JSONField(_("ids"), default=dict, help_text=_("Ids only, never names."))
+    dispatched_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
+    done_at = models.DateTimeField(_("emails queued"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("email fan-out")
+        verbose_name_plural = _("email fan-outs")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_fanout_undone",
+                condition=models.Q(done_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"

@@ -259,7 +259,7 @@ def survey_link_request_new(*, invitation: SurveyInvitation) -> None:
 
 
 def _survey_link_send(*, invitation_id: int) -> None:
-    """Queue the new-link email for an invitation (run after commit by ``notify``)."""
+    """Queue the new-link email for an invitation (run in the transaction by ``notify``)."""
     logger.info("survey new link requested invitation_id=%s", invitation_id)
     invitation = (
         SurveyInvitation.objects.select_related("place__establishment", "professional")

@@ -11,9 +11,11 @@ time it is sent is withdrawn instead (``outbox.relevance``).
 - ``queueing``: render, key, queue, hand to the broker; retry, cancel, send now.
 - ``sending``: claim, deliver, record (the worker's side).
 - ``sweeping``: the safety net beat runs.
+- ``fanning``: one event row written in a request, turned into many emails by a task.
 """
 
 from linkprog.celery import app as celery_app
+from outbox.services.fanning import fan_out_record, fan_out_run, fan_outs_requeue_stuck
 from outbox.services.queueing import (
     SEND_BATCH,
     SEND_NOW_STATUSES,
@@ -56,5 +58,8 @@ __all__ = [
     "emails_retry_failed",
     "emails_requeue_stuck",
     "emails_send_batch",
+    "fan_out_record",
+    "fan_out_run",
+    "fan_outs_requeue_stuck",
     "key_occurrence",
 ]

@@ -21,6 +21,7 @@ WRITTEN_BY_LINK = {
         "message_id",
         "lease_token",
     },
+    "outbox.FanOut": {"name", "last_error"},
     "evaluation.Answer": {"choice"},  # the value of one of the question's choices
 }
 
