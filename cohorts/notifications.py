@@ -39,7 +39,7 @@ from cohorts.models import (
 from core.dates import clock, moment, utc_stamp, weekday
 from outbox.fanout import register_fan_out
 from outbox.models import EmailKind, EmailStatus
-from outbox.services import email_enqueue, fan_out_record
+from outbox.services import Areas, email_enqueue, fan_out_record
 from schools.models import Establishment
 from workshops.models import Workshop
 
@@ -463,6 +463,7 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
             concerns=changed[0],
             occurrence=occurrence,
             campaign=cohort.campaign,
+            areas=Areas.of(cohort),  # a professional's email is scoped by the cohort's areas
         )
         if created and email.status != EmailStatus.FAILED:
             _record_told(cohort, professional.email, workshops)

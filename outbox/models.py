@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
-from schools.models import Establishment
+from schools.models import Establishment, LocalAuthority, MHSTArea
 
 
 class EmailKind(models.TextChoices):
@@ -46,10 +46,12 @@ SENDABLE_STATUSES = (EmailStatus.QUEUED, EmailStatus.RETRYING)
 class OutgoingEmail(TimeStampedModel):
     """One email: rendered when queued, sent by ``outbox.tasks.send_email``.
 
-    ``idempotency_key`` is unique and opaque to the outbox: the producer builds it from (kind,
-    recipient, the object it concerns, the occurrence), so asking to send the same email twice
-    finds the first row instead of making a second. ``campaign`` says, for people, what the
-    email belongs to (a wave, a cohort, a cohort's surveys); it is shown and filtered on the
+    ``local_authority`` and ``mhst_area`` are the areas that scope it, stamped by its
+    producer (the outbox knows no cohort). ``idempotency_key`` is unique and opaque to the
+    outbox: the producer builds it from (kind, recipient, the object it concerns, the
+    occurrence), so asking to send the same email twice finds the first row instead of
+    making a second. ``campaign`` says, for people, what the email belongs to (a wave, a
+    cohort, a cohort's surveys); it is shown and filtered on the
     outbox page and plays no part in uniqueness.
     """
 
@@ -63,6 +65,24 @@ class OutgoingEmail(TimeStampedModel):
         related_name="emails",
         verbose_name=_("establishment"),
         help_text=_("The establishment the email is about, for scoping and history."),
+    )
+    # The areas that scope the email, stamped by its producer: a coordinator who covers
+    # either sees it on the outbox page (the school's, or the cohort's for a professional).
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("local authority"),
+    )
+    mhst_area = models.ForeignKey(
+        MHSTArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("MHST area"),
     )
     subject_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

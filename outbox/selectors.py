@@ -6,9 +6,10 @@ from outbox.models import EmailStatus, OutgoingEmail
 
 
 def emails_for(scope) -> QuerySet[OutgoingEmail]:
-    """Emails about establishments in ``scope`` (national scopes also see the rest)."""
+    """Emails stamped with areas ``scope`` covers (its local authority or its MHST area:
+    a school's email, or a professional's on a cohort there); national scopes see all."""
     queryset = OutgoingEmail.objects.select_related("establishment").order_by("-created_at", "-pk")
-    return scope.apply(queryset, la="establishment__la", mhst_area="establishment__mhst_area")
+    return scope.apply(queryset, la="local_authority", mhst_area="mhst_area")
 
 
 def campaigns_for(scope) -> list[str]:

@@ -32,7 +32,7 @@ from evaluation.models import (
     SurveyInvitation,
 )
 from outbox.models import EmailKind
-from outbox.services import email_enqueue
+from outbox.services import Areas, email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -291,4 +291,5 @@ def _survey_link_send(*, invitation_id: int) -> None:
         establishment=establishment,
         occurrence=f"link-{timezone.localdate().isoformat()}",
         campaign=invitation.campaign,
+        areas=None if establishment else Areas.of(invitation.cohort),
     )

@@ -20,6 +20,7 @@ from outbox.services.queueing import (
     SEND_BATCH,
     SEND_NOW_STATUSES,
     TEXT_ENGINE,
+    Areas,
     EmailSpec,
     OutboxError,
     can_send_again,
@@ -38,6 +39,7 @@ from outbox.services.sending import SendOutcome, email_send, emails_send_batch
 from outbox.services.sweeping import emails_requeue_stuck
 
 __all__ = [
+    "Areas",
     "SEND_BATCH",
     "SEND_NOW_STATUSES",
     "TEXT_ENGINE",

@@ -108,6 +108,22 @@ def _dispatch(email_id: int) -> None:
 
 
 @dataclass(frozen=True)
+class Areas:
+    """The areas that scope an email on the outbox page: a coordinator covering the local
+    authority or the MHST area sees it. An email about an establishment is stamped with its
+    areas unless its producer gives others (a professional's email: the cohort's)."""
+
+    la_id: int | None = None
+    mhst_area_id: int | None = None
+
+    @classmethod
+    def of(cls, obj) -> "Areas":
+        """The areas of an establishment (``la``) or a cohort (``local_authority``)."""
+        la_id = getattr(obj, "la_id", None) or getattr(obj, "local_authority_id", None)
+        return cls(la_id=la_id, mhst_area_id=getattr(obj, "mhst_area_id", None))
+
+
+@dataclass(frozen=True)
 class EmailSpec:
     """One email for ``emails_enqueue_bulk``; the fields are those of ``email_enqueue``."""
 
@@ -121,6 +137,8 @@ class EmailSpec:
     occurrence: str = ""
     #: What the email belongs to, for people (the outbox page's column and filter).
     campaign: str = ""
+    #: The areas that scope it; by default the establishment's.
+    areas: Areas | None = None
     #: Small text attachments, or a function that makes them (called when the email is
     #: written, so an attachment that cannot be made fails the email visibly).
     attachments: list[dict] | Callable[[], list[dict]] | None = None
@@ -144,7 +162,10 @@ def _row_for(spec: EmailSpec) -> OutgoingEmail:
     """An unsaved outbox row for ``spec``: rendered, keyed, with its Message-ID (or failed,
     when it could not be rendered)."""
     subject, text, html, attachments, error = _written(spec)
+    areas = spec.areas or (Areas.of(spec.establishment) if spec.establishment else Areas())
     row = OutgoingEmail(
+        local_authority_id=areas.la_id,
+        mhst_area_id=areas.mhst_area_id,
         kind=spec.kind,
         recipient=spec.recipient.strip(),
         establishment=spec.establishment,
@@ -179,6 +200,7 @@ def email_enqueue(
     establishment=None,
     occurrence: str = "",
     campaign: str = "",
+    areas: Areas | None = None,
     attachments: list[dict] | Callable[[], list[dict]] | None = None,
 ) -> tuple[OutgoingEmail, bool]:
     """Render an email and queue it once. Returns (row, created).
@@ -204,6 +226,7 @@ def email_enqueue(
             establishment=establishment,
             occurrence=occurrence,
             campaign=campaign,
+            areas=areas,
             attachments=attachments,
         )
     )

@@ -13,10 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def email(school, status=EmailStatus.QUEUED, kind=EmailKind.INVITATION, wave="w1", n=0):
+    """An email about ``school``, stamped with its areas as its producer would."""
     return OutgoingEmail.objects.create(
         kind=kind,
         recipient=school.contact_email,
         establishment=school,
+        local_authority=school.la,
+        mhst_area=school.mhst_area,
         campaign=wave,
         idempotency_key=f"{kind}|{school.pk}|{wave}|{n}",
         subject=f"{school.name}: join",
