@@ -169,3 +169,41 @@ def test_an_email_that_cannot_be_rendered_is_a_failed_row_staff_see_and_the_book
     client.force_login(user_with_role(Role.NATIONAL_ADMIN))
     page = client.get(reverse("outbox:email-list"), {"status": EmailStatus.FAILED})
     assert "Could not be written: KeyError" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_fan_out_the_broker_never_got_is_handed_over_by_the_sweeper(
+    client, clock, outbox_broker, monkeypatch, django_capture_on_commit_callbacks
+):
+    from outbox.services import fan_outs_requeue_stuck
+
+    cohort = _cohort(schools=2, professionals=1)
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    def broker_down(name, args, **kwargs):
+        raise ConnectionError("the broker is down")
+
+    monkeypatch.setattr("outbox.services.celery_app.send_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _move_day_2(client, cohort)().status_code == 302  # the move stands
+
+    row = FanOut.objects.get()
+    assert (row.dispatched_at, row.done_at) == (None, None)
+    assert not OutgoingEmail.objects.exists()
+    # The broker is back; a worker takes the fan-out.
+    monkeypatch.setattr("outbox.services.celery_app.send_task", _worker_like(outbox_broker))
+    assert fan_outs_requeue_stuck() == 0  # not before 30 seconds: its commit may be under way
+    clock.shift(dt.timedelta(seconds=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fan_outs_requeue_stuck() == 1
+    assert OutgoingEmail.objects.count() == 3
+
+
+def _worker_like(broker):
+    def send_task(name, args, **kwargs):
+        if name == "outbox.tasks.fan_out":
+            fan_out_run(fan_out_id=args[0])
+        else:
+            broker.extend(args[0] if isinstance(args[0], list) else [args[0]])
+
+    return send_task
