@@ -19,7 +19,6 @@ days is recorded with the email (``WorkshopDaysTold``), so a change tells only t
 were not told the days as they are now, whatever the emails' wording.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable
 
@@ -34,8 +33,8 @@ from cohorts.models import (
     Cohort,
     Place,
     PlaceStatus,
-    WorkshopDaysTold,
 )
+from cohorts.told import already_told, details_digest, record_told, told_by_recipient
 from core.dates import clock, moment, utc_stamp, weekday
 from outbox.fanout import register_fan_out
 from outbox.models import EmailKind, EmailStatus
@@ -149,7 +148,7 @@ def _to_attendee(
         attachments=(lambda: [_calendar(place, workshops)]) if calendar else None,
     )
     if created and kind in _LISTS_DAYS and email.status != EmailStatus.FAILED:
-        _record_told(place.cohort, place.attendee_email, workshops)
+        record_told(place.cohort, place.attendee_email, workshops)
 
 
 def _confirm_booking(place: Place) -> None:
@@ -380,39 +379,13 @@ _LISTS_DAYS = (
 )
 
 
-def _details_digest(workshops: list[Workshop]) -> str:
-    details = [(w.day, w.date, w.start_time, w.end_time, w.location) for w in workshops]
-    return hashlib.sha256(repr(details).encode()).hexdigest()[:10]
-
-
-def _day_digests(workshops: list[Workshop]) -> dict[str, str]:
-    return {str(workshop.day): _details_digest([workshop]) for workshop in workshops}
-
-
-def _record_told(cohort: Cohort, recipient: str, workshops: list[Workshop]) -> None:
-    """Record that ``recipient`` was told ``cohort``'s workshop days as ``workshops`` are."""
-    if workshops:
-        WorkshopDaysTold.objects.update_or_create(
-            cohort=cohort,
-            recipient=recipient.strip().lower(),
-            defaults={"days": _day_digests(workshops)},
-        )
-
-
-def _already_told(told: dict[str, dict], recipient: str, workshops: list[Workshop]) -> bool:
-    """Whether ``recipient`` was last told each of ``workshops`` as it is now (``told``: the
-    cohort's ``WorkshopDaysTold`` days by recipient)."""
-    days = told.get(recipient.strip().lower(), {})
-    return all(days.get(day) == digest for day, digest in _day_digests(workshops).items())
-
-
 def workshops_changed(*, workshop_ids: list[int]) -> None:
     """The date, times or venue of one or both workshops of a bookable cohort changed (one
     save): tell the schools holding places on it, and the professionals attending, which
     workshop changed, how, and both days as they are now.
 
     A recipient already told the changed workshops as they are now is not told again (a
-    repeat of this notification, or a booking confirmed since): ``WorkshopDaysTold``.
+    repeat of this notification, or a booking confirmed since): ``cohorts.told``.
     """
     _record("workshops_changed", workshop_ids=workshop_ids)
     changed = list(
@@ -422,9 +395,9 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
         return
     cohort = changed[0].cohort
     workshops = _workshops(cohort)
-    told = dict(WorkshopDaysTold.objects.filter(cohort=cohort).values_list("recipient", "days"))
+    told = told_by_recipient(cohort)
     # The details and the save name the occurrence: back and forth tells each time.
-    occurrence = f"{_details_digest(changed)}@{utc_stamp(max(w.updated_at for w in changed))}"
+    occurrence = f"{details_digest(changed)}@{utc_stamp(max(w.updated_at for w in changed))}"
     context = {
         "changes": _days(changed),
         # "workshop 2" or "both workshops": what the subject and first line say changed.
@@ -435,7 +408,7 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
     places = cohort.places.filter(status__in=_SEAT_STATUSES).select_related("establishment")
     for place in places:
         place.cohort = cohort
-        if _already_told(told, place.attendee_email, changed):
+        if already_told(told, place.attendee_email, changed):
             continue
         _to_attendee(
             place,
@@ -448,7 +421,7 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
             **context,
         )
     for professional in cohort.professionals.all():
-        if _already_told(told, professional.email, changed):
+        if already_told(told, professional.email, changed):
             continue
         email, created = email_enqueue(
             kind=EmailKind.PROFESSIONAL_NOTICE,
@@ -466,7 +439,7 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
             areas=Areas.of(cohort),  # a professional's email is scoped by the cohort's areas
         )
         if created and email.status != EmailStatus.FAILED:
-            _record_told(cohort, professional.email, workshops)
+            record_told(cohort, professional.email, workshops)
 
 
 def booking_link_requested(*, establishment_id: int) -> None:
