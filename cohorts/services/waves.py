@@ -193,8 +193,8 @@ def _emails_of(wave: Wave):
 def wave_cancel(*, wave: Wave) -> int:
     """Stop a wave: nothing more is queued, and its unsent invitations are cancelled (through
     the outbox); a school whose email was stopped was not invited after all."""
-    _move(wave, "cancel")
-    with transaction.atomic():
+    with transaction.atomic():  # the wave and its emails stop together
+        _move(wave, "cancel")
         stopped = emails_cancel_unsent(email_ids=_emails_of(wave))
         Invitation.objects.filter(wave=wave, email_id__in=stopped).delete()
     return len(stopped)
