@@ -9,7 +9,8 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts and places")
 
     def ready(self) -> None:
-        from cohorts import email_checks, register_interest
+        from cohorts import email_checks, notifications, register_interest
 
         email_checks.register()
+        notifications.register()
         register_interest.register()

@@ -2,8 +2,8 @@
 
 Registered with the outbox (``outbox.relevance``) in ``CohortsConfig.ready``. Each check
 costs one or two queries for any number of emails. The occurrence a reminder, confirmation
-or offer was for is read from the email's wave key, as ``cohorts.notifications`` and
-``cohorts.services.reminders`` write it.
+or offer was for is read from the occurrence in the email's uniqueness key, as
+``cohorts.notifications`` and ``cohorts.services.reminders`` write it.
 """
 
 import re
@@ -26,6 +26,7 @@ from cohorts.rules import WorkshopDay
 from core.dates import utc_stamp
 from outbox.models import EmailKind, OutgoingEmail
 from outbox.relevance import register_still_wanted
+from outbox.services import key_occurrence
 from schools.models import Establishment
 from workshops.models import Workshop
 
@@ -33,6 +34,10 @@ _LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
 _WORKSHOP_KEY = re.compile(r"^workshop-(\d+)-")
 _COHORT_KEY = re.compile(r"^(?:booked|waiting)-(\d+)$")
 _OFFER_KEY = re.compile(r"^offer-(\d{8}T\d{12})$")
+
+
+def _occurrence(row: OutgoingEmail) -> str:
+    return key_occurrence(row.idempotency_key)
 
 
 def _places(rows: list[OutgoingEmail]) -> dict[int, Place]:
@@ -45,7 +50,7 @@ def _offers(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
     places, gone = _places(rows), {}
     for row in rows:
         place = places.get(row.subject_id)
-        match = _OFFER_KEY.match(row.wave_key)
+        match = _OFFER_KEY.match(_occurrence(row))
         if place is None or place.status != PlaceStatus.OFFERED or not match:
             gone[row.pk] = "the offer was accepted, declined or withdrawn"
         elif place.offer_expires_at <= now:
@@ -59,12 +64,12 @@ def _reminders(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
     """A workshop reminder is wanted while the place is on that cohort's roster, the cohort
     is live and the workshop still ahead."""
     places = _places(rows)
-    workshop_ids = {int(m[1]) for row in rows if (m := _WORKSHOP_KEY.match(row.wave_key))}
+    workshop_ids = {int(m[1]) for row in rows if (m := _WORKSHOP_KEY.match(_occurrence(row)))}
     workshops = Workshop.objects.in_bulk(workshop_ids)
     gone = {}
     for row in rows:
         place = places.get(row.subject_id)
-        match = _WORKSHOP_KEY.match(row.wave_key)
+        match = _WORKSHOP_KEY.match(_occurrence(row))
         workshop = workshops.get(int(match[1])) if match else None
         if place is None or place.status not in ROSTER_STATUSES:
             gone[row.pk] = "the place was cancelled"
@@ -84,7 +89,7 @@ def _on_cohort(statuses, reason: str):
         places, gone = _places(rows), {}
         for row in rows:
             place = places.get(row.subject_id)
-            match = _COHORT_KEY.match(row.wave_key)
+            match = _COHORT_KEY.match(_occurrence(row))
             if (
                 place is None
                 or place.status not in statuses

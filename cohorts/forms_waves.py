@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Wave
+from cohorts.models import RECORDED_CHANNELS, Wave
 from cohorts.selectors import phases_in_scope, wave_area_choices
 from schools.models import TypeGroup
 
@@ -64,4 +64,18 @@ class ScheduleForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Leave empty to start now."),
+    )
+
+
+class InvitationRecordForm(forms.Form):
+    """An invitation a coordinator made by phone, on paper or in person, for one school."""
+
+    urn = forms.IntegerField(
+        label=_("School URN"),
+        min_value=1,
+        help_text=_("The unique reference number of the school or college you invited."),
+    )
+    channel = forms.ChoiceField(
+        label=_("How"),
+        choices=[(c.value, c.label) for c in RECORDED_CHANNELS],
     )

@@ -1,39 +1,51 @@
 """The one place where cohorts and workshops tell people that something happened.
 
 Every function here turns one event into outbox emails (``outbox.services.email_enqueue``).
-Services never call them directly: they call ``notify(...)``, which runs the function after
-the surrounding transaction commits, so a rolled-back booking tells no one. Each function
-logs the event's name and the ids involved, never names or email addresses.
+Services never call them directly. They call ``notify(...)``, which runs the function in the
+service's own transaction, so each email is written with what caused it: a rolled-back
+booking tells no one, and an email is never lost between a commit and its writing (only the
+hand-off to the broker waits for the commit). An event that tells a whole cohort (cancelled,
+a workshop moved, a new cohort in the area) calls ``fan_out(...)`` instead: one row in the
+request, and a Celery task queues the emails (``outbox.services.fan_out_record``), so the
+request costs the same for 2 recipients or 40. Each function logs the event's name and the
+ids involved, never names or email addresses.
 
 Each email is queued once. The outbox's uniqueness key is (kind, recipient, the object it
-concerns, wave); the wave key here names the occurrence, so a repeat of the same event finds
-the first row while a genuinely new one (a second move, an offer with a new expiry, a new
-link asked for on another day) makes a new email.
+concerns, occurrence); the occurrence here names the event, so a repeat of the same event
+finds the first row while a genuinely new one (a second move, an offer with a new expiry, a
+new link asked for on another day) makes a new email. Each email belongs to a campaign (the
+cohort's, shown on the outbox page). What each recipient was told of a cohort's workshop
+days is recorded with the email (``WorkshopDaysTold``), so a change tells only those who
+were not told the days as they are now, whatever the emails' wording.
 """
 
-import hashlib
 import logging
 from collections.abc import Callable
-from functools import cache, partial
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Q
-from django.template import engines
 from django.utils import timezone
 
 from cohorts import conf
 from cohorts.ics import place_calendar
-from cohorts.models import AreaInterest, CancelReason, Cohort, Place, PlaceStatus
+from cohorts.models import (
+    AreaInterest,
+    CancelReason,
+    Cohort,
+    Place,
+    PlaceStatus,
+)
+from cohorts.told import already_told, details_digest, record_told, told_by_recipient
 from core.dates import clock, moment, utc_stamp, weekday
-from outbox.models import EmailKind, EmailStatus, OutgoingEmail
-from outbox.services import TEXT_ENGINE, email_enqueue
+from outbox.fanout import register_fan_out
+from outbox.models import EmailKind, EmailStatus
+from outbox.services import Areas, email_enqueue, fan_out_record
 from schools.models import Establishment
 from workshops.models import Workshop
 
 logger = logging.getLogger("cohorts.notifications")
 
+#: The campaign of new booking links asked for by schools (the outbox page's filter).
+BOOKING_LINKS_CAMPAIGN = "Booking links"
 #: Places whose attendee is told when a workshop changes (those holding a seat on it).
 _SEAT_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.OFFERED, PlaceStatus.ATTENDED_DAY_1)
 #: Places whose attendee gets a booking confirmation.
@@ -41,25 +53,21 @@ _BOOKED_STATUSES = (PlaceStatus.BOOKED, PlaceStatus.ATTENDED_DAY_1)
 
 
 def notify(event: Callable[..., None], **ids: int | list[int] | None) -> None:
-    """Run ``event(**ids)`` once the current transaction commits (at once outside one).
+    """Run ``event(**ids)`` now, in the caller's transaction: its emails commit or roll back
+    with the change that caused them. An email that cannot be written becomes a failed row
+    on the outbox page (``outbox.services.email_enqueue``), never only a log line."""
+    event(**ids)
 
-    The booking, cancellation or move has committed by then: an email that cannot be queued
-    is logged (event, ids and the error's type only) rather than turned into an error page.
-    """
-    transaction.on_commit(partial(_run, event, ids))
+
+def fan_out(event: Callable[..., None], **ids: int | list[int] | None) -> None:
+    """Record, in the caller's transaction, that ``event(**ids)`` is to tell many people; a
+    Celery task runs it after commit (``FAN_OUTS`` are registered with the outbox)."""
+    _record(f"{event.__name__} (fan-out)", **ids)
+    fan_out_record(event, **ids)
 
 
 def _ids(ids: dict) -> str:
     return " ".join(f"{key}={value}" for key, value in ids.items())
-
-
-def _run(event: Callable[..., None], ids: dict) -> None:
-    try:
-        event(**ids)
-    except Exception as error:  # noqa: BLE001 - the write committed; say what was not sent
-        logger.error(
-            "notification %s failed (%s) %s", event.__name__, type(error).__name__, _ids(ids)
-        )
 
 
 def _record(event: str, **ids: int | list[int] | None) -> None:
@@ -109,7 +117,7 @@ def _to_attendee(
     *,
     kind: EmailKind,
     template: str,
-    wave_key: str,
+    occurrence: str,
     workshops: list[Workshop] | None = None,
     calendar: bool = False,
     concerns=None,
@@ -117,7 +125,7 @@ def _to_attendee(
 ) -> None:
     """Queue one email about ``place`` to its attendee, with its workshop days and link."""
     workshops = _workshops(place.cohort) if workshops is None else workshops
-    email_enqueue(
+    email, created = email_enqueue(
         kind=kind,
         recipient=place.attendee_email,
         template=template,
@@ -133,11 +141,14 @@ def _to_attendee(
         },
         concerns=place if concerns is None else concerns,
         establishment=place.establishment,
-        wave_key=wave_key,
+        occurrence=occurrence,
+        campaign=place.cohort.campaign,
         # Made as the email is written: a calendar that cannot be made fails the email where
         # staff see it (the outbox page), instead of losing it.
         attachments=(lambda: [_calendar(place, workshops)]) if calendar else None,
     )
+    if created and kind in _LISTS_DAYS and email.status != EmailStatus.FAILED:
+        record_told(place.cohort, place.attendee_email, workshops)
 
 
 def _confirm_booking(place: Place) -> None:
@@ -146,7 +157,7 @@ def _confirm_booking(place: Place) -> None:
         place,
         kind=EmailKind.BOOKING_CONFIRMATION,
         template="booking_confirmation",
-        wave_key=f"booked-{place.cohort_id}",
+        occurrence=f"booked-{place.cohort_id}",
         calendar=True,
     )
 
@@ -158,7 +169,7 @@ def _acknowledge_waiting(place: Place) -> None:
         place,
         kind=EmailKind.WAITLIST_JOINED,
         template="waiting_list",
-        wave_key=f"waiting-{place.cohort_id}",
+        occurrence=f"waiting-{place.cohort_id}",
         position=place_waiting_rank(place=place),
         offer_hours=int(conf.offer_duration().total_seconds() // 3600),
     )
@@ -170,7 +181,7 @@ def _offer(place: Place) -> None:
         place,
         kind=EmailKind.WAITLIST_OFFER,
         template="waitlist_offer",
-        wave_key=f"offer-{utc_stamp(place.offer_expires_at)}",
+        occurrence=f"offer-{utc_stamp(place.offer_expires_at)}",
         expires=moment(place.offer_expires_at),
     )
 
@@ -217,7 +228,7 @@ def offer_declined(*, place_id: int) -> None:
     place = _place(place_id)
     if place is not None and place.cancel_reason == CancelReason.OFFER_DECLINED:
         _to_attendee(
-            place, kind=EmailKind.OFFER_DECLINED, template="offer_declined", wave_key="declined"
+            place, kind=EmailKind.OFFER_DECLINED, template="offer_declined", occurrence="declined"
         )
 
 
@@ -227,7 +238,7 @@ def offer_expired(*, place_id: int) -> None:
     place = _place(place_id)
     if place is not None and place.cancel_reason == CancelReason.OFFER_EXPIRED:
         _to_attendee(
-            place, kind=EmailKind.OFFER_EXPIRED, template="offer_expired", wave_key="expired"
+            place, kind=EmailKind.OFFER_EXPIRED, template="offer_expired", occurrence="expired"
         )
 
 
@@ -240,7 +251,7 @@ def place_cancelled(*, place_id: int) -> None:
             place,
             kind=EmailKind.CANCELLATION,
             template="place_cancelled",
-            wave_key="cancelled",
+            occurrence="cancelled",
             reason=place.cancel_reason,
         )
 
@@ -262,7 +273,7 @@ def waiting_list_closed(*, place_id: int) -> None:
             place,
             kind=EmailKind.WAITLIST_CLOSED,
             template="waitlist_closed",
-            wave_key="booking-closed",
+            occurrence="booking-closed",
             workshops=workshops,
             last_day=_last_day_to_book(workshops),
         )
@@ -289,7 +300,7 @@ def area_cohort_opened(*, cohort_id: int) -> None:
             place,
             kind=EmailKind.AREA_COHORT_OPEN,
             template="area_cohort_open",
-            wave_key=f"opened-{cohort.pk}",
+            occurrence=f"opened-{cohort.pk}",
             workshops=workshops,
             concerns=interest,
             waited_for=waited_for,
@@ -311,7 +322,7 @@ def place_moved(*, place_id: int, from_cohort_id: int, to_cohort_id: int) -> Non
         place,
         kind=EmailKind.MOVE,
         template="place_moved",
-        wave_key=f"to-{to_cohort_id}@{utc_stamp(place.updated_at)}",
+        occurrence=f"to-{to_cohort_id}@{utc_stamp(place.updated_at)}",
         calendar=True,
         from_cohort=Cohort.objects.filter(pk=from_cohort_id).first(),
     )
@@ -352,12 +363,12 @@ def cohort_cancelled(*, cohort_id: int) -> None:
             place,
             kind=EmailKind.CANCELLATION,
             template="cohort_cancelled",
-            wave_key="cohort-cancelled",
+            occurrence="cohort-cancelled",
             workshops=workshops,
         )
 
 
-#: Emails that list a cohort's workshop days as they stand: what a recipient was last told.
+#: Emails that list a cohort's workshop days as they stand: each records what it told.
 _LISTS_DAYS = (
     EmailKind.BOOKING_CONFIRMATION,
     EmailKind.MOVE,
@@ -368,44 +379,13 @@ _LISTS_DAYS = (
 )
 
 
-@cache
-def _days_text():
-    """The plain-text lines the emails use for workshop days (``_days.txt``), rendered as
-    the text parts are (``outbox.services.email_render``)."""
-    return engines[TEXT_ENGINE].get_template("outbox/email/_days.txt")
-
-
-def _details_digest(workshops: list[Workshop]) -> str:
-    details = [(w.day, w.date, w.start_time, w.end_time, w.location) for w in workshops]
-    return hashlib.sha256(repr(details).encode()).hexdigest()[:10]
-
-
-def _already_told(*, recipient: str, about: Q, workshops: list[Workshop]) -> bool:
-    """Whether the last email that listed the workshop days to ``recipient`` (about
-    ``about``) already gave each of ``workshops`` as it is now."""
-    body = (
-        OutgoingEmail.objects.filter(about, kind__in=_LISTS_DAYS, recipient__iexact=recipient)
-        .exclude(status__in=(EmailStatus.CANCELLED, EmailStatus.FAILED))
-        .order_by("-pk")
-        .values_list("body_text", flat=True)
-        .first()
-    )
-    return body is not None and all(
-        _days_text().render({"days": _days([workshop])}) in body for workshop in workshops
-    )
-
-
-def _about(obj_type: type, ids) -> Q:
-    return Q(subject_type=ContentType.objects.get_for_model(obj_type), subject_id__in=ids)
-
-
 def workshops_changed(*, workshop_ids: list[int]) -> None:
     """The date, times or venue of one or both workshops of a bookable cohort changed (one
     save): tell the schools holding places on it, and the professionals attending, which
     workshop changed, how, and both days as they are now.
 
-    A recipient whose last email already gave the changed workshops as they are now is not
-    told again (a repeat of this notification, or a booking confirmed since).
+    A recipient already told the changed workshops as they are now is not told again (a
+    repeat of this notification, or a booking confirmed since): ``cohorts.told``.
     """
     _record("workshops_changed", workshop_ids=workshop_ids)
     changed = list(
@@ -417,9 +397,9 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
         return
     cohort = changed[0].delivery.cohort
     workshops = _workshops(cohort)
-    about_workshops = _about(Workshop, [w.pk for w in workshops])
+    told = told_by_recipient(cohort)
     # The details and the save name the occurrence: back and forth tells each time.
-    wave_key = f"{_details_digest(changed)}@{utc_stamp(max(w.updated_at for w in changed))}"
+    occurrence = f"{details_digest(changed)}@{utc_stamp(max(w.updated_at for w in changed))}"
     context = {
         "changes": _days(changed),
         # "workshop 2" or "both workshops": what the subject and first line say changed.
@@ -428,23 +408,22 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
     places = cohort.places.filter(status__in=_SEAT_STATUSES).select_related("establishment")
     for place in places:
         place.cohort = cohort
-        about = _about(Place, [place.pk]) | about_workshops
-        if _already_told(recipient=place.attendee_email, about=about, workshops=changed):
+        if already_told(told, place.attendee_email, changed):
             continue
         _to_attendee(
             place,
             kind=EmailKind.WORKSHOP_CHANGE,
             template="workshop_changed",
-            wave_key=wave_key,
+            occurrence=occurrence,
             workshops=workshops,
             calendar=place.status in _BOOKED_STATUSES,
             concerns=changed[0],
             **context,
         )
     for professional in cohort.professionals.all():
-        if _already_told(recipient=professional.email, about=about_workshops, workshops=changed):
+        if already_told(told, professional.email, changed):
             continue
-        email_enqueue(
+        email, created = email_enqueue(
             kind=EmailKind.PROFESSIONAL_NOTICE,
             recipient=professional.email,
             template="professional_notice",
@@ -455,8 +434,12 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
                 **context,
             },
             concerns=changed[0],
-            wave_key=wave_key,
+            occurrence=occurrence,
+            campaign=cohort.campaign,
+            areas=Areas.of(cohort),  # a professional's email is scoped by the cohort's areas
         )
+        if created and email.status != EmailStatus.FAILED:
+            record_told(cohort, professional.email, workshops)
 
 
 def booking_link_requested(*, establishment_id: int) -> None:
@@ -485,5 +468,15 @@ def booking_link_requested(*, establishment_id: int) -> None:
         },
         concerns=establishment,
         establishment=establishment,
-        wave_key=f"link-{timezone.localdate().isoformat()}",
+        occurrence=f"link-{timezone.localdate().isoformat()}",
+        campaign=BOOKING_LINKS_CAMPAIGN,
     )
+
+
+#: The events that tell a whole cohort, run by the outbox's task (``fan_out``).
+FAN_OUTS = (cohort_cancelled, workshops_changed, area_cohort_opened)
+
+
+def register() -> None:
+    for event in FAN_OUTS:
+        register_fan_out(event)

@@ -25,6 +25,11 @@ urlpatterns = [
     path("waves/new/", waves.WaveCreateView.as_view(), name="wave-create"),
     path("waves/<int:pk>/", waves.WaveDetailView.as_view(), name="wave-detail"),
     path("waves/<int:pk>/progress.json", waves.WaveProgressView.as_view(), name="wave-progress"),
+    path(
+        "waves/<int:pk>/invitations/record/",
+        waves.InvitationRecordView.as_view(),
+        name="wave-invitation-record",
+    ),
     *wave_actions,
     # Coordinators (signed in, scoped to their areas)
     path("", coordinator.CohortListView.as_view(), name="list"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
-from schools.models import Establishment
+from schools.models import Establishment, LocalAuthority, MHSTArea
 
 
 class EmailKind(models.TextChoices):
@@ -46,8 +46,13 @@ SENDABLE_STATUSES = (EmailStatus.QUEUED, EmailStatus.RETRYING)
 class OutgoingEmail(TimeStampedModel):
     """One email: rendered when queued, sent by ``outbox.tasks.send_email``.
 
-    ``dedupe_key`` is unique, built from (kind, recipient, the object it concerns, wave):
-    asking to send the same email twice finds the first row instead of making a second.
+    ``local_authority`` and ``mhst_area`` are the areas that scope it, stamped by its
+    producer (the outbox knows no cohort). ``idempotency_key`` is unique and opaque to the
+    outbox: the producer builds it from (kind, recipient, the object it concerns, the
+    occurrence), so asking to send the same email twice finds the first row instead of
+    making a second. ``campaign`` says, for people, what the email belongs to (a wave, a
+    cohort, a cohort's surveys); it is shown and filtered on the
+    outbox page and plays no part in uniqueness.
     """
 
     kind = models.CharField(_("kind"), max_length=30, choices=EmailKind.choices)
@@ -61,13 +66,36 @@ class OutgoingEmail(TimeStampedModel):
         verbose_name=_("establishment"),
         help_text=_("The establishment the email is about, for scoping and history."),
     )
+    # The areas that scope the email, stamped by its producer: a coordinator who covers
+    # either sees it on the outbox page (the school's, or the cohort's for a professional).
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("local authority"),
+    )
+    mhst_area = models.ForeignKey(
+        MHSTArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("MHST area"),
+    )
     subject_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     concerns = GenericForeignKey("subject_type", "subject_id")
-    wave_key = models.CharField(_("wave"), max_length=40, blank=True)
-    dedupe_key = models.CharField(_("uniqueness key"), max_length=400, unique=True)
+    campaign = models.CharField(
+        _("campaign"),
+        max_length=160,
+        blank=True,
+        help_text=_("What the email belongs to, e.g. a wave or a cohort."),
+    )
+    idempotency_key = models.CharField(_("uniqueness key"), max_length=400, unique=True)
 
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("plain text"))
@@ -120,7 +148,7 @@ class OutgoingEmail(TimeStampedModel):
             "body_text",
             "body_html",
             "attachments",
-            "dedupe_key",
+            "idempotency_key",
             "lease_token",
             "lease_expires_at",
             "created_at",
@@ -135,7 +163,7 @@ class OutgoingEmail(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next"),
             models.Index(fields=["kind", "status"], name="outbox_kind_status"),
-            models.Index(fields=["wave_key", "kind"], name="outbox_wave_kind"),
+            models.Index(fields=["campaign", "kind"], name="outbox_campaign_kind"),
             models.Index(
                 fields=["lease_expires_at"],
                 name="outbox_sending_lease",
@@ -145,3 +173,34 @@ class OutgoingEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class FanOut(TimeStampedModel):
+    """Something that happened and becomes many emails (a cohort cancelled, a workshop moved,
+    a new cohort told to the area's waiting schools), written in the transaction that caused
+    it: one row however many people are told. A Celery task (``outbox.tasks.fan_out``) runs
+    the handler its producer registered (``outbox.fanout``), which queues the emails; it runs
+    once (``done_at``), and its emails are keyed, so running it twice sends nothing twice.
+    """
+
+    name = models.CharField(_("event"), max_length=100)
+    payload = models.JSONField(_("ids"), default=dict, help_text=_("Ids only, never names."))
+    dispatched_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
+    done_at = models.DateTimeField(_("emails queued"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("email fan-out")
+        verbose_name_plural = _("email fan-outs")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_fanout_undone",
+                condition=models.Q(done_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"

@@ -1,22 +1,24 @@
 """Reads of the outbox for coordinators' pages."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from outbox.models import OutgoingEmail
+from outbox.models import EmailStatus, OutgoingEmail
 
 
 def emails_for(scope) -> QuerySet[OutgoingEmail]:
-    """Emails about establishments in ``scope`` (national scopes also see the rest)."""
+    """Emails stamped with areas ``scope`` covers (its local authority or its MHST area:
+    a school's email, or a professional's on a cohort there); national scopes see all."""
     queryset = OutgoingEmail.objects.select_related("establishment").order_by("-created_at", "-pk")
-    return scope.apply(queryset, la="establishment__la", mhst_area="establishment__mhst_area")
+    return scope.apply(queryset, la="local_authority", mhst_area="mhst_area")
 
 
-def wave_keys_for(scope) -> list[str]:
+def campaigns_for(scope) -> list[str]:
+    """The campaigns of the emails ``scope`` may see, for the outbox page's filter."""
     return list(
         emails_for(scope)
-        .exclude(wave_key="")
-        .order_by("wave_key")
-        .values_list("wave_key", flat=True)
+        .exclude(campaign="")
+        .order_by("campaign")
+        .values_list("campaign", flat=True)
         .distinct()
     )
 
@@ -25,6 +27,21 @@ def emails_about(*, establishment, limit: int = 50) -> list[OutgoingEmail]:
     """The latest emails about one establishment, newest first."""
     return list(
         OutgoingEmail.objects.filter(establishment=establishment)
-        .only("kind", "recipient", "status", "sent_at", "created_at", "wave_key")
+        .only("kind", "recipient", "status", "sent_at", "created_at", "campaign")
         .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def delivery_counts(*, email_ids) -> dict[str, int]:
+    """How far the emails ``email_ids`` (ids or a values() subquery) have got: sent, on their
+    way (pending), failed, cancelled; one aggregate query. These are facts about emails, which
+    retention may delete: a programme's own figures never come from here."""
+    return OutgoingEmail.objects.filter(pk__in=email_ids).aggregate(
+        sent=Count("pk", filter=Q(status=EmailStatus.SENT)),
+        failed=Count("pk", filter=Q(status=EmailStatus.FAILED)),
+        cancelled=Count("pk", filter=Q(status=EmailStatus.CANCELLED)),
+        pending=Count(
+            "pk",
+            filter=Q(status__in=(EmailStatus.QUEUED, EmailStatus.SENDING, EmailStatus.RETRYING)),
+        ),
     )

@@ -5,7 +5,13 @@ from django.db import OperationalError
 
 from outbox import conf
 from outbox.models import EmailStatus
-from outbox.services import email_send, emails_requeue_stuck, emails_send_batch
+from outbox.services import (
+    email_send,
+    emails_requeue_stuck,
+    emails_send_batch,
+    fan_out_run,
+    fan_outs_requeue_stuck,
+)
 
 #: A database that is briefly unavailable or locked (SQLite under load) is tried again soon,
 #: rather than leaving the email for the sweeper.
@@ -46,5 +52,19 @@ def send_batch(email_ids: list[int]) -> int:
 
 @shared_task(name="outbox.tasks.requeue_stuck", ignore_result=True, **DB_RETRY)
 def requeue_stuck() -> int:
-    """Re-hand the broker emails that a crash or a broker outage left behind."""
-    return emails_requeue_stuck()
+    """Re-hand the broker emails and fan-outs that a crash or a broker outage left behind."""
+    return emails_requeue_stuck() + fan_outs_requeue_stuck()
+
+
+@shared_task(
+    name="outbox.tasks.fan_out",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def fan_out(fan_out_id: int) -> bool:
+    """Turn one fan-out (a cohort cancelled, a workshop moved) into its emails, once."""
+    return fan_out_run(fan_out_id=fan_out_id)

@@ -204,7 +204,7 @@ def main() -> None:
     dispatch_done = time.perf_counter() - start
     dispatch_cpu = time.thread_time() - main_before
     sent_while_dispatching = counter.count
-    sent = OutgoingEmail.objects.filter(wave_key=wave.wave_key, status=EmailStatus.SENT)
+    sent = OutgoingEmail.objects.filter(campaign=wave.campaign, status=EmailStatus.SENT)
     # Watch the SMTP server's count (free), then the outbox until every row is marked sent.
     while counter.count < dispatched and time.perf_counter() - start < 1800:
         time.sleep(0.1)

@@ -187,15 +187,35 @@ def clock():
         yield traveller
 
 
+class StubBroker(list):
+    """The ids of the emails handed to the broker, in order. A fan-out task handed over is
+    run at once, as a worker would (``run_fan_outs = False`` keeps it: its ids are then in
+    ``fan_outs``)."""
+
+    run_fan_outs = True
+
+    def __init__(self):
+        super().__init__()
+        self.fan_outs: list[int] = []
+
+
 @pytest.fixture
-def stub_outbox_broker(monkeypatch) -> list[int]:
+def stub_outbox_broker(monkeypatch) -> StubBroker:
     """The ids of the emails handed to the broker, which is never reached: for tests of
     what is queued (tests/outbox tests the hand-over and the worker). An app's conftest makes
     it autouse as ``outbox_broker``."""
-    dispatched: list[int] = []
+    from outbox.services import fan_out_run
+    from outbox.services.fanning import FAN_OUT_TASK
 
-    def send_task(name, args):  # one id (send_email) or a batch of ids (send_batch)
+    dispatched = StubBroker()
+
+    def send_task(name, args, **kwargs):  # one id (send_email) or a batch of ids (send_batch)
         ids = args[0]
+        if name == FAN_OUT_TASK:
+            dispatched.fan_outs.append(ids)
+            if dispatched.run_fan_outs:
+                fan_out_run(fan_out_id=ids)
+            return
         dispatched.extend(ids if isinstance(ids, list) else [ids])
 
     monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)

@@ -12,6 +12,13 @@ from cohorts.models.cohorts import (
     CohortFormat,
     CohortStatus,
 )
+from cohorts.models.invitations import (
+    RECORDED_CHANNELS,
+    Invitation,
+    InvitationChannel,
+    WorkshopDaysTold,
+    WorkshopReminder,
+)
 from cohorts.models.phases import (
     Phase,
 )
@@ -44,6 +51,11 @@ __all__ = [
     "COHORT_TRANSITIONS",
     "CancelReason",
     "Cohort",
+    "Invitation",
+    "InvitationChannel",
+    "RECORDED_CHANNELS",
+    "WorkshopDaysTold",
+    "WorkshopReminder",
     "CohortFormat",
     "CohortStatus",
     "MAX_COHORT_CAPACITY",

@@ -193,6 +193,11 @@ class Cohort(TimeStampedModel):
         return self.format == CohortFormat.ONLINE
 
     @property
+    def campaign(self) -> str:
+        """What this cohort's emails belong to, as the outbox page shows it."""
+        return f"{self.name} (cohort {self.pk})"
+
+    @property
     def next_actions(self) -> list[Transition]:
         """The transitions this cohort's status allows, in the order the page shows them."""
         return [t for t in COHORT_TRANSITIONS.values() if self.status in t.sources]

@@ -120,6 +120,11 @@ class Wave(TimeStampedModel):
         return [t for t in WAVE_TRANSITIONS.values() if self.status in t.sources]
 
     @property
-    def wave_key(self) -> str:
-        """Marks this wave's rows in the outbox (and keeps each school to one invitation)."""
+    def occurrence(self) -> str:
+        """Names this wave in its emails' uniqueness keys (one invitation per school)."""
         return f"wave-{self.pk}"
+
+    @property
+    def campaign(self) -> str:
+        """What this wave's emails belong to, as the outbox page shows it."""
+        return f"{self.name} (wave {self.pk})"

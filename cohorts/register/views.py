@@ -12,7 +12,11 @@ from django_filters.views import FilterView
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.register.exports import csv_response, xlsx_response
 from cohorts.register.filters import EstablishmentFilter, sort_headers
-from cohorts.selectors import establishment_places, with_programme_status
+from cohorts.selectors import (
+    establishment_invitations,
+    establishment_places,
+    with_programme_status,
+)
 from core.audit import history_of
 from core.spreadsheets import csv_stream_response
 from outbox.selectors import emails_about
@@ -95,6 +99,7 @@ class EstablishmentDetailView(ScopedEstablishmentsMixin, DetailView):
         context["can_edit_contacts"] = user.has_perm("accounts.edit_contacts")
         context["places"] = establishment_places(establishment=self.object)
         context["icbs"] = list(self.object.la.icbs.all()) if self.object.la_id else []
+        context["invitations"] = establishment_invitations(establishment=self.object)
         if user.has_perm("accounts.manage_outbox"):
             context["emails"] = emails_about(establishment=self.object)
         if user.has_perm("accounts.view_audit"):

@@ -32,6 +32,7 @@ from cohorts.selectors.dashboard import (
 )
 from cohorts.selectors.status import (
     PROGRAMME_STATUSES,
+    establishment_invitations,
     establishment_places,
     programme_counts,
     programme_start,
@@ -40,6 +41,7 @@ from cohorts.selectors.status import (
     with_programme_status,
 )
 from cohorts.selectors.waves import (
+    wave_delivery,
     wave_progress,
     wave_remaining,
     wave_targets,
@@ -57,6 +59,7 @@ __all__ = [
     "cohorts_bookable_by",
     "cohorts_in_scope",
     "establishment_active_place",
+    "establishment_invitations",
     "establishment_places",
     "local_authorities_in_scope",
     "mhst_areas_in_scope",
@@ -73,6 +76,7 @@ __all__ = [
     "reached_q",
     "sessions_summary",
     "wave_area_choices",
+    "wave_delivery",
     "wave_progress",
     "wave_remaining",
     "wave_targets",

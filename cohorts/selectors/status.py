@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import (
     BOOKED_STATUSES,
+    Invitation,
     Phase,
     Place,
     PlaceStatus,
 )
-from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from schools.models import Establishment
 from workshops.models import Workshop
 
@@ -68,13 +68,12 @@ def programme_status_conditions() -> dict[str, Q]:
     active = completed | booked | waiting
     one_day = _holds_place(PlaceStatus.ATTENDED_ONE_DAY) & ~active
     not_attended = _holds_place(PlaceStatus.DID_NOT_ATTEND) & ~active & ~one_day
-    # Invited: sent an invitation, or reached some other way and given a place (by a
-    # coordinator, say) at any time: a place cancelled later leaves the school invited.
-    invited = Q(
-        pk__in=OutgoingEmail.objects.filter(
-            kind=EmailKind.INVITATION, status=EmailStatus.SENT, establishment__isnull=False
-        ).values("establishment_id")
-    ) | Q(pk__in=Place.objects.values("establishment_id"))
+    # Invited: invited in a wave (by email, phone, paper or in person), or reached some other
+    # way and given a place (by a coordinator, say) at any time: a place cancelled later
+    # leaves the school invited.
+    invited = Q(pk__in=Invitation.objects.values("establishment_id")) | Q(
+        pk__in=Place.objects.values("establishment_id")
+    )
     placed = active | one_day | not_attended
     return {
         "not_invited": ~invited & ~placed,
@@ -124,10 +123,19 @@ def establishment_places(*, establishment: Establishment) -> list[Place]:
     return places
 
 
+def establishment_invitations(*, establishment: Establishment) -> list[Invitation]:
+    """The waves an establishment was invited in, by which channel, newest first."""
+    return list(
+        Invitation.objects.filter(establishment=establishment)
+        .select_related("wave")
+        .order_by("-invited_at")
+    )
+
+
 def programme_counts(establishments: QuerySet[Establishment]) -> dict[str, int]:
     """How many of ``establishments`` are invited (ever), waiting, booked, completed, and
     (their cohort finished) attended one day or did not attend, in one aggregate query.
-    "Invited" counts every establishment sent an invitation or ever given a place, so it
+    "Invited" counts every establishment invited in a wave or ever given a place, so it
     never goes down; "booked" counts those holding a place now on a cohort not yet
     completed."""
     conditions = programme_status_conditions()

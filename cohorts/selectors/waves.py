@@ -9,12 +9,14 @@ from django.db.models import (
 )
 
 from cohorts.models import (
+    Invitation,
+    InvitationChannel,
     Phase,
     Wave,
     WaveStatus,
 )
 from cohorts.selectors.booking import phase_reachable_establishments
-from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from outbox.selectors import delivery_counts
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
 
@@ -60,6 +62,7 @@ def waves_in_progress(*, scope) -> list:
     )
     for wave in waves:
         wave.progress = wave_progress(wave=wave)
+        wave.delivery = wave_delivery(wave=wave)
     return waves
 
 
@@ -80,34 +83,38 @@ def wave_targets(*, wave: Wave) -> QuerySet[Establishment]:
 
 
 def wave_remaining(*, wave: Wave) -> QuerySet[Establishment]:
-    """Targets with a contact email that this wave has not queued an invitation for yet.
+    """Targets with a contact email that this wave has not invited yet (by any channel).
 
-    "Not yet invited" is a NOT IN over the wave's own outbox rows (indexed by wave and kind):
-    PostgreSQL hashes it once, where a correlated EXISTS took over a minute at 22,000.
+    "Not yet invited" is a NOT IN over the wave's own invitations (unique by wave and
+    school): PostgreSQL hashes it once, where a correlated EXISTS took over a minute at 22,000.
     """
-    invited = OutgoingEmail.objects.filter(
-        wave_key=wave.wave_key, kind=EmailKind.INVITATION, establishment__isnull=False
-    ).values("establishment_id")
+    invited = Invitation.objects.filter(wave=wave).values("establishment_id")
     return wave_targets(wave=wave).exclude(contact_email="").exclude(pk__in=invited).order_by("pk")
 
 
 def wave_progress(*, wave: Wave) -> dict[str, int]:
-    """Counts of the wave's emails by state, and its targets, in two aggregate queries."""
-    counts = OutgoingEmail.objects.filter(wave_key=wave.wave_key).aggregate(
-        total=Count("pk"),
-        sent=Count("pk", filter=Q(status=EmailStatus.SENT)),
-        failed=Count("pk", filter=Q(status=EmailStatus.FAILED)),
-        cancelled=Count("pk", filter=Q(status=EmailStatus.CANCELLED)),
-        pending=Count(
-            "pk",
-            filter=Q(status__in=(EmailStatus.QUEUED, EmailStatus.SENDING, EmailStatus.RETRYING)),
-        ),
+    """How far the wave has got, from its invitations (never from the outbox, whose emails
+    retention may delete): invited (by email, or recorded by a coordinator), its targets and
+    the percentage invited; two aggregate queries."""
+    counts = Invitation.objects.filter(wave=wave).aggregate(
+        invited=Count("pk"),
+        by_email=Count("pk", filter=Q(channel=InvitationChannel.EMAIL)),
     )
+    counts["recorded"] = counts["invited"] - counts["by_email"]
     counts["targets"] = (
-        counts["total"]
+        counts["invited"]
         if wave.status in (WaveStatus.SENT, WaveStatus.CANCELLED)
-        else counts["total"] + wave_remaining(wave=wave).count()
+        else counts["invited"] + wave_remaining(wave=wave).count()
     )
-    done = counts["sent"] + counts["failed"] + counts["cancelled"]
-    counts["percent"] = round(100 * done / counts["targets"]) if counts["targets"] else 0
+    counts["percent"] = (
+        round(100 * counts["invited"] / counts["targets"]) if counts["targets"] else 0
+    )
     return counts
+
+
+def wave_delivery(*, wave: Wave) -> dict[str, int]:
+    """Where the wave's invitation emails are (the outbox's figures: sent, on their way,
+    failed, cancelled), one query. Facts about emails, not about the programme."""
+    return delivery_counts(
+        email_ids=Invitation.objects.filter(wave=wave, email__isnull=False).values("email_id")
+    )

@@ -21,7 +21,7 @@ from cohorts.models import (
     Phase,
     PlaceStatus,
 )
-from cohorts.notifications import notify
+from cohorts.notifications import fan_out, notify
 from cohorts.rules import WorkshopDay
 from cohorts.selectors import area_interests_to_tell
 from cohorts.services.places import booking_last_day, lock_cohort, mark_cancelled, offer_free_seats
@@ -187,7 +187,7 @@ def _tell_interested_schools(cohort: Cohort) -> int:
     ``cohort`` and hold no place, are told it opened: once (``told_at``). Returns how many."""
     told = area_interests_to_tell(cohort=cohort).update(told_at=timezone.now(), told_about=cohort)
     if told:
-        notify(notifications.area_cohort_opened, cohort_id=cohort.pk)
+        fan_out(notifications.area_cohort_opened, cohort_id=cohort.pk)
     return told
 
 
@@ -280,5 +280,5 @@ def cohort_cancel(*, cohort: Cohort) -> Cohort:
             status__in=(PlaceStatus.CANCELLED, PlaceStatus.COMPLETED)
         ):
             mark_cancelled(place, reason=CancelReason.COHORT_CANCELLED)
-        notify(notifications.cohort_cancelled, cohort_id=cohort.pk)
+        fan_out(notifications.cohort_cancelled, cohort_id=cohort.pk)
     return cohort

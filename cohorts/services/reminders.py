@@ -1,19 +1,29 @@
 """Scheduled mail of the programme: workshop reminders and non-responder nudges.
 
-Both run from beat and can run any number of times: the outbox's unique key (kind,
-recipient, object, occurrence) lets each email out once.
+Both run from beat and can run any number of times: each is let out once by the programme's
+own record, written in the transaction that queues its email (``WorkshopReminder``,
+``Invitation.nudged_at``), so purging old emails never sends one again; the outbox's unique
+key (kind, recipient, object, occurrence) stops a repeat as well.
 """
 
 from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cohorts import conf
-from cohorts.models import ACTIVE_PLACE_STATUSES, ROSTER_STATUSES, CohortStatus, Place
+from cohorts.models import (
+    ACTIVE_PLACE_STATUSES,
+    ROSTER_STATUSES,
+    CohortStatus,
+    Invitation,
+    Place,
+    WorkshopReminder,
+)
 from cohorts.services.waves import invitation_link
-from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from outbox.models import EmailKind
 from outbox.services import email_enqueue
 from workshops.models import Workshop
 
@@ -42,70 +52,76 @@ def reminders_send(*, now: datetime | None = None) -> int:
             point = timezone.make_aware(
                 datetime.combine(workshop.date - timedelta(days=days_before), time.min)
             )
+            reminded = WorkshopReminder.objects.filter(
+                place=OuterRef("pk"), workshop=workshop, label=label
+            )
             places = (
                 Place.objects.filter(cohort=workshop.delivery.cohort, status__in=ROSTER_STATUSES)
                 .annotate(seat_since=Coalesce("booked_at", "created_at"))
                 .filter(seat_since__lte=point)
+                .exclude(Exists(reminded))
                 .select_related("establishment")
             )
             for place in places:
-                _, created = email_enqueue(
-                    kind=EmailKind.WORKSHOP_REMINDER,
-                    recipient=place.attendee_email,
-                    template="workshop_reminder",
-                    context={
-                        "place": place,
-                        "workshop": workshop,
-                        "cohort": workshop.delivery.cohort,
-                        "days_before": days_before,
-                        "link": invitation_link(establishment=place.establishment),
-                    },
-                    concerns=place,
-                    establishment=place.establishment,
-                    wave_key=f"workshop-{workshop.pk}-{label}",
-                )
+                with transaction.atomic():
+                    _, created = email_enqueue(
+                        kind=EmailKind.WORKSHOP_REMINDER,
+                        recipient=place.attendee_email,
+                        template="workshop_reminder",
+                        context={
+                            "place": place,
+                            "workshop": workshop,
+                            "cohort": workshop.delivery.cohort,
+                            "days_before": days_before,
+                            "link": invitation_link(establishment=place.establishment),
+                        },
+                        concerns=place,
+                        establishment=place.establishment,
+                        occurrence=f"workshop-{workshop.pk}-{label}",
+                        campaign=workshop.delivery.cohort.campaign,
+                    )
+                    WorkshopReminder.objects.get_or_create(
+                        place=place, workshop=workshop, label=label
+                    )
                 queued += created
     return queued
 
 
 def nudges_send(*, now: datetime | None = None) -> int:
-    """Nudge, once per wave, the schools invited ``conf.nudge_after_days()`` ago that have not
-    booked or joined a waiting list."""
+    """Nudge, once per invitation, the schools invited ``conf.nudge_after_days()`` ago (by any
+    channel) that have not booked or joined a waiting list. The nudge is marked on the
+    invitation in the transaction that queues its email."""
     now = now or timezone.now()
     placed = Place.objects.filter(
         establishment=OuterRef("establishment"), status__in=ACTIVE_PLACE_STATUSES
     )
-    nudged = OutgoingEmail.objects.filter(
-        kind=EmailKind.NUDGE,
-        establishment=OuterRef("establishment"),
-        wave_key=OuterRef("wave_key"),
-    )
     due = (
-        OutgoingEmail.objects.filter(
-            kind=EmailKind.INVITATION,
-            status=EmailStatus.SENT,
-            sent_at__lte=now - timedelta(days=conf.nudge_after_days()),
-            establishment__isnull=False,
+        Invitation.objects.filter(
+            nudged_at__isnull=True,
+            invited_at__lte=now - timedelta(days=conf.nudge_after_days()),
         )
         .exclude(establishment__contact_email="")
         .exclude(Exists(placed))
-        .exclude(Exists(nudged))
-        .select_related("establishment")
+        .select_related("establishment", "wave")
+        .order_by("pk")
     )
     queued = 0
     for invitation in due.iterator(chunk_size=1000):
         establishment = invitation.establishment
-        _, created = email_enqueue(
-            kind=EmailKind.NUDGE,
-            recipient=establishment.contact_email,
-            template="nudge",
-            context={
-                "establishment": establishment,
-                "link": invitation_link(establishment=establishment),
-            },
-            concerns=establishment,
-            establishment=establishment,
-            wave_key=invitation.wave_key,
-        )
+        with transaction.atomic():
+            _, created = email_enqueue(
+                kind=EmailKind.NUDGE,
+                recipient=establishment.contact_email,
+                template="nudge",
+                context={
+                    "establishment": establishment,
+                    "link": invitation_link(establishment=establishment),
+                },
+                concerns=establishment,
+                establishment=establishment,
+                occurrence=invitation.wave.occurrence,
+                campaign=invitation.wave.campaign,
+            )
+            Invitation.objects.filter(pk=invitation.pk).update(nudged_at=now)
         queued += created
     return queued

@@ -23,7 +23,7 @@ from cohorts.models import (
     CohortStatus,
     Place,
 )
-from cohorts.notifications import notify
+from cohorts.notifications import fan_out
 from cohorts.rules import WorkshopDay, attended
 from cohorts.services.places import lock_cohort
 from cohorts.services.progress import place_set_progress
@@ -124,9 +124,10 @@ def _workshop_write(
 
 
 def _tell_of_changes(cohort: Cohort, changed: list[Workshop]) -> None:
-    """Once the transaction commits, tell those attending a bookable cohort what changed."""
+    """Tell those attending a bookable cohort what changed: one fan-out row in this
+    transaction, whose task queues the emails after commit."""
     if changed and cohort.status in BOOKABLE_COHORT_STATUSES:
-        notify(notifications.workshops_changed, workshop_ids=[w.pk for w in changed])
+        fan_out(notifications.workshops_changed, workshop_ids=[w.pk for w in changed])
 
 
 def professional_add(

@@ -3,8 +3,9 @@
 Dispatch runs from beat (``cohorts.tasks.dispatch_waves``, every minute). Each run takes the
 wave's PostgreSQL advisory lock without waiting, so only one worker dispatches a wave at a
 time; it queues the next ``rate_per_minute`` invitations (all of them when the rate is 0)
-through the outbox, batch by batch, whose unique key would stop a second invitation to the
-same school in the same wave anyway.
+through the outbox, batch by batch, writing each school's ``Invitation`` in the same
+transaction as its email (one per school and wave, whatever the channel); the outbox's
+unique key would stop a second email to the same school in the same wave anyway.
 """
 
 from contextlib import contextmanager
@@ -16,11 +17,31 @@ from django.utils import timezone
 
 from accounts.scoping import Scope
 from cohorts.errors import CohortError
-from cohorts.models import WAVE_TRANSITIONS, Wave, WaveStatus
-from cohorts.selectors import phases_in_scope, wave_area_choices, wave_remaining, wave_targets
+from cohorts.models import (
+    RECORDED_CHANNELS,
+    WAVE_TRANSITIONS,
+    Invitation,
+    InvitationChannel,
+    Wave,
+    WaveStatus,
+)
+from cohorts.selectors import (
+    phases_in_scope,
+    wave_area_choices,
+    wave_remaining,
+    wave_targets,
+    waves_in_scope,
+)
 from cohorts.services.links import booking_link_path
-from outbox.models import EmailKind, EmailStatus, OutgoingEmail
-from outbox.services import EmailSpec, email_render, email_retry, emails_enqueue_bulk
+from outbox.models import EmailKind
+from outbox.services import (
+    EmailSpec,
+    email_idempotency_key,
+    email_render,
+    emails_cancel_unsent,
+    emails_enqueue_bulk,
+    emails_retry_failed,
+)
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
 INVITATION_TEMPLATE = "invitation"
@@ -47,7 +68,8 @@ def _spec(wave: Wave, establishment: Establishment) -> EmailSpec:
         },
         concerns=establishment,
         establishment=establishment,
-        wave_key=wave.wave_key,
+        occurrence=wave.occurrence,
+        campaign=wave.campaign,
     )
 
 
@@ -164,19 +186,82 @@ def wave_resume(*, wave: Wave) -> None:
     _move(wave, "resume")
 
 
+def _emails_of(wave: Wave):
+    return Invitation.objects.filter(wave=wave, email__isnull=False).values("email_id")
+
+
 def wave_cancel(*, wave: Wave) -> int:
-    """Stop a wave: nothing more is queued, and its unsent invitations are cancelled."""
-    _move(wave, "cancel")
-    return OutgoingEmail.objects.filter(
-        wave_key=wave.wave_key, status__in=(EmailStatus.QUEUED, EmailStatus.RETRYING)
-    ).update(status=EmailStatus.CANCELLED, updated_at=timezone.now())
+    """Stop a wave: nothing more is queued, and its unsent invitations are cancelled (through
+    the outbox); a school whose email was stopped was not invited after all."""
+    with transaction.atomic():  # the wave and its emails stop together
+        _move(wave, "cancel")
+        stopped = emails_cancel_unsent(email_ids=_emails_of(wave))
+        Invitation.objects.filter(wave=wave, email_id__in=stopped).delete()
+    return len(stopped)
 
 
 def wave_retry_failed(*, wave: Wave) -> int:
-    failed = list(OutgoingEmail.objects.filter(wave_key=wave.wave_key, status=EmailStatus.FAILED))
-    for email in failed:
-        email_retry(email=email)
-    return len(failed)
+    """Send again the wave's invitation emails that failed (through the outbox)."""
+    return emails_retry_failed(email_ids=_emails_of(wave))
+
+
+def invitation_record(
+    *, scope: Scope, actor, wave: Wave, establishment: Establishment, channel: str, when=None
+) -> Invitation:
+    """Record that ``actor`` invited ``establishment`` in ``wave`` by phone, on paper or in
+    person. The wave must be one ``scope`` may act on (``waves_in_scope``) and the school one
+    of its targets; it then counts as invited, and the wave sends it no email."""
+    if channel not in RECORDED_CHANNELS:
+        raise WaveError("Record an invitation made by phone, on paper or in person.")
+    if not waves_in_scope(scope=scope).filter(pk=wave.pk).exists():
+        raise WaveError("That wave is not one of your areas' waves.")
+    if wave.status == WaveStatus.CANCELLED:
+        raise WaveError("This wave is cancelled.")
+    if not wave_targets(wave=wave).filter(pk=establishment.pk).exists():
+        raise WaveError(f"{establishment.name} is not one of this wave's schools.")
+    when = when or timezone.now()
+    if when > timezone.now():
+        raise WaveError("An invitation cannot be recorded in the future.")
+    with transaction.atomic():
+        invitation, created = Invitation.objects.get_or_create(
+            wave=wave,
+            establishment=establishment,
+            defaults={"channel": channel, "invited_at": when, "recorded_by": actor},
+        )
+    if not created:
+        raise WaveError(
+            f"{establishment.name} was invited in this wave already "
+            f"({invitation.get_channel_display().lower()})."
+        )
+    return invitation
+
+
+def _invite_by_email(wave: Wave, batch: list[Establishment]) -> None:
+    """Queue the invitation emails of ``batch`` and write their ``Invitation`` rows, in the
+    caller's transaction: one commits only with the other."""
+    specs = [_spec(wave, establishment) for establishment in batch]
+    emails = emails_enqueue_bulk(specs)
+    now = timezone.now()
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                wave=wave,
+                establishment=establishment,
+                channel=InvitationChannel.EMAIL,
+                invited_at=now,
+                email_id=emails.get(
+                    email_idempotency_key(
+                        kind=spec.kind,
+                        recipient=spec.recipient,
+                        concerns=spec.concerns,
+                        occurrence=spec.occurrence,
+                    )
+                ),
+            )
+            for establishment, spec in zip(batch, specs, strict=True)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @contextmanager
@@ -227,7 +312,7 @@ def wave_dispatch(*, wave_id: int) -> int:
                 size = BATCH if limit is None else min(BATCH, limit - queued)
                 batch = list(wave_remaining(wave=wave)[:size]) if size > 0 else []
                 if batch:
-                    emails_enqueue_bulk([_spec(wave, establishment) for establishment in batch])
+                    _invite_by_email(wave, batch)
                     queued += len(batch)
                     wave.dispatched_count += len(batch)
                 wave.status = WaveStatus.SENDING

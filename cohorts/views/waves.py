@@ -10,11 +10,12 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView
 
 from accounts.mixins import CoordinatorRequiredMixin
-from cohorts.forms_waves import ScheduleForm, WaveForm
+from cohorts.forms_waves import InvitationRecordForm, ScheduleForm, WaveForm
 from cohorts.models import WaveStatus
-from cohorts.selectors import wave_progress, waves_in_scope
+from cohorts.selectors import wave_delivery, wave_progress, wave_targets, waves_in_scope
 from cohorts.services.waves import (
     WaveError,
+    invitation_record,
     wave_cancel,
     wave_create,
     wave_launch,
@@ -79,6 +80,9 @@ class WaveDetailView(ScopedWaveMixin, DetailView):
         wave = self.object
         context = super().get_context_data(**kwargs)
         context["progress"] = wave_progress(wave=wave)
+        context["delivery"] = wave_delivery(wave=wave)
+        if wave.status != WaveStatus.CANCELLED:
+            context["record_form"] = InvitationRecordForm()
         actions = {action.name: action for action in wave.next_actions}
         if actions.pop("launch", None):  # launched from the preview, with its send time
             context["preview"] = wave_preview(wave=wave)
@@ -92,7 +96,7 @@ class WaveDetailView(ScopedWaveMixin, DetailView):
             for action in actions.values()
         ]
         context["in_progress"] = wave.status in (WaveStatus.SCHEDULED, WaveStatus.SENDING) or (
-            context["progress"]["pending"] > 0
+            context["delivery"]["pending"] > 0
         )
         return context
 
@@ -102,7 +106,13 @@ class WaveProgressView(ScopedWaveMixin, View):
 
     def get(self, request, pk):
         wave = get_object_or_404(self.get_queryset(), pk=pk)
-        return JsonResponse({"status": wave.get_status_display(), **wave_progress(wave=wave)})
+        return JsonResponse(
+            {
+                "status": wave.get_status_display(),
+                **wave_progress(wave=wave),
+                **wave_delivery(wave=wave),
+            }
+        )
 
 
 class WaveActionView(ScopedWaveMixin, View):
@@ -158,3 +168,27 @@ class WaveRetryView(WaveActionView):
     def act(self, wave):
         retried = wave_retry_failed(wave=wave)
         return _("%(n)s failed invitations queued again.") % {"n": retried}
+
+
+class InvitationRecordView(WaveActionView):
+    """A coordinator records an invitation made by phone, on paper or in person, for a
+    school of a wave in their scope (the school must be one of the wave's, so in scope)."""
+
+    def act(self, wave):
+        form = InvitationRecordForm(self.request.POST)
+        if not form.is_valid():
+            raise WaveError("Give the school's URN and how you invited it.")
+        establishment = wave_targets(wave=wave).filter(urn=form.cleaned_data["urn"]).first()
+        if establishment is None:
+            raise WaveError("No school of this wave has that URN.")
+        invitation = invitation_record(
+            scope=self.scope,
+            actor=self.request.user,
+            wave=wave,
+            establishment=establishment,
+            channel=form.cleaned_data["channel"],
+        )
+        return _("%(school)s recorded as invited (%(how)s).") % {
+            "school": establishment.name,
+            "how": invitation.get_channel_display().lower(),
+        }

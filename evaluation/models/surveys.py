@@ -117,6 +117,11 @@ class SurveyInvitation(TimeStampedModel):
         return f"{self.get_time_point_display()} invitation #{self.pk}"
 
     @property
+    def campaign(self) -> str:
+        """What the survey's emails belong to, as the outbox page shows it."""
+        return f"Surveys of {self.cohort.name} (cohort {self.cohort_id})"
+
+    @property
     def audience(self) -> str:
         return Audience.SCHOOL_STAFF if self.place_id else Audience.PROFESSIONALS
 

@@ -32,7 +32,7 @@ from evaluation.models import (
     SurveyInvitation,
 )
 from outbox.models import EmailKind
-from outbox.services import email_enqueue
+from outbox.services import Areas, email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ def survey_link_request_new(*, invitation: SurveyInvitation) -> None:
 
 
 def _survey_link_send(*, invitation_id: int) -> None:
-    """Queue the new-link email for an invitation (run after commit by ``notify``)."""
+    """Queue the new-link email for an invitation (run in the transaction by ``notify``)."""
     logger.info("survey new link requested invitation_id=%s", invitation_id)
     invitation = (
         SurveyInvitation.objects.select_related("place__establishment", "professional")
@@ -289,5 +289,7 @@ def _survey_link_send(*, invitation_id: int) -> None:
         },
         concerns=invitation,
         establishment=establishment,
-        wave_key=f"link-{timezone.localdate().isoformat()}",
+        occurrence=f"link-{timezone.localdate().isoformat()}",
+        campaign=invitation.campaign,
+        areas=None if establishment else Areas.of(invitation.cohort),
     )

@@ -36,7 +36,7 @@ from evaluation.links import survey_link_url
 from evaluation.models import Questionnaire, Response, Section, SurveyInvitation, TimePoint
 from evaluation.scheduling import invitations_due
 from outbox.models import EmailKind
-from outbox.services import EmailSpec, emails_enqueue_bulk
+from outbox.services import Areas, EmailSpec, emails_enqueue_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -110,19 +110,27 @@ def _spec(invitation: SurveyInvitation, *, kind: EmailKind, template: str, minut
         },
         concerns=invitation,
         establishment=place.establishment if place else None,
+        campaign=invitation.campaign,
+        # A professional's survey is scoped by the cohort's areas (a school's by its own).
+        areas=None if place else Areas.of(invitation.cohort),
     )
 
 
 def _queue(invitations: list[SurveyInvitation], *, kind: EmailKind, template: str) -> int:
     """Queue ``kind`` for each invitation (once ever: the outbox key); how many are new."""
     minutes = _minutes(invitations)
-    return emails_enqueue_bulk(
-        [
-            _spec(
-                i, kind=kind, template=template, minutes=minutes[i.questionnaire_id, i.time_point]
-            )
-            for i in invitations
-        ]
+    return len(
+        emails_enqueue_bulk(
+            [
+                _spec(
+                    i,
+                    kind=kind,
+                    template=template,
+                    minutes=minutes[i.questionnaire_id, i.time_point],
+                )
+                for i in invitations
+            ]
+        )
     )
 
 

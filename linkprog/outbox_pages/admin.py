@@ -6,15 +6,30 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ACT_FOR_SCHOOLS
 from core.logging import redact_link_tokens, redact_survey_tokens
-from outbox.models import EmailStatus, OutgoingEmail
+from outbox.models import EmailStatus, FanOut, OutgoingEmail
 from outbox.services import OutboxError, email_cancel, email_retry
 
 
 @admin.register(OutgoingEmail)
 class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "recipient", "status", "attempts", "sent_at", "created_at")
-    list_filter = ("status", "kind", "wave_key")
-    search_fields = ("recipient", "subject", "establishment__name", "=establishment__urn")
+    list_display = (
+        "id",
+        "kind",
+        "campaign",
+        "recipient",
+        "status",
+        "attempts",
+        "sent_at",
+        "created_at",
+    )
+    list_filter = ("status", "kind")
+    search_fields = (
+        "recipient",
+        "subject",
+        "campaign",
+        "establishment__name",
+        "=establishment__urn",
+    )
     list_select_related = ("establishment",)
     # The bodies are shown with survey-link tokens hidden (core.logging), and booking-link
     # tokens too for a user who may not act for a school (as on the outbox page).
@@ -69,3 +84,19 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             except OutboxError:
                 continue
         self.message_user(request, f"{done} emails cancelled.", messages.SUCCESS)
+
+
+@admin.register(FanOut)
+class FanOutAdmin(admin.ModelAdmin):
+    """Read-only: what each fan-out was, and whether its emails were queued (a failed one is
+    tried again by the sweeper; its last error says why it failed)."""
+
+    list_display = ("id", "name", "created_at", "done_at", "attempts", "last_error")
+    list_filter = ("name",)
+    readonly_fields = [f.name for f in FanOut._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,11 +4,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from outbox.models import EmailKind, EmailStatus
-from outbox.selectors import wave_keys_for
+from outbox.selectors import campaigns_for
 
 
 class OutgoingEmailFilter(django_filters.FilterSet):
-    wave_key = django_filters.ChoiceFilter(label=_("Wave"), choices=(), empty_label=_("Any"))
+    campaign = django_filters.ChoiceFilter(label=_("Campaign"), choices=(), empty_label=_("Any"))
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=EmailKind.choices, empty_label=_("Any")
     )
@@ -19,4 +19,4 @@ class OutgoingEmailFilter(django_filters.FilterSet):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["wave_key"].extra["choices"] = [(w, w) for w in wave_keys_for(scope)]
+        self.filters["campaign"].extra["choices"] = [(c, c) for c in campaigns_for(scope)]

@@ -28,11 +28,21 @@ class OutboxError(ValueError):
     """An outbox action cannot be done; the message says why."""
 
 
-def email_dedupe_key(*, kind: str, recipient: str, concerns=None, wave_key: str = "") -> str:
+def email_idempotency_key(*, kind: str, recipient: str, concerns=None, occurrence: str = "") -> str:
+    """The uniqueness key of an email: (kind, recipient, the object it concerns, occurrence).
+
+    The outbox treats it as opaque; the producer chooses the occurrence, so that a repeat of
+    the same event finds the first email while a genuinely new one (a second move, a new
+    offer) makes another. Its last part is the occurrence (``key_occurrence``)."""
     target = "-"
     if concerns is not None:
         target = f"{concerns._meta.label_lower}:{concerns.pk}"
-    return f"{kind}|{recipient.strip().lower()}|{target}|{wave_key}"
+    return f"{kind}|{recipient.strip().lower()}|{target}|{occurrence}"
+
+
+def key_occurrence(key: str) -> str:
+    """The occurrence a producer gave ``email_idempotency_key``."""
+    return key.rsplit("|", 1)[-1]
 
 
 #: The template engine for subjects and text parts: no HTML escaping (linkprog.settings).
@@ -98,6 +108,22 @@ def _dispatch(email_id: int) -> None:
 
 
 @dataclass(frozen=True)
+class Areas:
+    """The areas that scope an email on the outbox page: a coordinator covering the local
+    authority or the MHST area sees it. An email about an establishment is stamped with its
+    areas unless its producer gives others (a professional's email: the cohort's)."""
+
+    la_id: int | None = None
+    mhst_area_id: int | None = None
+
+    @classmethod
+    def of(cls, obj) -> "Areas":
+        """The areas of an establishment (``la``) or a cohort (``local_authority``)."""
+        la_id = getattr(obj, "la_id", None) or getattr(obj, "local_authority_id", None)
+        return cls(la_id=la_id, mhst_area_id=getattr(obj, "mhst_area_id", None))
+
+
+@dataclass(frozen=True)
 class EmailSpec:
     """One email for ``emails_enqueue_bulk``; the fields are those of ``email_enqueue``."""
 
@@ -107,7 +133,12 @@ class EmailSpec:
     context: dict
     concerns: object = None
     establishment: object = None
-    wave_key: str = ""
+    #: Names this occurrence of the email in its uniqueness key (``email_idempotency_key``).
+    occurrence: str = ""
+    #: What the email belongs to, for people (the outbox page's column and filter).
+    campaign: str = ""
+    #: The areas that scope it; by default the establishment's.
+    areas: Areas | None = None
     #: Small text attachments, or a function that makes them (called when the email is
     #: written, so an attachment that cannot be made fails the email visibly).
     attachments: list[dict] | Callable[[], list[dict]] | None = None
@@ -131,16 +162,19 @@ def _row_for(spec: EmailSpec) -> OutgoingEmail:
     """An unsaved outbox row for ``spec``: rendered, keyed, with its Message-ID (or failed,
     when it could not be rendered)."""
     subject, text, html, attachments, error = _written(spec)
+    areas = spec.areas or (Areas.of(spec.establishment) if spec.establishment else Areas())
     row = OutgoingEmail(
+        local_authority_id=areas.la_id,
+        mhst_area_id=areas.mhst_area_id,
         kind=spec.kind,
         recipient=spec.recipient.strip(),
         establishment=spec.establishment,
-        wave_key=spec.wave_key,
-        dedupe_key=email_dedupe_key(
+        campaign=spec.campaign[:160],
+        idempotency_key=email_idempotency_key(
             kind=spec.kind,
             recipient=spec.recipient,
             concerns=spec.concerns,
-            wave_key=spec.wave_key,
+            occurrence=spec.occurrence,
         ),
         subject=subject,
         body_text=text,
@@ -164,17 +198,22 @@ def email_enqueue(
     context: dict,
     concerns=None,
     establishment=None,
-    wave_key: str = "",
+    occurrence: str = "",
+    campaign: str = "",
+    areas: Areas | None = None,
     attachments: list[dict] | Callable[[], list[dict]] | None = None,
 ) -> tuple[OutgoingEmail, bool]:
     """Render an email and queue it once. Returns (row, created).
 
-    The same (kind, recipient, object concerned, wave) never makes a second row, so calling
-    this twice sends one email. The send task is queued after the surrounding transaction
-    commits.
+    The same (kind, recipient, object concerned, occurrence) never makes a second row, so
+    calling this twice sends one email. The row is written in the caller's transaction (it
+    commits or rolls back with what caused it); only the send task waits for the commit. An
+    email that cannot be rendered is written as a failed row, for staff to see.
     """
-    key = email_dedupe_key(kind=kind, recipient=recipient, concerns=concerns, wave_key=wave_key)
-    existing = OutgoingEmail.objects.filter(dedupe_key=key).first()
+    key = email_idempotency_key(
+        kind=kind, recipient=recipient, concerns=concerns, occurrence=occurrence
+    )
+    existing = OutgoingEmail.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing, False
     row = _row_for(
@@ -185,7 +224,9 @@ def email_enqueue(
             context=context,
             concerns=concerns,
             establishment=establishment,
-            wave_key=wave_key,
+            occurrence=occurrence,
+            campaign=campaign,
+            areas=areas,
             attachments=attachments,
         )
     )
@@ -193,29 +234,35 @@ def email_enqueue(
         with transaction.atomic():
             row.save()
     except IntegrityError:  # queued meanwhile by someone else
-        return OutgoingEmail.objects.get(dedupe_key=key), False
+        return OutgoingEmail.objects.get(idempotency_key=key), False
     if row.status == EmailStatus.QUEUED:
         transaction.on_commit(lambda: _dispatch(row.pk))
     return row, True
 
 
-def emails_enqueue_bulk(specs: list[EmailSpec]) -> int:
+def emails_enqueue_bulk(specs: list[EmailSpec]) -> dict[str, int]:
     """Queue many emails in one INSERT; ones queued before (same key) are skipped. Their
-    send tasks go to the broker after commit. Returns how many were newly queued."""
+    send tasks go to the broker after commit. Returns {uniqueness key: id} of the emails
+    newly queued (so a producer can link its own record to each in the same transaction)."""
     rows = [_row_for(spec) for spec in specs]
     if not rows:
-        return 0
+        return {}
     OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    # ignore_conflicts returns no keys: the new rows are the queued, never-dispatched ones.
-    new_ids = list(
-        OutgoingEmail.objects.filter(
-            dedupe_key__in=[row.dedupe_key for row in rows],
-            status=EmailStatus.QUEUED,
-            dispatched_at__isnull=True,
-        ).values_list("pk", flat=True)
-    )
-    transaction.on_commit(lambda: _dispatch_many(new_ids))
-    return len(new_ids)
+    # ignore_conflicts returns no keys: the new rows are the never-dispatched ones (a row
+    # that could not be written is failed, never dispatched, and new all the same).
+    found = OutgoingEmail.objects.filter(
+        idempotency_key__in=[row.idempotency_key for row in rows],
+        status__in=(EmailStatus.QUEUED, EmailStatus.FAILED),
+        dispatched_at__isnull=True,
+        attempts=0,
+    ).values_list("idempotency_key", "pk", "status")
+    new, queued = {}, []
+    for key, row_id, status in found:
+        new[key] = row_id
+        if status == EmailStatus.QUEUED:
+            queued.append(row_id)
+    transaction.on_commit(lambda: _dispatch_many(queued))
+    return new
 
 
 def can_send_again(email: OutgoingEmail) -> bool:
@@ -266,3 +313,28 @@ def email_cancel(*, email: OutgoingEmail) -> None:
             )
         row.status, row.next_attempt_at = EmailStatus.CANCELLED, None
         row.save(update_fields=["status", "next_attempt_at", "updated_at"])
+
+
+def emails_cancel_unsent(*, email_ids) -> list[int]:
+    """Cancel those of ``email_ids`` (ids or a values() subquery) not yet being sent, e.g. a
+    cancelled wave's invitations still queued; returns the ids cancelled."""
+    with transaction.atomic():
+        unsent = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=email_ids, status__in=SEND_NOW_STATUSES)
+            .values_list("pk", flat=True)
+        )
+        OutgoingEmail.objects.filter(pk__in=unsent).update(
+            status=EmailStatus.CANCELLED, next_attempt_at=None, updated_at=timezone.now()
+        )
+    return unsent
+
+
+def emails_retry_failed(*, email_ids) -> int:
+    """Send again those of ``email_ids`` that failed and can be sent; returns how many."""
+    failed = OutgoingEmail.objects.filter(pk__in=email_ids, status=EmailStatus.FAILED)
+    retried = 0
+    for email in failed.exclude(body_text=""):
+        email_retry(email=email)
+        retried += 1
+    return retried

@@ -13,8 +13,9 @@
         bar.value = p.percent;
         bar.textContent = p.percent + "%";
         section.querySelector("[data-field=summary]").textContent =
-          p.percent + "% done: " + p.sent + " sent, " + p.pending + " on their way, " +
-          p.failed + " failed, " + p.cancelled + " cancelled, of " + p.targets + ".";
+          p.percent + "% invited: " + p.invited + " of " + p.targets + " (" + p.recorded +
+          " by phone, on paper or in person). Emails: " + p.sent + " sent, " + p.pending +
+          " on their way, " + p.failed + " failed, " + p.cancelled + " cancelled.";
         document.getElementById("wave-status").textContent = p.status;
         if (p.pending > 0 || p.status === "Scheduled" || p.status === "Sending") {
           window.setTimeout(update, every);

@@ -3,7 +3,16 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from cohorts.models import Cohort, CohortFormat, Phase, Place, PlaceStatus
+from cohorts.models import (
+    Cohort,
+    CohortFormat,
+    Invitation,
+    InvitationChannel,
+    Phase,
+    Place,
+    PlaceStatus,
+    Wave,
+)
 from cohorts.services.cohorts import cohort_open_for_booking
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 
@@ -29,6 +38,26 @@ class CohortFactory(factory.django.DjangoModelFactory):
     format = CohortFormat.IN_PERSON
     venue_name = "Civic Centre"
     venue_address = "1 High Street, London NW1 1AA"
+
+
+class WaveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Wave
+
+    name = factory.Sequence(lambda n: f"Wave {n}")
+    phase = factory.SubFactory(PhaseFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A school invited in a wave (by email, with no email row: as after retention)."""
+
+    class Meta:
+        model = Invitation
+
+    wave = factory.SubFactory(WaveFactory)
+    establishment = factory.SubFactory(EstablishmentFactory)
+    channel = InvitationChannel.EMAIL
+    invited_at = factory.LazyFunction(timezone.now)
 
 
 class PlaceFactory(factory.django.DjangoModelFactory):

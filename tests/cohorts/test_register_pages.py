@@ -171,7 +171,7 @@ def test_programme_status_filter_column_and_detail_history(client, national):
 
     from cohorts.models import PlaceStatus
     from outbox.models import EmailKind, EmailStatus, OutgoingEmail
-    from tests.cohorts.factories import CohortFactory, PlaceFactory
+    from tests.cohorts.factories import CohortFactory, InvitationFactory, PlaceFactory
     from tests.workshops.factories import WorkshopFactory
     from workshops.models import Attendance
 
@@ -182,15 +182,16 @@ def test_programme_status_filter_column_and_detail_history(client, national):
     Attendance.objects.create(workshop=day1, participant=booked.participant, present=True)
     waiting = PlaceFactory(cohort=cohort, status=PlaceStatus.WAITING, waiting_position=1)
     invited = EstablishmentFactory()
-    OutgoingEmail.objects.create(
+    email = OutgoingEmail.objects.create(
         kind=EmailKind.INVITATION,
         recipient="i@x.example",
         establishment=invited,
-        dedupe_key="i",
+        idempotency_key="i",
         subject="s",
         body_text="t",
         status=EmailStatus.SENT,
     )
+    InvitationFactory(establishment=invited, email=email, wave__name="Camden autumn")
     untouched = EstablishmentFactory()
 
     def listed(status):
@@ -210,6 +211,7 @@ def test_programme_status_filter_column_and_detail_history(client, national):
     assert "Workshop 2, 17 Mar 2026: attendance not recorded" in page
     invited_page = client.get(reverse("schools:establishment-detail", args=[invited.urn]))
     assert "Invitation</a>: Sent" in invited_page.content.decode()
+    assert "Camden autumn: email," in invited_page.content.decode()
 
 
 # --- Issue 11, item 13: what a new user tripped over in the register -----------------------

@@ -156,7 +156,7 @@ def test_an_invitation_to_a_school_that_booked_meanwhile_is_withdrawn(
         context={"establishment": school, "link": "https://l.example/b/x/"},
         concerns=school,
         establishment=school,
-        wave_key="wave-1",
+        occurrence="wave-1",
     )
     with run():
         place_book(establishment=school, cohort=cohort, attendee=attendee(1))

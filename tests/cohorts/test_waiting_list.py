@@ -21,6 +21,7 @@ from cohorts.services.places import (
     place_move,
 )
 from cohorts.tasks import expire_offers
+from outbox.models import EmailKind, OutgoingEmail
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import make_open_cohort
 from tests.schools.factories import EstablishmentFactory
@@ -205,8 +206,8 @@ def test_the_attendee_can_be_changed(full_cohort):
     assert (booked.attendee_phone, booked.access_needs) == ("", "")
 
 
-def test_services_log_notification_events_after_commit_with_ids_only(
-    clock, attendee, caplog, django_capture_on_commit_callbacks
+def test_services_write_their_emails_in_their_transaction_and_log_ids_only(
+    clock, attendee, caplog, django_capture_on_commit_callbacks, outbox_broker
 ):
     cohort = make_open_cohort(capacity=1)
     school = EstablishmentFactory(la=cohort.local_authority)
@@ -214,9 +215,12 @@ def test_services_log_notification_events_after_commit_with_ids_only(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         place = place_book(establishment=school, cohort=cohort, attendee=attendee)
-    assert caplog.records == []  # nothing before the commit
+    # Written before the commit, with the booking; only the hand-off to the broker waits.
+    email = OutgoingEmail.objects.get(kind=EmailKind.BOOKING_CONFIRMATION)
+    assert outbox_broker == []
     for callback in callbacks:
         callback()
+    assert outbox_broker == [email.pk]
 
     assert [r.getMessage() for r in caplog.records] == [
         f"notification place_booked place_id={place.pk}"

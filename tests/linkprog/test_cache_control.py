@@ -41,7 +41,7 @@ def world():
         kind=EmailKind.INVITATION,
         recipient="head@school.example",
         establishment=place.establishment,
-        dedupe_key="invitation|1",
+        idempotency_key="invitation|1",
         subject="Join",
         body_text="Hello",
         body_html="<p>Hello</p>",

@@ -96,8 +96,7 @@ def test_programme_sessions_and_upcoming_workshops_are_counted(client, las):
     from django.utils import timezone
 
     from cohorts.models import CohortStatus, PlaceStatus
-    from outbox.models import EmailKind, EmailStatus, OutgoingEmail
-    from tests.cohorts.factories import CohortFactory, PlaceFactory
+    from tests.cohorts.factories import CohortFactory, InvitationFactory, PlaceFactory
     from tests.workshops.factories import WorkshopFactory
 
     camden = las[0]
@@ -108,15 +107,7 @@ def test_programme_sessions_and_upcoming_workshops_are_counted(client, las):
     PlaceFactory(cohort=cohort, status=PlaceStatus.WAITING, waiting_position=1)
     PlaceFactory(cohort=done, status=PlaceStatus.COMPLETED, completed_on=dt.date(2026, 3, 3))
     invited = EstablishmentFactory(la=camden)
-    OutgoingEmail.objects.create(
-        kind=EmailKind.INVITATION,
-        recipient="a@b.example",
-        establishment=invited,
-        dedupe_key="x",
-        subject="s",
-        body_text="t",
-        status=EmailStatus.SENT,
-    )
+    InvitationFactory(establishment=invited)
     today = timezone.localdate()
     WorkshopFactory(cohort=cohort, day=2, date=today + dt.timedelta(days=3))
     WorkshopFactory(cohort=done, day=2, date=today - dt.timedelta(days=30))

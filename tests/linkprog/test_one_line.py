@@ -14,13 +14,14 @@ LINK_APPS = ("accounts", "cohorts", "evaluation", "outbox", "schools", "workshop
 #: CharFields that Link writes itself; nobody types into them.
 WRITTEN_BY_LINK = {
     "outbox.OutgoingEmail": {
-        "wave_key",
-        "dedupe_key",
+        "campaign",
+        "idempotency_key",
         "subject",
         "last_error",
         "message_id",
         "lease_token",
     },
+    "outbox.FanOut": {"name", "last_error"},
     "evaluation.Answer": {"choice"},  # the value of one of the question's choices
 }
 

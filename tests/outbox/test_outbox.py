@@ -54,8 +54,8 @@ def test_queuing_the_same_email_twice_makes_one_row_and_sending_twice_one_messag
 
 
 def test_another_wave_is_another_email(school, smtp):
-    first, _ = invite(school, wave_key="wave-1")
-    second, created = invite(school, wave_key="wave-2")
+    first, _ = invite(school, occurrence="wave-1")
+    second, created = invite(school, occurrence="wave-2")
 
     assert created and second.pk != first.pk
 
@@ -146,7 +146,7 @@ def test_the_sweeper_hands_over_what_was_never_dispatched_or_got_stuck(school):
     stuck = OutgoingEmail.objects.create(
         kind=EmailKind.NUDGE,
         recipient="a@b.example",
-        dedupe_key="stuck",
+        idempotency_key="stuck",
         subject="s",
         body_text="t",
         status=EmailStatus.SENDING,
@@ -316,7 +316,7 @@ def wave_specs(count: int) -> list:
             context={"establishment": school, "link": "https://l.example/"},
             concerns=school,
             establishment=school,
-            wave_key="wave-b",
+            occurrence="wave-b",
         )
         for school in schools
     ]
@@ -338,7 +338,7 @@ def test_bulk_queued_emails_go_to_the_broker_as_batch_tasks_of_50_marked_beforeh
     monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert emails_enqueue_bulk(wave_specs(120)) == 120
+        assert len(emails_enqueue_bulk(wave_specs(120))) == 120
 
     assert {name for name, _, _ in tasks} == {"outbox.tasks.send_batch"}
     assert [len(ids) for _, ids, _ in tasks] == [SEND_BATCH, SEND_BATCH, 20]

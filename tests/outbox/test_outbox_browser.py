@@ -25,7 +25,7 @@ def test_outbox_list_and_preview_pass_axe_and_retry_by_keyboard(live_server, pag
         kind=EmailKind.INVITATION,
         recipient=school.contact_email,
         establishment=school,
-        dedupe_key="k1",
+        idempotency_key="k1",
         subject="Argyle Primary School: join the Link Programme workshops",
         body_text="Hello",
         body_html="<p>Hello</p>",

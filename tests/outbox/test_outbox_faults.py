@@ -37,7 +37,7 @@ def invite(n: int) -> OutgoingEmail:
         context={"establishment": school, "link": f"https://l.example/b/{n}/"},
         concerns=school,
         establishment=school,
-        wave_key="wave-1",
+        occurrence="wave-1",
     )
     return row
 

@@ -13,12 +13,15 @@ pytestmark = pytest.mark.django_db
 
 
 def email(school, status=EmailStatus.QUEUED, kind=EmailKind.INVITATION, wave="w1", n=0):
+    """An email about ``school``, stamped with its areas as its producer would."""
     return OutgoingEmail.objects.create(
         kind=kind,
         recipient=school.contact_email,
         establishment=school,
-        wave_key=wave,
-        dedupe_key=f"{kind}|{school.pk}|{wave}|{n}",
+        local_authority=school.la,
+        mhst_area=school.mhst_area,
+        campaign=wave,
+        idempotency_key=f"{kind}|{school.pk}|{wave}|{n}",
         subject=f"{school.name}: join",
         body_text=f"Hello {school.name}",
         body_html=f"<p>Hello {school.name}</p>",
@@ -85,7 +88,7 @@ def test_the_list_filters_by_wave_kind_status_and_recipient(client, world):
     def listed(**params):
         return {e.pk for e in client.get(url, params).context["object_list"]}
 
-    assert listed(wave_key="w2") == {nudge.pk}
+    assert listed(campaign="w2") == {nudge.pk}
     assert listed(kind=EmailKind.NUDGE) == {nudge.pk}
     assert listed(status=EmailStatus.FAILED) == {world["in"].pk, world["out"].pk}
     assert listed(recipient="camden") == {world["in"].pk}
