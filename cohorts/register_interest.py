@@ -7,6 +7,7 @@ from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
     AreaInterest,
     Cohort,
+    Invitation,
     Place,
 )
 from schools.interest import (
@@ -61,7 +62,20 @@ def _move_places(from_id: int, to_id: int) -> int:
     return len(places)
 
 
+def _move_invitations(from_id: int, to_id: int) -> int:
+    """A closed school's invitations count for its successor (it has been invited), unless
+    the successor was invited in the same wave itself: that one stays on the closed school,
+    as it happened."""
+    theirs = Invitation.objects.filter(establishment_id=to_id).values("wave_id")
+    return (
+        Invitation.objects.filter(establishment_id=from_id)
+        .exclude(wave_id__in=theirs)
+        .update(establishment_id=to_id)
+    )
+
+
 def register() -> None:
     register_holder("an active place", _with_active_places)
     register_watched_areas(_las_with_open_cohorts)
     register_mover("places, with their attendance and surveys", _move_places)
+    register_mover("invitations", _move_invitations)

@@ -68,7 +68,7 @@ def successor_move(*, closed: Establishment, successor: Establishment, actor) ->
 
 
 def _summary(moved: dict[str, int], successor: Establishment) -> str:
-    what = ", ".join(f"{count} {label}" for label, count in moved.items() if count)
+    what = "; ".join(f"{label}: {count}" for label, count in moved.items() if count)
     return f"Moved to {successor.name} (URN {successor.urn}): {what or 'nothing to move'}."
 
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Role
-from cohorts.models import CohortStatus, Place, PlaceStatus
+from cohorts.models import CohortStatus, Invitation, Place, PlaceStatus
 from evaluation.models import SurveyInvitation
 from schools.models import ChangeKind, ChangeStatus, Establishment, RegisterChange, Status
 from schools.services.areas import areas_load_reference
@@ -24,7 +24,7 @@ from schools.services.gias import gias_import
 from schools.services.successors import successor_links
 from schools.services.sync import register_import
 from tests.accounts.factories import user_with_role
-from tests.cohorts.factories import CohortFactory, PlaceFactory
+from tests.cohorts.factories import CohortFactory, InvitationFactory, PlaceFactory, WaveFactory
 from tests.evaluation.factories import SurveyInvitationFactory
 from tests.schools.conftest import DATA
 from tests.workshops.factories import WorkshopFactory
@@ -54,6 +54,7 @@ def before(db, tmp_path):
     )
     Establishment.objects.filter(urn=100268).update(contact_email="head@old-school.example")
     places = {}
+    wave = WaveFactory()
     for index, urn in enumerate(predecessors):
         school = Establishment.objects.get(urn=urn)
         cohort = CohortFactory(local_authority=school.la, status=CohortStatus.OPEN)
@@ -70,6 +71,7 @@ def before(db, tmp_path):
             )
         else:
             place = PlaceFactory(cohort=cohort, establishment=school)
+        InvitationFactory(wave=wave, establishment=school)
         places[urn] = place
     # The pair's two places cannot both move to their one successor.
     newer = tmp_path / "edubasealldata20250718.csv"
@@ -103,12 +105,21 @@ def test_simple_conversions_carry_places_attendance_and_surveys_to_the_successor
         assert place.history.first().history_change_reason == (
             "Moved to the school's successor in GIAS"
         )
+    # The move is told on the register changes page as what was done.
+    outcome = RegisterChange.objects.get(establishment__urn=SIMPLE[0], kind=ChangeKind.CLOSING)
+    assert outcome.outcome.endswith(
+        ": places, with their attendance and surveys: 1; invitations: 1."
+    )
     # Survey invitations and attendance belong to the place, so they followed it.
     for urn in list(SIMPLE)[:3]:
         invitation = SurveyInvitation.objects.get(place=places[urn])
         assert invitation.place.establishment == successor_of(urn)
         attendance = Attendance.objects.get(participant=places[urn].participant)
         assert attendance.participant.person.establishment == successor_of(urn)
+    # So did its invitations: the successor counts as invited.
+    for urn in SIMPLE:
+        assert Invitation.objects.filter(establishment=successor_of(urn)).count() == 1
+        assert not Invitation.objects.filter(establishment__urn=urn).exists()
     # The successor had no contact email: it takes the predecessor's.
     assert successor_of(100268).contact_email == "head@old-school.example"
     applied = RegisterChange.objects.filter(kind=ChangeKind.CLOSING, status=ChangeStatus.APPLIED)
