@@ -112,6 +112,13 @@ app.conf.beat_schedule = {
         "task": "schools.tasks.sync_gias",
         "schedule": crontab(hour=6, minute=40),
     },
+    # The coordinators' daily digest (linkprog/digest.py): what filled, was cancelled or
+    # failed since yesterday, and what is coming that needs a hand. Early morning, after the
+    # GIAS sync, so a failed import is in it.
+    "send-digests": {
+        "task": "linkprog.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

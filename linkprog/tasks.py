@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core.management import call_command
 
+from linkprog.digest import digests_send
+
 
 @shared_task(name="linkprog.tasks.ping")
 def ping() -> str:
@@ -14,3 +16,9 @@ def ping() -> str:
 def clear_expired_sessions() -> None:
     """Delete expired sessions (Django's `clearsessions`)."""
     call_command("clearsessions")
+
+
+@shared_task(name="linkprog.tasks.send_digests")
+def send_digests() -> int:
+    """Queue today's coordinators' digests (linkprog.digest)."""
+    return digests_send()

@@ -28,6 +28,7 @@ class EmailKind(models.TextChoices):
     NEW_LINK = "new_link", _("New personal link")
     SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
+    DIGEST = "digest", _("Coordinators' daily digest")
 
 
 class EmailStatus(models.TextChoices):

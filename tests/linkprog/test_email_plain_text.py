@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from cohorts import notifications
 from cohorts.models import Wave
 from cohorts.services.cohorts import cohort_cancel
@@ -35,9 +36,10 @@ from evaluation.seed import seed_questionnaires
 from evaluation.services.responses import survey_link_request_new
 from evaluation.services.surveys import surveys_invite_due, surveys_remind
 from linkprog import urls as linkprog_urls
+from linkprog.digest import digests_send
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.services import email_send
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, user_with_role
 from tests.cohorts.factories import PhaseFactory, make_open_cohort
 from tests.outbox.conftest import smtp  # noqa: F401 - the SMTP server fixture
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
@@ -163,6 +165,13 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
             local_authority=la, phase=phase, name="Camden & Islington's autumn & winter"
         )
     )
+    # The area's coordinator hears of the day's cancellations in their digest.
+    coordinator = user_with_role(
+        Role.REGIONAL_COORDINATOR, username="coordinator", local_authorities=[la]
+    )
+    coordinator.email = "coordinator@link.example"
+    coordinator.save()
+    step(digests_send)
     return {"preview": preview, "smtp": smtp}
 
 
