@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import Assignment, Role
 from accounts.roles import roles_sync
+from core.actors import takes_actor
 from schools.models import LocalAuthority, MHSTArea, Region
 
 
@@ -16,6 +17,7 @@ class RoleError(ValueError):
     """A role cannot be given as asked; the message says why."""
 
 
+@takes_actor
 @transaction.atomic
 def user_assign_role(
     *,

@@ -10,6 +10,8 @@ The history then says which job changed a record, never nobody.
 and Link's management commands use it (``linkprog.celery``, ``ActorCommand``).
 """
 
+import functools
+import inspect
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -72,6 +74,27 @@ def acting_as(actor):
             context.request = previous
         else:
             del context.request
+
+
+def takes_actor(service):
+    """Give a service an ``actor`` keyword: the person (or system actor) it acts for. Every
+    change it makes is recorded as ``actor``'s (``acting_as``); a service that uses the
+    actor itself (to stamp ``created_by``, say) declares ``actor`` and receives it too.
+    Without one, a change is recorded as the request's user or the task's or command's
+    system actor, as before."""
+    declares = "actor" in inspect.signature(service).parameters
+
+    @functools.wraps(service)
+    def with_actor(*args, actor=None, **kwargs):
+        if declares:
+            kwargs["actor"] = actor
+        if actor is None:
+            return service(*args, **kwargs)
+        with acting_as(actor):
+            return service(*args, **kwargs)
+
+    with_actor.takes_actor = True
+    return with_actor
 
 
 class ActorCommand(BaseCommand):

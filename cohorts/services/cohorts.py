@@ -27,6 +27,7 @@ from cohorts.selectors import area_interests_to_tell
 from cohorts.services.places import booking_last_day, lock_cohort, mark_cancelled, offer_free_seats
 from cohorts.services.progress import places_settle
 from cohorts.services.sessions import workshop_dates_check
+from core.actors import takes_actor
 from core.dates import day
 from core.validators import field_values_check
 from schools.models import LocalAuthority, MHSTArea
@@ -100,6 +101,7 @@ def _check_format(cohort: Cohort) -> None:
         raise CohortError(f"{cohort.name} is in person but has no venue name and address.")
 
 
+@takes_actor
 def cohort_create(
     *,
     phase: Phase,
@@ -135,6 +137,7 @@ def cohort_create(
     return cohort
 
 
+@takes_actor
 def cohort_update(
     *,
     cohort: Cohort,
@@ -191,6 +194,7 @@ def _tell_interested_schools(cohort: Cohort) -> int:
     return told
 
 
+@takes_actor
 def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
     """Open a planned cohort for booking; returns warnings (workshops under 4 weeks apart).
 
@@ -226,6 +230,7 @@ def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
     return warnings
 
 
+@takes_actor
 def cohort_set_capacity(*, cohort: Cohort, capacity: int) -> Cohort:
     """Change how many schools a cohort takes (at most 20, never below the seats taken).
 
@@ -240,6 +245,7 @@ def cohort_set_capacity(*, cohort: Cohort, capacity: int) -> Cohort:
     return cohort
 
 
+@takes_actor
 def cohort_mark_running(*, cohort: Cohort) -> Cohort:
     """The workshops have begun: booking stops, and waiting-list entries and open offers
     are cancelled so those schools can book another cohort."""
@@ -256,6 +262,7 @@ def cohort_mark_running(*, cohort: Cohort) -> Cohort:
     return cohort
 
 
+@takes_actor
 def cohort_mark_completed(*, cohort: Cohort) -> Cohort:
     """Both workshops have happened: each place on the roster settles by attendance
     (``places_settle``). Those present on one day or neither no longer hold a place in the
@@ -269,6 +276,7 @@ def cohort_mark_completed(*, cohort: Cohort) -> Cohort:
     return cohort
 
 
+@takes_actor
 def cohort_cancel(*, cohort: Cohort) -> Cohort:
     """Cancel a cohort and every place on it that has not completed."""
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cohorts import conf, notifications
 from cohorts.errors import BookingLinkExpired, BookingLinkInvalid
 from cohorts.notifications import notify
+from core.actors import takes_actor
 from core.dates import day
 from core.signed_links import LinkTampered, SignedLinks
 from schools.models import Establishment
@@ -56,6 +57,7 @@ def booking_link_establishment(*, token: str) -> Establishment:
     return establishment
 
 
+@takes_actor
 def booking_link_request_new(*, establishment: Establishment) -> None:
     """Record that ``establishment`` asked for a new link; the outbox will send it to the
     establishment's contact email (never to an address typed in by whoever asked)."""

@@ -29,6 +29,7 @@ from cohorts.models import (
 )
 from cohorts.notifications import notify
 from cohorts.rules import WorkshopDay
+from core.actors import takes_actor
 from core.dates import day, day_and_time
 from core.validators import field_values_check
 from schools.models import Establishment
@@ -167,6 +168,7 @@ def _already_placed(establishment: Establishment, existing: Place | None) -> Boo
     )
 
 
+@takes_actor
 def place_book(*, establishment: Establishment, cohort: Cohort, attendee: Attendee) -> Place:
     """Book ``establishment`` a seat on ``cohort``, or put it on the waiting list if full.
 
@@ -222,6 +224,7 @@ def place_book(*, establishment: Establishment, cohort: Cohort, attendee: Attend
     return place
 
 
+@takes_actor
 def place_cancel(*, place: Place, reason: str = CancelReason.BY_SCHOOL, note: str = "") -> Place:
     """Cancel a booked or offered place, or a waiting-list entry. A freed seat is offered
     to the first school on the waiting list. ``note`` is why, in a coordinator's words: it
@@ -282,6 +285,7 @@ def waiting_list_close(cohort: Cohort) -> list[Place]:
     return waiting
 
 
+@takes_actor
 def waiting_lists_close_due(*, today: date | None = None) -> int:
     """End the waiting list of every cohort whose booking has closed by ``today``.
 
@@ -323,6 +327,7 @@ def _each_cohort_locked(cohort_ids, act: Callable[[Cohort], int]) -> int:
     return done
 
 
+@takes_actor
 def offer_accept(*, place: Place) -> Place:
     """The school takes the seat it was offered, if the offer has not lapsed."""
     with transaction.atomic():
@@ -347,6 +352,7 @@ def offer_accept(*, place: Place) -> Place:
     return place
 
 
+@takes_actor
 def offer_decline(*, place: Place) -> Place:
     """The school turns down the seat it was offered; the next waiting school is offered it."""
     with transaction.atomic():
@@ -363,6 +369,7 @@ def offer_decline(*, place: Place) -> Place:
     return place
 
 
+@takes_actor
 def offers_expire(*, now: datetime | None = None) -> int:
     """Lapse every offer not answered by its expiry and offer each seat to the next school.
 
@@ -391,6 +398,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
     return _each_cohort_locked(cohort_ids, expire)
 
 
+@takes_actor
 def place_move(*, place: Place, to_cohort: Cohort, outside_area: bool = False) -> Place:
     """Move a booked place to another cohort that has a free seat and is still taking
     bookings. The seat it leaves is offered to that cohort's waiting list.
@@ -446,6 +454,7 @@ def place_move(*, place: Place, to_cohort: Cohort, outside_area: bool = False) -
     return place
 
 
+@takes_actor
 def place_change_attendee(*, place: Place, attendee: Attendee) -> Place:
     """Name a different member of staff (or correct the details) for an active place."""
     _check_attendee(attendee)

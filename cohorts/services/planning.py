@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from cohorts.errors import PlanningError
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort, CohortStatus, Phase
 from cohorts.selectors import phase_reachable_establishments
+from core.actors import takes_actor
 from core.validators import field_values_check
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
@@ -301,6 +302,7 @@ def cohort_plan_propose(
     return CohortProposal(phase_id=phase.pk, cohorts=proposed, names_taken=taken)
 
 
+@takes_actor
 def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> list[Cohort]:
     """Create a planned cohort for each (possibly edited) proposed cohort, with its capacity,
     recording the establishments it was planned for (no more than its capacity). All or

@@ -27,6 +27,7 @@ from cohorts.notifications import fan_out
 from cohorts.rules import WorkshopDay, attended
 from cohorts.services.places import lock_cohort
 from cohorts.services.progress import place_set_progress
+from core.actors import takes_actor
 from core.dates import day
 from workshops.models import Attendance, Professional, Workshop
 from workshops.services import (
@@ -65,6 +66,7 @@ def workshop_dates_check(*, day_1: dt.date, day_2: dt.date) -> list[str]:
     return []
 
 
+@takes_actor
 def workshop_save(
     *,
     cohort: Cohort,
@@ -130,6 +132,7 @@ def _tell_of_changes(cohort: Cohort, changed: list[Workshop]) -> None:
         fan_out(notifications.workshops_changed, workshop_ids=[w.pk for w in changed])
 
 
+@takes_actor
 def professional_add(
     *, cohort: Cohort, name: str, organisation: str, organisation_type: str, email: str
 ) -> Professional:
@@ -152,6 +155,7 @@ def professional_add(
     return professional
 
 
+@takes_actor
 def professional_update(
     *,
     professional: Professional,
@@ -184,6 +188,7 @@ def professional_update(
     return professional
 
 
+@takes_actor
 def professional_remove(*, professional: Professional) -> None:
     """Take a professional off a cohort, e.g. added by mistake or no longer coming.
 
@@ -209,6 +214,7 @@ def professional_remove(*, professional: Professional) -> None:
         professional.delete()
 
 
+@takes_actor
 def attendance_mark(
     *,
     workshop: Workshop,
@@ -246,6 +252,7 @@ def attendance_mark(
     return attendance
 
 
+@takes_actor
 def attendance_mark_day(
     *,
     workshop: Workshop,
@@ -268,6 +275,7 @@ def attendance_mark_day(
     return Attendance.objects.filter(workshop=workshop, present=True).count()
 
 
+@takes_actor
 def workshop_days_save(
     *, cohort: Cohort, day_1: WorkshopDetails, day_2: WorkshopDetails
 ) -> list[str]:

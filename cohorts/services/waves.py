@@ -33,6 +33,7 @@ from cohorts.selectors import (
     waves_in_scope,
 )
 from cohorts.services.links import booking_link_path
+from core.actors import takes_actor
 from outbox.models import EmailKind
 from outbox.services import (
     EmailSpec,
@@ -103,6 +104,7 @@ def wave_preview(*, wave: Wave, sample_size: int = 50) -> WavePreview:
     )
 
 
+@takes_actor
 def wave_create(
     *,
     scope: Scope,
@@ -169,6 +171,7 @@ def _move(wave: Wave, action: str, **fields) -> None:
     wave.refresh_from_db()
 
 
+@takes_actor
 def wave_launch(*, wave: Wave, send_at=None) -> None:
     """Schedule a draft wave: from ``send_at`` (now when not given, never in the past)."""
     if send_at is not None and send_at < timezone.now():
@@ -178,10 +181,12 @@ def wave_launch(*, wave: Wave, send_at=None) -> None:
     _move(wave, "launch", send_at=send_at or timezone.now())
 
 
+@takes_actor
 def wave_pause(*, wave: Wave) -> None:
     _move(wave, "pause")
 
 
+@takes_actor
 def wave_resume(*, wave: Wave) -> None:
     _move(wave, "resume")
 
@@ -190,6 +195,7 @@ def _emails_of(wave: Wave):
     return Invitation.objects.filter(wave=wave, email__isnull=False).values("email_id")
 
 
+@takes_actor
 def wave_cancel(*, wave: Wave) -> int:
     """Stop a wave: nothing more is queued, and its unsent invitations are cancelled (through
     the outbox); a school whose email was stopped was not invited after all."""
@@ -200,11 +206,13 @@ def wave_cancel(*, wave: Wave) -> int:
     return len(stopped)
 
 
+@takes_actor
 def wave_retry_failed(*, wave: Wave) -> int:
     """Send again the wave's invitation emails that failed (through the outbox)."""
     return emails_retry_failed(email_ids=_emails_of(wave))
 
 
+@takes_actor
 def invitation_record(
     *, scope: Scope, actor, wave: Wave, establishment: Establishment, channel: str, when=None
 ) -> Invitation:

@@ -14,6 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.actors import takes_actor
 from outbox import conf
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 
@@ -270,6 +271,7 @@ def can_send_again(email: OutgoingEmail) -> bool:
     return email.status == EmailStatus.FAILED and bool(email.body_text)
 
 
+@takes_actor
 def email_retry(*, email: OutgoingEmail) -> None:
     """A coordinator sends a failed email again (with a fresh set of attempts)."""
     with transaction.atomic():
@@ -290,6 +292,7 @@ def email_retry(*, email: OutgoingEmail) -> None:
 SEND_NOW_STATUSES = (EmailStatus.QUEUED, EmailStatus.RETRYING)
 
 
+@takes_actor
 def email_send_now(*, email: OutgoingEmail) -> None:
     """A coordinator sends a queued or retrying email now: it goes to the broker at once,
     ahead of its back-off (the send still checks it is wanted and sends it once)."""
@@ -302,6 +305,7 @@ def email_send_now(*, email: OutgoingEmail) -> None:
         transaction.on_commit(lambda: _dispatch(row.pk))
 
 
+@takes_actor
 def email_cancel(*, email: OutgoingEmail) -> None:
     """Stop an email that has not been sent (queued, retrying or failed)."""
     cancellable = (EmailStatus.QUEUED, EmailStatus.RETRYING, EmailStatus.FAILED)

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from core.actors import current_actor
+from core.actors import current_actor, takes_actor
 from schools.models import Establishment, IntegratedCareBoard, LocalAuthority, MHSTArea, Region
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -194,6 +194,7 @@ def areas_load_reference() -> AreasReport:
     return report
 
 
+@takes_actor
 def mhst_area_assign_establishments(*, area: MHSTArea) -> int:
     """Put the establishments of an area's LAs that have no MHST area into this one.
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from core.actors import takes_actor
 from core.spreadsheets import UploadError, decode_upload, normalise_header, sniff_delimiter
 from schools.models import Establishment
 from schools.selectors import establishments_for
@@ -71,6 +72,7 @@ def _save_contact(establishment: Establishment, contact_email: str, *, reason: s
     return True
 
 
+@takes_actor
 @transaction.atomic
 def establishment_update_contact(*, establishment: Establishment, contact_email: str) -> bool:
     """Set (or clear, with "") where invitations go. Returns whether anything changed.
@@ -203,6 +205,7 @@ def _establishments_by_urn(scope, urns: list[int], *, lock: bool) -> dict[int, E
     return found
 
 
+@takes_actor
 def contacts_import_csv(*, file, scope, dry_run: bool) -> ContactImportReport:
     """Set establishments' contact emails from an uploaded CSV file, all or nothing.
 

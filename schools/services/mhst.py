@@ -27,7 +27,7 @@ from enum import StrEnum
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
-from core.actors import current_actor
+from core.actors import current_actor, takes_actor
 from core.spreadsheets import UploadError, decode_upload, normalise_header, sniff_delimiter
 from schools.models import Establishment, LocalAuthority, MHSTArea, MHSTeam
 from schools.services.areas import mhst_area_assign_establishments
@@ -234,6 +234,7 @@ def _parse_team(file, number, columns, cells) -> _TeamRow:
     return _TeamRow(file, number, name, area, urns)
 
 
+@takes_actor
 def mhst_import(files: list[tuple[str, bytes]], *, dry_run: bool = False) -> MhstImportReport:
     """Read areas and teams files (``[(file name, bytes)]``) and, unless ``dry_run`` or a row
     is wrong, save them all in one transaction. Raises MhstImportError for an unreadable file.

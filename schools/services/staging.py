@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.actors import takes_actor
 from core.errors import LinkDomainError
 from schools.models import (
     ELIGIBLE_STATUSES,
@@ -156,6 +157,7 @@ def _value(name: str, value):
     return value
 
 
+@takes_actor
 @transaction.atomic
 def register_change_apply(*, change: RegisterChange, actor) -> None:
     """Make the register say what GIAS said (audited as ``actor``'s, with the reason)."""
@@ -177,6 +179,7 @@ def register_change_apply(*, change: RegisterChange, actor) -> None:
     change.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
 
 
+@takes_actor
 @transaction.atomic
 def register_change_dismiss(*, change: RegisterChange, actor) -> None:
     """Keep the register as it is; the same change from GIAS is not staged again."""

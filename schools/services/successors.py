@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.actors import takes_actor
 from schools.interest import SuccessorConflict, movers
 from schools.models import (
     ChangeKind,
@@ -130,6 +131,7 @@ def _stage_choice(change: RegisterChange, links: list[EstablishmentLink], why: s
     return 1
 
 
+@takes_actor
 @transaction.atomic
 def register_change_move(*, change: RegisterChange, successor_urn: int, actor) -> str:
     """A person's choice: close the establishment (its pending closure applied, if any) and

@@ -7,11 +7,15 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from cohorts.models import Place, PlaceStatus
+from cohorts.services import cohorts, places, sessions, waves
 from cohorts.services.places import Attendee, place_book, place_cancel
 from cohorts.tasks import expire_offers
 from core.actors import acting_as, actor_name, current_actor, system_actor
 from core.audit import history_of
+from outbox.services import queueing
 from schools.models import Establishment
+from schools.services import contacts, staging
+from tests.accounts.factories import UserFactory
 from tests.cohorts.factories import make_open_cohort
 from tests.schools.conftest import DATA
 from tests.schools.factories import EstablishmentFactory
@@ -76,3 +80,37 @@ def test_acting_as_gives_back_what_was_there(django_user_model):
             assert current_actor().get_username() == "system.task.inner"
         assert current_actor() == person
     assert current_actor() is None
+
+
+def test_a_service_given_an_actor_records_its_changes_as_theirs(stub_outbox_broker):
+    coordinator = UserFactory(username="phoned-in")
+    cohort = make_open_cohort(capacity=2)
+    school = EstablishmentFactory(la=cohort.local_authority)
+
+    place = place_book(establishment=school, cohort=cohort, attendee=attendee(1), actor=coordinator)
+    place_cancel(place=place, actor=coordinator)
+
+    records = Place.history.filter(id=place.pk)
+    assert records.count() >= 2
+    assert {record.history_user for record in records} == {coordinator}
+    # Without an actor, and outside a request, task or command: nobody, as before.
+    other = place_book(
+        establishment=EstablishmentFactory(la=cohort.local_authority),
+        cohort=cohort,
+        attendee=attendee(2),
+    )
+    assert Place.history.filter(id=other.pk).first().history_user is None
+
+
+def test_every_service_a_person_acts_through_takes_an_actor():
+    for service in (
+        cohorts.cohort_cancel,
+        places.place_book,
+        places.place_move,
+        sessions.workshop_days_save,
+        waves.wave_launch,
+        queueing.email_retry,
+        contacts.establishment_update_contact,
+        staging.register_change_apply,
+    ):
+        assert getattr(service, "takes_actor", False), service.__name__
