@@ -363,25 +363,24 @@ class SurveyInvitationAdmin(ReadOnlyRecordAdmin):
     )
     list_filter = ("time_point", ("questionnaire", admin.RelatedOnlyFieldListFilter))
     date_hierarchy = "due_at"
-    list_select_related = ("cohort", "questionnaire", "response")
+    list_select_related = ("cohort", "questionnaire", "response", "participant")
     search_fields = ("cohort__name",)
     fields = (
         "time_point",
         "cohort",
-        "place",
-        "professional",
+        "participant",
         "questionnaire",
         "due_at",
         "closes_at",
         "sent_at",
         "reminded_at",
     )
-    raw_id_fields = ("cohort", "place", "professional", "questionnaire")
+    raw_id_fields = ("cohort", "participant", "questionnaire")
 
     @admin.display(description=_("for"))
     def who(self, obj: SurveyInvitation) -> str:
         # The kind of person, not who: the list is for checking the schedule.
-        return _("school place") if obj.place_id else _("professional")
+        return obj.participant.get_kind_display()
 
     @admin.display(description=_("response"))
     def responded(self, obj: SurveyInvitation) -> str:

@@ -54,7 +54,8 @@ def _answer(rng: random.Random, question: Question, lift: float, choices: dict) 
 def _invite_and_answer(
     *, people, cohort, questionnaire, time_point, due_at, closes_at, share, lift, rng
 ) -> int:
-    """Invite each (place or professional) and have about ``share`` of them answer."""
+    """Invite each person (a place's attendee, a professional) and have about ``share`` of
+    them answer."""
     questions = [
         q
         for q in Question.objects.filter(questionnaire=questionnaire).select_related("section")
@@ -65,7 +66,6 @@ def _invite_and_answer(
         choices[question.pk] = list(question.choices.values_list("value", flat=True))
     answered = 0
     for person in people:
-        field = "place" if person._meta.model_name == "place" else "professional"
         invitation = SurveyInvitation.objects.create(
             time_point=time_point,
             cohort=cohort,
@@ -73,7 +73,7 @@ def _invite_and_answer(
             due_at=due_at,
             closes_at=closes_at,
             sent_at=due_at,
-            **{field: person},
+            participant_id=person.participant_id,
         )
         if rng.random() > share:
             continue

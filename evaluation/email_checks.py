@@ -4,15 +4,17 @@ survey has closed, the person has submitted, or the school's place was cancelled
 
 from datetime import datetime
 
-from cohorts.models import PlaceStatus
 from evaluation.models import SurveyInvitation
+from evaluation.scheduling import participant_withdrawn
 from outbox.models import EmailKind, OutgoingEmail
 from outbox.relevance import register_still_wanted
 
 
 def _survey_open(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
-    invitations = SurveyInvitation.objects.select_related("place", "response").in_bulk(
-        {row.subject_id for row in rows if row.subject_id}
+    invitations = (
+        SurveyInvitation.objects.select_related("response")
+        .annotate(withdrawn=participant_withdrawn())
+        .in_bulk({row.subject_id for row in rows if row.subject_id})
     )
     gone = {}
     for row in rows:
@@ -24,7 +26,7 @@ def _survey_open(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
             gone[row.pk] = "the answers were submitted already"
         elif invitation.closes_at <= now:
             gone[row.pk] = "the survey has closed"
-        elif invitation.place and invitation.place.status == PlaceStatus.CANCELLED:
+        elif invitation.withdrawn:
             gone[row.pk] = "the place was cancelled"
     return gone
 

@@ -8,8 +8,8 @@ from schools.interest import register_holder
 
 def _with_survey_invitations():
     return (
-        SurveyInvitation.objects.exclude(place=None)
-        .values_list("place__establishment_id", flat=True)
+        SurveyInvitation.objects.exclude(participant__school_attendee=None)
+        .values_list("participant__school_attendee__establishment_id", flat=True)
         .distinct()
     )
 

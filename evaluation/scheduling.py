@@ -1,8 +1,12 @@
-"""When each person is asked: the evaluation's three time points, worked out from the
-workshop days. Reads only; ``evaluation.services.surveys`` makes and sends the invitations.
+"""When each participant is asked: the evaluation's three time points, worked out from each
+delivery's first and last session (the last by the number of sessions its way of delivering
+will have, so a cohort with only workshop 1 saved has no last session yet). Reads only;
+``evaluation.services.surveys`` makes and sends the invitations.
 
-Who is asked, and when (issue 5). Every moment is in the programme's time zone
-(``settings.TIME_ZONE``); nobody on a cancelled cohort is asked anything.
+Which participants are asked at the start and at the end is their way of delivering's rule
+(``WHO_IS_ASKED``; a cohort's is ``cohorts.surveys``); nothing here branches on the kind of
+person. For a cohort (issue 5), with every moment in the programme's time zone
+(``settings.TIME_ZONE``) and nobody on a cancelled cohort asked anything:
 
 - **Baseline**, before workshop 1. Places that are booked (``PlaceStatus.BOOKED``) and the
   cohort's professionals. It falls due when the seat became the school's (``booked_at``, else
@@ -18,42 +22,80 @@ Who is asked, and when (issue 5). Every moment is in the programme's time zone
   open for ``conf.open_for()``.
 - Cancelled places are never asked (nor reminded; see the services).
 
-``invitations_due`` lists the (person, time point) pairs that are due now and have no
+``invitations_due`` lists the (participant, time point) pairs that are due now and have no
 invitation yet, in a fixed number of queries however many people there are.
 """
 
 import calendar
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cohorts.models import CohortStatus, Place, PlaceStatus
-from cohorts.rules import FIRST_DAY, LAST_DAY
+from cohorts import surveys as cohort_surveys
 from evaluation import conf
-from evaluation.models import Audience, SurveyInvitation, TimePoint
-from workshops.models import Attendance, Professional, Workshop
+from evaluation.models import AUDIENCE_OF_PARTICIPANT, SurveyInvitation, TimePoint
+from workshops.models import Delivery, DeliveryKind, Participant, Workshop
 
 #: Slack on the coarse date filters below; the exact rule is applied in Python afterwards.
 _SLACK = timedelta(days=4)
 
 
 @dataclass(frozen=True)
+class WhoIsAsked:
+    """A way of delivering's rule for its surveys: how many sessions its delivery will have
+    (the last of them sets the later time points), which deliveries are asked nothing, and
+    which of its participants are asked at the start and at the end."""
+
+    sessions: int
+    deliveries_not_asked: Q
+    #: Participants no longer on their delivery: not sent or reminded what they were invited to.
+    participants_withdrawn: Q
+    #: Participants asked at baseline, annotated with ``since`` (when they joined).
+    at_start: Callable[[QuerySet], QuerySet]
+    at_end: Callable[[QuerySet], QuerySet]
+
+
+#: Each way of delivering's rule (a cohort's is ``cohorts.surveys``).
+WHO_IS_ASKED: dict[str, WhoIsAsked] = {
+    DeliveryKind.COHORT: WhoIsAsked(
+        sessions=cohort_surveys.SESSIONS,
+        deliveries_not_asked=cohort_surveys.DELIVERIES_NOT_ASKED,
+        participants_withdrawn=cohort_surveys.PARTICIPANTS_WITHDRAWN,
+        at_start=cohort_surveys.asked_at_start,
+        at_end=cohort_surveys.asked_at_end,
+    ),
+}
+
+
+@dataclass(frozen=True)
 class DueInvitation:
-    """One person due to be asked at one time point: exactly one of the two ids is set."""
+    """One participant due to be asked at one time point."""
 
     time_point: str
     cohort_id: int
     due_at: datetime
     closes_at: datetime
-    place_id: int | None = None
-    professional_id: int | None = None
+    participant_id: int
+    participant_kind: str
 
     @property
     def audience(self) -> str:
-        return Audience.SCHOOL_STAFF if self.place_id else Audience.PROFESSIONALS
+        return AUDIENCE_OF_PARTICIPANT[self.participant_kind]
+
+
+def participant_withdrawn() -> Exists:
+    """Whether an invitation's (``OuterRef("participant_id")``) participant is no longer on
+    their delivery, by their way of delivering's rule."""
+    withdrawn = reduce(
+        or_, (Q(delivery__kind=k) & r.participants_withdrawn for k, r in WHO_IS_ASKED.items())
+    )
+    return Exists(Participant.objects.filter(withdrawn, pk=OuterRef("participant_id")))
 
 
 def add_months(day: date, months: int) -> date:
@@ -86,118 +128,128 @@ def follow_up_window(*, day_2: date, end_time: time) -> tuple[datetime, datetime
     return due, due + conf.open_for()
 
 
-def _invited(time_point: str, *, by: str) -> Exists:
-    return Exists(SurveyInvitation.objects.filter(**{by: OuterRef("pk")}, time_point=time_point))
+def _not_invited(participants: QuerySet, time_point: str) -> QuerySet:
+    invited = SurveyInvitation.objects.filter(participant=OuterRef("pk"), time_point=time_point)
+    return participants.exclude(Exists(invited))
 
 
-def _present_on_day_2() -> Exists:
-    """Their participant was marked present at workshop 2 of their delivery."""
-    return Exists(
-        Attendance.objects.filter(
-            participant=OuterRef("participant"),
-            present=True,
-            workshop__day=LAST_DAY,
-            workshop__delivery=OuterRef("participant__delivery"),
-        )
-    )
+@dataclass
+class _Sessions:
+    """The first and last sessions of the deliveries that may have a time point open now."""
+
+    cohort_of: dict[int, int]
+    kind_of: dict[int, str]
+    first_starts: dict[int, datetime]
+    last: dict[int, tuple[date, time]]
 
 
-def _workshops(now: datetime) -> list[dict]:
-    """The workshops whose cohort may have a time point open now (a coarse date filter)."""
+def _sessions(now: datetime) -> _Sessions:
+    """The first and last sessions (by each delivery's number of sessions) of the deliveries
+    that may have a time point open now: a coarse date filter, one query."""
     today = timezone.localdate(now)
     open_days = conf.open_for() + timedelta(days=1)
     months = conf.follow_up_months()
-    return list(
-        Workshop.objects.exclude(delivery__cohort__status=CohortStatus.CANCELLED)
+    last = reduce(or_, (Q(delivery__kind=k, day=r.sessions) for k, r in WHO_IS_ASKED.items()))
+    not_asked = reduce(or_, (Q(kind=k) & r.deliveries_not_asked for k, r in WHO_IS_ASKED.items()))
+    rows = (
+        Workshop.objects.exclude(delivery__in=Delivery.objects.filter(not_asked))
         .filter(
-            Q(day=FIRST_DAY, date__gte=today - timedelta(days=1))
-            | Q(day=LAST_DAY, date__gte=today - open_days, date__lte=today)
-            | Q(
-                day=LAST_DAY,
-                date__gte=add_months(today - open_days, -months) - _SLACK,
-                date__lte=add_months(today, -months) + _SLACK,
+            Q(day=1, date__gte=today - timedelta(days=1))
+            | (last & Q(date__gte=today - open_days, date__lte=today))
+            | (
+                last
+                & Q(
+                    date__gte=add_months(today - open_days, -months) - _SLACK,
+                    date__lte=add_months(today, -months) + _SLACK,
+                )
             )
         )
-        .values("day", "date", "start_time", "end_time", cohort_id=F("delivery__cohort"))
+        .values(
+            "delivery_id",
+            "day",
+            "date",
+            "start_time",
+            "end_time",
+            kind=F("delivery__kind"),
+            cohort_id=F("delivery__cohort"),
+        )
     )
+    sessions = _Sessions({}, {}, {}, {})
+    for row in rows:
+        delivery = row["delivery_id"]
+        sessions.cohort_of[delivery] = row["cohort_id"]
+        sessions.kind_of[delivery] = row["kind"]
+        if row["day"] == 1:
+            sessions.first_starts[delivery] = baseline_closes_at(
+                day_1=row["date"], start_time=row["start_time"]
+            )
+        if row["day"] == WHO_IS_ASKED[row["kind"]].sessions:
+            sessions.last[delivery] = (row["date"], row["end_time"])
+    return sessions
 
 
-def _baseline(now: datetime, day_1_starts: dict[int, datetime]) -> list[DueInvitation]:
-    cohorts = [cohort_id for cohort_id, starts in day_1_starts.items() if now < starts]
-    if not cohorts:
-        return []
-    places = (
-        Place.objects.filter(cohort_id__in=cohorts, status=PlaceStatus.BOOKED)
-        .exclude(_invited(TimePoint.BASELINE, by="place"))
-        .annotate(since=Coalesce("booked_at", "created_at"))
-        .values_list("pk", "cohort_id", "since")
-    )
-    professionals = (
-        Professional.objects.filter(delivery__cohort__in=cohorts)
-        .exclude(_invited(TimePoint.BASELINE, by="professional"))
-        .values_list("pk", "delivery__cohort", "created_at")
-    )
+def _by_kind(sessions: _Sessions, deliveries) -> dict[str, list[int]]:
+    kinds = defaultdict(list)
+    for delivery in deliveries:
+        kinds[sessions.kind_of[delivery]].append(delivery)
+    return kinds
+
+
+def _baseline(now: datetime, sessions: _Sessions) -> list[DueInvitation]:
+    open_now = [d for d, starts in sessions.first_starts.items() if now < starts]
     due = []
-    for who, rows in (("place_id", places), ("professional_id", professionals)):
-        for pk, cohort_id, since in rows:
-            closes = day_1_starts[cohort_id]
-            if since <= now < closes:  # since < closes: booked before workshop 1 started
-                due.append(DueInvitation(TimePoint.BASELINE, cohort_id, since, closes, **{who: pk}))
+    for kind, deliveries in _by_kind(sessions, open_now).items():
+        people = WHO_IS_ASKED[kind].at_start(Participant.objects.filter(delivery__in=deliveries))
+        rows = _not_invited(people, TimePoint.BASELINE).values_list(
+            "pk", "kind", "delivery_id", "since"
+        )
+        for pk, participant_kind, delivery, since in rows:
+            closes = sessions.first_starts[delivery]
+            if since <= now < closes:  # since < closes: joined before the first session started
+                cohort_id = sessions.cohort_of[delivery]
+                due.append(
+                    DueInvitation(
+                        TimePoint.BASELINE, cohort_id, since, closes, pk, participant_kind
+                    )
+                )
     return due
 
 
-def _after_day_2(
-    now: datetime, time_point: str, windows: dict[int, tuple[datetime, datetime]]
+def _after_last_session(
+    now: datetime, time_point: str, windows: dict[int, tuple[datetime, datetime]], sessions
 ) -> list[DueInvitation]:
-    """Post-programme or follow-up: the people of day 2 on the cohorts open now."""
-    open_now = {
-        cohort_id: window for cohort_id, window in windows.items() if window[0] <= now < window[1]
-    }
-    if not open_now:
-        return []
-    places = (
-        Place.objects.filter(cohort_id__in=open_now)
-        .exclude(status=PlaceStatus.CANCELLED)
-        .filter(Q(status=PlaceStatus.COMPLETED) | _present_on_day_2())
-        .exclude(_invited(time_point, by="place"))
-        .values_list("pk", "cohort_id")
-    )
-    professionals = (
-        Professional.objects.filter(delivery__cohort__in=open_now)
-        .filter(_present_on_day_2())
-        .exclude(_invited(time_point, by="professional"))
-        .values_list("pk", "delivery__cohort")
-    )
+    """Post-programme or follow-up: those asked at the end, on the deliveries open now."""
+    open_now = {delivery: w for delivery, w in windows.items() if w[0] <= now < w[1]}
     due = []
-    for who, rows in (("place_id", places), ("professional_id", professionals)):
-        for pk, cohort_id in rows:
-            due_at, closes_at = open_now[cohort_id]
-            due.append(DueInvitation(time_point, cohort_id, due_at, closes_at, **{who: pk}))
+    for kind, deliveries in _by_kind(sessions, open_now).items():
+        people = WHO_IS_ASKED[kind].at_end(Participant.objects.filter(delivery__in=deliveries))
+        rows = _not_invited(people, time_point).values_list("pk", "kind", "delivery_id")
+        for pk, participant_kind, delivery in rows:
+            due_at, closes_at = open_now[delivery]
+            cohort_id = sessions.cohort_of[delivery]
+            due.append(
+                DueInvitation(time_point, cohort_id, due_at, closes_at, pk, participant_kind)
+            )
     return due
 
 
 def invitations_due(*, now: datetime) -> list[DueInvitation]:
-    """Everyone due to be asked at ``now`` who has no invitation for that time point yet.
+    """Every participant due to be asked at ``now`` who has no invitation for that time point.
 
-    Seven queries whatever the number of cohorts and people: the workshops, then the places
-    and the professionals of each time point.
+    At most four queries whatever the number of cohorts and people: the sessions, then the
+    participants of each time point (one per way of delivering).
     """
-    day_1_starts: dict[int, datetime] = {}
-    post: dict[int, tuple[datetime, datetime]] = {}
-    follow_up: dict[int, tuple[datetime, datetime]] = {}
-    for workshop in _workshops(now):
-        cohort_id = workshop["cohort_id"]
-        if workshop["day"] == FIRST_DAY:
-            day_1_starts[cohort_id] = baseline_closes_at(
-                day_1=workshop["date"], start_time=workshop["start_time"]
-            )
-        else:
-            post[cohort_id] = post_window(day_2=workshop["date"], end_time=workshop["end_time"])
-            follow_up[cohort_id] = follow_up_window(
-                day_2=workshop["date"], end_time=workshop["end_time"]
-            )
+    sessions = _sessions(now)
+    post = {
+        delivery: post_window(day_2=day, end_time=end)
+        for delivery, (day, end) in sessions.last.items()
+    }
+    follow_up = {
+        delivery: follow_up_window(day_2=day, end_time=end)
+        for delivery, (day, end) in sessions.last.items()
+    }
     return [
-        *_baseline(now, day_1_starts),
-        *_after_day_2(now, TimePoint.POST, post),
-        *_after_day_2(now, TimePoint.FOLLOW_UP, follow_up),
+        *_baseline(now, sessions),
+        *_after_last_session(now, TimePoint.POST, post, sessions),
+        *_after_last_session(now, TimePoint.FOLLOW_UP, follow_up, sessions),
     ]

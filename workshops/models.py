@@ -188,7 +188,8 @@ class Participant(TimeStampedModel):
 
     @property
     def person(self):
-        """The record of this person: a ``cohorts.Place`` or a ``Professional``."""
+        """The record of this person: a ``cohorts.Place`` or a ``Professional``. Each has
+        ``contact_name``, ``contact_email``, ``organisation_name`` and ``school`` (or None)."""
         return getattr(self, self.kind)
 
 
@@ -243,6 +244,26 @@ class Professional(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+    # Who to write to, as every person on a delivery says it (``Participant.person``; a
+    # cohort's place has the same for its attendee), so emails and pages need no branch.
+
+    @property
+    def contact_name(self) -> str:
+        return self.name
+
+    @property
+    def contact_email(self) -> str:
+        return self.email
+
+    @property
+    def organisation_name(self) -> str:
+        return self.organisation
+
+    @property
+    def school(self) -> None:
+        """A professional comes from no school (``organisation`` says where from)."""
+        return None
 
     def save(self, *args, **kwargs) -> None:
         """A new professional is a participant on their delivery."""

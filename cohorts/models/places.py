@@ -198,6 +198,26 @@ class Place(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.establishment} on {self.cohort}"
 
+    # Who to write to, as every person on a delivery says it (``Participant.person``; a
+    # ``workshops.Professional`` has the same), so emails and pages need no branch on kind.
+
+    @property
+    def contact_name(self) -> str:
+        return self.attendee_name
+
+    @property
+    def contact_email(self) -> str:
+        return self.attendee_email
+
+    @property
+    def organisation_name(self) -> str:
+        return self.establishment.name
+
+    @property
+    def school(self) -> Establishment:
+        """The school or college this person comes from."""
+        return self.establishment
+
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_PLACE_STATUSES

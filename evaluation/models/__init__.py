@@ -12,6 +12,7 @@ the programme and at follow-up; their ``Response`` holds one ``Answer`` per ques
 """
 
 from evaluation.models.questionnaires import (  # noqa: F401 - the app's models, one import path
+    AUDIENCE_OF_PARTICIPANT,
     LIKERT_MAX,
     LIKERT_MIN,
     Audience,
@@ -25,6 +26,7 @@ from evaluation.models.questionnaires import (  # noqa: F401 - the app's models,
     code_validator,
 )
 from evaluation.models.surveys import (  # noqa: F401
+    PERSON_RELATED,
     Answer,
     Response,
     SurveyInvitation,

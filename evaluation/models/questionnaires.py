@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
+from workshops.models import ParticipantKind
 
 LIKERT_MIN = 1
 LIKERT_MAX = 5
@@ -24,6 +25,14 @@ class Audience(models.TextChoices):
 
     SCHOOL_STAFF = "school_staff", _("School and college staff")
     PROFESSIONALS = "professionals", _("Professionals (health services and partners)")
+
+
+#: Which questionnaire each kind of participant answers: the one place that maps a kind of
+#: person on a delivery to an audience (a new kind of participant adds a line here).
+AUDIENCE_OF_PARTICIPANT = {
+    ParticipantKind.SCHOOL_ATTENDEE: Audience.SCHOOL_STAFF,
+    ParticipantKind.PROFESSIONAL: Audience.PROFESSIONALS,
+}
 
 
 class QuestionKind(models.TextChoices):

@@ -7,24 +7,32 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from evaluation.models.questionnaires import (
-    Audience,
+    AUDIENCE_OF_PARTICIPANT,
     Question,
     Questionnaire,
     TimePoint,
+)
+from workshops.models import ParticipantKind
+
+#: What ``select_related`` takes to load an invitation's person (``Participant.person``,
+#: whatever its kind) and what their contact attributes read, with the invitation.
+PERSON_RELATED = (
+    f"participant__{ParticipantKind.SCHOOL_ATTENDEE.value}__establishment",
+    f"participant__{ParticipantKind.PROFESSIONAL.value}",
 )
 
 
 class SurveyInvitation(TimeStampedModel):
     """One person's invitation to answer one questionnaire at one time point.
 
-    The person is the attendee of a school's place, or a professional on the cohort: exactly
-    one of ``place`` and ``professional`` is set, and each is asked once per time point (a
-    database constraint). The invitation email carries a signed personal link
+    The person is a participant on the cohort's delivery (a school's attendee, a
+    professional: ``workshops.Participant``), asked once per time point (a database
+    constraint), whatever their kind. The invitation email carries a signed personal link
     (``evaluation.links``) to the answering page.
 
-    This row is the only thing that ties a response to a place or a professional, and it is
-    used for two purposes only: response rates, and pairing one person's answers at baseline
-    with their answers later. Reports never show it.
+    This row is the only thing that ties a response to a participant, and it is used for two
+    purposes only: response rates, and pairing one person's answers at baseline with their
+    answers later. Reports never show it.
 
     The questionnaire is the version that was published for the person's audience when the
     invitation was made; answers are given to that version. ``due_at`` is when the time point
@@ -38,21 +46,11 @@ class SurveyInvitation(TimeStampedModel):
         related_name="survey_invitations",
         verbose_name=_("cohort"),
     )
-    place = models.ForeignKey(
-        "cohorts.Place",
+    participant = models.ForeignKey(
+        "workshops.Participant",
         on_delete=models.CASCADE,
         related_name="survey_invitations",
-        null=True,
-        blank=True,
-        verbose_name=_("place"),
-    )
-    professional = models.ForeignKey(
-        "workshops.Professional",
-        on_delete=models.CASCADE,
-        related_name="survey_invitations",
-        null=True,
-        blank=True,
-        verbose_name=_("professional"),
+        verbose_name=_("participant"),
     )
     questionnaire = models.ForeignKey(
         Questionnaire,
@@ -80,23 +78,11 @@ class SurveyInvitation(TimeStampedModel):
         verbose_name_plural = _("survey invitations")
         ordering = ["cohort", "time_point", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(place__isnull=False, professional__isnull=True)
-                | Q(place__isnull=True, professional__isnull=False),
-                name="survey_invitation_place_or_professional",
-            ),
             models.UniqueConstraint(
-                fields=["place", "time_point"],
-                condition=Q(place__isnull=False),
-                name="survey_invitation_once_per_place",
-                violation_error_message=_("This place is already invited at this time point."),
-            ),
-            models.UniqueConstraint(
-                fields=["professional", "time_point"],
-                condition=Q(professional__isnull=False),
-                name="survey_invitation_once_per_professional",
+                fields=["participant", "time_point"],
+                name="survey_invitation_once_per_participant",
                 violation_error_message=_(
-                    "This professional is already invited at this time point."
+                    "This participant is already invited at this time point."
                 ),
             ),
             models.CheckConstraint(
@@ -123,7 +109,8 @@ class SurveyInvitation(TimeStampedModel):
 
     @property
     def audience(self) -> str:
-        return Audience.SCHOOL_STAFF if self.place_id else Audience.PROFESSIONALS
+        """Whose questionnaire this is: the participant's kind's (``AUDIENCE_OF_PARTICIPANT``)."""
+        return AUDIENCE_OF_PARTICIPANT[self.participant.kind]
 
 
 class Response(TimeStampedModel):

@@ -93,8 +93,7 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
             number__isnull=False,
         )
         .values(
-            "response__invitation__place_id",
-            "response__invitation__professional_id",
+            "response__invitation__participant_id",
             "question__code",
         )
         .annotate(
@@ -111,10 +110,7 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
         pair = (row["a"], row["b"])
         by_code[row["question__code"]].append(pair)
         if row["outcome"]:
-            person = (
-                row["response__invitation__place_id"],
-                row["response__invitation__professional_id"],
-            )
+            person = row["response__invitation__participant_id"]
             by_person_outcome[(row["outcome"], person)].append(pair)
     by_outcome: dict[str, list] = defaultdict(list)
     for (outcome, _person), pairs in by_person_outcome.items():

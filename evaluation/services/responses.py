@@ -24,6 +24,7 @@ from evaluation.links import survey_link_url
 from evaluation.models import (
     LIKERT_MAX,
     LIKERT_MIN,
+    PERSON_RELATED,
     Answer,
     Choice,
     Question,
@@ -262,18 +263,12 @@ def _survey_link_send(*, invitation_id: int) -> None:
     """Queue the new-link email for an invitation (run in the transaction by ``notify``)."""
     logger.info("survey new link requested invitation_id=%s", invitation_id)
     invitation = (
-        SurveyInvitation.objects.select_related("place__establishment", "professional")
-        .filter(pk=invitation_id)
-        .first()
+        SurveyInvitation.objects.select_related(*PERSON_RELATED).filter(pk=invitation_id).first()
     )
     if invitation is None:
         return
-    if invitation.place_id is not None:
-        recipient = invitation.place.attendee_email
-        establishment = invitation.place.establishment
-    else:
-        recipient = invitation.professional.email
-        establishment = None
+    person = invitation.participant.person
+    recipient, establishment = person.contact_email, person.school
     if not recipient:
         logger.warning("survey new link: no email address for invitation_id=%s", invitation_id)
         return

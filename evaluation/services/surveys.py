@@ -14,8 +14,8 @@ either may run any number of times, and at any moment:
 - Nothing goes to a cancelled place or a cancelled cohort: a place cancelled before its
   invitation went out is never sent it, and one cancelled after is not reminded.
 
-The emails go to the place's attendee as they are at the time of sending (or to the
-professional), through the outbox, keyed by (kind, recipient, invitation): a repeat run, or a
+The emails go to the participant (a place's attendee, a professional) as they are at the
+time of sending, through the outbox, keyed by (kind, recipient, invitation): a repeat run, or a
 run after a crash between queueing and stamping, sends nothing twice. Each email carries a
 fresh personal link (``evaluation.links``). Both functions cost a fixed number of queries
 however many people are due. Logs carry counts, time points and ids, never names or
@@ -30,11 +30,18 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from cohorts.models import CohortStatus, PlaceStatus
+from cohorts.models import CohortStatus
 from evaluation import conf
 from evaluation.links import survey_link_url
-from evaluation.models import Questionnaire, Response, Section, SurveyInvitation, TimePoint
-from evaluation.scheduling import invitations_due
+from evaluation.models import (
+    PERSON_RELATED,
+    Questionnaire,
+    Response,
+    Section,
+    SurveyInvitation,
+    TimePoint,
+)
+from evaluation.scheduling import invitations_due, participant_withdrawn
 from outbox.models import EmailKind
 from outbox.services import Areas, EmailSpec, emails_enqueue_bulk
 
@@ -50,9 +57,9 @@ def _open(invitations, now: datetime):
     """Those still open at ``now``, whose place and cohort are not cancelled."""
     return (
         invitations.filter(closes_at__gt=now)
-        .exclude(place__status=PlaceStatus.CANCELLED)
+        .exclude(participant_withdrawn())
         .exclude(cohort__status=CohortStatus.CANCELLED)
-        .select_related("cohort", "questionnaire", "place__establishment", "professional")
+        .select_related("cohort", "questionnaire", *PERSON_RELATED)
         .order_by("pk")
     )
 
@@ -90,15 +97,15 @@ def _when(time_point: str) -> str:
 
 def _spec(invitation: SurveyInvitation, *, kind: EmailKind, template: str, minutes: int):
     """The email of ``kind`` for one invitation, to whoever it is for now."""
-    place, professional = invitation.place, invitation.professional
+    person = invitation.participant.person
     return EmailSpec(
         kind=kind,
-        recipient=place.attendee_email if place else professional.email,
+        recipient=person.contact_email,
         template=template,
         context={
             "invitation": invitation,
-            "name": place.attendee_name if place else professional.name,
-            "establishment": place.establishment if place else None,
+            "name": person.contact_name,
+            "establishment": person.school,
             "cohort": invitation.cohort,
             "time_point": invitation.time_point,
             "when": _when(invitation.time_point),
@@ -109,10 +116,10 @@ def _spec(invitation: SurveyInvitation, *, kind: EmailKind, template: str, minut
             "link_days": conf.link_max_age().days,
         },
         concerns=invitation,
-        establishment=place.establishment if place else None,
+        establishment=person.school,
         campaign=invitation.campaign,
         # A professional's survey is scoped by the cohort's areas (a school's by its own).
-        areas=None if place else Areas.of(invitation.cohort),
+        areas=None if person.school else Areas.of(invitation.cohort),
     )
 
 
@@ -151,8 +158,7 @@ def _invitations_make(*, now: datetime) -> int:
             SurveyInvitation(
                 time_point=person.time_point,
                 cohort_id=person.cohort_id,
-                place_id=person.place_id,
-                professional_id=person.professional_id,
+                participant_id=person.participant_id,
                 questionnaire=questionnaire,
                 due_at=person.due_at,
                 closes_at=person.closes_at,

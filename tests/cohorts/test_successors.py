@@ -112,8 +112,8 @@ def test_simple_conversions_carry_places_attendance_and_surveys_to_the_successor
     )
     # Survey invitations and attendance belong to the place, so they followed it.
     for urn in list(SIMPLE)[:3]:
-        invitation = SurveyInvitation.objects.get(place=places[urn])
-        assert invitation.place.establishment == successor_of(urn)
+        invitation = SurveyInvitation.objects.get(participant=places[urn].participant)
+        assert invitation.participant.person.establishment == successor_of(urn)
         attendance = Attendance.objects.get(participant=places[urn].participant)
         assert attendance.participant.person.establishment == successor_of(urn)
     # So did its invitations: the successor counts as invited.

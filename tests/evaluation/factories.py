@@ -64,16 +64,23 @@ class ChoiceFactory(factory.django.DjangoModelFactory):
 
 
 class SurveyInvitationFactory(factory.django.DjangoModelFactory):
-    """A baseline invitation for a booked place, already sent, open for 30 days."""
+    """A baseline invitation for a booked place's attendee, already sent, open for 30 days.
+
+    ``place=`` or ``professional=`` (with ``place=None``) says whose participant is invited.
+    """
 
     class Meta:
         model = SurveyInvitation
 
+    class Params:
+        place = factory.SubFactory("tests.cohorts.factories.PlaceFactory")
+        professional = None
+
     time_point = TimePoint.BASELINE
-    place = factory.SubFactory("tests.cohorts.factories.PlaceFactory")
-    cohort = factory.LazyAttribute(
-        lambda o: o.place.cohort if o.place is not None else o.professional.delivery.cohort
+    participant = factory.LazyAttribute(
+        lambda o: (o.place if o.place is not None else o.professional).participant
     )
+    cohort = factory.LazyAttribute(lambda o: o.participant.delivery.cohort)
     questionnaire = factory.SubFactory(QuestionnaireFactory, is_published=False)
     due_at = factory.LazyFunction(timezone.now)
     closes_at = factory.LazyAttribute(lambda o: o.due_at + dt.timedelta(days=30))

@@ -21,7 +21,7 @@ def make_responses(count: int) -> list[Response]:
 
 def test_a_response_page_shows_its_answers_read_only_and_not_who_gave_them(admin_client):
     response = make_responses(1)[0]
-    place = response.invitation.place
+    place = response.invitation.participant.person
 
     page = admin_client.get(reverse("admin:evaluation_response_change", args=[response.pk]))
 

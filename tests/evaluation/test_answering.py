@@ -96,7 +96,7 @@ def test_the_page_shows_the_questionnaire_and_no_one_s_details(client, invitatio
     assert "1 – Strongly disagree" in page and "5 – Strongly agree" in page
     assert 'aria-describedby="id_pupils_help"' in page  # help text tied to its input
     assert page.count("<fieldset") == 2 + 3  # two sections, three radio questions
-    place = invitation.place
+    place = invitation.participant.person
     for personal in (place.attendee_name, place.attendee_email, place.establishment.name):
         assert personal not in page
     assert "no-store" in response["Cache-Control"]
@@ -342,11 +342,14 @@ def test_an_expired_link_offers_a_new_one_sent_once_a_day(
             asked = client.post(new_link)
         assert asked.status_code == 200
         assert "sent a new survey link to the address we have" in asked.content.decode()
-        assert invitation.place.attendee_email not in asked.content.decode()
+        assert invitation.participant.person.attendee_email not in asked.content.decode()
 
     email = OutgoingEmail.objects.get()
-    assert (email.kind, email.recipient) == (EmailKind.NEW_LINK, invitation.place.attendee_email)
-    assert email.establishment == invitation.place.establishment
+    assert (email.kind, email.recipient) == (
+        EmailKind.NEW_LINK,
+        invitation.participant.person.attendee_email,
+    )
+    assert email.establishment == invitation.participant.person.establishment
     fresh = email.body_text.split("Here it is:\n")[1].split()[0]
     assert fresh.startswith(f"{settings.LINK_BASE_URL}/survey/")
     assert client.get(fresh.removeprefix(settings.LINK_BASE_URL)).status_code == 200

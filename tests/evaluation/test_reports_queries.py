@@ -61,7 +61,7 @@ def bulk_responses(survey, people: int) -> None:
             SurveyInvitation(
                 time_point=time_point,
                 cohort_id=professional.delivery.cohort.pk,
-                professional=professional,
+                participant=professional.participant,
                 questionnaire=questionnaire,
                 due_at=now,
                 closes_at=now + dt.timedelta(days=30),

@@ -66,7 +66,7 @@ def test_baseline_on_booking_closes_when_workshop_1_starts(clock, survey_cohort)
 
     [invitation] = invited()
     assert invitation.time_point == TimePoint.BASELINE
-    assert invitation.place == place
+    assert invitation.participant == place.participant
     assert invitation.cohort == cohort
     assert invitation.questionnaire.audience == Audience.SCHOOL_STAFF
     assert invitation.questionnaire.is_published
@@ -136,8 +136,7 @@ def test_professionals_get_a_baseline_from_when_they_were_added(clock, survey_co
     assert surveys_invite_due() == 1
 
     [invitation] = invited()
-    assert invitation.professional == professional
-    assert invitation.place is None
+    assert invitation.participant == professional.participant
     assert invitation.questionnaire.audience == Audience.PROFESSIONALS
     assert invitation.due_at == professional.created_at
     assert invitation.closes_at == DAY_1_STARTS
@@ -188,10 +187,10 @@ def test_post_falls_due_when_workshop_2_ends(clock, day_2_people):
     assert surveys_invite_due() == 3
 
     invitations = invited(TimePoint.POST)
-    assert {(i.place_id, i.professional_id) for i in invitations} == {
-        (day_2_people["there"].pk, None),
-        (day_2_people["completed"].pk, None),
-        (None, day_2_people["pro_there"].pk),
+    assert {i.participant_id for i in invitations} == {
+        day_2_people["there"].participant_id,
+        day_2_people["completed"].participant_id,
+        day_2_people["pro_there"].participant_id,
     }
     for invitation in invitations:
         assert invitation.due_at == DAY_2_ENDS
@@ -210,7 +209,7 @@ def test_late_attendance_marking_still_invites_while_open(clock, day_2_people):
 
     assert surveys_invite_due() == 1
 
-    invitation = SurveyInvitation.objects.get(place=unmarked)
+    invitation = SurveyInvitation.objects.get(participant=unmarked.participant)
     assert invitation.time_point == TimePoint.POST
     assert invitation.due_at == DAY_2_ENDS  # when it fell due, not when it was marked
     assert invitation.sent_at == timezone.now()
@@ -222,7 +221,7 @@ def test_attendance_marked_after_the_post_survey_closed_invites_no_one(clock, da
     attendance_mark(workshop=cohort.workshops.get(day=2), place=unmarked, present=True)
 
     assert surveys_invite_due() == 0
-    assert not SurveyInvitation.objects.filter(place=unmarked).exists()
+    assert not SurveyInvitation.objects.filter(participant=unmarked.participant).exists()
 
 
 def test_a_cancelled_place_is_not_asked_after_the_programme(clock, day_2_people):
@@ -233,7 +232,7 @@ def test_a_cancelled_place_is_not_asked_after_the_programme(clock, day_2_people)
 
     surveys_invite_due()
 
-    assert not SurveyInvitation.objects.filter(place=there).exists()
+    assert not SurveyInvitation.objects.filter(participant=there.participant).exists()
 
 
 # --- Follow-up ---------------------------------------------------------------------------------
@@ -248,10 +247,10 @@ def test_follow_up_six_months_after_workshop_2_ends(clock, day_2_people):
     assert surveys_invite_due() == 3
 
     invitations = invited(TimePoint.FOLLOW_UP)
-    assert {(i.place_id, i.professional_id) for i in invitations} == {
-        (day_2_people["there"].pk, None),
-        (day_2_people["completed"].pk, None),
-        (None, day_2_people["pro_there"].pk),
+    assert {i.participant_id for i in invitations} == {
+        day_2_people["there"].participant_id,
+        day_2_people["completed"].participant_id,
+        day_2_people["pro_there"].participant_id,
     }
     assert {i.due_at for i in invitations} == {follow_up}
     assert {i.closes_at for i in invitations} == {follow_up + dt.timedelta(days=42)}
@@ -283,7 +282,7 @@ def test_follow_up_from_31_august_falls_due_on_the_last_day_of_february(clock, s
     clock.move_to(due)
     assert surveys_invite_due() == 1
     [invitation] = invited(TimePoint.FOLLOW_UP)
-    assert invitation.place == place
+    assert invitation.participant == place.participant
     assert invitation.due_at == due
 
 
@@ -317,8 +316,40 @@ def test_after_the_cohort_completes_those_present_at_workshop_2_are_still_asked(
     clock.move_to(DAY_2_ENDS)
     assert surveys_invite_due() == 3
 
-    assert {(i.place_id, i.professional_id) for i in invited(TimePoint.POST)} == {
-        (day_2_people["there"].pk, None),
-        (day_2_people["completed"].pk, None),
-        (None, day_2_people["pro_there"].pk),
+    assert {i.participant_id for i in invited(TimePoint.POST)} == {
+        day_2_people["there"].participant_id,
+        day_2_people["completed"].participant_id,
+        day_2_people["pro_there"].participant_id,
+    }
+
+
+# --- Time points from the delivery's sessions --------------------------------------------------
+
+
+def test_a_cohort_with_only_workshop_1_saved_has_no_last_session_yet(clock, survey_cohort):
+    """The last session is the cohort's last workshop day (``cohorts.rules``), not the last
+    one saved: the end of workshop 1 asks no one "after the programme"."""
+    cohort = survey_cohort()
+    cohort.workshops.get(day=2).delete()
+    place = PlaceFactory(cohort=cohort)
+    present_on(cohort, 1, place)
+    day_1_ends = dt.datetime.combine(DAY_1, dt.time(16, 0), LONDON)
+
+    clock.move_to(day_1_ends + dt.timedelta(days=1))
+    surveys_invite_due()
+
+    assert not SurveyInvitation.objects.filter(time_point=TimePoint.POST).exists()
+
+
+def test_each_participant_is_asked_the_questionnaire_of_their_kind(clock, survey_cohort):
+    cohort = survey_cohort()
+    place = PlaceFactory(cohort=cohort, booked_at=timezone.now())
+    professional = ProfessionalFactory(cohort=cohort)
+
+    assert surveys_invite_due() == 2
+
+    audiences = {i.participant_id: i.questionnaire.audience for i in invited()}
+    assert audiences == {
+        place.participant_id: Audience.SCHOOL_STAFF,
+        professional.participant_id: Audience.PROFESSIONALS,
     }

@@ -124,7 +124,7 @@ def test_a_place_cancelled_before_its_invitation_went_out_gets_nothing(booked):
     SurveyInvitation.objects.create(
         time_point=TimePoint.BASELINE,
         cohort=booked.cohort,
-        place=booked,
+        participant=booked.participant,
         questionnaire=Questionnaire.objects.get(is_published=True, audience="school_staff"),
         due_at=timezone.now(),
         closes_at=timezone.now() + WEEK,

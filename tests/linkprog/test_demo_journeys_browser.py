@@ -374,7 +374,7 @@ def test_a_member_of_staff_answers_their_survey_on_a_phone_and_finishes_at_a_des
         SurveyInvitation.objects.filter(
             cohort__status=CohortStatus.OPEN,
             time_point=TimePoint.BASELINE,
-            place__isnull=False,
+            participant__school_attendee__isnull=False,
             response__isnull=True,
         )
         .order_by("pk")

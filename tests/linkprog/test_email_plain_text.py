@@ -141,7 +141,9 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
     # The surveys: the invitation on booking, a reminder a week on, a new link.
     step(surveys_invite_due)
     step(lambda: surveys_remind(now=timezone.now() + dt.timedelta(days=8)))
-    invitation = SurveyInvitation.objects.filter(place__establishment=school).get()
+    invitation = SurveyInvitation.objects.filter(
+        participant__school_attendee__establishment=school
+    ).get()
     step(lambda: survey_link_request_new(invitation=invitation))
 
     step(lambda: cohort_cancel(cohort=cohort))

@@ -17,7 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from cohorts.models import Cohort, Place
 from tests.cohorts.factories import CohortFactory, PlaceFactory
-from tests.evaluation.factories import SurveyInvitationFactory
+from tests.evaluation.factories import QuestionnaireFactory
 from workshops.models import (
     Attendance,
     Delivery,
@@ -107,7 +107,15 @@ def test_two_copies_both_with_records_stop_the_migration_and_say_which(before_th
     old("workshops", "Attendance").objects.create(
         workshop_id=workshop.pk, professional_id=twice[0].pk
     )
-    SurveyInvitationFactory(place=None, professional_id=twice[1].pk, cohort=cohort)
+    now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    old("evaluation", "SurveyInvitation").objects.create(
+        time_point="baseline",
+        cohort_id=cohort.pk,
+        professional_id=twice[1].pk,
+        questionnaire_id=QuestionnaireFactory().pk,
+        due_at=now,
+        closes_at=now + dt.timedelta(days=30),
+    )
 
     with pytest.raises(RuntimeError) as stopped:
         migrate()
