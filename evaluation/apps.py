@@ -9,7 +9,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from evaluation import email_checks, register_interest
+        from evaluation import email_checks, register_interest, timeline
 
         email_checks.register()
         register_interest.register()
+        timeline.register()

@@ -19,7 +19,13 @@ from cohorts.filters import CohortFilter
 from cohorts.forms import (
     CohortForm,
 )
-from cohorts.models import ACTIVE_PLACE_STATUSES, CancelReason, CohortStatus, PlaceStatus
+from cohorts.models import (
+    ACTIVE_PLACE_STATUSES,
+    BOOKED_STATUSES,
+    CancelReason,
+    CohortStatus,
+    PlaceStatus,
+)
 from cohorts.selectors import (
     cohort_detail,
     cohorts_in_scope,
@@ -36,6 +42,7 @@ from cohorts.services.cohorts import (
     cohort_update,
 )
 from cohorts.services.links import booking_link_path
+from cohorts.timeline import cohort_timeline
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
 from cohorts.views.places import PlaceCancelView, PlaceMoveView
 from cohorts.views.roster import RosterCsvView
@@ -116,7 +123,9 @@ class CohortDetailView(ScopedCohortMixin, DetailView):
             for action in self.object.next_actions
             if can[action.name]
         ]
-        context.update(detail, can=can)
+        booked = sum(place.status in BOOKED_STATUSES for place in detail["roster"])
+        timeline = cohort_timeline(cohort=self.object, workshops=detail["workshops"], booked=booked)
+        context.update(detail, can=can, timeline=timeline, today=today)
         return context
 
 
