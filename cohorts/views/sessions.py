@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
+from simple_history.utils import update_change_reason
 
 from accounts.mixins import CoordinatorRequiredMixin
+from cohorts.calendar import date_concerns
 from cohorts.forms import (
     ProfessionalForm,
     WorkshopForm,
@@ -26,6 +28,7 @@ from cohorts.services.sessions import (
     professional_add,
     professional_remove,
     professional_update,
+    workshop_dates_check,
     workshop_days_save,
 )
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
@@ -64,8 +67,9 @@ class WorkshopsEditView(ScopedCohortMixin, View):
             forms.append(form)
         return forms
 
-    def render(self, cohort, forms):
-        return render(self.request, self.template_name, {"cohort": cohort, "forms": forms})
+    def render(self, cohort, forms, concerns=(), reason=""):
+        context = {"cohort": cohort, "forms": forms, "concerns": concerns, "reason": reason}
+        return render(self.request, self.template_name, context)
 
     def get(self, request, pk):
         cohort = self.get_cohort()
@@ -77,11 +81,26 @@ class WorkshopsEditView(ScopedCohortMixin, View):
         if not all(form.is_valid() for form in forms):
             return self.render(cohort, forms)
         day_1, day_2 = (WorkshopDetails(**form.cleaned_data) for form in forms)
+        # A weekend or a bank holiday stands only with the coordinator's reason, kept in the
+        # workshop's history.
+        concerns = [c for details in (day_1, day_2) for c in date_concerns(details.date)]
+        reason = " ".join(request.POST.get("reason", "").split())[:100]
+        try:  # dates in the wrong order are an error first, before any question of a reason
+            workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
+        except LinkDomainError as error:
+            forms[0].add_error(None, error.message)
+            return self.render(cohort, forms)
+        if concerns and not reason:
+            return self.render(cohort, forms, concerns=concerns)
         try:
             warnings = workshop_days_save(cohort=cohort, day_1=day_1, day_2=day_2)
         except LinkDomainError as error:
             forms[0].add_error(None, error.message)
-            return self.render(cohort, forms)
+            return self.render(cohort, forms, concerns=concerns, reason=reason)
+        if concerns:
+            for workshop in Workshop.objects.filter(delivery__cohort=cohort):
+                if date_concerns(workshop.date):
+                    update_change_reason(workshop, f"Date kept on purpose: {reason}")
         for warning in warnings:
             messages.warning(request, warning)
         messages.success(request, "The workshop days are saved.")

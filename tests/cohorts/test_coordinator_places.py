@@ -284,4 +284,4 @@ CANCEL_PLACE_QUERIES = 7
 #: count and workshop 1 (what happens to the freed seat), the menu's roles.
 MOVE_QUERIES = 8
 #: As the cohort page's in test_coordinator.py (11), and one for who cancelled each place.
-DETAIL_QUERIES = 12
+DETAIL_QUERIES = 13  # and the invited schools of an open cohort's area still to nudge
