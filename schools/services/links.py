@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.spreadsheets import UploadError, decode_upload
 from schools.models import Establishment, EstablishmentLink
 from schools.services.gias import GiasFileError
 
@@ -33,6 +34,7 @@ class LinksReport:
 
 
 def _text(path: Path) -> str:
+    """The file's text, gzipped or not, read as any uploaded CSV is (``decode_upload``)."""
     with open(path, "rb") as raw:
         data = raw.read()
     if data[:2] == b"\x1f\x8b":
@@ -40,12 +42,10 @@ def _text(path: Path) -> str:
             data = gzip.decompress(data)
         except (OSError, EOFError) as error:
             raise GiasFileError(f"it is not a readable gzip file ({error})") from None
-    if b"\x00" in data[:8192]:
-        raise GiasFileError("it is a binary file, not a CSV links file")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return decode_upload(data)
+    except UploadError as error:
+        raise GiasFileError(str(error)) from None
 
 
 def _date(value: str):
