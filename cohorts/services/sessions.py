@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import update_change_reason
 
 from cohorts import conf, notifications
-from cohorts.calendar import date_concerns
 from cohorts.errors import WorkshopError
 from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
@@ -277,35 +275,17 @@ def attendance_mark_day(
     return Attendance.objects.filter(workshop=workshop, present=True).count()
 
 
-class WorkshopDatesUnsuitable(WorkshopError):
-    """A workshop date falls on a weekend or a bank holiday and no reason was given for
-    keeping it; ``concerns`` says what is wrong with each date."""
-
-    default_code = "dates_unsuitable"
-
-    def __init__(self, concerns: list[str]):
-        super().__init__(" ".join(concerns))
-        self.concerns = concerns
-
-
 @takes_actor
 def workshop_days_save(
-    *, cohort: Cohort, day_1: WorkshopDetails, day_2: WorkshopDetails, date_reason: str = ""
+    *, cohort: Cohort, day_1: WorkshopDetails, day_2: WorkshopDetails
 ) -> list[str]:
     """Set both workshop days of ``cohort`` at once, all or nothing; returns warnings.
 
-    The pair is checked first: in order, then on days that suit schools. A date on a weekend
-    or an English bank holiday (``cohorts.calendar``) is refused (WorkshopDatesUnsuitable)
-    unless ``date_reason`` says why it stands; the reason is kept in the history of each
-    such workshop saved. Then the days are saved in an order that never compares a new date
-    with an old one (moving both days later saves day 2 first). Those attending are sent one
+    The pair is checked first, then saved in an order that never compares a new date with
+    an old one (moving both days later saves day 2 first). Those attending are sent one
     notice, naming the workshop that changed, or both.
     """
     warnings = workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
-    concerns = [c for details in (day_1, day_2) for c in date_concerns(details.date)]
-    date_reason = " ".join(date_reason.split())[:100]
-    if concerns and not date_reason:
-        raise WorkshopDatesUnsuitable(concerns)
     with transaction.atomic():
         current_day_2 = cohort.workshops.filter(day=WorkshopDay.DAY_2).first()
         pairs = [(WorkshopDay.DAY_1, day_1), (WorkshopDay.DAY_2, day_2)]
@@ -316,8 +296,6 @@ def workshop_days_save(
             saved, was_changed = _workshop_write(cohort=cohort, day=day, details=details)
             if was_changed:
                 changed.append(saved.workshop)
-                if date_concerns(details.date):
-                    update_change_reason(saved.workshop, f"Date kept on purpose: {date_reason}")
             cohort = saved.workshop.delivery.cohort
         _tell_of_changes(cohort, changed)
     return warnings

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
+from simple_history.utils import update_change_reason
 
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.calendar import date_concerns
@@ -23,11 +24,11 @@ from cohorts.selectors import (
     professionals_in_scope,
 )
 from cohorts.services.sessions import (
-    WorkshopDatesUnsuitable,
     attendance_mark_day,
     professional_add,
     professional_remove,
     professional_update,
+    workshop_dates_check,
     workshop_days_save,
 )
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
@@ -80,18 +81,26 @@ class WorkshopsEditView(ScopedCohortMixin, View):
         if not all(form.is_valid() for form in forms):
             return self.render(cohort, forms)
         day_1, day_2 = (WorkshopDetails(**form.cleaned_data) for form in forms)
-        reason = request.POST.get("reason", "")
-        try:
-            warnings = workshop_days_save(
-                cohort=cohort, day_1=day_1, day_2=day_2, date_reason=reason
-            )
-        except WorkshopDatesUnsuitable as unsuitable:
-            return self.render(cohort, forms, concerns=unsuitable.concerns)
+        # A weekend or a bank holiday stands only with the coordinator's reason, kept in the
+        # workshop's history.
+        concerns = [c for details in (day_1, day_2) for c in date_concerns(details.date)]
+        reason = " ".join(request.POST.get("reason", "").split())[:100]
+        try:  # dates in the wrong order are an error first, before any question of a reason
+            workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
         except LinkDomainError as error:
             forms[0].add_error(None, error.message)
-            # Keep the question, and the reason given, on the page beside the error.
-            concerns = [c for d in (day_1, day_2) for c in date_concerns(d.date)] if reason else ()
+            return self.render(cohort, forms)
+        if concerns and not reason:
+            return self.render(cohort, forms, concerns=concerns)
+        try:
+            warnings = workshop_days_save(cohort=cohort, day_1=day_1, day_2=day_2)
+        except LinkDomainError as error:
+            forms[0].add_error(None, error.message)
             return self.render(cohort, forms, concerns=concerns, reason=reason)
+        if concerns:
+            for workshop in Workshop.objects.filter(delivery__cohort=cohort):
+                if date_concerns(workshop.date):
+                    update_change_reason(workshop, f"Date kept on purpose: {reason}")
         for warning in warnings:
             messages.warning(request, warning)
         messages.success(request, "The workshop days are saved.")

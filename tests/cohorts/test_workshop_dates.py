@@ -74,20 +74,3 @@ def test_ordinary_weekdays_are_saved_without_asking(admin_client):
 
     assert response.status_code == 302
     assert Workshop.objects.filter(delivery__cohort=cohort).count() == 2
-
-
-def test_the_reason_is_kept_only_on_a_workshop_the_save_changed(admin_client):
-    cohort = CohortFactory()
-    url = reverse("cohorts:workshops", args=[cohort.pk])
-    saturday, weekday = dt.date(2027, 1, 16), dt.date(2027, 3, 2)
-    admin_client.post(url, form(saturday, weekday, reason="Only day the hall is free"))
-    day_1 = Workshop.objects.get(delivery__cohort=cohort, day=1)
-    records = day_1.history.count()
-
-    # Saved again unchanged, with another reason: no history record is rewritten.
-    admin_client.post(url, form(saturday, weekday, reason="Another reason"))
-
-    assert day_1.history.count() == records
-    assert day_1.history.first().history_change_reason == (
-        "Date kept on purpose: Only day the hall is free"
-    )
