@@ -18,7 +18,7 @@ urlpatterns = [
         name="export-aggregates-xlsx",
     ),
     path(
-        "export/responses.csv",
+        "export/responses-csv.zip",
         reports.ResponsesExportView.as_view(),
         name="export-responses-csv",
     ),
