@@ -143,14 +143,14 @@ def outcome_pairs(rows) -> dict[str, list[tuple[float, float]]]:
     return by_outcome
 
 
-def outcome_change_rows(rows) -> list[ChangeRow]:
+def outcome_change_rows(rows, *, outcomes=None) -> list[ChangeRow]:
     """The paired change of each outcome with pairs in ``rows`` (``paired_rows``), in the
-    order of ``Outcome``."""
+    order of ``Outcome``; or of each of ``outcomes`` (values), pairs or none."""
     by_outcome = outcome_pairs(rows)
+    wanted = [o for o in Outcome if (o.value in by_outcome if outcomes is None else o in outcomes)]
     return [
-        _change_row(outcome.value, str(outcome.label), by_outcome[outcome.value])
-        for outcome in Outcome
-        if outcome.value in by_outcome
+        _change_row(outcome.value, str(outcome.label), by_outcome.get(outcome.value, []))
+        for outcome in wanted
     ]
 
 
