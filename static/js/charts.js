@@ -107,7 +107,8 @@
             label: series.label,
             data: series.values,
             intervals: series.intervals,
-            backgroundColor: palette[i % palette.length]
+            backgroundColor: palette[i % palette.length],
+            maxBarThickness: 120
           };
         })
       },
