@@ -14,7 +14,9 @@ Definitions (the funnel page says the same in plain words):
 - **Attended both days**: those whose attendee is marked present on workshop day 1 and
   day 2 of that cohort (``workshops.Attendance``), by their own area.
 - **Responded**: school staff who submitted the survey at each time point, by the area of
-  the cohort they were invited with (usually the school's own); each cohort's count is
+  the cohort they were invited with (usually the school's own; for a cohort with no MHST
+  area, the MHST area most of its booked schools are in), every cohort's cells whole in
+  one row; each cohort's count is
   ``suppression.responses``'s (rule 4), as in the reports, so the funnel less the report
   gives no small cohort away.
 - **Mean change** per outcome, school staff, from baseline to follow-up: as the report's
@@ -25,6 +27,7 @@ took part in the programme, which coordinators know and the dashboard shows, not
 answered. Six queries, however many schools or responses.
 """
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -154,7 +157,7 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
     school = "participant__school_attendee__establishment"
     booked = (
         Place.objects.filter(cohort__in=cohort_ids, status__in=ROSTER_STATUSES)
-        .values_list("establishment_id", *_area_fields("establishment"))
+        .values_list("establishment_id", *_area_fields("establishment"), "cohort_id")
         .distinct()
     )
     attended = (
@@ -168,12 +171,21 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
         .filter(days=len(WORKSHOP_DAYS))
         .order_by()
     )
+    schools_in_area: dict[int, Counter] = defaultdict(Counter)
     for stage, found in (("booked", booked), ("attended", attended)):
-        for establishment_id, la_id, la_name, region, area_id, area_name, *_ in found:
+        for establishment_id, la_id, la_name, region, area_id, area_name, extra in found:
             names[("local_authority", la_id)] = la_name
             names[("mhst_area", area_id)] = area_name
+            if stage == "booked":
+                schools_in_area[extra][area_id] += 1
             for target in rows_for(_keys(region, la_id, area_id)):
                 getattr(target, stage).add(establishment_id)
+    # A cohort organised by LA (no MHST area of its own) counts its surveys in the MHST area
+    # most of its schools are in: every cell still goes whole to one row (rule 4 holds).
+    for cohort in cohorts:
+        if cohort.mhst_area_id is None and schools_in_area[cohort.pk]:
+            [(area_id, _)] = schools_in_area[cohort.pk].most_common(1)
+            cohort_keys[cohort.pk]["mhst_area"] = area_id
 
     for cell in _response_cells(
         SurveyInvitation.objects.filter(cohort__in=cohort_ids, questionnaire__audience=AUDIENCE)

@@ -197,3 +197,20 @@ def test_the_funnel_costs_the_same_queries_at_20_and_2000_schools(
         response = funnel_page(client)
         client.get(reverse("evaluation:funnel-xlsx"))
     assert response.context["funnel"]["total"].stages[0] >= 2_000
+
+
+def test_a_cohort_organised_by_la_counts_its_surveys_in_its_schools_mhst_area(client):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    hamlets = LocalAuthorityFactory(name="Tower Hamlets", code="T03")
+    area = MHSTAreaFactory(name="Tower Hamlets MHST")
+    cohort, _ = _area(hamlets, booked=6, attended=6, responded=6, area=area)
+    cohort.mhst_area = None
+    cohort.save()
+
+    funnel = funnel_page(client).context["funnel"]
+
+    by_area = {row.label: row for row in funnel["breakdowns"][2]["rows"]}
+    assert by_area["Tower Hamlets MHST"].stages == [7, 7, 6, 6]
+    assert str(by_area["Tower Hamlets MHST"].responded[0]) == "6"
+    assert by_area["Tower Hamlets MHST"].change[0].pairs.value == 6
+    assert "Not in an MHST area" not in by_area
