@@ -79,6 +79,10 @@ def csv_response(rows: Iterable[Iterable], filename: str):
     return csv_stream_response(rows, filename, bom=True)
 
 
+#: A funnel row's change where nobody in the area has been sent a survey.
+NO_SURVEY = "no survey"
+
+
 def funnel_rows(funnel: dict) -> Iterator[list]:
     """The programme funnel: a row for all areas, then one per region, LA and MHST area;
     per outcome the pairs, mean change and its 95% CI; hidden figures as on the page."""
@@ -103,7 +107,7 @@ def funnel_rows(funnel: dict) -> Iterator[list]:
             *row.stages,
             *(cell.export() for cell in row.responded),
             *(
-                cell.export()
+                cell.export() if row.surveyed else NO_SURVEY
                 for change in row.change
                 for cell in (change.pairs, change.mean_change, change.ci_low, change.ci_high)
             ),

@@ -74,6 +74,11 @@ class FunnelRow:
     change: list[ChangeRow] = field(default_factory=list)
 
     @property
+    def surveyed(self) -> bool:
+        """Whether anyone here was sent a survey: if not, there is no change to report."""
+        return any(cell.invited for cell in self.cells)
+
+    @property
     def stages(self) -> list[int]:
         return [self.eligible, self.invited, len(self.booked), len(self.attended)]
 

@@ -214,3 +214,19 @@ def test_a_cohort_organised_by_la_counts_its_surveys_in_its_schools_mhst_area(cl
     assert str(by_area["Tower Hamlets MHST"].responded[0]) == "6"
     assert by_area["Tower Hamlets MHST"].change[0].pairs.value == 6
     assert "Not in an MHST area" not in by_area
+
+
+def test_an_area_nobody_was_surveyed_in_says_so_rather_than_hiding_a_change(client, world):
+    EstablishmentFactory(la=LocalAuthorityFactory(name="Rutland", code="T09"))
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    funnel = funnel_page(client).context["funnel"]
+
+    by_la = {row.label: row for row in funnel["breakdowns"][1]["rows"]}
+    rutland = by_la["Rutland"]
+    assert rutland.stages == [1, 0, 0, 0] and not rutland.surveyed
+    assert [str(cell) for cell in rutland.responded] == ["0", "0", "0"]
+    assert by_la["Leeds"].surveyed
+    text = b"".join(client.get(reverse("evaluation:funnel-csv")).streaming_content).decode()
+    [row] = [line for line in text.splitlines() if ",Rutland," in line]
+    assert row.endswith(",no survey,no survey,no survey,no survey")
