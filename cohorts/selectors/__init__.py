@@ -9,9 +9,12 @@ from cohorts.selectors.booking import (
     cohort_waiting_list,
     cohorts_annotated,
     cohorts_bookable_by,
+    cohorts_open_for_booking,
     establishment_active_place,
+    establishment_planned_cohort,
     phase_reachable_establishments,
     place_waiting_rank,
+    planned_cohorts_open_for,
 )
 from cohorts.selectors.coordinator import (
     cohort_detail,
@@ -57,6 +60,9 @@ __all__ = [
     "cohort_waiting_list",
     "cohorts_annotated",
     "cohorts_bookable_by",
+    "cohorts_open_for_booking",
+    "establishment_planned_cohort",
+    "planned_cohorts_open_for",
     "cohorts_in_scope",
     "establishment_active_place",
     "establishment_invitations",
