@@ -39,6 +39,7 @@ from cohorts.models.transitions import (
 from cohorts.models.waves import (
     WAVE_TRANSITIONS,
     Wave,
+    WaveAudience,
     WaveStatus,
 )
 from cohorts.rules import WorkshopDay
@@ -68,6 +69,7 @@ __all__ = [
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",
+    "WaveAudience",
     "WaveStatus",
     "WorkshopDay",
 ]

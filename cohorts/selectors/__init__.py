@@ -44,8 +44,13 @@ from cohorts.selectors.status import (
     with_programme_status,
 )
 from cohorts.selectors.waves import (
+    InvitedBefore,
+    wave_areas_without_open_cohort,
     wave_delivery,
+    wave_invited_before,
+    wave_plan_left_out,
     wave_progress,
+    wave_reach,
     wave_remaining,
     wave_targets,
     waves_in_progress,
@@ -53,6 +58,11 @@ from cohorts.selectors.waves import (
 )
 
 __all__ = [
+    "InvitedBefore",
+    "wave_areas_without_open_cohort",
+    "wave_invited_before",
+    "wave_plan_left_out",
+    "wave_reach",
     "LIVE_COHORT_STATUSES",
     "PROGRAMME_STATUSES",
     "area_interests_to_tell",
