@@ -16,12 +16,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalwave',
             name='audience',
-            field=models.CharField(choices=[('areas', 'Every eligible school without a place'), ('plan', "Invite the plan: the schools planned into the phase's open cohorts")], default='areas', help_text="Invite the plan: only the schools the planning helper put into this phase's cohorts that are open for booking, each told its planned cohort.", max_length=10, verbose_name='audience'),
+            field=models.CharField(choices=[('areas', 'Every eligible school without a place'), ('plan', "Invite the plan: only the schools planned into cohorts open for booking")], default='areas', help_text="Each planned school is told its cohort and dates; one planned into a cohort not open yet waits until it opens.", max_length=10, verbose_name='audience'),
         ),
         migrations.AddField(
             model_name='wave',
             name='audience',
-            field=models.CharField(choices=[('areas', 'Every eligible school without a place'), ('plan', "Invite the plan: the schools planned into the phase's open cohorts")], default='areas', help_text="Invite the plan: only the schools the planning helper put into this phase's cohorts that are open for booking, each told its planned cohort.", max_length=10, verbose_name='audience'),
+            field=models.CharField(choices=[('areas', 'Every eligible school without a place'), ('plan', "Invite the plan: only the schools planned into cohorts open for booking")], default='areas', help_text="Each planned school is told its cohort and dates; one planned into a cohort not open yet waits until it opens.", max_length=10, verbose_name='audience'),
         ),
         migrations.AddConstraint(
             model_name='wave',

@@ -25,7 +25,7 @@ class WaveAudience(models.TextChoices):
     """Whom a wave invites in its areas (narrowed further by its type groups and MHST filter)."""
 
     AREAS = "areas", _("Every eligible school without a place")
-    PLAN = "plan", _("Invite the plan: the schools planned into the phase's open cohorts")
+    PLAN = "plan", _("Invite the plan: only the schools planned into cohorts open for booking")
 
 
 #: A wave's life, declared once: launch (or schedule), pause, resume, cancel. Sending and
@@ -97,8 +97,8 @@ class Wave(TimeStampedModel):
         choices=WaveAudience.choices,
         default=WaveAudience.AREAS,
         help_text=_(
-            "Invite the plan: only the schools the planning helper put into this phase's "
-            "cohorts that are open for booking, each told its planned cohort."
+            "Each planned school is told its cohort and dates; one planned into a cohort "
+            "not open yet waits until it opens."
         ),
     )
     type_groups = models.JSONField(
