@@ -209,6 +209,11 @@ def wave_launch(*, wave: Wave, send_at=None) -> None:
     if send_at is not None and send_at < timezone.now():
         raise WaveError("The send time is in the past; leave it empty to start now.")
     if not wave_targets(wave=wave).exclude(contact_email="").exists():
+        if wave.audience == WaveAudience.PLAN and not wave_targets(wave=wave).exists():
+            raise WaveError(
+                "No school of this wave is planned into a cohort open for booking: "
+                "open its planned cohorts first."
+            )
         raise WaveError("No establishment in this wave has a contact email to invite.")
     _move(wave, "launch", send_at=send_at or timezone.now())
 

@@ -4,6 +4,7 @@ invited before (when, how, in which wave) and areas with no cohort open for book
 costs the same at 20 and at 2,000 schools."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.urls import reverse
@@ -20,7 +21,7 @@ from cohorts.models import (
     WaveAudience,
 )
 from cohorts.selectors import wave_targets
-from cohorts.services.waves import wave_dispatch, wave_launch, wave_preview
+from cohorts.services.waves import WaveError, wave_dispatch, wave_launch, wave_preview
 from outbox.models import EmailKind, OutgoingEmail
 from schools.models import Establishment
 from tests.accounts.factories import user_with_role
@@ -119,6 +120,16 @@ def test_inviting_the_plan_invites_only_schools_planned_into_open_cohorts(plan):
         "Dale Primary",
     }
     assert OutgoingEmail.objects.filter(kind=EmailKind.INVITATION).count() == 2
+
+
+def test_a_plan_wave_with_no_planned_cohort_open_is_refused_with_why(plan):
+    Cohort.objects.filter(pk=plan["open"].pk).update(status=CohortStatus.PLANNED)
+    wave = _wave(plan, audience=WaveAudience.PLAN)
+
+    with pytest.raises(WaveError, match="open its planned cohorts first"):
+        wave_launch(wave=wave)
+    assert wave_preview(wave=wave).recipients == 0
+    assert [c["name"] for c in wave_preview(wave=wave).plan_left_out] == ["Camden 1", "Camden 2"]
 
 
 def test_the_preview_flags_schools_invited_before_with_when_and_how(plan, clock):
@@ -225,9 +236,15 @@ def test_the_preview_page_costs_the_same_at_20_and_2000_schools(
     wave = _many(plan, schools)
     client.force_login(user_with_role(Role.NATIONAL_ADMIN))
 
+    started = time.perf_counter()
     with django_assert_max_num_queries(PREVIEW_QUERIES) as captured:
         page = client.get(reverse("cohorts:wave-detail", args=[wave.pk])).content.decode()
+    elapsed = time.perf_counter() - started
 
     assert f"{schools:,} of this wave's schools were invited in another wave" in page
     assert "is planned into the cohort Camden 1" in page  # the sample message
-    print(f"\nwave preview, {schools} schools planned and invited before: {len(captured)} queries")
+    in_sql = sum(float(query["time"]) for query in captured.captured_queries)
+    print(
+        f"\nwave preview, {schools} schools planned and invited before: "
+        f"{len(captured)} queries ({in_sql * 1000:.0f} ms in SQL), {elapsed * 1000:.0f} ms"
+    )
