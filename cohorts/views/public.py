@@ -105,7 +105,9 @@ class BookingHomeView(BookingLinkMixin, TemplateView):
             planned = establishment_planned_cohort(establishment=self.establishment)
             offered = next((c for c in cohorts if planned and c.pk == planned.pk), None)
             context["planned_cohort"] = offered
-            context["planned_not_bookable"] = planned if offered is None else None
+            # Named when not open yet, or closed; a plan outside the school's area is not.
+            if offered is None and planned is not None and planned.serves(self.establishment):
+                context["planned_not_bookable"] = planned
             context["cohorts"] = [c for c in cohorts if c is not offered]
         else:
             context["waiting_rank"] = place_waiting_rank(place=self.place)

@@ -92,6 +92,15 @@ def test_a_planned_cohort_not_open_yet_is_named_and_the_area_listed(client, camd
     assert "<details" not in page
 
 
+def test_a_planned_cohort_whose_booking_closed_is_named_as_closed(client, camden, clock):
+    clock.move_to(timezone.now() + dt.timedelta(days=65))  # Camden 2 closes 7 days before day 1
+
+    page = client.get(booking_link_path(establishment=camden["school"])).content.decode()
+
+    assert "Booking for <strong>Camden 2</strong>, the cohort planned for Hill Primary" in page
+    assert "No cohort in your area is open for booking at the moment" in page
+
+
 def test_a_school_planned_nowhere_sees_the_area_as_before(client, camden):
     other = EstablishmentFactory(la=camden["la"], name="Dale Primary")
 
