@@ -43,6 +43,7 @@ from cohorts.models.transitions import (
 from cohorts.models.waves import (
     WAVE_TRANSITIONS,
     Wave,
+    WaveAudience,
     WaveStatus,
 )
 from cohorts.rules import WorkshopDay
@@ -74,6 +75,7 @@ __all__ = [
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",
+    "WaveAudience",
     "WaveStatus",
     "WorkshopDay",
 ]
