@@ -22,6 +22,7 @@ from cohorts.models import (
 )
 from cohorts.selectors import wave_targets
 from cohorts.services.waves import WaveError, wave_dispatch, wave_launch, wave_preview
+from cohorts.status_summary import programme_status_refresh
 from outbox.models import EmailKind, OutgoingEmail
 from schools.models import Establishment
 from tests.accounts.factories import user_with_role
@@ -226,6 +227,7 @@ def _many(plan, schools: int) -> Wave:
         ],
         batch_size=2000,
     )
+    programme_status_refresh(s.pk for s in built)  # as the wave's own bulk writes do
     return _wave(plan, audience=WaveAudience.PLAN)
 
 
