@@ -21,6 +21,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
+from accounts.models import Role
+from accounts.roles import users_with_role
 from cohorts.calendar import date_concerns
 from cohorts.errors import CohortError
 from cohorts.models import Cohort, CohortFormat, CohortStatus
@@ -90,13 +92,32 @@ def _concerns_check(set_up: CohortSetUp) -> list[str]:
     return concerns
 
 
-def _set_up_one(set_up: CohortSetUp, *, result: SetUpResult) -> None:
+def _check_one(set_up: CohortSetUp, *, facilitator_ids: set[int]) -> list[str]:
+    """What the services would refuse in ``set_up`` without reading the database
+    (``facilitator_ids``: the listed users who hold the role): checked for every row before
+    any is written, so a wrong file is answered at once, whatever its size."""
     cohort = set_up.cohort
     if cohort.status not in SET_UP_STATUSES:
         raise CohortError(
             f"{cohort.name} is {cohort.get_status_display().lower()}: its set-up cannot change."
         )
     # Dates in the wrong order are an error first, before any question of a reason.
+    workshop_dates_check(day_1=set_up.day_1, day_2=set_up.day_2)
+    concerns = _concerns_check(set_up)
+    kept = {u.pk for u in cohort.facilitators.all()}
+    refused = sorted(
+        u.get_username() for u in set_up.facilitators if u.pk not in facilitator_ids | kept
+    )
+    if refused:
+        raise CohortError(
+            f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} not a facilitator: "
+            "only users with the Facilitator role can run a cohort."
+        )
+    return concerns
+
+
+def _set_up_one(set_up: CohortSetUp, *, result: SetUpResult) -> None:
+    cohort = set_up.cohort
     warnings = workshop_dates_check(day_1=set_up.day_1, day_2=set_up.day_2)
     concerns = _concerns_check(set_up)
     facilitators = list(set_up.facilitators)
@@ -134,37 +155,54 @@ def _set_up_one(set_up: CohortSetUp, *, result: SetUpResult) -> None:
     result.saved += 1
 
 
-@takes_actor
-def cohorts_set_up(*, set_ups: Sequence[CohortSetUp], scope, dry_run: bool = False) -> SetUpResult:
-    """Set up every cohort of ``set_ups`` in one transaction, all or nothing.
-
-    A row naming a cohort outside ``scope``'s areas (accounts.scoping) or a cohort twice is
-    an error, as is any refusal of the services a row goes through; then ``SetUpError``
-    lists every row's problems and nothing is saved. ``dry_run`` checks everything the same
-    way and then saves nothing (the result says what would have been done).
-    """
+def cohorts_set_up_check(*, set_ups: Sequence[CohortSetUp], scope) -> dict[int, list[str]]:
+    """The problems of each row that can be told before writing anything, in a fixed number
+    of queries: a cohort outside ``scope``'s areas or named twice, a status that cannot
+    change, dates in the wrong order or on a weekend or bank holiday with no reason, a user
+    who is not a facilitator."""
     ids = [s.cohort.pk for s in set_ups]
     manageable = set(
         scope.apply(
             Cohort.objects.filter(pk__in=ids), la="local_authority", mhst_area="mhst_area"
         ).values_list("pk", flat=True)
     )
+    listed = {u.pk for s in set_ups for u in s.facilitators}
+    facilitator_ids = set(
+        users_with_role(Role.FACILITATOR).filter(pk__in=listed).values_list("pk", flat=True)
+    )
     errors: dict[int, list[str]] = {}
-    result = SetUpResult()
     seen: dict[int, int] = {}
+    for set_up in set_ups:
+        pk = set_up.cohort.pk
+        if pk not in manageable:
+            errors[set_up.row] = [f"Cohort {pk} is not one of the cohorts in your areas."]
+        elif pk in seen:
+            errors[set_up.row] = [f"{set_up.cohort.name} is set up twice (also in row {seen[pk]})."]
+        else:
+            seen[pk] = set_up.row
+            try:
+                _check_one(set_up, facilitator_ids=facilitator_ids)
+            except LinkDomainError as error:
+                errors[set_up.row] = [error.message]
+    return errors
+
+
+@takes_actor
+def cohorts_set_up(*, set_ups: Sequence[CohortSetUp], scope, dry_run: bool = False) -> SetUpResult:
+    """Set up every cohort of ``set_ups`` in one transaction, all or nothing.
+
+    Every row is checked first (``cohorts_set_up_check``); then each is written through the
+    one-cohort services in its own savepoint, so any refusal of theirs is reported for its
+    row too. Any problem raises ``SetUpError``, listing every row's, and nothing is saved.
+    ``dry_run`` does the same and then saves nothing (the result says what would be done).
+    """
+    if errors := cohorts_set_up_check(set_ups=set_ups, scope=scope):
+        raise SetUpError(errors)
+    errors = {}
+    result = SetUpResult()
     try:
         with transaction.atomic():
             for set_up in set_ups:
-                pk = set_up.cohort.pk
-                if pk not in manageable:
-                    errors[set_up.row] = [f"Cohort {pk} is not one of the cohorts in your areas."]
-                    continue
-                if pk in seen:
-                    errors[set_up.row] = [
-                        f"{set_up.cohort.name} is set up twice (also in row {seen[pk]})."
-                    ]
-                    continue
-                seen[pk] = set_up.row
                 try:
                     with transaction.atomic():
                         _set_up_one(set_up, result=result)

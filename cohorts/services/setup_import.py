@@ -23,6 +23,7 @@ from cohorts.services.setup import (
     SetUpError,
     SetUpResult,
     cohorts_set_up,
+    cohorts_set_up_check,
     split_logins,
     users_by_login,
 )
@@ -210,12 +211,13 @@ def cohorts_set_up_import(*, data: bytes, scope, dry_run: bool) -> SetUpImportRe
             set_ups.append(_parse(number, cells, columns, cohorts, users))
         except ValueError as problem:
             report.errors[number] = [str(problem)]
+    if report.errors:
+        # The rows read well are checked too, so that the report lists what it can at once
+        # (without writing: a file with errors costs the same whatever its size).
+        report.errors.update(cohorts_set_up_check(set_ups=set_ups, scope=scope))
+        return report
     try:
-        # Rows read well are checked through the services even when others are wrong, so
-        # the report lists every problem at once.
-        report.result = cohorts_set_up(
-            set_ups=set_ups, scope=scope, dry_run=dry_run or bool(report.errors)
-        )
+        report.result = cohorts_set_up(set_ups=set_ups, scope=scope, dry_run=dry_run)
     except SetUpError as error:
         report.errors.update(error.errors)
     report.written = not dry_run and not report.errors
