@@ -121,9 +121,12 @@ def _set_up_one(set_up: CohortSetUp, *, result: SetUpResult) -> None:
     warnings = workshop_dates_check(day_1=set_up.day_1, day_2=set_up.day_2)
     concerns = _concerns_check(set_up)
     facilitators = list(set_up.facilitators)
+    address = set_up.venue_address
+    if " ".join(address.split()) == " ".join(cohort.venue_address.split()):
+        address = cohort.venue_address  # the table and file show it on one line: keep its lines
     unchanged = (
         cohort.venue_name == set_up.venue_name
-        and cohort.venue_address == set_up.venue_address
+        and cohort.venue_address == address
         and {u.pk for u in cohort.facilitators.all()} == {u.pk for u in facilitators}
     )
     if not unchanged:
@@ -134,7 +137,7 @@ def _set_up_one(set_up: CohortSetUp, *, result: SetUpResult) -> None:
             mhst_area=cohort.mhst_area,
             format=cohort.format if cohort.joining_link else CohortFormat.IN_PERSON,
             venue_name=set_up.venue_name,
-            venue_address=set_up.venue_address,
+            venue_address=address,
             joining_link=cohort.joining_link,
             facilitators=facilitators,
         )

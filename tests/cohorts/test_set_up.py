@@ -147,3 +147,17 @@ def test_a_running_cohort_cannot_be_set_up(clock, area):
         cohorts_set_up(set_ups=[set_up(cohort)], scope=NATIONAL)
 
     assert "running" in refused.value.errors[1][0]
+
+
+def test_an_address_shown_on_one_line_keeps_its_lines_when_saved_unchanged(clock, area):
+    cohort = CohortFactory(local_authority=area, venue_name="Town Hall")
+    Cohort.objects.filter(pk=cohort.pk).update(venue_address="Judd Street\nLondon WC1H 9JE")
+    cohort.refresh_from_db()
+
+    cohorts_set_up(
+        set_ups=[set_up(cohort, venue_address="Judd Street London WC1H 9JE")], scope=NATIONAL
+    )
+
+    cohort.refresh_from_db()
+    assert cohort.venue_address == "Judd Street\nLondon WC1H 9JE"
+    assert cohort.history.count() == 1  # not changed, so not saved again
