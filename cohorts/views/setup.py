@@ -7,7 +7,7 @@ who also runs a cohort elsewhere does not manage it here.
 """
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -35,12 +35,24 @@ class SetUpMixin(CoordinatorRequiredMixin):
     template_name = "cohorts/coordinator/set_up.html"
 
     def area_form(self):
-        return SetUpAreaForm(
-            self.request.GET or None,
+        """The phase and area of the query string; an area or phase outside the user's scope
+        is a 404, as anything outside it is everywhere."""
+        query = self.request.GET
+        # From the cohort list a phase may come alone: a choice made, not yet a request.
+        form = SetUpAreaForm(
+            query if "area" in query else None,
+            initial={"phase": query.get("phase")},
             phases=phases_in_scope(scope=self.scope),
             local_authorities=local_authorities_in_scope(scope=self.scope),
             mhst_areas=mhst_areas_in_scope(scope=self.scope),
         )
+        if form.is_bound and not form.is_valid():
+            area = self.request.GET.get("area", "")
+            if area and area not in form.local_authorities and area not in form.mhst_areas:
+                raise Http404("No such area in your scope.")
+            if "phase" in form.errors and self.request.GET.get("phase"):
+                raise Http404("No such phase in your scope.")
+        return form
 
     def cohorts(self, area_form) -> dict[int, Cohort]:
         """The phase and area's cohorts whose set-up can change, in the user's own areas."""

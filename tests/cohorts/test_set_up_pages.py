@@ -158,9 +158,9 @@ def test_a_coordinator_sees_and_sets_only_cohorts_in_their_areas(
     elsewhere = cohorts(phase, barnet, 1, prefix="Barnet")[0]
     mine = cohorts(phase, camden, 1)[0]
 
-    page = client.get(url(phase, barnet))  # not an area they may choose
-    assert page.context["formset"] is None
-    assert "Barnet 0000" not in page.content.decode()
+    assert client.get(url(phase, barnet)).status_code == 404  # not an area of theirs
+    assert client.post(url(phase, barnet), table_data([elsewhere])).status_code == 404
+    assert client.get(f"{SET_UP}?phase=999999&area=la-{camden.pk}").status_code == 404
 
     # A hand-made row naming a cohort elsewhere is refused, and nothing is saved.
     data = table_data([mine, elsewhere])
@@ -352,3 +352,10 @@ def _bulk_cohorts(phase, area, count):
             for n, d in enumerate(deliveries)
         ]
     )
+
+
+def test_a_phase_alone_preselects_it_without_an_error(client, coordinator, phase, camden):
+    response = client.get(f"{SET_UP}?phase={phase.pk}")
+    assert response.status_code == 200
+    assert not response.context["area_form"].is_bound
+    assert "There is a problem" not in response.content.decode()
