@@ -21,6 +21,7 @@ __all__ = [
     "BookingLinkExpired",
     "BookingLinkInvalid",
     "CohortError",
+    "PhaseError",
     "PlanningError",
     "WorkshopError",
 ]
@@ -30,6 +31,12 @@ class CohortError(LinkDomainError):
     """A cohort could not be created, opened, resized or moved on to another status."""
 
     default_code = "cohort"
+
+
+class PhaseError(LinkDomainError):
+    """A rollout phase could not be created or changed as asked."""
+
+    default_code = "phase"
 
 
 class PlanningError(LinkDomainError):

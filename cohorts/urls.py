@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cohorts.views import coordinator, places, planning, public, roster, sessions, waves
+from cohorts.views import coordinator, places, planning, public, rollout, roster, sessions, waves
 
 app_name = "cohorts"
 
@@ -49,6 +49,9 @@ urlpatterns = [
     path("<int:pk>/roster.csv", roster.RosterCsvView.as_view(), name="roster-csv"),
     path("<int:pk>/cancel/", coordinator.CohortCancelView.as_view(), name="cancel"),
     path("plan/", planning.CohortPlanView.as_view(), name="plan"),
+    path("rollout/", rollout.RolloutView.as_view(), name="rollout"),
+    path("rollout/phases/new/", rollout.PhaseCreateView.as_view(), name="phase-create"),
+    path("rollout/phases/<int:pk>/edit/", rollout.PhaseUpdateView.as_view(), name="phase-edit"),
     path(
         "professionals/<int:pk>/edit/",
         sessions.ProfessionalEditView.as_view(),

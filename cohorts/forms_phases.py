@@ -1,0 +1,66 @@
+"""The form of a rollout phase (national admins, ``cohorts.services.phases.phase_save``)."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_one_line
+from schools.models import LocalAuthority, MHSTArea
+
+
+class PhaseForm(forms.Form):
+    """A phase's name, dates and areas. The service checks the rules again for any caller."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        validators=[validate_one_line],
+        help_text=_('For example "Year 1, autumn 2019: MHST trailblazers".'),
+    )
+    # <input type="date"> takes only ISO dates, whatever the locale's format.
+    start_date = forms.DateField(
+        label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end_date = forms.DateField(
+        label=_("Ends"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    mhst_areas = forms.ModelMultipleChoiceField(
+        queryset=MHSTArea.objects.order_by("name"),
+        label=_("MHST areas"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Areas with Mental Health Support Teams came first in the rollout."),
+    )
+    local_authorities = forms.ModelMultipleChoiceField(
+        queryset=LocalAuthority.objects.filter(is_current=True).order_by("name"),
+        label=_("Local authorities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, phase=None, **kwargs):
+        if phase is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": phase.name,
+                    "start_date": phase.start_date,
+                    "end_date": phase.end_date,
+                    "mhst_areas": list(phase.mhst_areas.all()),
+                    "local_authorities": list(phase.local_authorities.all()),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if phase is not None:  # an LA no longer current stays choosable on a phase that has it
+            self.fields["local_authorities"].queryset = LocalAuthority.objects.filter(
+                Q(is_current=True) | Q(pk__in=phase.local_authorities.values("pk"))
+            ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The phase must end on or after the day it starts."))
+        if not data.get("mhst_areas") and not data.get("local_authorities"):
+            self.add_error(None, _("Choose the MHST areas or local authorities this phase covers."))
+        return data
