@@ -23,6 +23,7 @@ __all__ = [
     "CohortError",
     "PhaseError",
     "PlanningError",
+    "TermDatesError",
     "WorkshopError",
 ]
 
@@ -37,6 +38,12 @@ class PhaseError(LinkDomainError):
     """A rollout phase could not be created or changed as asked."""
 
     default_code = "phase"
+
+
+class TermDatesError(LinkDomainError):
+    """An LA's term dates file could not be loaded; nothing of it was."""
+
+    default_code = "term_dates"
 
 
 class PlanningError(LinkDomainError):

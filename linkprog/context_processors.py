@@ -17,7 +17,7 @@ def programme_details() -> dict[str, str]:
 
 
 #: The cohorts app's pages that the navigation's "Rollout" entry stands for.
-ROLLOUT_PAGES = ("rollout", "phase-create", "phase-edit")
+ROLLOUT_PAGES = ("rollout", "phase-create", "phase-edit", "term-dates")
 
 
 def _nav_section(request) -> str:

@@ -33,6 +33,9 @@ from cohorts.models.places import (
     Place,
     PlaceStatus,
 )
+from cohorts.models.terms import (
+    SchoolTerm,
+)
 from cohorts.models.transitions import (
     Transition,
 )
@@ -65,6 +68,7 @@ __all__ = [
     "PlaceStatus",
     "ROSTER_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "SchoolTerm",
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",

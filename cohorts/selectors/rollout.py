@@ -12,7 +12,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 
 from cohorts import conf
 from cohorts.models import BOOKABLE_COHORT_STATUSES, CohortStatus
@@ -200,3 +200,19 @@ def _by_term(phases, cohorts, terms) -> tuple[list[dict], int]:
         for term in terms
     ]
     return rows, outside
+
+
+def term_dates_loaded(*, scope):
+    """The LAs in ``scope`` with term dates loaded: ``terms``, ``first_day``, ``last_day``,
+    ``loaded_at``, by name (one query)."""
+    return (
+        LocalAuthority.objects.filter(scope.overlapping_local_authorities())
+        .filter(school_terms__isnull=False)
+        .annotate(
+            terms=Count("school_terms"),
+            first_day=Min("school_terms__first_day"),
+            last_day=Max("school_terms__last_day"),
+            loaded_at=Max("school_terms__created_at"),
+        )
+        .order_by("name")
+    )

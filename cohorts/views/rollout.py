@@ -1,5 +1,6 @@
 """The rollout: its phases (national admins create and edit them; coordinators see those
-touching their areas) and the four-year calendar by term, in figures and a chart."""
+touching their areas), the four-year calendar by term, in figures and a chart, and the LAs'
+term dates that the workshop days are checked against."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,13 +10,16 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from accounts.mixins import CoordinatorRequiredMixin, user_may_open
-from cohorts.forms_phases import PhaseForm
-from cohorts.selectors import phases_in_scope
-from cohorts.selectors.rollout import rollout_overview
+from cohorts.forms_rollout import PhaseForm, TermDatesForm
+from cohorts.selectors import phases_in_scope, wave_area_choices
+from cohorts.selectors.rollout import rollout_overview, term_dates_loaded
 from cohorts.services.phases import phase_save
+from cohorts.services.terms import term_dates_load
 from core.errors import LinkDomainError
 
 MANAGE_PHASES = "accounts.manage_phases"
+#: One LA's term dates are a few hundred bytes; anything this big is some other file.
+MAX_UPLOAD_BYTES = 100_000
 
 
 class RolloutView(CoordinatorRequiredMixin, TemplateView):
@@ -88,3 +92,37 @@ class PhaseUpdateView(PhaseFormMixin, FormView):
         if self.has_permission():
             self.phase = get_object_or_404(phases_in_scope(scope=self.scope), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+
+class TermDatesView(CoordinatorRequiredMixin, FormView):
+    """Load an LA's term dates from a CSV file; lists the LAs whose dates are loaded.
+    Workshop days in a school holiday of those LAs are then flagged (WorkshopsEditView)."""
+
+    template_name = "cohorts/coordinator/term_dates.html"
+    form_class = TermDatesForm
+    permission_required = "accounts.manage_cohorts"
+
+    def get_form_kwargs(self):
+        local_authorities, _ = wave_area_choices(scope=self.scope)
+        return {**super().get_form_kwargs(), "local_authorities": local_authorities}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "loaded": term_dates_loaded(scope=self.scope)}
+
+    def form_valid(self, form):
+        la, upload = form.cleaned_data["local_authority"], form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", "The file is too large for one LA's term dates (over 100 KB).")
+            return self.form_invalid(form)
+        try:
+            loaded = term_dates_load(
+                local_authority=la, data=upload.read(), source=upload.name, actor=self.request.user
+            )
+        except LinkDomainError as error:
+            form.add_error("file", error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{la.name}: {loaded.terms} terms loaded for {', '.join(loaded.school_years)}.",
+        )
+        return HttpResponseRedirect(reverse("cohorts:term-dates"))

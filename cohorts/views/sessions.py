@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from accounts.mixins import CoordinatorRequiredMixin
-from cohorts.calendar import date_concerns
+from cohorts.calendar import cohort_local_authorities, date_concerns, school_holiday_concerns
 from cohorts.forms import (
     ProfessionalForm,
     WorkshopForm,
@@ -80,12 +80,16 @@ class WorkshopsEditView(ScopedCohortMixin, View):
         if not all(form.is_valid() for form in forms):
             return self.render(cohort, forms)
         day_1, day_2 = (WorkshopDetails(**form.cleaned_data) for form in forms)
-        # A weekend or a bank holiday stands only with the coordinator's reason, kept in the
-        # history of the change it justifies (and only if that day's workshop changes).
+        # A weekend, a bank holiday or a school holiday (where the LA's term dates are
+        # loaded) stands only with the coordinator's reason, kept in the history of the
+        # change it justifies (and only if that day's workshop changes).
+        in_holidays = school_holiday_concerns(
+            [day_1.date, day_2.date], local_authorities=cohort_local_authorities(cohort)
+        )
         flagged = {
             day.value: found
             for day, details in zip(WorkshopDay, (day_1, day_2), strict=True)
-            if (found := date_concerns(details.date))
+            if (found := date_concerns(details.date) + in_holidays[details.date])
         }
         concerns = [c for found in flagged.values() for c in found]
         reason = " ".join(request.POST.get("reason", "").split())[:100]

@@ -1,4 +1,5 @@
-"""The form of a rollout phase (national admins, ``cohorts.services.phases.phase_save``)."""
+"""Forms of the rollout pages: a phase (national admins, ``cohorts.services.phases``) and an
+LA's term dates (``cohorts.services.terms``)."""
 
 from django import forms
 from django.db.models import Q
@@ -64,3 +65,24 @@ class PhaseForm(forms.Form):
         if not data.get("mhst_areas") and not data.get("local_authorities"):
             self.add_error(None, _("Choose the MHST areas or local authorities this phase covers."))
         return data
+
+
+class TermDatesForm(forms.Form):
+    """An LA's term dates file; the LAs offered are those the user's scope covers whole."""
+
+    local_authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.none(), label=_("Local authority")
+    )
+    file = forms.FileField(
+        label=_("Term dates (CSV)"),
+        help_text=_(
+            "Columns term, first_day and last_day, a row per half term "
+            "(e.g. Autumn 1, 2025-09-02, 2025-10-24). It replaces that LA's terms of the "
+            "school years it covers."
+        ),
+        error_messages={"required": _("Choose the CSV file of the LA's term dates.")},
+    )
+
+    def __init__(self, *args, local_authorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = local_authorities
