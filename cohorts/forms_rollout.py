@@ -41,16 +41,14 @@ class PhaseForm(forms.Form):
 
     def __init__(self, *args, phase=None, **kwargs):
         if phase is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": phase.name,
-                    "start_date": phase.start_date,
-                    "end_date": phase.end_date,
-                    "mhst_areas": list(phase.mhst_areas.all()),
-                    "local_authorities": list(phase.local_authorities.all()),
-                },
-            )
+            kwargs["initial"] = {
+                "name": phase.name,
+                "start_date": phase.start_date,
+                "end_date": phase.end_date,
+                "mhst_areas": list(phase.mhst_areas.all()),
+                "local_authorities": list(phase.local_authorities.all()),
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         if phase is not None:  # an LA no longer current stays choosable on a phase that has it
             self.fields["local_authorities"].queryset = LocalAuthority.objects.filter(

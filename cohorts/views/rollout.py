@@ -40,6 +40,7 @@ class RolloutView(CoordinatorRequiredMixin, TemplateView):
                     ("delivered", "Delivered"),
                 )
             ],
+            "integer": True,  # counts of cohorts: no 0.5 on the axis
         }
         return {
             **super().get_context_data(**kwargs),

@@ -32,6 +32,9 @@
     chart.options.indexAxis = horizontal ? "y" : "x";
     // Every label shown: Chart.js would otherwise skip those that do not fit.
     chart.options.scales = horizontal ? { y: { ticks: { autoSkip: false } } } : {};
+    if (spec.integer) { // counts: whole numbers on the value axis
+      chart.options.scales[horizontal ? "x" : "y"] = { ticks: { precision: 0 } };
+    }
     chart.data.labels = horizontal ? spec.labels.map(function (label) { return wrap(label, 18); }) : spec.labels;
     box.style.height = height;
     return true;
@@ -51,6 +54,7 @@
       },
       options: {
         indexAxis: "x",
+        scales: spec.integer ? { y: { ticks: { precision: 0 } } } : {},
         responsive: true,
         maintainAspectRatio: false, // the chart fills its .chart-box (link.css), phone or not
         animation: false,
