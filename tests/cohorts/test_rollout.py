@@ -154,12 +154,19 @@ def test_a_regional_coordinator_sees_the_phases_touching_their_areas(client, are
     mine.mhst_areas.add(areas["area"])
     other = PhaseFactory(name="Leeds phase", start_date=dt.date(2026, 9, 1))
     other.local_authorities.add(areas["leeds"])
+    for la, count in ((areas["camden"], 2), (areas["leeds"], 3)):
+        for _ in range(count):
+            EstablishmentFactory(la=la, mhst_area=areas["area"] if la == areas["camden"] else None)
     client.force_login(
         user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[areas["camden"]])
     )
 
-    page = client.get(reverse("cohorts:rollout")).content.decode()
+    response = client.get(reverse("cohorts:rollout"))
+    page = response.content.decode()
 
+    # Only their own schools are counted, in the phase and in the total.
+    assert response.context["total"].eligible == 2
+    assert [row.figures.eligible for row in response.context["phases"][0].rows] == [2]
     assert "Camden MHST phase" in page
     assert "Leeds phase" not in page
     assert "The rollout in your areas" in page
