@@ -291,3 +291,17 @@ def test_the_rollout_page_costs_the_same_at_20_and_2000_rows(
     assert response.status_code == 200
     assert response.context["total"].planned == rows
     assert sum(len(item.rows) for item in response.context["phases"]) == rows + 2
+
+
+@pytest.mark.parametrize("name", ["cohorts:rollout", "cohorts:phase-create", "cohorts:term-dates"])
+def test_the_rollout_pages_ask_for_a_login(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_phase_that_does_not_exist_is_a_404(client):
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    assert client.get(reverse("cohorts:phase-edit", args=[999])).status_code == 404
