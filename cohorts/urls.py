@@ -7,6 +7,7 @@ from cohorts.views import (
     places,
     planning,
     public,
+    rollout,
     roster,
     sessions,
     setup,
@@ -67,6 +68,10 @@ urlpatterns = [
         setup_import.CohortSetUpTemplateView.as_view(),
         name="set-up-import-template",
     ),
+    path("rollout/", rollout.RolloutView.as_view(), name="rollout"),
+    path("rollout/phases/new/", rollout.PhaseCreateView.as_view(), name="phase-create"),
+    path("rollout/phases/<int:pk>/edit/", rollout.PhaseUpdateView.as_view(), name="phase-edit"),
+    path("rollout/term-dates/", rollout.TermDatesView.as_view(), name="term-dates"),
     path(
         "professionals/<int:pk>/edit/",
         sessions.ProfessionalEditView.as_view(),

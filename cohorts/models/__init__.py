@@ -37,6 +37,9 @@ from cohorts.models.status import (
     ProgrammeStatus,
     ProgrammeStatusKind,
 )
+from cohorts.models.terms import (
+    SchoolTerm,
+)
 from cohorts.models.transitions import (
     Transition,
 )
@@ -72,6 +75,7 @@ __all__ = [
     "PlaceStatus",
     "ROSTER_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "SchoolTerm",
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",
