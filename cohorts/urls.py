@@ -64,6 +64,16 @@ urlpatterns = [
     path("set-up/copy/", setup.CohortSetUpCopyView.as_view(), name="set-up-copy"),
     path("set-up/import/", setup_import.CohortSetUpImportView.as_view(), name="set-up-import"),
     path(
+        "set-up/import/<int:pk>/",
+        setup_import.SetUpImportStatusView.as_view(),
+        name="set-up-import-status",
+    ),
+    path(
+        "set-up/import/<int:pk>/progress.json",
+        setup_import.SetUpImportProgressView.as_view(),
+        name="set-up-import-progress",
+    ),
+    path(
         "set-up/import/template.csv",
         setup_import.CohortSetUpTemplateView.as_view(),
         name="set-up-import-template",

@@ -12,6 +12,10 @@ from cohorts.models.cohorts import (
     CohortFormat,
     CohortStatus,
 )
+from cohorts.models.imports import (
+    SetUpImport,
+    SetUpImportStatus,
+)
 from cohorts.models.invitations import (
     RECORDED_CHANNELS,
     Invitation,
@@ -76,6 +80,8 @@ __all__ = [
     "ROSTER_STATUSES",
     "SEAT_HOLDING_STATUSES",
     "SchoolTerm",
+    "SetUpImport",
+    "SetUpImportStatus",
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",
