@@ -204,10 +204,8 @@ def stub_outbox_broker(monkeypatch) -> StubBroker:
     """The ids of the emails handed to the broker, which is never reached: for tests of
     what is queued (tests/outbox tests the hand-over and the worker). An app's conftest makes
     it autouse as ``outbox_broker``."""
-    from outbox.services import fan_out_run
+    from outbox.services import celery_app, fan_out_run
     from outbox.services.fanning import FAN_OUT_TASK
-
-    from outbox.services import celery_app
 
     dispatched = StubBroker()
     real_send_task = celery_app.send_task
