@@ -154,7 +154,8 @@ def build(*, scale: int, log=print) -> dict[str, int]:
     for round_no in range(scale):
         last = round_no == scale - 1
         with transaction.atomic():
-            made = _round(groups, phases, waves, round_no, last, rng, now)
+            round_waves = waves[round_no * len(phases) : (round_no + 1) * len(phases)]
+            made = _round(groups, phases, round_waves, round_no, last, rng, now)
         for key, value in made.items():
             counts[key] += value
         log(f"  round {round_no + 1} of {scale}: {dict(made)}")
