@@ -118,6 +118,18 @@ class ImportReport:
         return sum(1 for row in self.rows if row.outcome == outcome)
 
     @property
+    def added(self) -> int:
+        return self.count(RowOutcome.ADDED)
+
+    @property
+    def updated(self) -> int:
+        return self.count(RowOutcome.UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(RowOutcome.UNCHANGED)
+
+    @property
     def errors(self) -> int:
         return self.count(RowOutcome.ERROR)
 
