@@ -93,7 +93,9 @@ class DirectoryEntryFormView(DirectoryMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(entry=self.entry, **kwargs)
+        context = super().get_context_data(**kwargs)  # makes the form, which finds the entry
+        context["entry"] = self.entry
+        return context
 
     def form_valid(self, form):
         local_authorities, mhst_areas = self.writable_areas()

@@ -91,7 +91,9 @@ def test_add_and_edit_a_venue(coordinator, camden, barnet):
     assert (venue.local_authority, venue.northing, venue.capacity) == (camden, 183500, 60)
 
     edit = reverse("cohorts:venue-edit", args=[venue.pk])
-    assert coordinator.get(edit).context["form"]["name"].value() == "Camden Centre"
+    page = coordinator.get(edit)
+    assert page.context["form"]["name"].value() == "Camden Centre"
+    assert '<h1 class="h2">Edit Camden Centre</h1>' in page.content.decode()
     response = coordinator.post(edit, {**data, "name": "Camden Centre (main hall)", "easting": ""})
     assert response.status_code == 302
     venue.refresh_from_db()

@@ -239,3 +239,15 @@ def test_professionals_import_with_sectors_in_words(camden):
         area,
     )
     assert LocalProfessional.objects.get(name="Ms Field").sector == OrganisationType.VCS
+
+
+def test_the_admin_lists_and_opens_the_directory(admin_client, camden):
+    venue = VenueFactory(local_authority=camden, name="Camden Centre")
+    professional = LocalProfessionalFactory(local_authority=camden, name="Dr Rao")
+    for model, entry, name in (
+        ("venue", venue, "Camden Centre"),
+        ("localprofessional", professional, "Dr Rao"),
+    ):
+        listing = admin_client.get(f"/admin/workshops/{model}/")
+        assert name in listing.content.decode()
+        assert admin_client.get(f"/admin/workshops/{model}/{entry.pk}/change/").status_code == 200
