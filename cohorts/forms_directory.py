@@ -68,6 +68,7 @@ class VenueForm(DirectoryEntryForm):
                 "(six digits, from a postcode finder). With it the planning helper can "
                 "suggest this venue for cohorts near it."
             ),
+            "northing": "",
         }
 
     def __init__(self, *args, **kwargs):

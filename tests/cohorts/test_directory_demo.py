@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_a_directory(settings):
+    settings.DEBUG = True  # seed_demo runs only on a demo site
     call_command("seed_demo", stdout=io.StringIO())
     la = Cohort.objects.first().local_authority
     venues = Venue.objects.filter(local_authority=la)
