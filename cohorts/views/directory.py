@@ -36,6 +36,9 @@ from workshops.directory import local_professional_save, venue_save
 from workshops.directory_import import PROFESSIONALS, VENUES, directory_import_csv
 from workshops.selectors import in_area, local_professionals_in_scope, venues_in_scope
 
+#: The directory pages' entry in the main navigation (``templates/base.html``).
+NAV = "directory"
+
 
 class DirectoryMixin(CoordinatorRequiredMixin):
     """What one kind of directory entry's pages share; subclasses name the kind."""
@@ -54,7 +57,8 @@ class DirectoryMixin(CoordinatorRequiredMixin):
         return wave_area_choices(scope=self.scope)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "kind": self.spec}
+        # The main navigation's "Directory", not "Cohorts" (whose namespace these share).
+        return {**super().get_context_data(**kwargs), "kind": self.spec, "nav_section": NAV}
 
 
 class DirectoryListView(DirectoryMixin, ListView):
@@ -231,7 +235,7 @@ class ProfessionalsToCohortsView(CoordinatorRequiredMixin, View):
         return professionals.order_by("name", "pk"), cohorts.order_by("name", "pk")
 
     def render_page(self, area_form, form=None, result=None):
-        context = {"area_form": area_form, "form": form, "result": result}
+        context = {"area_form": area_form, "form": form, "result": result, "nav_section": NAV}
         if form is not None:
             context["area_name"] = area_form.area_name()
             context["phase"] = area_form.cleaned_data["phase"]

@@ -245,3 +245,9 @@ def test_the_lists_cost_the_same_at_20_and_2000_rows(
         response = coordinator.get(reverse(f"cohorts:{which}-list"))
     assert response.context["paginator"].count == rows
     assert len(response.context["entries"]) == min(rows, 50)
+
+
+def test_the_main_navigation_marks_the_directory(coordinator):
+    page = coordinator.get(reverse("cohorts:venue-list")).content.decode()
+    assert 'class="nav-link active" aria-current="page" href="/cohorts/directory/venues/"' in page
+    assert 'aria-current="page" href="/cohorts/"' not in page
