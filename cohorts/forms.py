@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.roles import users_with_role
+from cohorts.forms_venues import DirectoryVenuesMixin
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort
 from cohorts.services.places import Attendee
 from core.dates import day
@@ -126,8 +127,9 @@ class PlaceCancelForm(forms.Form):
     )
 
 
-class CohortForm(forms.ModelForm):
-    """A cohort's details; saved through cohort_create / cohort_update."""
+class CohortForm(DirectoryVenuesMixin, forms.ModelForm):
+    """A cohort's details; saved through cohort_create / cohort_update. ``venues``: the
+    directory venues its venue name offers."""
 
     capacity = forms.IntegerField(
         label=_("Capacity (schools)"),
@@ -174,9 +176,17 @@ class CohortForm(forms.ModelForm):
         widgets = {"venue_address": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(
-        self, *args, phases, local_authorities, mhst_areas, seats_taken: int = 0, **kwargs
+        self,
+        *args,
+        phases,
+        local_authorities,
+        mhst_areas,
+        seats_taken: int = 0,
+        venues=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.offer_venues(venues)
         self.fields["phase"].queryset = phases
         self.fields["local_authority"].queryset = local_authorities
         self.fields["mhst_area"].queryset = mhst_areas
@@ -205,11 +215,12 @@ class CohortForm(forms.ModelForm):
         data = super().clean()
         if not data.get("local_authority") and not data.get("mhst_area"):
             self.add_error("local_authority", _("Choose a local authority, an MHST area or both."))
-        return data
+        return self.fill_venue_address(data)
 
 
-class WorkshopForm(forms.Form):
-    """One workshop day. Blank venue and link mean "the cohort's"."""
+class WorkshopForm(DirectoryVenuesMixin, forms.Form):
+    """One workshop day. Blank venue and link mean "the cohort's". ``venues``: the directory
+    venues its venue name offers."""
 
     # <input type="date"> takes only ISO dates, whatever the locale's format.
     date = forms.DateField(
@@ -233,6 +244,10 @@ class WorkshopForm(forms.Form):
         label=_("Joining link, if not the cohort's"), required=False, assume_scheme="https"
     )
 
+    def __init__(self, *args, venues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_venues(venues)
+
     def clean(self):
         data = super().clean()
         if (
@@ -241,7 +256,7 @@ class WorkshopForm(forms.Form):
             and data["end_time"] <= data["start_time"]
         ):
             self.add_error("end_time", _("A workshop must end after it starts."))
-        return data
+        return self.fill_venue_address(data)
 
 
 class ProfessionalForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from django.urls import path
 
 from cohorts.views import (
     coordinator,
+    directory,
     places,
     planning,
     public,
@@ -31,7 +32,27 @@ wave_actions = [
     )
 ]
 
+directory_pages = [
+    path(f"directory/{segment}/{action}", view.as_view(kind=kind), name=f"{name}-{suffix}")
+    for segment, kind, name in (
+        ("venues", "venue", "venue"),
+        ("professionals", "professional", "local-professional"),
+    )
+    for action, view, suffix in (
+        ("", directory.DirectoryListView, "list"),
+        ("new/", directory.DirectoryEntryFormView, "create"),
+        ("<int:pk>/edit/", directory.DirectoryEntryFormView, "edit"),
+        ("import/", directory.DirectoryImportView, "import"),
+    )
+]
+
 urlpatterns = [
+    *directory_pages,
+    path(
+        "directory/professionals/to-cohorts/",
+        directory.ProfessionalsToCohortsView.as_view(),
+        name="professionals-to-cohorts",
+    ),
     path("waves/", waves.WaveListView.as_view(), name="wave-list"),
     path("waves/new/", waves.WaveCreateView.as_view(), name="wave-create"),
     path("waves/<int:pk>/", waves.WaveDetailView.as_view(), name="wave-detail"),

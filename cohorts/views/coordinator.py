@@ -55,6 +55,16 @@ from cohorts.views.sessions import (
 )
 from core.audit import history_of
 from core.errors import LinkDomainError
+from workshops.selectors import venues_in_scope, venues_of_area
+
+
+def cohort_directory_venues(*, scope, cohort):
+    """The directory venues of ``cohort``'s area that ``scope`` sees, by name."""
+    return venues_of_area(
+        scope=scope,
+        local_authority_id=cohort.local_authority_id,
+        mhst_area_id=cohort.mhst_area_id,
+    ).order_by("name", "pk")
 
 
 class CohortListView(CoordinatorRequiredMixin, ListView):
@@ -140,8 +150,18 @@ class CohortFormMixin(CoordinatorRequiredMixin):
             phases=phases_in_scope(scope=self.scope),
             local_authorities=local_authorities_in_scope(scope=self.scope),
             mhst_areas=mhst_areas_in_scope(scope=self.scope),
+            venues=self.directory_venues(),
         )
         return kwargs
+
+    def directory_venues(self):
+        """A new cohort's area is not chosen yet: the venues of the user's areas (the first
+        ``VENUES_OFFERED`` by name; any other can be typed)."""
+        return venues_in_scope(scope=self.scope).order_by("name", "pk")[:VENUES_OFFERED]
+
+
+#: At most this many directory venues are offered on a new cohort's form.
+VENUES_OFFERED = 300
 
 
 class CohortCreateView(CohortFormMixin, FormView):
@@ -168,6 +188,9 @@ class CohortCreateView(CohortFormMixin, FormView):
 
 
 class CohortUpdateView(CohortFormMixin, ScopedCohortMixin, FormView):
+    def directory_venues(self):
+        return cohort_directory_venues(scope=self.scope, cohort=self.cohort)
+
     def get_form_kwargs(self):
         self.cohort = self.get_cohort()
         # The form writes its cleaned data into its instance: give it a copy; the service

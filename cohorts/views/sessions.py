@@ -33,6 +33,7 @@ from cohorts.services.sessions import (
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
 from core.errors import LinkDomainError
 from workshops.models import Workshop
+from workshops.selectors import venues_of_area
 from workshops.services import WorkshopDetails
 
 
@@ -43,6 +44,12 @@ class WorkshopsEditView(ScopedCohortMixin, View):
 
     def forms(self, cohort, data=None):
         existing = {w.day: w for w in Workshop.objects.filter(delivery__cohort=cohort)}
+        # One queryset for both days' forms: read once, when needed.
+        venues = venues_of_area(
+            scope=self.scope,
+            local_authority_id=cohort.local_authority_id,
+            mhst_area_id=cohort.mhst_area_id,
+        ).order_by("name", "pk")
         forms = []
         for day in WorkshopDay:
             workshop = existing.get(day.value)
@@ -61,13 +68,19 @@ class WorkshopsEditView(ScopedCohortMixin, View):
                 }
             else:
                 initial = {"start_time": "09:30", "end_time": "16:00"}
-            form = WorkshopForm(data, prefix=f"day{day.value}", initial=initial)
+            form = WorkshopForm(data, prefix=f"day{day.value}", initial=initial, venues=venues)
             form.day = day
             forms.append(form)
         return forms
 
     def render(self, cohort, forms, concerns=(), reason=""):
-        context = {"cohort": cohort, "forms": forms, "concerns": concerns, "reason": reason}
+        context = {
+            "cohort": cohort,
+            "forms": forms,
+            "concerns": concerns,
+            "reason": reason,
+            "directory_venues": forms[0].directory_venues,
+        }
         return render(self.request, self.template_name, context)
 
     def get(self, request, pk):
