@@ -262,6 +262,11 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         "sector_mix": [
             (label, [w.mix[row][1] for w in workshops]) for row, (_, label) in enumerate(SECTORS)
         ],
+        # The workshops without an NHS CYPMHS professional: expected (not yet marked), present.
+        "no_cypmhs": {
+            "expected": [w.day for w in workshops if w.no_cypmhs and not w.mix_marked],
+            "present": [w.day for w in workshops if w.no_cypmhs and w.mix_marked],
+        },
         "planned": planned,
         "interested": interested,
     }

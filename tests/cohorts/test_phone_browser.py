@@ -71,7 +71,9 @@ def test_a_coordinator_books_a_school_by_phone_giving_a_reason(signed_in, width)
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
 
     page.goto(f"{url}/cohorts/{cohort.pk}/")
-    expect(page.locator("#no-cypmhs-1")).to_contain_text("has no NHS CYPMHS professional")
+    expect(page.locator("#no-cypmhs-expected")).to_contain_text(
+        "Workshops 1 and 2 have no NHS CYPMHS professional."
+    )
     mix = page.get_by_role("table", name="Who is in the room")
     expect(mix.get_by_role("row", name="School staff")).to_contain_text("1")
     expect(mix.get_by_role("row", name="Local authority")).to_contain_text("1")
@@ -124,7 +126,7 @@ def test_the_register_shows_the_mix_present_and_warns_without_cypmhs(signed_in, 
     cohort.workshops.filter(day=1).update(date=timezone.localdate())  # today: the register
 
     page.goto(f"{url}/cohorts/{cohort.pk}/")
-    expect(page.locator("#no-cypmhs-1")).to_have_count(0)  # Dr Rao is expected
+    expect(page.locator("#no-cypmhs-expected")).to_have_count(0)  # Dr Rao is expected
     register = page.get_by_role("group", name="Workshop 1")
     register.get_by_label("Hill Primary: Sam Lead").check()
     register.get_by_label("Ms Field (Camden Early Help)").check()
@@ -135,8 +137,10 @@ def test_the_register_shows_the_mix_present_and_warns_without_cypmhs(signed_in, 
     expect(mix.locator("thead th").nth(1)).to_contain_text("present")
     expect(mix.locator("thead th").nth(2)).to_contain_text("expected")
     expect(mix.get_by_role("row", name="NHS CYPMHS")).to_contain_text("0")
-    expect(page.locator("#no-cypmhs-1")).to_contain_text("had no NHS CYPMHS professional present")
-    expect(page.locator("#no-cypmhs-2")).to_have_count(0)  # workshop 2: Dr Rao expected
+    expect(page.locator("#no-cypmhs-present")).to_contain_text(
+        "Workshop 1 had no NHS CYPMHS professional present."
+    )
+    expect(page.locator("#no-cypmhs-expected")).to_have_count(0)  # workshop 2: Dr Rao expected
     assert_no_serious_accessibility_violations(page)
     fits(page)
     shot(page, f"register-{width}")
