@@ -248,3 +248,19 @@ def test_a_move_needs_a_reason(client, camden):
     assert refused.status_code == 200 and "Say why the place moves." in refused.content.decode()
     place.refresh_from_db()
     assert place.cohort == camden["spring"]
+
+
+def test_a_long_cancellation_reason_is_kept_whole_on_the_place(camden):
+    place = place_book(
+        establishment=EstablishmentFactory(la=camden["la"]),
+        cohort=camden["spring"],
+        attendee=attendee(1),
+    )
+    reason = "The head rang: " + "the dates clash with the school's inspection. " * 9
+    place_cancel_by_phone(
+        place=place, reason=reason, asked_by_school=True, actor=camden["coordinator"]
+    )
+    place.refresh_from_db()
+    assert place.cancel_note == reason.strip()
+    assert len(reason.strip()) > 300
+    assert place.history.latest().history_change_reason == reason.strip()[:100]
