@@ -17,7 +17,7 @@ from cohorts.forms import (
     PlaceCancelForm,
 )
 from cohorts.forms_phone import PhoneBookingForm
-from cohorts.models import Cohort, PlaceStatus
+from cohorts.models import BOOKABLE_COHORT_STATUSES, Cohort, PlaceStatus
 from cohorts.selectors import (
     cohorts_in_scope,
     phone_booking_schools,
@@ -175,6 +175,7 @@ class PlaceBookByPhoneView(CoordinatorRequiredMixin, FormView):
             "cohort": cohort,
             "last_day": booking_last_day(day_1=day_1) if day_1 else None,
             "full": cohort.places_left == 0 or cohort.waiting_count > 0,
+            "bookable": cohort.status in BOOKABLE_COHORT_STATUSES,
         }
 
     def form_valid(self, form):

@@ -264,3 +264,19 @@ def test_a_long_cancellation_reason_is_kept_whole_on_the_place(camden):
     assert place.cancel_note == reason.strip()
     assert len(reason.strip()) > 300
     assert place.history.latest().history_change_reason == reason.strip()[:100]
+
+
+def test_a_cohort_not_open_for_booking_says_so_and_books_no_one(client, camden):
+    from cohorts.services.cohorts import cohort_mark_running
+
+    spring = camden["spring"]
+    cohort_mark_running(cohort=spring)
+    school = EstablishmentFactory(la=camden["la"])
+    client.force_login(camden["coordinator"])
+
+    page = client.get(book_url(spring)).content.decode()
+    assert "is not open for booking: it is running" in page
+    assert 'name="reason"' not in page
+    refused = client.post(book_url(spring), form(school))
+    assert "is not open for booking" in refused.content.decode()
+    assert not Place.objects.filter(establishment=school).exists()
