@@ -9,6 +9,7 @@ from accounts.models import Role
 from accounts.roles import users_with_role
 from cohorts.forms_venues import DirectoryVenuesMixin
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort
+from cohorts.services.phone import REASON_MAX_LENGTH
 from cohorts.services.places import Attendee
 from core.dates import day
 from core.validators import validate_one_line
@@ -101,6 +102,27 @@ class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
         return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
 
 
+class PhoneReasonField(forms.CharField):
+    """Why a coordinator changes a school's place for it: kept in the place's history
+    (``cohorts.services.phone``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reason"))
+        kwargs.setdefault("max_length", REASON_MAX_LENGTH)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Who asked, and how: for example, the deputy head rang on 3 March. Kept in the "
+                "place's history with your name; the school's email does not include it."
+            ),
+        )
+        kwargs.setdefault("validators", [validate_one_line])
+        kwargs.setdefault(
+            "error_messages", {"required": _("Say why you are acting for the school.")}
+        )
+        super().__init__(**kwargs)
+
+
 class CoordinatorMoveForm(MoveForm):
     """A coordinator's move: a cohort outside the school's area only once confirmed (the
     service refuses it otherwise, and the page shows why next to this box)."""
@@ -109,10 +131,25 @@ class CoordinatorMoveForm(MoveForm):
         label=_("The school has agreed to attend a cohort outside its area"),
         required=False,
     )
+    reason = PhoneReasonField(error_messages={"required": _("Say why the place moves.")})
 
 
 class PlaceCancelForm(forms.Form):
-    """Why a coordinator cancels a place (or takes a school off the waiting list)."""
+    """Why a coordinator cancels a place (or takes a school off the waiting list), and whether
+    the school asked (its email then says so)."""
+
+    asked_by_school = forms.TypedChoiceField(
+        label=_("Who decided"),
+        choices=[
+            ("yes", _("The school asked (by phone, email or in person)")),
+            ("no", _("The programme team decided")),
+        ],
+        coerce=lambda value: value == "yes",
+        empty_value=False,
+        required=False,
+        initial="no",
+        widget=forms.RadioSelect,
+    )
 
     reason = forms.CharField(
         label=_("Reason"),

@@ -113,6 +113,7 @@ urlpatterns = [
         sessions.ProfessionalRemoveView.as_view(),
         name="professional-remove",
     ),
+    path("<int:pk>/book/", places.PlaceBookByPhoneView.as_view(), name="place-book-phone"),
     path("places/<int:pk>/move/", places.PlaceMoveView.as_view(), name="place-move"),
     path("places/<int:pk>/cancel/", places.PlaceCancelView.as_view(), name="place-cancel"),
     # Schools (no login)

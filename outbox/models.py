@@ -25,6 +25,7 @@ class EmailKind(models.TextChoices):
     MOVE = "move", _("Move notice")
     WORKSHOP_CHANGE = "workshop_change", _("Workshop change notice")
     PROFESSIONAL_NOTICE = "professional_notice", _("Notice to professionals")
+    PROFESSIONAL_INVITATION = "professional_invitation", _("Invitation to professionals")
     NEW_LINK = "new_link", _("New personal link")
     SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")

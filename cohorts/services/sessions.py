@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts import conf, notifications
+from cohorts import conf, notifications, professional_mail
 from cohorts.errors import WorkshopError
 from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
@@ -24,7 +24,7 @@ from cohorts.models import (
     CohortStatus,
     Place,
 )
-from cohorts.notifications import fan_out
+from cohorts.notifications import fan_out, notify
 from cohorts.rules import WorkshopDay, attended
 from cohorts.services.places import lock_cohort
 from cohorts.services.progress import place_set_progress
@@ -140,7 +140,9 @@ def professional_add(
     *, cohort: Cohort, name: str, organisation: str, organisation_type: str, email: str
 ) -> Professional:
     """Record a professional attending ``cohort``'s workshops (not counted in capacity).
-    Refused if someone with the same email address is on the cohort already."""
+    Refused if someone with the same email address is on the cohort already. On a cohort
+    that is open or running, they are invited (both days, a calendar file) in the same
+    transaction (``professional_mail.professional_invited``)."""
     professional_check(
         name=name, organisation=organisation, organisation_type=organisation_type, email=email
     )
@@ -154,7 +156,9 @@ def professional_add(
         organisation_type=organisation_type,
         email=email,
     )
-    professional_save(professional)
+    with transaction.atomic():
+        professional_save(professional)
+        notify(professional_mail.professional_invited, professional_id=professional.pk)
     return professional
 
 
@@ -167,7 +171,8 @@ def professional_update(
     organisation_type: str,
     email: str,
 ) -> Professional:
-    """Correct a professional's details (their attendance stays as recorded)."""
+    """Correct a professional's details (their attendance stays as recorded). A new email
+    address on a cohort that is open or running is sent the invitation."""
     professional_check(
         name=name, organisation=organisation, organisation_type=organisation_type, email=email
     )
@@ -183,11 +188,14 @@ def professional_update(
         professional_email_check(
             delivery=professional.delivery, email=email, professional=professional
         )
+        new_address = professional.email.strip().lower() != email.strip().lower()
         professional.name = name
         professional.organisation = organisation
         professional.organisation_type = organisation_type
         professional.email = email
         professional_save(professional)
+        if new_address:
+            notify(professional_mail.professional_invited, professional_id=professional.pk)
     return professional
 
 
@@ -214,6 +222,8 @@ def professional_remove(*, professional: Professional) -> None:
                 "attendance is part of the programme's record. Correct their details "
                 "instead, or mark them absent first if the register is wrong."
             )
+        # Told before the row goes: one who was invited hears they are no longer expected.
+        notify(professional_mail.professional_removed, professional_id=professional.pk)
         professional.delete()
 
 

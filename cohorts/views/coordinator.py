@@ -44,7 +44,7 @@ from cohorts.services.cohorts import (
 from cohorts.services.links import booking_link_path
 from cohorts.timeline import cohort_timeline
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
-from cohorts.views.places import PlaceCancelView, PlaceMoveView
+from cohorts.views.places import PlaceBookByPhoneView, PlaceCancelView, PlaceMoveView
 from cohorts.views.roster import RosterCsvView
 from cohorts.views.sessions import (
     AttendanceView,
@@ -134,7 +134,12 @@ class CohortDetailView(ScopedCohortMixin, DetailView):
             if can[action.name]
         ]
         booked = sum(place.status in BOOKED_STATUSES for place in detail["roster"])
-        timeline = cohort_timeline(cohort=self.object, workshops=detail["workshops"], booked=booked)
+        timeline = cohort_timeline(
+            cohort=self.object,
+            workshops=detail["workshops"],
+            booked=booked,
+            professionals=len(detail["professionals"]),
+        )
         context.update(detail, can=can, timeline=timeline, today=today)
         return context
 
@@ -320,6 +325,7 @@ COHORT_PAGE_ACTIONS = {
     "remove_professional": ProfessionalRemoveView,
     "move_place": PlaceMoveView,
     "cancel_place": PlaceCancelView,
+    "book_by_phone": PlaceBookByPhoneView,
 }
 
 

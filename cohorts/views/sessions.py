@@ -18,6 +18,7 @@ from cohorts.forms import (
     ProfessionalForm,
     WorkshopForm,
 )
+from cohorts.professional_mail import INVITED_COHORT_STATUSES
 from cohorts.rules import WorkshopDay
 from cohorts.selectors import (
     professionals_in_scope,
@@ -166,7 +167,12 @@ class ProfessionalAddView(ScopedCohortMixin, FormView):
         except LinkDomainError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, f"{form.cleaned_data['name']} is added.")
+        invited = cohort.status in INVITED_COHORT_STATUSES  # professional_mail
+        messages.success(
+            self.request,
+            f"{form.cleaned_data['name']} is added"
+            + (", and sent an invitation with both days." if invited else "."),
+        )
         return HttpResponseRedirect(self.cohort_url(cohort))
 
 
