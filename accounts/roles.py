@@ -26,6 +26,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "view_free_text",
         "export_responses",
         "review_register_changes",
+        # Subject access requests and erasure reach across every area: national only.
+        "manage_personal_data",
     ),
     Role.REGIONAL_COORDINATOR: (
         *_COMMON,

@@ -4,7 +4,8 @@ free text, every figure suppressed."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import CharField, Count, Max, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from evaluation import suppression
 from evaluation.models import LIKERT_MAX, LIKERT_MIN, Outcome, Question, QuestionKind, TimePoint
@@ -77,6 +78,15 @@ def _change_row(key: str, label: str, pairs: list[tuple[float, float]]) -> Chang
     )
 
 
+#: Who answered, as pairs are formed (``SurveyInvitation.respondent``): the invitation's pair
+#: key once the link to the person is removed, else its participant.
+_RESPONDENT = Coalesce(
+    NullIf("response__invitation__pair_key", Value("")),
+    Concat(Value("p"), Cast("response__invitation__participant_id", CharField())),
+    output_field=CharField(),
+)
+
+
 def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
     """Paired change from ``time_a`` to ``time_b`` per outcome and per scale question.
 
@@ -92,10 +102,8 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
             response__time_point__in=(time_a, time_b),
             number__isnull=False,
         )
-        .values(
-            "response__invitation__participant_id",
-            "question__code",
-        )
+        .annotate(respondent=_RESPONDENT)
+        .values("respondent", "question__code")
         .annotate(
             a=Max("number", filter=at_a),
             b=Max("number", filter=at_b),
@@ -110,7 +118,7 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
         pair = (row["a"], row["b"])
         by_code[row["question__code"]].append(pair)
         if row["outcome"]:
-            person = row["response__invitation__participant_id"]
+            person = row["respondent"]
             by_person_outcome[(row["outcome"], person)].append(pair)
     by_outcome: dict[str, list] = defaultdict(list)
     for (outcome, _person), pairs in by_person_outcome.items():

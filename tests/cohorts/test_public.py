@@ -102,6 +102,7 @@ def test_the_booking_form_takes_names_role_and_phone_on_one_line_only(client, co
             "role": "SENCo\r\nDeputy head",
             "phone": "020 7946\u20280000",
             "access_needs": "Step-free access\nA quiet room",  # several lines are fine here
+            "access_needs_consent": "on",
         },
     )
 
