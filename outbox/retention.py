@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from core.conf import setting
 from core.logging import redact_link_tokens
 from core.privacy import (
     Retention,
@@ -23,14 +22,13 @@ from core.privacy import (
     register_retention,
     register_subject_records,
 )
+from outbox import conf
 from outbox.models import EmailStatus, OutgoingEmail
 from outbox.services.queueing import SEND_NOW_STATUSES, redacted_key
 
-DEFAULT_RETAIN_SENT_DAYS = 90
-
 
 def retain_sent_for() -> timedelta:
-    return timedelta(days=setting("OUTBOX_RETAIN_SENT_DAYS", DEFAULT_RETAIN_SENT_DAYS))
+    return timedelta(days=conf.retain_sent_days())
 
 
 _EMPTY = Q(recipient="", body_text="", body_html="", attachments=[])

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.privacy import FORMER_ATTENDEE, SubjectRecords, normalise_email, register_subject_records
-from workshops.models import Professional
+from workshops.models import DeliveryKind, Professional
 
 #: A professional not yet anonymised.
 NOT_ANONYMISED = ~Q(name=FORMER_ATTENDEE, email="")
@@ -44,7 +44,9 @@ def find(email: str) -> list[dict]:
             "delivery": str(p.delivery),
             "added_at": p.created_at.isoformat(),
         }
-        for p in _of(email).select_related("delivery").order_by("created_at")
+        for p in _of(email)
+        .select_related(*(f"delivery__{kind}" for kind in DeliveryKind.values))
+        .order_by("created_at")
     ]
 
 
