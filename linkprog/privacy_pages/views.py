@@ -56,6 +56,21 @@ class EraseForm(EmailForm):
         self.fields["email"].widget = forms.HiddenInput()
 
 
+def shown(sections) -> list[dict]:
+    """Sections as the page lists them: each row's fields with readable names (an email's
+    text is in the file, not on the page)."""
+    return [
+        {
+            "label": section.label,
+            "rows": [
+                [(key.replace("_", " ").capitalize(), value) for key, value in row.items()]
+                for row in ({k: v for k, v in r.items() if k != "text"} for r in section.rows)
+            ],
+        }
+        for section in sections
+    ]
+
+
 class SubjectSearchView(PrivacyMixin, FormView):
     """Find everything Link holds about an email address (POST, so it never sits in a URL)."""
 
@@ -70,6 +85,7 @@ class SubjectSearchView(PrivacyMixin, FormView):
                 form=form,
                 email=email,
                 sections=sections,
+                shown=shown(sections),
                 found=sum(len(s.rows) for s in sections),
                 erase_form=EraseForm(initial={"email": email}),
             )
@@ -109,6 +125,7 @@ class SubjectEraseView(PrivacyMixin, View):
                     "form": EmailForm(initial={"email": email}),
                     "email": email,
                     "sections": sections,
+                    "shown": shown(sections),
                     "found": sum(len(s.rows) for s in sections),
                     "erase_form": form,
                 },

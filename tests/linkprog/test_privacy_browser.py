@@ -59,7 +59,8 @@ def test_the_retention_preview(admin):
 
 def test_a_subject_access_search_and_erasure(admin):
     page, url = admin
-    place = Cohort.objects.get(status=CohortStatus.COMPLETED).places.first()
+    delivered = Cohort.objects.get(status=CohortStatus.COMPLETED)
+    place = delivered.places.filter(participant__survey_invitations__isnull=False).first()
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{url}/privacy/subject-access/")
@@ -67,6 +68,7 @@ def test_a_subject_access_search_and_erasure(admin):
         page.get_by_role("button", name="Find").click()
         expect(page.get_by_role("status")).to_contain_text("about " + place.attendee_email)
         expect(page.get_by_role("heading", name="Places (1)")).to_be_visible()
+        expect(page.get_by_role("heading", name="Survey invitations (3)")).to_be_visible()
         assert_no_sideways_scroll(page)
         assert_no_serious_accessibility_violations(page)
         _shot(page, f"subject-{width}")

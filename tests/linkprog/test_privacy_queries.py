@@ -54,3 +54,15 @@ def test_the_job_costs_a_few_queries_per_thousand_emails(django_assert_max_num_q
     assert not OutgoingEmail.objects.exclude(recipient="").exists()
     keys = set(OutgoingEmail.objects.values_list("idempotency_key", flat=True))
     assert len(keys) == rows and not any("sam@" in key for key in keys)
+
+
+def test_the_preview_page_lists_the_last_runs_with_their_counts(client):
+    _emails(3)
+    retention_run()
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN, "nat"))
+
+    page = client.get(reverse("privacy:retention")).content.decode()
+
+    assert "Nightly retention run" in page
+    assert "Email bodies and addresses: 3" in page
+    assert "sam@school.example" not in page
