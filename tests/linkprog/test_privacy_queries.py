@@ -66,3 +66,23 @@ def test_the_preview_page_lists_the_last_runs_with_their_counts(client):
     assert "Nightly retention run" in page
     assert "Email bodies and addresses: 3" in page
     assert "sam@school.example" not in page
+
+
+def test_a_bulk_queue_after_the_address_was_emptied_makes_no_second_email():
+    from outbox.services import EmailSpec, emails_enqueue_bulk
+
+    _emails(2)
+    retention_run()
+    spec = EmailSpec(
+        kind=EmailKind.BOOKING_CONFIRMATION,
+        recipient="Sam@School.example",
+        template="booking_confirmation",
+        context={},
+        occurrence="1",
+    )
+    other = EmailSpec(**{**spec.__dict__, "occurrence": "new"})
+
+    made = emails_enqueue_bulk([spec, other])
+
+    assert len(made) == 1 and OutgoingEmail.objects.count() == 3
+    assert OutgoingEmail.objects.get(pk=next(iter(made.values()))).idempotency_key.endswith("|new")

@@ -100,3 +100,29 @@ def test_erasure_needs_confirmation_then_anonymises_like_the_job(admin, person):
 def _report(client) -> str:
     html = client.get(reverse("evaluation:report")).content.decode()
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_an_erased_person_is_asked_nothing_more(person, broker):
+    from evaluation.scheduling import invitations_due
+    from evaluation.services.surveys import surveys_invite_due, surveys_remind
+    from linkprog.privacy import subject_erase
+
+    participant = person.participant_id
+    SurveyInvitation.objects.filter(participant_id=participant).update(
+        sent_at=None, reminded_at=None
+    )
+    subject_erase(email=person.attendee_email)
+
+    assert not [d for d in invitations_due(now=_now()) if d.participant_id == participant]
+    surveys_invite_due()
+    surveys_remind()
+    assert not SurveyInvitation.objects.filter(participant_id=participant).exists()
+    from outbox.models import OutgoingEmail
+
+    assert not OutgoingEmail.objects.filter(recipient__iexact=person.attendee_email).exists()
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
