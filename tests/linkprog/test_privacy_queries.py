@@ -86,3 +86,16 @@ def test_a_bulk_queue_after_the_address_was_emptied_makes_no_second_email():
 
     assert len(made) == 1 and OutgoingEmail.objects.count() == 3
     assert OutgoingEmail.objects.get(pk=next(iter(made.values()))).idempotency_key.endswith("|new")
+
+
+def test_the_outbox_pages_say_an_emptied_address_was_removed(client):
+    _emails(1)
+    retention_run()
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN, "nat"))
+    email = OutgoingEmail.objects.get()
+
+    listing = client.get(reverse("outbox:email-list")).content.decode()
+    detail = client.get(reverse("outbox:email-detail", args=[email.pk])).content.decode()
+
+    assert "Address removed</a>" in listing
+    assert "Address removed (personal data retention)" in detail
