@@ -111,8 +111,23 @@ class Scope:
         if self.national:
             return queryset
         condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator)
+        if all(_single_valued(queryset.model, path) for path in (la, mhst_area, facilitator)):
+            # Foreign keys only: a plain filter, which the planner can use indexes and joins
+            # for (an ``IN (subquery)`` over a large table is read whole).
+            return queryset.filter(condition)
         # Filtering through a to-many path can repeat rows; keep each object once.
         return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
+
+
+def _single_valued(model, path: str | None) -> bool:
+    """Whether ``path`` from ``model`` follows foreign keys only (no to-many relation), so
+    that filtering through it cannot repeat a row."""
+    for name in (path or "").split("__") if path else ():
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return False
+        model = field.related_model
+    return True
 
 
 def _las_of_mhst_areas(mhst_area_ids) -> QuerySet:

@@ -166,8 +166,16 @@ class WaveAdmin(ChangedOnItsPageAdmin):
 
     page_link_text = _("Launch, pause or cancel it on its page")
 
-    list_display = ("name", "phase", "status", "send_at", "rate_per_minute", "dispatched_count")
-    list_filter = ("status", "phase")
+    list_display = (
+        "name",
+        "phase",
+        "audience",
+        "status",
+        "send_at",
+        "rate_per_minute",
+        "dispatched_count",
+    )
+    list_filter = ("status", "audience", "phase")
     search_fields = ("name", "phase__name")
     list_select_related = ("phase",)
     filter_horizontal = ("local_authorities", "mhst_areas")

@@ -9,9 +9,16 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts and places")
 
     def ready(self) -> None:
-        from cohorts import email_checks, notifications, register_interest, retention
+        from cohorts import (
+            email_checks,
+            notifications,
+            register_interest,
+            retention,
+            status_summary,
+        )
 
         email_checks.register()
         notifications.register()
         register_interest.register()
         retention.register()
+        status_summary.register()

@@ -33,12 +33,17 @@ from cohorts.models.places import (
     Place,
     PlaceStatus,
 )
+from cohorts.models.status import (
+    ProgrammeStatus,
+    ProgrammeStatusKind,
+)
 from cohorts.models.transitions import (
     Transition,
 )
 from cohorts.models.waves import (
     WAVE_TRANSITIONS,
     Wave,
+    WaveAudience,
     WaveStatus,
 )
 from cohorts.rules import WorkshopDay
@@ -53,6 +58,8 @@ __all__ = [
     "Cohort",
     "Invitation",
     "InvitationChannel",
+    "ProgrammeStatus",
+    "ProgrammeStatusKind",
     "RECORDED_CHANNELS",
     "WorkshopDaysTold",
     "WorkshopReminder",
@@ -68,6 +75,7 @@ __all__ = [
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",
+    "WaveAudience",
     "WaveStatus",
     "WorkshopDay",
 ]

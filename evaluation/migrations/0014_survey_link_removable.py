@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0011_survey_invitation_participant_required'),
+        ('evaluation', '0013_score_contact_frequency'),
         ('workshops', '0013_anonymised_professionals'),
     ]
 
