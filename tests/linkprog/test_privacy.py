@@ -198,11 +198,15 @@ def test_each_run_writes_one_audit_row_of_counts_and_never_the_data(demo):
 
 
 def _pages(client) -> dict[str, str]:
+    """The dashboard, the evaluation report and funnel pages, and the report's CSV exports."""
     pages = {}
-    for name in ("home", "evaluation:report"):
-        response = client.get(reverse(name))
+    urls = {name: reverse(name) for name in ("home", "evaluation:report", "evaluation:funnel")}
+    for table in ("rates", "change", "distribution"):
+        urls[table] = reverse("evaluation:export-aggregates-csv", args=[table])
+    for name, path in urls.items():
+        response = client.get(path)
         assert response.status_code == 200
-        html = response.content.decode()
+        html = response.getvalue().decode()
         pages[name] = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
     return pages
 
@@ -245,3 +249,22 @@ def test_periods_are_settings(demo, settings):
     assert due(at(last_day(demo) + dt.timedelta(days=60)))["cohorts.access_needs"] == 0
     rows = {row.key: row.policy for row in retention_preview()}
     assert "400 days" in rows["cohorts.access_needs"]
+
+
+def test_the_anonymised_export_keeps_each_persons_rows_together_after_unlinking(demo):
+    from collections import Counter
+
+    from evaluation.selectors import anonymised_responses
+
+    group = ReportGroup(cohorts=Cohort.objects.all())
+
+    def shape():
+        rows = anonymised_responses(group, include_free_text=False).rows[1:]
+        per_person = Counter(row[0] for row in rows)  # respondent key: random per export
+        return len(rows), sorted(per_person.values())
+
+    before = shape()
+    assert before[0] > 0 and max(before[1]) == 3  # baseline, post and follow-up, together
+    retention_run(now=at(add_months(last_day(demo), 30)))
+    assert not SurveyInvitation.objects.filter(participant__isnull=False, cohort=demo).exists()
+    assert shape() == before
