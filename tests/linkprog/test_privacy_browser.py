@@ -7,12 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from cohorts.models import Cohort, CohortStatus, Place
 from core.privacy import FORMER_ATTENDEE
+from evaluation.seed import seed_questionnaires
 from tests.accounts.factories import user_with_role
 from tests.test_browser import assert_no_serious_accessibility_violations
 from tests.test_browser import page as page  # noqa: F401 (the Chromium page fixture)
@@ -31,6 +33,7 @@ def _shot(page, name: str) -> None:  # noqa: F811
 @pytest.fixture
 def admin(live_server, page, client, settings, stub_outbox_broker):  # noqa: F811
     settings.DEBUG = True
+    seed_questionnaires(apps)  # an earlier live-server test may have flushed them
     call_command("seed_demo", stdout=io.StringIO())
     client.force_login(user_with_role(Role.NATIONAL_ADMIN, "nat"))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
