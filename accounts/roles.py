@@ -28,6 +28,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "review_register_changes",
         # The rollout plan is national: which areas go in which phase.
         "manage_phases",
+        # Subject access requests and erasure reach across every area: national only.
+        "manage_personal_data",
     ),
     Role.REGIONAL_COORDINATOR: (
         *_COMMON,

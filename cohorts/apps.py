@@ -14,6 +14,7 @@ class CohortsConfig(AppConfig):
             notifications,
             professional_mail,
             register_interest,
+            retention,
             status_summary,
         )
 
@@ -21,4 +22,5 @@ class CohortsConfig(AppConfig):
         notifications.register()
         professional_mail.register()
         register_interest.register()
+        retention.register()
         status_summary.register()

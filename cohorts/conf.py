@@ -47,3 +47,18 @@ def programme_start_setting() -> date | None:
     (``cohorts.selectors.rollout_start``)."""
     configured = setting("LINK_PROGRAMME_START", "")
     return date.fromisoformat(configured) if configured else None
+
+
+#: Access needs are deleted this many days after the cohort's last workshop.
+DEFAULT_RETAIN_ACCESS_NEEDS_DAYS = 30
+#: Attendees' and professionals' names and contact details are anonymised this many months
+#: after their cohort completes.
+DEFAULT_RETAIN_ATTENDEES_MONTHS = 24
+
+
+def retain_access_needs_days() -> int:
+    return setting("LINK_RETAIN_ACCESS_NEEDS_DAYS", DEFAULT_RETAIN_ACCESS_NEEDS_DAYS)
+
+
+def retain_attendees_months() -> int:
+    return setting("LINK_RETAIN_ATTENDEES_MONTHS", DEFAULT_RETAIN_ATTENDEES_MONTHS)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.roles import users_with_role
+from cohorts import conf
 from cohorts.forms_venues import DirectoryVenuesMixin
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort
 from cohorts.services.phone import REASON_MAX_LENGTH
@@ -39,11 +40,10 @@ class AttendeeForm(forms.Form):
         label=_("Access needs (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Anything that would help the attendee take part, such as step-free access or a "
-            "dietary need. Only the programme team and facilitators see it, and only to "
-            "arrange the days."
-        ),
+    )
+    access_needs_consent = forms.BooleanField(
+        label=_("The attendee agrees that we keep their access needs for this purpose"),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -52,6 +52,25 @@ class AttendeeForm(forms.Form):
         self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
+        # Why and for how long, with the period in force (cohorts.retention).
+        self.fields["access_needs"].help_text = _(
+            "Anything that would help the attendee take part, such as step-free access or a "
+            "dietary need. We ask only to arrange the workshop days: only the programme team "
+            "and facilitators see it, and it is deleted %(days)s days after the cohort's last "
+            "workshop. We keep it only if the attendee agrees (tick the box below)."
+        ) % {"days": conf.retain_access_needs_days()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("access_needs", "").strip() and not data.get("access_needs_consent"):
+            self.add_error(
+                "access_needs_consent",
+                _(
+                    "Tick this box if the attendee agrees that we keep their access needs, "
+                    "or leave access needs empty."
+                ),
+            )
+        return data
 
     @classmethod
     def initial_from(cls, place) -> dict:
@@ -61,6 +80,7 @@ class AttendeeForm(forms.Form):
             "email": place.attendee_email,
             "phone": place.attendee_phone,
             "access_needs": place.access_needs,
+            "access_needs_consent": bool(place.access_needs),
         }
 
     def attendee(self) -> Attendee:
@@ -70,7 +90,8 @@ class AttendeeForm(forms.Form):
             role=data["role"].strip(),
             email=data["email"],
             phone=data["phone"].strip(),
-            access_needs=data["access_needs"].strip(),
+            # Kept only with the attendee's agreement (``clean`` refuses needs without it).
+            access_needs=data["access_needs"].strip() if data["access_needs_consent"] else "",
         )
 
 

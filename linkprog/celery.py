@@ -119,6 +119,14 @@ app.conf.beat_schedule = {
         "task": "linkprog.tasks.send_digests",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Personal data past its retention period (docs/privacy.md): access needs, attendees'
+    # and professionals' details, email bodies and addresses, the survey invitations' link
+    # to a person, staff accounts nobody signs in to. Nightly, at a quiet hour; each run
+    # writes one audit row of counts (linkprog.privacy).
+    "apply-retention": {
+        "task": "linkprog.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=40),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

@@ -65,6 +65,7 @@ urlpatterns = [
     path("establishments/", include("cohorts.register.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("outbox/", include("linkprog.outbox_pages.urls")),
+    path("privacy/", include("linkprog.privacy_pages.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("survey/", include("evaluation.urls_survey")),
     path("admin/", admin.site.urls),

@@ -238,10 +238,12 @@ class Professional(TimeStampedModel):
                 name="professional_organisation_type_valid",
             ),
             # One person once on a delivery: two rows would mean two survey invitations and
-            # a register that counts them twice. Emails compare without case.
+            # a register that counts them twice. Emails compare without case. Anonymised
+            # professionals (``workshops.privacy``) have none, and may be many.
             models.UniqueConstraint(
                 Lower("email"),
                 "delivery",
+                condition=~Q(email=""),
                 name="professional_email_once_per_delivery",
                 violation_error_message=_("This email address is already on this cohort."),
             ),

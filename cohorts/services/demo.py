@@ -167,6 +167,12 @@ def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
     return places
 
 
+def _access_needs(places: list[Place], needs: str) -> None:
+    """Some attendees gave access needs (and agreed to their keeping): the retention
+    preview shows them falling due 30 days after their cohort's last workshop."""
+    Place.objects.filter(pk__in=[place.pk for place in places]).update(access_needs=needs)
+
+
 def _phase_areas(phase: Phase) -> None:
     """The demo phase covers every demo LA and the MHST areas in them, so every role can plan
     and invite in it (a phase with no areas reaches no school). Left alone once it has any."""
@@ -234,6 +240,7 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     booked_at -= dt.timedelta(days=30)
     places = _places(delivered, schools[:DELIVERED_SCHOOLS], PlaceStatus.COMPLETED, booked_at)
     professionals = _professionals(delivered, "cohort 1")
+    _access_needs(places[::4], "Step-free access")
     Attendance.objects.bulk_create(
         Attendance(workshop=day, participant_id=person.participant_id)
         for day in days
@@ -251,12 +258,13 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     _workshops(open_cohort, today + dt.timedelta(days=45))
     half = len(planned_schools) // 2
     open_cohort.planned_establishments.set(planned_schools[:half])
-    _places(
+    booked = _places(
         open_cohort,
         schools[DELIVERED_SCHOOLS:],
         PlaceStatus.BOOKED,
         timezone.now() - dt.timedelta(days=3),
     )
+    _access_needs(booked[::3], "A hearing loop")
     _professionals(open_cohort, "cohort 2")
 
     planned = Cohort.objects.create(

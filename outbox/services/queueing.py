@@ -1,6 +1,8 @@
 """Queue emails: render each once, key it so it is made once, hand it to the broker after
 commit; and the coordinators' actions on a queued email (retry, cancel)."""
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +41,20 @@ def email_idempotency_key(*, kind: str, recipient: str, concerns=None, occurrenc
     if concerns is not None:
         target = f"{concerns._meta.label_lower}:{concerns.pk}"
     return f"{kind}|{recipient.strip().lower()}|{target}|{occurrence}"
+
+
+def redacted_key(key: str) -> str:
+    """``key`` with its recipient replaced by a keyed hash of it: what the key of an email
+    whose address was emptied (``outbox.retention``) becomes. The same email asked for again
+    finds that row (``email_enqueue`` looks for both forms), so erasing an address never
+    lets an email go twice; the address cannot be read back from it."""
+    parts = key.split("|")
+    if len(parts) < 4 or parts[1].startswith("~"):
+        return key
+    digest = hmac.new(settings.SECRET_KEY.encode(), parts[1].encode(), hashlib.sha256).hexdigest()[
+        :32
+    ]
+    return "|".join([parts[0], f"~{digest}", *parts[2:]])
 
 
 def key_occurrence(key: str) -> str:
@@ -214,7 +230,7 @@ def email_enqueue(
     key = email_idempotency_key(
         kind=kind, recipient=recipient, concerns=concerns, occurrence=occurrence
     )
-    existing = OutgoingEmail.objects.filter(idempotency_key=key).first()
+    existing = OutgoingEmail.objects.filter(idempotency_key__in={key, redacted_key(key)}).first()
     if existing is not None:
         return existing, False
     row = _row_for(
@@ -246,6 +262,16 @@ def emails_enqueue_bulk(specs: list[EmailSpec]) -> dict[str, int]:
     send tasks go to the broker after commit. Returns {uniqueness key: id} of the emails
     newly queued (so a producer can link its own record to each in the same transaction)."""
     rows = [_row_for(spec) for spec in specs]
+    if not rows:
+        return {}
+    # An email whose address was emptied since keeps its key in redacted form: not again.
+    redacted = [redacted_key(row.idempotency_key) for row in rows]
+    gone = set(
+        OutgoingEmail.objects.filter(idempotency_key__in=redacted).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    rows = [row for row in rows if redacted_key(row.idempotency_key) not in gone]
     if not rows:
         return {}
     OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
