@@ -148,8 +148,13 @@ def build(*, scale: int, log=print) -> dict[str, int]:
     with transaction.atomic():
         _users()
         phases = _phases(today)
+        # A wave per phase and round: a school is invited once in a wave.
         waves = Wave.objects.bulk_create(
-            [Wave(name=f"{p.name} invitations", phase=p, status=WaveStatus.SENT) for p in phases]
+            [
+                Wave(name=f"{p.name} invitations, round {r + 1}", phase=p, status=WaveStatus.SENT)
+                for r in range(scale)
+                for p in phases
+            ]
         )
     for round_no in range(scale):
         last = round_no == scale - 1

@@ -235,9 +235,15 @@ def pytest_runtest_call(item):
     whatever a test did to them, through whichever service, the summary followed."""
     result = yield
     if item.get_closest_marker("django_db") or _DB_FIXTURES & set(item.fixturenames):
+        from django.db import DatabaseError, transaction
+
         from cohorts.status_summary import programme_status_drift
 
-        drift = programme_status_drift()
+        try:
+            with transaction.atomic():  # a savepoint: a failed check leaves the test's state
+                drift = programme_status_drift()
+        except DatabaseError:
+            return result  # the schema is not the current one (a test of old migrations)
         assert not drift, (
             "ProgrammeStatus is not what the places and invitations say "
             f"(establishment id, kept, live): {drift}"

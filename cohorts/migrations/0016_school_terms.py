@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=60, validators=[core.validators.validate_one_line], verbose_name='term')),
                 ('first_day', models.DateField(verbose_name='first day')),
                 ('last_day', models.DateField(verbose_name='last day')),
-                ('source', models.CharField(blank=True, help_text='The file the dates came from.', max_length=200, verbose_name='source')),
+                ('source', models.CharField(blank=True, help_text='The file the dates came from.', max_length=200, validators=[core.validators.validate_one_line], verbose_name='source')),
                 ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_terms', to='schools.localauthority', verbose_name='local authority')),
             ],
             options={

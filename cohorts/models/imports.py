@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.validators import validate_one_line
 
 
 class SetUpImportStatus(models.TextChoices):
@@ -27,7 +28,9 @@ class SetUpImport(TimeStampedModel):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
-    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_name = models.CharField(
+        _("file name"), max_length=255, blank=True, validators=[validate_one_line]
+    )
     data = models.BinaryField(_("file"), help_text=_("The CSV file as uploaded."))
     dry_run = models.BooleanField(_("preview only"), default=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)

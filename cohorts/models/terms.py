@@ -29,7 +29,11 @@ class SchoolTerm(TimeStampedModel):
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))
     source = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("The file the dates came from.")
+        _("source"),
+        max_length=200,
+        blank=True,
+        validators=[validate_one_line],
+        help_text=_("The file the dates came from."),
     )
 
     class Meta:

@@ -23,6 +23,7 @@ WRITTEN_BY_LINK = {
     },
     "outbox.FanOut": {"name", "last_error"},
     "evaluation.Answer": {"choice"},  # the value of one of the question's choices
+    "evaluation.SurveyInvitation": {"pair_key"},  # random, made by the retention job
     # What a GIAS import and the register's review say happened, written by Link.
     "schools.GiasImport": {"message"},
     "schools.RegisterChange": {"held_because", "outcome"},
