@@ -1,8 +1,8 @@
 """What part of the programme a signed-in user may see, as one object every app can apply.
 
 Apps never inspect roles themselves. A selector asks for the user's scope and applies it to
-its own queryset, naming the paths from its model to a local authority, an MHST area and
-(for cohorts) the facilitators:
+its own queryset, naming the paths from its model to a local authority, an MHST area, an
+integrated care board (for work across one) and the facilitators:
 
     scope = scope_for(user)
     qs = scope.apply(Cohort.objects.all(), la="local_authority", mhst_area="mhst_area",
@@ -49,10 +49,14 @@ class Scope:
         la: str | None = None,
         mhst_area: str | None = None,
         facilitator: str | None = None,
+        icb: str | None = None,
     ) -> Q:
         """A filter for a model whose LocalAuthority is at path ``la``, whose MHSTArea is at
-        ``mhst_area`` and whose facilitators (users) are at ``facilitator``. Regions are
-        matched through the LA. Paths left out never match (except for national scopes)."""
+        ``mhst_area``, whose IntegratedCareBoard is at ``icb`` and whose facilitators (users)
+        are at ``facilitator``. Regions are matched through the LA. An ICB is matched when it
+        covers one of the scope's LAs, or an LA in one of its regions: a coordinator of
+        Wiltshire sees the work across Bath and North East Somerset, Swindon and Wiltshire.
+        Paths left out never match (except for national scopes)."""
         if self.national:
             return Q()
         condition = Q(pk__in=[])
@@ -62,6 +66,10 @@ class Scope:
             condition |= Q(**{f"{la}__region__in": self.regions})
         if mhst_area and self.mhst_area_ids:
             condition |= Q(**{f"{mhst_area}__in": self.mhst_area_ids})
+        if icb and self.la_ids:
+            condition |= Q(**{f"{icb}__local_authorities__in": self.la_ids})
+        if icb and self.regions:
+            condition |= Q(**{f"{icb}__local_authorities__region__in": self.regions})
         if facilitator and self.facilitator_id:
             condition |= Q(**{facilitator: self.facilitator_id})
         return condition
@@ -107,10 +115,11 @@ class Scope:
         la: str | None = None,
         mhst_area: str | None = None,
         facilitator: str | None = None,
+        icb: str | None = None,
     ) -> QuerySet:
         if self.national:
             return queryset
-        condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator)
+        condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator, icb=icb)
         # Filtering through a to-many path can repeat rows; keep each object once.
         return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
 

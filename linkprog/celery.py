@@ -119,6 +119,18 @@ app.conf.beat_schedule = {
         "task": "linkprog.tasks.send_digests",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Facilitation meetings: a reminder to those invited the day before (LINK_MEETING_REMINDER_
+    # DAYS). Hourly, like the workshop reminders, so a missed run costs an hour.
+    "send-meeting-reminders": {
+        "task": "facilitation.tasks.send_meeting_reminders",
+        "schedule": crontab(minute=20),
+    },
+    # A facilitator whose meeting's notes are not written LINK_NOTES_REMINDER_DAYS (3) days on
+    # is reminded once. Daily, in office hours.
+    "send-notes-reminders": {
+        "task": "facilitation.tasks.send_notes_reminders",
+        "schedule": crontab(hour=9, minute=45),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

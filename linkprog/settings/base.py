@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "cohorts",
+    "facilitation",
     "workshops",
     "evaluation",
     "outbox",
