@@ -171,7 +171,9 @@ def meeting_detail(*, meeting: Meeting) -> dict:
     attended = [s for s in stakeholders if s.present]
     by_sector = Counter(s.sector for s in attended)
     revisions = list(
-        meeting.history.exclude(notes="").select_related("history_user").order_by("-history_date")
+        meeting.history.exclude(notes="")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
     )
     notes_revisions, last = [], None
     for revision in reversed(revisions):  # one entry per change of the notes
