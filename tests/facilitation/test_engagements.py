@@ -143,3 +143,22 @@ def test_pausing_asks_why_on_a_page_then_posts(client):
     client.post(reverse("facilitation:to-scoping", args=[engagement.pk]))
     engagement.refresh_from_db()
     assert engagement.stage == Stage.PAUSED  # refused: a paused one resumes first
+
+
+def test_the_demo_has_an_engagement_in_each_stage_and_seeds_once():
+    from facilitation.services.demo import demo_engagements_seed
+    from tests.schools.factories import EstablishmentFactory
+
+    for name in ("Wiltshire", "Swindon"):
+        EstablishmentFactory(la=LocalAuthorityFactory(name=name))
+    facilitator = user_with_role(Role.FACILITATOR, "facilitator")
+    assert demo_engagements_seed() == len(Stage)
+    assert demo_engagements_seed() == 0
+    from facilitation.models import Engagement
+
+    assert set(Engagement.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert set(facilitator.facilitated_engagements.all()) == set(Engagement.objects.all())
+    support = Engagement.objects.get(stage=Stage.SUPPORT)
+    detail = engagement_detail(engagement=support)
+    assert any("notes" in item for item in detail["overdue"])  # a past meeting without notes
+    assert detail["mix"]["missing"] == []
