@@ -61,7 +61,7 @@ MOVES = {
         _forward(Stage.CONSULTATION, Stage.SUPPORT, _("Move to support sessions")),
         _forward(Stage.SUPPORT, Stage.REVIEW, _("Move to review")),
         _forward(Stage.REVIEW, Stage.CLOSED, _("Close the engagement")),
-        Move("pause", _("Pause"), OPEN_STAGES, Stage.PAUSED, "btn-outline-warning", True),
+        Move("pause", _("Pause"), OPEN_STAGES, Stage.PAUSED, "btn-outline-secondary", True),
         Move("resume", _("Resume"), (Stage.PAUSED,), None, "btn-primary"),
         Move(
             "close-early",

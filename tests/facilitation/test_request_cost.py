@@ -24,9 +24,7 @@ PAGE_QUERIES = {"list": 11, "detail": 15, "meeting": 13}
 def world(size: int, committed, clock):
     engagement = EngagementFactory()
     StakeholderFactory.create_batch(size, engagement=engagement, is_lead=False)
-    details = WorkshopDetails(
-        date=future(1), start_time=dt.time(10), end_time=dt.time(12)
-    )
+    details = WorkshopDetails(date=future(1), start_time=dt.time(10), end_time=dt.time(12))
     meeting = committed(
         meeting_schedule, engagement=engagement, kind="consultation", details=details
     )
@@ -76,7 +74,12 @@ def test_scheduling_a_meeting_costs_one_fan_out_whatever_the_invite_list(
         monkeypatch,
         lambda: client.post(
             reverse("facilitation:meeting-create", args=[engagement.pk]),
-            {"kind": "support", "date": day.isoformat(), "start_time": "10:00", "end_time": "11:00"},
+            {
+                "kind": "support",
+                "date": day.isoformat(),
+                "start_time": "10:00",
+                "end_time": "11:00",
+            },
         ),
     )
     assert cost.status_code == 302
