@@ -31,3 +31,12 @@ def meeting_reminder_days() -> int:
 def stage_days(stage: str) -> int | None:
     """How many days ``stage`` usually takes (None: no limit, e.g. closed or paused)."""
     return STAGE_DAYS.get(stage)
+
+
+#: An owner is reminded of a goal or action this many days before it is due (and once when
+#: it passes).
+DEFAULT_PLAN_REMINDER_DAYS = 7
+
+
+def plan_reminder_days() -> int:
+    return setting("LINK_PLAN_REMINDER_DAYS", DEFAULT_PLAN_REMINDER_DAYS)

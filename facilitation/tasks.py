@@ -17,3 +17,11 @@ def send_notes_reminders() -> int:
     from facilitation.services.reminders import notes_reminders_send
 
     return notes_reminders_send()
+
+
+@shared_task(name="facilitation.tasks.send_plan_reminders", ignore_result=True)
+def send_plan_reminders() -> int:
+    """Remind owners of goals and actions due within a week, and of those just passed."""
+    from facilitation.services.plan_reminders import plan_reminders_send
+
+    return plan_reminders_send()

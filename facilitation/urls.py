@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from facilitation.models import MOVES
-from facilitation.views import engagements, meetings, people
+from facilitation.models import MOVES, Action, Goal
+from facilitation.views import engagements, meetings, people, plans
 
 app_name = "facilitation"
 
@@ -37,6 +37,24 @@ urlpatterns = [
         "stakeholders/<int:pk>/edit/", people.StakeholderEditView.as_view(), name="stakeholder-edit"
     ),
     path("<int:pk>/meetings/new/", meetings.MeetingCreateView.as_view(), name="meeting-create"),
+    path("<int:pk>/goals/", plans.GoalBoardView.as_view(), name="goals"),
+    *[
+        path(f"<int:pk>/goals/{what}/", plans.PlanAddView.as_view(what=what), name=f"add-{what}")
+        for what in ("priority", "goal", "action")
+    ],
+    path("goals/", plans.GoalListView.as_view(), name="goal-list"),
+    # An owner's own goals and actions, from their signed link (no login).
+    path("mine/<str:token>/", plans.OwnerView.as_view(), name="owner"),
+    path(
+        "mine/<str:token>/goals/<int:pk>/",
+        plans.OwnerUpdateView.as_view(model=Goal),
+        name="owner-goal",
+    ),
+    path(
+        "mine/<str:token>/actions/<int:pk>/",
+        plans.OwnerUpdateView.as_view(model=Action),
+        name="owner-action",
+    ),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.MeetingEditView.as_view(), name="meeting-edit"),
     path("meetings/<int:pk>/notes/", meetings.MeetingNotesView.as_view(), name="meeting-notes"),

@@ -131,6 +131,12 @@ app.conf.beat_schedule = {
         "task": "facilitation.tasks.send_notes_reminders",
         "schedule": crontab(hour=9, minute=45),
     },
+    # Owners of goals and actions: once a week before each is due, and once when it passes,
+    # with their personal link (LINK_PLAN_REMINDER_DAYS). Daily, in office hours.
+    "send-plan-reminders": {
+        "task": "facilitation.tasks.send_plan_reminders",
+        "schedule": crontab(hour=9, minute=50),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

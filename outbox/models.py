@@ -33,6 +33,7 @@ class EmailKind(models.TextChoices):
     MEETING_CHANGE = "meeting_change", _("Facilitation meeting change notice")
     MEETING_REMINDER = "meeting_reminder", _("Facilitation meeting reminder")
     NOTES_REMINDER = "notes_reminder", _("Meeting notes reminder to the facilitator")
+    PLAN_REMINDER = "plan_reminder", _("Goal or action due reminder")
 
 
 class EmailStatus(models.TextChoices):

@@ -4,9 +4,27 @@
 from facilitation.models.engagements import Engagement, StageChange
 from facilitation.models.meetings import Meeting, MeetingInvite, MeetingKind
 from facilitation.models.people import JOINED_SECTORS, Sector, Stakeholder, StakeholderRole
+from facilitation.models.plans import (
+    OPEN_GOAL_STATUSES,
+    Action,
+    CascadeArea,
+    Goal,
+    GoalReview,
+    GoalStatus,
+    Priority,
+    Progress,
+)
 from facilitation.models.stages import MOVES, OPEN_STAGES, PATH, Move, Stage
 
 __all__ = [
+    "OPEN_GOAL_STATUSES",
+    "Action",
+    "CascadeArea",
+    "Goal",
+    "GoalReview",
+    "GoalStatus",
+    "Priority",
+    "Progress",
     "JOINED_SECTORS",
     "MOVES",
     "OPEN_STAGES",

@@ -17,6 +17,7 @@ from facilitation.views.people import (
     StakeholderEditView,
     StakeholderImportView,
 )
+from facilitation.views.plans import PlanAddView
 
 ACTIONS = {
     "open": EngagementCreateView,
@@ -29,4 +30,5 @@ ACTIONS = {
     "edit_meeting": MeetingEditView,
     "notes": MeetingNotesView,
     "attendance": MeetingAttendanceView,
+    "plan": PlanAddView,
 }
