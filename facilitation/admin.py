@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ChangedOnItsPageAdmin, ChangedOnItsPageMixin
 from core.errors import LinkDomainError
-from facilitation.models import Engagement, Meeting, MeetingInvite, StageChange, Stakeholder
+from facilitation.models import (
+    Action,
+    Engagement,
+    Goal,
+    GoalReview,
+    Meeting,
+    MeetingInvite,
+    Priority,
+    StageChange,
+    Stakeholder,
+)
 from facilitation.services.engagements import engagement_move
 
 
@@ -75,3 +85,42 @@ class MeetingAdmin(ChangedOnItsPageAdmin):
 class MeetingInviteAdmin(ChangedOnItsPageMixin, admin.ModelAdmin):
     list_display = ("meeting", "stakeholder", "told_at", "reminded_at")
     list_select_related = ("meeting__engagement", "meeting__workshop", "stakeholder")
+
+
+@admin.register(Priority)
+class PriorityAdmin(ChangedOnItsPageAdmin):
+    list_display = ("title", "cascade_area", "engagement")
+    list_filter = ("cascade_area",)
+    search_fields = ("title", "engagement__name")
+    list_select_related = ("engagement",)
+
+    def page_url(self, obj) -> str:
+        return reverse("facilitation:goals", args=[obj.engagement_id])
+
+
+@admin.register(Goal)
+class GoalAdmin(ChangedOnItsPageAdmin):
+    list_display = ("title", "owner", "due_date", "status", "progress")
+    list_filter = ("status", "priority__cascade_area")
+    search_fields = ("title", "owner__name", "priority__engagement__name")
+    list_select_related = ("owner",)
+
+    def page_url(self, obj) -> str:
+        return reverse("facilitation:goals", args=[obj.priority.engagement_id])
+
+
+@admin.register(Action)
+class ActionAdmin(ChangedOnItsPageAdmin):
+    list_display = ("title", "owner", "due_date", "status")
+    list_filter = ("status",)
+    search_fields = ("title", "owner__name")
+    list_select_related = ("owner",)
+
+    def page_url(self, obj) -> str:
+        return reverse("facilitation:goals", args=[obj.goal.priority.engagement_id])
+
+
+@admin.register(GoalReview)
+class GoalReviewAdmin(ChangedOnItsPageMixin, admin.ModelAdmin):
+    list_display = ("goal", "meeting", "progress", "status")
+    list_select_related = ("goal", "meeting__engagement", "meeting__workshop")

@@ -15,9 +15,14 @@ from django.utils import timezone
 
 from facilitation.models import (
     PATH,
+    Action,
+    CascadeArea,
     Engagement,
+    Goal,
+    GoalStatus,
     Meeting,
     MeetingKind,
+    Priority,
     Sector,
     Stage,
     StageChange,
@@ -153,6 +158,52 @@ def _meetings(engagement, people, meetings, today) -> None:
             )
 
 
+#: What an area typically agrees at its consultation: (priority, CASCADE area, goal, action).
+PLANS = (
+    (
+        "Clear routes into support for every school",
+        CascadeArea.CLARITY,
+        "One referral form and guide shared by CYPMHS, the MHSTs and early help",
+        "Draft the form with two schools",
+    ),
+    (
+        "A named contact in every school and service",
+        CascadeArea.POINTS_OF_CONTACT,
+        "Every school knows its named CYPMHS and MHST contact",
+        "Publish the contacts list",
+    ),
+    (
+        "Training for senior mental health leads",
+        CascadeArea.BEST_PRACTICE,
+        "Termly joint training for senior mental health leads",
+        "Book the first session",
+    ),
+)
+
+
+def _plans(engagement: Engagement, people: list[Stakeholder], today: dt.date) -> None:
+    consultation = engagement.meetings.filter(kind=MeetingKind.CONSULTATION).first()
+    statuses = (GoalStatus.ON_TRACK, GoalStatus.AT_RISK, GoalStatus.NOT_STARTED)
+    for i, (title, area, goal_title, action_title) in enumerate(PLANS):
+        priority = Priority.objects.create(
+            engagement=engagement, title=title, cascade_area=area, agreed_at=consultation
+        )
+        goal = Goal.objects.create(
+            priority=priority,
+            title=goal_title,
+            owner=people[(2 * i) % len(people)],
+            due_date=today + dt.timedelta(days=30 * (i + 1) - 40),
+            status=GoalStatus.DONE if engagement.stage == Stage.CLOSED else statuses[i],
+            progress=4 if engagement.stage == Stage.CLOSED else 2 - i // 2,
+        )
+        Action.objects.create(
+            goal=goal,
+            title=action_title,
+            owner=people[(2 * i + 1) % len(people)],
+            due_date=today + dt.timedelta(days=10 * i - 5),
+        )
+
+
 def demo_engagements_seed(*, today: dt.date | None = None) -> int:
     """One demo engagement per stage, in the demo's LAs; returns how many were made now."""
     today = today or timezone.localdate()
@@ -198,5 +249,7 @@ def demo_engagements_seed(*, today: dt.date | None = None) -> int:
             count = 0 if stage == Stage.REQUESTED else (20 if meetings else 6)
             people = _stakeholders(engagement, la, count)
             _meetings(engagement, people, meetings, today)
+            if stage in (Stage.SUPPORT, Stage.REVIEW, Stage.CLOSED):
+                _plans(engagement, people, today)
             made += 1
     return made

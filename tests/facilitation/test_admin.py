@@ -74,3 +74,22 @@ def test_resuming_in_the_admin_goes_through_the_service(admin_client, admin_user
     assert engagement.stage == Stage.REQUESTED
     last = engagement.stage_changes.last()
     assert (last.from_stage, last.to_stage, last.by) == (Stage.PAUSED, Stage.REQUESTED, admin_user)
+
+
+def test_the_plans_are_listed_and_read_only(admin_client, records):
+    from facilitation.models import GoalReview
+    from facilitation.services.plans import action_add, goal_add, priority_add
+
+    engagement, owner = records["engagement"], records["stakeholder"]
+    priority = priority_add(engagement=engagement, title="Routes", cascade_area="clarity")
+    goal = goal_add(priority=priority, title="Form", owner=owner, due_date=dt.date(2026, 5, 1))
+    action = action_add(goal=goal, title="Draft", owner=owner, due_date=dt.date(2026, 4, 1))
+    review = GoalReview.objects.create(
+        meeting=records["meeting"], goal=goal, progress=1, status="on_track"
+    )
+    for obj in (priority, goal, action, review):
+        meta = obj._meta
+        listing = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        assert admin_client.get(listing).status_code == 200
+        assert admin_client.get(admin_url(obj)).status_code == 200
+        assert admin_client.post(admin_url(obj, "delete"), {"post": "yes"}).status_code == 403

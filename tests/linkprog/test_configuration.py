@@ -57,6 +57,7 @@ def test_every_variable_the_readme_documents_is_read():
         (cohorts_conf.nudge_after_days, "LINK_NUDGE_AFTER_DAYS", "7", 7),
         (facilitation_conf.meeting_reminder_days, "LINK_MEETING_REMINDER_DAYS", "2", 2),
         (facilitation_conf.notes_reminder_days, "LINK_NOTES_REMINDER_DAYS", "5", 5),
+        (facilitation_conf.plan_reminder_days, "LINK_PLAN_REMINDER_DAYS", "14", 14),
         (outbox_conf.max_attempts, "OUTBOX_MAX_ATTEMPTS", "3", 3),
         (outbox_conf.rate_limit, "OUTBOX_RATE_LIMIT", "120/m", "120/m"),
         (outbox_conf.lease_seconds, "OUTBOX_LEASE_SECONDS", "90", 90),

@@ -208,6 +208,19 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
     step(lambda: meeting_update(meeting=meeting, kind="consultation", details=later))
     step(lambda: meeting_reminders_send(now=timezone.now() + dt.timedelta(days=3)))
     step(lambda: notes_reminders_send(now=timezone.now() + dt.timedelta(days=8)))
+    # A goal's owner is reminded a week before it is due.
+    from facilitation.models import Stakeholder
+    from facilitation.services.plan_reminders import plan_reminders_send
+    from facilitation.services.plans import goal_add, priority_add
+
+    priority = priority_add(engagement=engagement, title="Routes & roles", cascade_area="clarity")
+    goal_add(
+        priority=priority,
+        title="One referral form & guide",
+        owner=Stakeholder.objects.get(email="jo@la.example"),
+        due_date=timezone.localdate() + dt.timedelta(days=5),
+    )
+    step(plan_reminders_send)
     return {"preview": preview, "smtp": smtp}
 
 
