@@ -19,16 +19,21 @@ class PriorityForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreed_at"].queryset = meetings
+        self.fields["agreed_at"].label_from_instance = lambda meeting: meeting.title
 
 
 class _Owned(forms.Form):
+    """A goal towards a priority, or an action towards a goal (``to``), with its owner."""
+
+    to = forms.ModelChoiceField(label=_("Towards"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_one_line])
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_date = forms.DateField(label=_("Due"), widget=_DATE)
 
-    def __init__(self, *args, stakeholders, **kwargs):
+    def __init__(self, *args, stakeholders, towards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = stakeholders
+        self.fields["to"].queryset = towards
 
 
 class GoalForm(_Owned):

@@ -39,8 +39,14 @@ class GoalBoardView(ScopedEngagementMixin, View):
             **goal_board(engagement=engagement),
             "can_plan": user_may_open(request.user, PlanAddView),
             "priority_form": PriorityForm(meetings=engagement.meetings.select_related("workshop")),
-            "goal_form": GoalForm(stakeholders=stakeholders),
-            "action_form": ActionForm(stakeholders=stakeholders),
+            "goal_form": GoalForm(
+                prefix="goal", stakeholders=stakeholders, towards=engagement.priorities.all()
+            ),
+            "action_form": ActionForm(
+                prefix="action",
+                stakeholders=stakeholders,
+                towards=Goal.objects.filter(priority__engagement=engagement),
+            ),
         }
         return render(request, self.template_name, context)
 
@@ -55,31 +61,38 @@ class PlanAddView(ScopedEngagementMixin, View):
     def post(self, request, pk):
         engagement = self.get_engagement()
         stakeholders = engagement.stakeholders.all()
+        forms = {
+            "priority": lambda: PriorityForm(request.POST, meetings=engagement.meetings.all()),
+            "goal": lambda: GoalForm(
+                request.POST,
+                prefix="goal",
+                stakeholders=stakeholders,
+                towards=engagement.priorities.all(),
+            ),
+            "action": lambda: ActionForm(
+                request.POST,
+                prefix="action",
+                stakeholders=stakeholders,
+                towards=Goal.objects.filter(priority__engagement=engagement),
+            ),
+        }
+        form = forms[self.what]()
+        if not form.is_valid():
+            errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+            messages.error(request, f"The {self.what} was not added: {errors}")
+            return HttpResponseRedirect(reverse("facilitation:goals", args=[engagement.pk]))
+        data = dict(form.cleaned_data)
         try:
             if self.what == "priority":
-                form = PriorityForm(request.POST, meetings=engagement.meetings.all())
-                if form.is_valid():
-                    priority_add(engagement=engagement, actor=request.user, **form.cleaned_data)
+                priority_add(engagement=engagement, actor=request.user, **data)
             elif self.what == "goal":
-                form = GoalForm(request.POST, stakeholders=stakeholders)
-                priority = get_object_or_404(engagement.priorities, pk=request.POST.get("to"))
-                if form.is_valid():
-                    goal_add(priority=priority, actor=request.user, **form.cleaned_data)
+                goal_add(priority=data.pop("to"), actor=request.user, **data)
             else:
-                form = ActionForm(request.POST, stakeholders=stakeholders)
-                goal = get_object_or_404(
-                    Goal, priority__engagement=engagement, pk=request.POST.get("to")
-                )
-                if form.is_valid():
-                    action_add(goal=goal, actor=request.user, **form.cleaned_data)
+                action_add(goal=data.pop("to"), actor=request.user, **data)
         except LinkDomainError as error:
             messages.error(request, error.message)
         else:
-            if form.is_valid():
-                messages.success(request, f"The {self.what} is added.")
-            else:
-                errors = "; ".join(f"{e}" for errs in form.errors.values() for e in errs)
-                messages.error(request, f"The {self.what} was not added: {errors}")
+            messages.success(request, f"The {self.what} is added.")
         return HttpResponseRedirect(reverse("facilitation:goals", args=[engagement.pk]))
 
 

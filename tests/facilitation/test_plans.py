@@ -139,10 +139,10 @@ def test_the_goal_board_and_the_national_view(client, plan):
     response = client.post(
         reverse("facilitation:add-goal", args=[engagement.pk]),
         {
-            "to": plan["goal"].priority_id,
-            "title": "Named contact per school",
-            "owner": plan["owner"].pk,
-            "due_date": "2027-01-01",
+            "goal-to": plan["goal"].priority_id,
+            "goal-title": "Named contact per school",
+            "goal-owner": plan["owner"].pk,
+            "goal-due_date": "2027-01-01",
         },
     )
     assert response.status_code == 302

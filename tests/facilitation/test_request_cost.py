@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from facilitation.links import owner_link_path
 from facilitation.services.meetings import meeting_attendance_mark, meeting_schedule
+from facilitation.services.plans import action_add, goal_add, priority_add
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
 from tests.facilitation.factories import EngagementFactory, StakeholderFactory, future
@@ -18,7 +20,7 @@ from workshops.services import WorkshopDetails
 pytestmark = pytest.mark.django_db
 
 #: The most queries each page may cost, at 5 stakeholders or at 500.
-PAGE_QUERIES = {"list": 11, "detail": 15, "meeting": 13}
+PAGE_QUERIES = {"list": 11, "detail": 15, "meeting": 13, "goals": 18, "goal-list": 12, "owner": 8}
 
 
 def world(size: int, committed, clock):
@@ -35,6 +37,14 @@ def world(size: int, committed, clock):
     meeting.save()
     meeting.notes = "Agreed three priorities"
     meeting.save()
+    owners = list(engagement.stakeholders.order_by("pk")[:5])
+    for n in range(3):
+        priority = priority_add(
+            engagement=engagement, title=f"Priority {n}", cascade_area="clarity"
+        )
+        for owner in owners:
+            goal = goal_add(priority=priority, title="Goal", owner=owner, due_date=future(40))
+            action_add(goal=goal, title="Action", owner=owner, due_date=future(20))
     return engagement, meeting
 
 
@@ -51,6 +61,9 @@ def test_pages_cost_the_same_at_5_and_500_stakeholders(
         "list": reverse("facilitation:list"),
         "detail": reverse("facilitation:detail", args=[engagement.pk]),
         "meeting": reverse("facilitation:meeting", args=[meeting.pk]),
+        "goals": reverse("facilitation:goals", args=[engagement.pk]),
+        "goal-list": reverse("facilitation:goal-list"),
+        "owner": owner_link_path(stakeholder=engagement.stakeholders.order_by("pk").first()),
     }
     for name, url in urls.items():
         cost = request_cost(monkeypatch, lambda url=url: client.get(url))
