@@ -100,3 +100,48 @@ def test_the_facilitation_pages_pass_axe_at_both_widths(signed_in, tmp_path):
     look(page, "pause", "Pause")
     page.goto(f"{url}/facilitation/new/")
     look(page, "open", "Open an engagement")
+
+
+def test_the_goal_board_the_national_view_and_an_owners_page_pass_axe(signed_in, live_server):
+    from facilitation.links import owner_link_path
+    from facilitation.services.plans import action_add, goal_add, priority_add
+
+    page, url, wiltshire = signed_in
+    engagement = EngagementFactory(name="Wiltshire 2021", local_authority=wiltshire)
+    owner, other = StakeholderFactory.create_batch(2, engagement=engagement)
+    today = timezone.localdate()
+    priority = priority_add(
+        engagement=engagement, title="Clear referral routes", cascade_area="clarity"
+    )
+    goal = goal_add(
+        priority=priority,
+        title="One referral form",
+        owner=owner,
+        due_date=today - dt.timedelta(days=2),
+    )
+    action_add(goal=goal, title="Draft it", owner=other, due_date=today + dt.timedelta(days=9))
+
+    page.goto(f"{url}/facilitation/{engagement.pk}/goals/")
+    look(page, "goals", "Goals: Wiltshire 2021")
+    expect(page.get_by_text("Overdue").first).to_be_visible()
+    page.locator("#id_goal-title").fill("Named contact in every school")
+    page.locator("#id_goal-owner").select_option(str(other.pk))
+    page.locator("#id_goal-to").select_option(str(priority.pk))
+    page.locator("#id_goal-due_date").fill((today + dt.timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Add the goal").click()
+    expect(page.get_by_text("The goal is added.")).to_be_visible()
+
+    page.goto(f"{url}/facilitation/goals/")
+    look(page, "goal-list", "Goals across engagements")
+    expect(page.get_by_text("Named contact in every school")).to_be_visible()
+
+    page.context.clear_cookies()  # the owner has no login
+    page.goto(f"{url}{owner_link_path(stakeholder=owner)}")
+    look(page, "owner", "Your goals and actions")
+    prefix = f"#id_goal{goal.pk}"
+    page.locator(f"{prefix}-status").select_option("on_track")
+    page.locator(f"{prefix}-progress").select_option("2")
+    page.get_by_role("button", name="Save One referral form").click()
+    expect(page.get_by_text("“One referral form” is saved.")).to_be_visible()
+    goal.refresh_from_db()
+    assert (goal.status, goal.progress) == ("on_track", 2)
