@@ -66,3 +66,16 @@ def owner_items(*, stakeholder: Stakeholder) -> dict:
         "goals": list(stakeholder.goals.select_related("priority").order_by("due_date", "pk")),
         "actions": list(stakeholder.actions.select_related("goal").order_by("due_date", "pk")),
     }
+
+
+def review_goals(*, meeting) -> list[Goal]:
+    """The engagement's goals, each with what this review recorded of it (``reviewed``)."""
+    reviews = {r.goal_id: r for r in meeting.goal_reviews.all()}
+    goals = list(
+        Goal.objects.filter(priority__engagement=meeting.engagement_id)
+        .select_related("priority", "owner")
+        .order_by("priority_id", "due_date", "pk")
+    )
+    for goal in goals:
+        goal.reviewed = reviews.get(goal.pk)
+    return goals

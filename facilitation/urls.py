@@ -63,6 +63,7 @@ urlpatterns = [
         meetings.MeetingAttendanceView.as_view(),
         name="meeting-attendance",
     ),
+    path("meetings/<int:pk>/review/", meetings.MeetingReviewView.as_view(), name="meeting-review"),
     path(
         "meetings/<int:pk>/meeting.ics",
         meetings.MeetingCalendarView.as_view(),

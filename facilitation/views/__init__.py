@@ -11,6 +11,7 @@ from facilitation.views.meetings import (
     MeetingCreateView,
     MeetingEditView,
     MeetingNotesView,
+    MeetingReviewView,
 )
 from facilitation.views.people import (
     StakeholderAddView,
@@ -31,4 +32,5 @@ ACTIONS = {
     "notes": MeetingNotesView,
     "attendance": MeetingAttendanceView,
     "plan": PlanAddView,
+    "review": MeetingReviewView,
 }

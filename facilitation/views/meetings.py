@@ -12,7 +12,9 @@ from accounts.mixins import user_may_open
 from core.errors import LinkDomainError
 from facilitation.forms import MeetingForm, NotesForm
 from facilitation.ics import meeting_calendar
+from facilitation.models import GoalStatus, Progress
 from facilitation.selectors import meeting_detail
+from facilitation.selectors_plans import review_goals
 from facilitation.services.meetings import (
     meeting_attendance_mark,
     meeting_notes_save,
@@ -123,6 +125,9 @@ class MeetingDetailView(ScopedEngagementMixin, View):
             "meeting": meeting,
             "engagement": meeting.engagement,
             **meeting_detail(meeting=meeting),
+            "goals": review_goals(meeting=meeting) if meeting.kind == "review" else [],
+            "status_choices": GoalStatus.choices,
+            "progress_choices": Progress.choices,
             "notes_form": notes_form or NotesForm(initial={"notes": meeting.notes}),
             "happened": meeting.workshop.date <= today,
             "upcoming": meeting.workshop.date >= today,
@@ -180,3 +185,43 @@ class MeetingCalendarView(ScopedEngagementMixin, View):
         response = HttpResponse(meeting_calendar(meeting=meeting), content_type="text/calendar")
         response["Content-Disposition"] = 'attachment; filename="link-meeting.ics"'
         return response
+
+
+class MeetingReviewView(ScopedEngagementMixin, View):
+    """POST: a review meeting records each goal's progress and status (one row per goal,
+    ``progress-<id>`` and ``status-<id>``); all or nothing."""
+
+    permission_required = RUN
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        from django.db import transaction
+
+        from facilitation.models import Goal
+        from facilitation.services.plans import goal_review_record
+
+        meeting = self.get_meeting()
+        goals = Goal.objects.filter(priority__engagement=meeting.engagement).select_related(
+            "priority"
+        )
+        try:
+            with transaction.atomic():
+                for goal in goals:
+                    progress = request.POST.get(f"progress-{goal.pk}", "")
+                    if progress == "":
+                        continue
+                    goal_review_record(
+                        meeting=meeting,
+                        goal=goal,
+                        progress=int(progress),
+                        status=request.POST.get(f"status-{goal.pk}", goal.status),
+                        note=" ".join(request.POST.get(f"note-{goal.pk}", "").split())[:300],
+                        actor=request.user,
+                    )
+        except ValueError:
+            messages.error(request, "The review could not be read; nothing was saved.")
+        except LinkDomainError as error:
+            messages.error(request, f"Nothing was saved: {error.message}")
+        else:
+            messages.success(request, "Each goal's progress is recorded.")
+        return HttpResponseRedirect(self.meeting_url(meeting))

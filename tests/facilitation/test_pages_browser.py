@@ -131,6 +131,20 @@ def test_the_goal_board_the_national_view_and_an_owners_page_pass_axe(signed_in,
     page.get_by_role("button", name="Add the goal").click()
     expect(page.get_by_text("The goal is added.")).to_be_visible()
 
+    session = Workshop.objects.create(
+        delivery=engagement.delivery,
+        day=1,
+        date=today,
+        start_time=dt.time(10),
+        end_time=dt.time(11),
+    )
+    review = Meeting.objects.create(engagement=engagement, workshop=session, kind="review")
+    page.goto(f"{url}/facilitation/meetings/{review.pk}/")
+    page.locator(f"#progress-{goal.pk}").select_option("1")
+    page.get_by_role("button", name="Record progress").click()
+    expect(page.get_by_text("Each goal's progress is recorded.")).to_be_visible()
+    look(page, "review", "Review meeting")
+
     page.goto(f"{url}/facilitation/goals/")
     look(page, "goal-list", "Goals across engagements")
     expect(page.get_by_text("Named contact in every school")).to_be_visible()

@@ -157,3 +157,33 @@ def test_the_goal_board_and_the_national_view(client, plan):
     )
     assert client.get(reverse("facilitation:goals", args=[engagement.pk])).status_code == 404
     assert "One referral form" not in client.get(reverse("facilitation:goal-list")).content.decode()
+
+
+def test_the_review_meeting_page_records_each_goals_progress(client, plan):
+    engagement = plan["engagement"]
+    session = Workshop.objects.create(
+        delivery=engagement.delivery,
+        day=1,
+        date=timezone.localdate(),
+        start_time=dt.time(10),
+        end_time=dt.time(11),
+    )
+    review = Meeting.objects.create(engagement=engagement, workshop=session, kind="review")
+    client.force_login(
+        user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[engagement.local_authority])
+    )
+    url = reverse("facilitation:meeting", args=[review.pk])
+    assert "Progress of each goal" in client.get(url).content.decode()
+    goal = plan["goal"]
+    client.post(
+        reverse("facilitation:meeting-review", args=[review.pk]),
+        {f"progress-{goal.pk}": "3", f"status-{goal.pk}": "at_risk", f"note-{goal.pk}": "Slow"},
+    )
+    goal.refresh_from_db()
+    assert (goal.progress, goal.status, goal.reviews.get().note) == (3, "at_risk", "Slow")
+    client.post(
+        reverse("facilitation:meeting-review", args=[review.pk]),
+        {f"progress-{goal.pk}": "9", f"status-{goal.pk}": "done"},
+    )
+    goal.refresh_from_db()
+    assert goal.progress == 3  # refused, nothing saved
