@@ -124,8 +124,10 @@ class GoalListView(CoordinatorRequiredMixin, ListView):
         }
 
 
-#: Whose change an owner's update is, in the history: the owner is on the record itself.
-OWNER_ACTOR = lazy_system_actor("facilitation.owner-link", "Owner, by their personal link")
+def owner_actor():
+    """Whose change an owner's update is, in the history (the owner is on the record itself);
+    looked up per request, as ``core.actors`` asks, never cached across transactions."""
+    return lazy_system_actor("facilitation.owner-link", "Owner, by their personal link")
 
 
 class OwnerMixin:
@@ -176,9 +178,9 @@ class OwnerUpdateView(OwnerMixin, View):
             data = form.cleaned_data
             try:
                 if self.model is Goal:
-                    goal_update(goal=item, actor=OWNER_ACTOR, **data)
+                    goal_update(goal=item, actor=owner_actor(), **data)
                 else:
-                    action_update(action=item, actor=OWNER_ACTOR, **data)
+                    action_update(action=item, actor=owner_actor(), **data)
             except LinkDomainError as error:
                 messages.error(request, error.message)
             else:
