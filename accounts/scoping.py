@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Assignment, Role
 from accounts.roles import roles_of
-from schools.models import MHSTArea
+from schools.models import LocalAuthority, MHSTArea
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,8 @@ class Scope:
             condition |= Q(**{f"{la}__region__in": self.regions})
         if mhst_area and self.mhst_area_ids:
             condition |= Q(**{f"{mhst_area}__in": self.mhst_area_ids})
-        if icb and self.la_ids:
-            condition |= Q(**{f"{icb}__local_authorities__in": self.la_ids})
-        if icb and self.regions:
-            condition |= Q(**{f"{icb}__local_authorities__region__in": self.regions})
+        if icb and (self.la_ids or self.regions):
+            condition |= Q(**{f"{icb}__in": _icbs_of_las(la_ids=self.la_ids, regions=self.regions)})
         if facilitator and self.facilitator_id:
             condition |= Q(**{facilitator: self.facilitator_id})
         return condition
@@ -120,8 +118,31 @@ class Scope:
         if self.national:
             return queryset
         condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator, icb=icb)
+        paths = (la, mhst_area, facilitator, icb)
+        if all(_single_valued(queryset.model, path) for path in paths):
+            # Foreign keys only: a plain filter, which the planner can use indexes and joins
+            # for (an ``IN (subquery)`` over a large table is read whole).
+            return queryset.filter(condition)
         # Filtering through a to-many path can repeat rows; keep each object once.
         return queryset.filter(pk__in=queryset.model._base_manager.filter(condition).values("pk"))
+
+
+def _single_valued(model, path: str | None) -> bool:
+    """Whether ``path`` from ``model`` follows foreign keys only (no to-many relation), so
+    that filtering through it cannot repeat a row."""
+    for name in (path or "").split("__") if path else ():
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return False
+        model = field.related_model
+    return True
+
+
+def _icbs_of_las(*, la_ids, regions) -> QuerySet:
+    """The ICBs covering any of ``la_ids`` or any LA in ``regions`` (a subquery)."""
+    return LocalAuthority.icbs.through.objects.filter(
+        Q(localauthority_id__in=la_ids) | Q(localauthority__region__in=regions)
+    ).values("integratedcareboard_id")
 
 
 def _las_of_mhst_areas(mhst_area_ids) -> QuerySet:

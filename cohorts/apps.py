@@ -9,8 +9,9 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts and places")
 
     def ready(self) -> None:
-        from cohorts import email_checks, notifications, register_interest
+        from cohorts import email_checks, notifications, register_interest, status_summary
 
         email_checks.register()
         notifications.register()
         register_interest.register()
+        status_summary.register()

@@ -10,6 +10,7 @@ from cohorts.models import (
     Invitation,
     Place,
 )
+from cohorts.status_summary import programme_status_refresh
 from schools.interest import (
     SuccessorConflict,
     register_holder,
@@ -59,6 +60,7 @@ def _move_places(from_id: int, to_id: int) -> int:
     if AreaInterest.objects.filter(establishment_id=to_id, told_at__isnull=True).exists():
         waiting.delete()  # the successor already asked to hear of new cohorts
     AreaInterest.objects.filter(establishment_id=from_id).update(establishment_id=to_id)
+    programme_status_refresh([from_id, to_id])
     return len(places)
 
 
@@ -67,11 +69,13 @@ def _move_invitations(from_id: int, to_id: int) -> int:
     the successor was invited in the same wave itself: that one stays on the closed school,
     as it happened."""
     theirs = Invitation.objects.filter(establishment_id=to_id).values("wave_id")
-    return (
+    moved = (
         Invitation.objects.filter(establishment_id=from_id)
         .exclude(wave_id__in=theirs)
         .update(establishment_id=to_id)
     )
+    programme_status_refresh([from_id, to_id])
+    return moved
 
 
 def register() -> None:

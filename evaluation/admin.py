@@ -224,7 +224,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 class ChoiceInline(LockedInlineMixin, admin.TabularInline):
     model = Choice
-    fields = ("order", "label", "value")
+    fields = ("order", "label", "value", "score")
     extra = 0
 
     def _questionnaire(self, obj):

@@ -33,7 +33,9 @@ DEMO_TEXT = (
 )
 
 
-def _answer(rng: random.Random, question: Question, lift: float, choices: dict) -> Answer | None:
+def _answer(
+    rng: random.Random, question: Question, lift: float, choices: dict, scored: set
+) -> Answer | None:
     if not question.required and rng.random() < 0.3:
         return None
     answer = Answer(question=question)
@@ -45,7 +47,13 @@ def _answer(rng: random.Random, question: Question, lift: float, choices: dict) 
     elif question.kind == QuestionKind.YES_NO:
         answer.choice = "yes" if rng.random() < 0.5 + lift / 3 else "no"
     elif question.kind == QuestionKind.SINGLE_CHOICE:
-        answer.choice = rng.choice(choices[question.pk])
+        options = choices[question.pk]
+        answer.choice = rng.choice(options)
+        if question.pk in scored:
+            # Choices in an order (contact with CYPMHS) move up with the lift, one step at
+            # most, so the demo's contact outcome rises as the scales do.
+            step = min(len(options) - 1, options.index(answer.choice) + round(lift))
+            answer.choice = options[step]
     else:
         answer.text = rng.choice(DEMO_TEXT)
     return answer
@@ -62,8 +70,12 @@ def _invite_and_answer(
         if q.section.asked_at(time_point)
     ]
     choices: dict[int, list[str]] = {}
+    scored: set[int] = set()
     for question in questions:
-        choices[question.pk] = list(question.choices.values_list("value", flat=True))
+        options = list(question.choices.values_list("value", "score"))
+        choices[question.pk] = [value for value, _ in options]
+        if options and all(score is not None for _, score in options):
+            scored.add(question.pk)
     answered = 0
     for person in people:
         invitation = SurveyInvitation.objects.create(
@@ -84,7 +96,7 @@ def _invite_and_answer(
             cohort=cohort,
             submitted_at=due_at + dt.timedelta(days=rng.randint(0, 5), hours=rng.randint(1, 9)),
         )
-        answers = [_answer(rng, q, lift, choices) for q in questions]
+        answers = [_answer(rng, q, lift, choices, scored) for q in questions]
         Answer.objects.bulk_create(
             a for a in answers if a is not None and setattr(a, "response", response) is None
         )

@@ -77,3 +77,38 @@ def distribution_rows(distributions) -> Iterator[list]:
 
 def csv_response(rows: Iterable[Iterable], filename: str):
     return csv_stream_response(rows, filename, bom=True)
+
+
+#: A funnel row's change where nobody in the area has been sent a survey.
+NO_SURVEY = "no survey"
+
+
+def funnel_rows(funnel: dict) -> Iterator[list]:
+    """The programme funnel: a row for all areas, then one per region, LA and MHST area;
+    per outcome the pairs, mean change and its 95% CI; hidden figures as on the page."""
+    change_columns = [
+        f"{outcome}: {what}"
+        for outcome in funnel["outcomes"]
+        for what in ("pairs", "mean change", "95% CI low", "95% CI high")
+    ]
+    yield [
+        "Breakdown",
+        "Area",
+        *funnel["stages"],
+        *(f"Responded: {label}" for label in funnel["time_points"]),
+        *change_columns,
+    ]
+    rows = [("All", funnel["total"])]
+    rows += [(b["column"], row) for b in funnel["breakdowns"] for row in b["rows"]]
+    for breakdown, row in rows:
+        yield [
+            breakdown,
+            row.label,
+            *row.stages,
+            *(cell.export() for cell in row.responded),
+            *(
+                cell.export() if row.surveyed else NO_SURVEY
+                for change in row.change
+                for cell in (change.pairs, change.mean_change, change.ci_low, change.ci_high)
+            ),
+        ]

@@ -61,6 +61,16 @@ of 23 shown as 25, cohorts of 12 and 7 shown as 10 and 5: the third is at least 
 and cells of 5 or more stay exact, so a figure is out only by its small cells, each by at
 most 4 and on average not at all.
 
+Rule 5 (the row-level export, for evaluators). Each row is one submitted response from a
+cell of 5 or more (rule 3), so a cohort key always stands for at least 5 people at a time
+point. The person and the cohort are keyed hashes (``Pseudonyms``): HMAC-SHA256 of Link's
+id under a random key made for that one export and never stored, so a person's time points
+pair up within the export and no two exports (nor Link's ids) can be joined. The LA is
+named only where at least 5 people of the export are in it. The month of submission is
+given only where at least 5 responses of the row's cell share it; where the months left out
+of a cell would be fewer than 5 rows, the cell's smallest months are left out too
+(``release_months``), so a month left out never narrows a row to fewer than 5.
+
 What is not covered, and why it matters:
 
 - Answer counts inside cells of 5 or more. Rule 3 makes every answer-based figure a union of
@@ -78,7 +88,11 @@ What is not covered, and why it matters:
   give two draws of the same cell instead of one.
 """
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import hmac
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.crypto import salted_hmac
@@ -238,3 +252,44 @@ def responses(cells: Iterable[ResponseCell]) -> Cell:
     if any(not is_small(cell.responded) for cell in cells):
         return Cell(sum(cell.released for cell in cells))
     return hidden_secondary() if len(cells) > 1 else hidden_small()
+
+
+# --- The row-level export (rule 5) --------------------------------------------------------
+
+
+class Pseudonyms:
+    """Keyed hashes for one export: ``pseudonyms("respondent", 42)`` is the same within
+    this object and unrelated to any other's, because the key is random, made here and
+    never stored or logged. 16 hex characters (64 bits): no two of a few million ids share
+    one but by a chance of about one in a million."""
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(32)
+
+    def __call__(self, kind: str, pk: int) -> str:
+        digest = hmac.new(self._key, f"{kind}:{pk}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:16]
+
+
+def release_months(rows: Iterable[tuple[Hashable, Hashable, str]]) -> dict[Hashable, Cell]:
+    """The month each row may show, from (row, cell, month) triples: the month where at
+    least the threshold of the cell's rows share it; otherwise hidden (SMALL), and where
+    the hidden rows of a cell would be fewer than the threshold, its smallest shown months
+    hidden too (SECONDARY) until they are not, or none is shown (rule 5)."""
+    by_cell: dict[Hashable, list[tuple[Hashable, str]]] = defaultdict(list)
+    for row, cell, month in rows:
+        by_cell[cell].append((row, month))
+    released: dict[Hashable, Cell] = {}
+    for members in by_cell.values():
+        sizes = Counter(month for _, month in members)
+        reasons = {month: SMALL if is_small(n) else "" for month, n in sizes.items()}
+
+        hidden_rows = sum(sizes[m] for m, reason in reasons.items() if reason)
+        shown_months = sorted((m for m, reason in reasons.items() if not reason), key=sizes.get)
+        while 0 < hidden_rows < min_cell() and shown_months:
+            smallest = shown_months.pop(0)
+            reasons[smallest] = SECONDARY
+            hidden_rows += sizes[smallest]
+        for row, month in members:
+            released[row] = Cell(None, reasons[month]) if reasons[month] else Cell(month)
+    return released

@@ -2,11 +2,18 @@
 
 from django.urls import path, re_path
 
-from evaluation.views import reports
+from evaluation.views import funnel, reports
 
 app_name = "evaluation"
 urlpatterns = [
     path("", reports.ReportView.as_view(), name="report"),
+    path("funnel/", funnel.FunnelView.as_view(), name="funnel"),
+    path("funnel/funnel.csv", funnel.FunnelExportView.as_view(), name="funnel-csv"),
+    path(
+        "funnel/funnel.xlsx",
+        funnel.FunnelExportView.as_view(export_format="xlsx"),
+        name="funnel-xlsx",
+    ),
     re_path(
         r"^export/(?P<table>rates|change|distribution)\.csv$",
         reports.AggregatesExportView.as_view(),
@@ -18,7 +25,7 @@ urlpatterns = [
         name="export-aggregates-xlsx",
     ),
     path(
-        "export/responses.csv",
+        "export/responses-csv.zip",
         reports.ResponsesExportView.as_view(),
         name="export-responses-csv",
     ),

@@ -58,8 +58,16 @@ def questionnaire_copy(apps, source, *, version: int):
     )
     question_map = {old.pk: new for old, new in zip(questions, new_questions, strict=True)}
 
+    # A choice's score exists from migration 0012 on; older historical models have none.
+    scored = any(field.name == "score" for field in Choice._meta.get_fields())
     Choice.objects.bulk_create(
-        Choice(question=question_map[c.question_id], order=c.order, label=c.label, value=c.value)
+        Choice(
+            question=question_map[c.question_id],
+            order=c.order,
+            label=c.label,
+            value=c.value,
+            **({"score": c.score} if scored else {}),
+        )
         for c in Choice.objects.filter(question__section__questionnaire=source).order_by("pk")
     )
     return copy

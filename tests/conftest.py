@@ -220,3 +220,23 @@ def stub_outbox_broker(monkeypatch) -> StubBroker:
 
     monkeypatch.setattr("outbox.services.celery_app.send_task", send_task)
     return dispatched
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After every test that used the database and passed, the kept programme statuses
+    (``cohorts.ProgrammeStatus``) must equal the rule worked out from places and invitations:
+    whatever a test did to them, through whichever service, the summary followed."""
+    result = yield
+    if item.get_closest_marker("django_db") or _DB_FIXTURES & set(item.fixturenames):
+        from cohorts.status_summary import programme_status_drift
+
+        drift = programme_status_drift()
+        assert not drift, (
+            "ProgrammeStatus is not what the places and invitations say "
+            f"(establishment id, kept, live): {drift}"
+        )
+    return result

@@ -33,6 +33,10 @@ from cohorts.models.places import (
     Place,
     PlaceStatus,
 )
+from cohorts.models.status import (
+    ProgrammeStatus,
+    ProgrammeStatusKind,
+)
 from cohorts.models.transitions import (
     Transition,
 )
@@ -53,6 +57,8 @@ __all__ = [
     "Cohort",
     "Invitation",
     "InvitationChannel",
+    "ProgrammeStatus",
+    "ProgrammeStatusKind",
     "RECORDED_CHANNELS",
     "WorkshopDaysTold",
     "WorkshopReminder",

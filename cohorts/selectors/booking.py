@@ -16,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 
 from cohorts import conf
 from cohorts.models import (
@@ -56,9 +56,26 @@ def phase_reachable_establishments(*, phase: Phase) -> QuerySet[Establishment]:
 
 
 def _workshop_date(day: int) -> Subquery:
+    # No ordering: (delivery, day) is unique, and Workshop's default ordering would join.
     return Subquery(
-        Workshop.objects.filter(delivery=OuterRef("delivery"), day=day).values("date")[:1]
+        Workshop.objects.filter(delivery=OuterRef("delivery"), day=day)
+        .order_by()
+        .values("date")[:1]
     )
+
+
+def _places_count(*statuses: str) -> Coalesce:
+    """How many of a cohort's places are in ``statuses``: a subquery per cohort (an index
+    lookup), which PostgreSQL works out only for the rows a page shows, instead of joining
+    and grouping every place of every cohort before the LIMIT."""
+    counted = (
+        Place.objects.filter(cohort=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def cohorts_annotated(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
@@ -68,8 +85,8 @@ def cohorts_annotated(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Coho
     return (
         queryset.select_related("delivery", "phase", "local_authority", "mhst_area")
         .annotate(
-            seats_taken=Count("places", filter=Q(places__status__in=SEAT_HOLDING_STATUSES)),
-            waiting_count=Count("places", filter=Q(places__status=PlaceStatus.WAITING)),
+            seats_taken=_places_count(*SEAT_HOLDING_STATUSES),
+            waiting_count=_places_count(PlaceStatus.WAITING),
             day_1_date=_workshop_date(WorkshopDay.DAY_1),
             day_2_date=_workshop_date(WorkshopDay.DAY_2),
         )

@@ -4,6 +4,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    F,
     Min,
     Prefetch,
     Q,
@@ -11,7 +12,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils.translation import gettext_lazy as _
+from django.db.models.functions import Coalesce
 
 from cohorts.models import (
     BOOKED_STATUSES,
@@ -19,21 +20,14 @@ from cohorts.models import (
     Phase,
     Place,
     PlaceStatus,
+    ProgrammeStatusKind,
 )
 from schools.models import Establishment
 from workshops.models import Workshop
 
 # --- Where each establishment is in the programme (coordinators' lists and dashboard) -------
 
-PROGRAMME_STATUSES = (
-    ("not_invited", _("Not invited")),
-    ("invited", _("Invited")),
-    ("waiting", _("Waiting list")),
-    ("booked", _("Booked")),
-    ("completed", _("Completed")),
-    ("attended_one_day", _("Attended one day")),
-    ("did_not_attend", _("Did not attend")),
-)
+PROGRAMME_STATUSES = tuple(ProgrammeStatusKind.choices)
 
 
 def _holds_place(*statuses: str) -> Q:
@@ -44,7 +38,7 @@ def reached_q() -> Q:
     """Establishments that completed the programme: counted as reached whatever has become
     of them since (closed without a successor, or changed to a type the programme is not
     offered to). A converted school's place moves to its successor, so it counts once."""
-    return _holds_place(PlaceStatus.COMPLETED)
+    return Q(programme__status=ProgrammeStatusKind.COMPLETED)
 
 
 def programme_start():
@@ -52,15 +46,17 @@ def programme_start():
     return Phase.objects.aggregate(first=Min("start_date"))["first"]
 
 
-def programme_status_conditions() -> dict[str, Q]:
-    """A filter on Establishment per programme status, each excluding the others. An
-    establishment holds at most one active place, so completed, booked and waiting exclude
-    each other; one whose cohort finished without it completing ("attended one day", else
-    "did not attend") is counted so until it holds a place again; "invited" means an
-    invitation was sent (or a place was held once) and no place is held now.
+def live_programme_status_conditions() -> dict[str, Q]:
+    """The rule: a filter on Establishment per programme status, each excluding the others,
+    read from the places and invitations themselves. An establishment holds at most one
+    active place, so completed, booked and waiting exclude each other; one whose cohort
+    finished without it completing ("attended one day", else "did not attend") is counted so
+    until it holds a place again; "invited" means an invitation was sent (or a place was held
+    once) and no place is held now.
 
-    Each is an IN over a subquery, which PostgreSQL hashes once: the correlated EXISTS it
-    replaces took 132 s for the dashboard's counts with 22,000 invitations sent.
+    Pages do not use it: it searches the whole history of places and invitations.
+    ``cohorts.status_summary`` applies it to the establishments a write touched and keeps
+    the answer in ``ProgrammeStatus``, which ``programme_status_conditions`` reads.
     """
     completed = _holds_place(PlaceStatus.COMPLETED)
     booked = _holds_place(*BOOKED_STATUSES)
@@ -86,20 +82,41 @@ def programme_status_conditions() -> dict[str, Q]:
     }
 
 
-def with_programme_status(queryset: QuerySet[Establishment]) -> QuerySet[Establishment]:
-    """Annotate ``programme_status`` (a key of PROGRAMME_STATUSES) in the same query."""
-    conditions = programme_status_conditions()
-    labels = dict(PROGRAMME_STATUSES)
+def live_programme_status(queryset: QuerySet[Establishment]) -> QuerySet[Establishment]:
+    """Annotate ``live_status`` by the rule itself (for the summary's upkeep and checks)."""
+    conditions = live_programme_status_conditions()
     order = ("completed", "booked", "waiting", "attended_one_day", "did_not_attend", "invited")
     return queryset.annotate(
-        programme_status=Case(
+        live_status=Case(
             *(When(conditions[key], then=Value(key)) for key in order),
             default=Value("not_invited"),
             output_field=CharField(),
-        ),
+        )
+    )
+
+
+def programme_status_conditions() -> dict[str, Q]:
+    """A filter on Establishment per programme status, from the kept summary: one indexed
+    column, whatever the size of the programme's history."""
+    conditions = {key: Q(programme__status=key) for key in ProgrammeStatusKind.values}
+    conditions[ProgrammeStatusKind.NOT_INVITED] = Q(programme__isnull=True) | Q(
+        programme__status=ProgrammeStatusKind.NOT_INVITED
+    )
+    return conditions
+
+
+def with_programme_status(queryset: QuerySet[Establishment]) -> QuerySet[Establishment]:
+    """Annotate ``programme_status`` (a key of PROGRAMME_STATUSES) and its label, read from
+    the kept summary in the same query."""
+    status = Coalesce(F("programme__status"), Value(ProgrammeStatusKind.NOT_INVITED.value))
+    return queryset.annotate(
+        programme_status=status,
         programme_status_label=Case(
-            *(When(conditions[key], then=Value(str(labels[key]))) for key in order),
-            default=Value(str(labels["not_invited"])),
+            *(
+                When(programme__status=key, then=Value(str(label)))
+                for key, label in PROGRAMME_STATUSES
+            ),
+            default=Value(str(ProgrammeStatusKind.NOT_INVITED.label)),
             output_field=CharField(),
         ),
     )
@@ -139,15 +156,15 @@ def programme_counts(establishments: QuerySet[Establishment]) -> dict[str, int]:
     never goes down; "booked" counts those holding a place now on a cohort not yet
     completed."""
     conditions = programme_status_conditions()
-    invited_ever = (
-        conditions["invited"]
-        | conditions["waiting"]
-        | conditions["booked"]
-        | conditions["attended_one_day"]
-        | conditions["did_not_attend"]
-    )
     return establishments.aggregate(
-        invited=Count("pk", filter=invited_ever | conditions["completed"]),
+        invited=Count(
+            "pk",
+            filter=Q(
+                programme__status__in=[
+                    key for key in ProgrammeStatusKind.values if key != "not_invited"
+                ]
+            ),
+        ),
         waiting=Count("pk", filter=conditions["waiting"]),
         booked=Count("pk", filter=conditions["booked"]),
         completed=Count("pk", filter=conditions["completed"]),

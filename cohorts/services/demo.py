@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cohorts.models import Cohort, CohortStatus, Phase, Place, PlaceStatus
+from cohorts.status_summary import programme_status_refresh
 from schools.models import Establishment, LocalAuthority, MHSTArea, eligible_q
 from workshops.models import (
     Attendance,
@@ -85,7 +86,7 @@ def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
         Participant(delivery_id=cohort.delivery_id, kind=ParticipantKind.SCHOOL_ATTENDEE)
         for _ in schools
     )
-    return Place.objects.bulk_create(
+    places = Place.objects.bulk_create(
         Place(
             cohort=cohort,
             participant=participant,
@@ -101,6 +102,8 @@ def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
         )
         for school, participant in zip(schools, participants, strict=True)
     )
+    programme_status_refresh(school.pk for school in schools)
+    return places
 
 
 def _phase_areas(phase: Phase) -> None:

@@ -33,6 +33,7 @@ from cohorts.selectors import (
     waves_in_scope,
 )
 from cohorts.services.links import booking_link_path
+from cohorts.status_summary import programme_status_refresh
 from core.actors import takes_actor
 from outbox.models import EmailKind
 from outbox.services import (
@@ -202,7 +203,10 @@ def wave_cancel(*, wave: Wave) -> int:
     with transaction.atomic():  # the wave and its emails stop together
         _move(wave, "cancel")
         stopped = emails_cancel_unsent(email_ids=_emails_of(wave))
-        Invitation.objects.filter(wave=wave, email_id__in=stopped).delete()
+        uninvited = Invitation.objects.filter(wave=wave, email_id__in=stopped)
+        schools = list(uninvited.values_list("establishment_id", flat=True))
+        uninvited.delete()
+        programme_status_refresh(schools)
     return len(stopped)
 
 
@@ -270,6 +274,7 @@ def _invite_by_email(wave: Wave, batch: list[Establishment]) -> None:
         ],
         ignore_conflicts=True,
     )
+    programme_status_refresh(establishment.pk for establishment in batch)
 
 
 @contextmanager

@@ -307,7 +307,9 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    """One of the answers to a single-choice question: ``value`` is what is stored."""
+    """One of the answers to a single-choice question: ``value`` is what is stored. Choices
+    in an order (contact: never, once, ... every week) carry a ``score``, and the reports
+    pair scored answers as they pair a scale's (``evaluation.selectors.outcomes``)."""
 
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question")
@@ -319,6 +321,16 @@ class Choice(models.Model):
         max_length=60,
         validators=[code_validator],
         help_text=_("What is stored and counted, kept from one version to the next."),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For choices in an order (how often, how much): the number the reports count this "
+            "choice as, so that the question has a paired change like a 1 to 5 scale. Leave "
+            "empty for choices in no order."
+        ),
     )
 
     class Meta:

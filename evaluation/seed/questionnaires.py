@@ -5,6 +5,7 @@ from evaluation.seed.questions import (
     AFTER_THE_PROGRAMME,
     AGREE,
     CASCADE_RATINGS,
+    CONTACT_FREQUENCY_CHOICES,
     IN_PLACE,
     WORKSHOP_FEEDBACK_QUESTIONS,
     free_text,
@@ -45,13 +46,7 @@ SCHOOL_STAFF = {
                     "contact",
                     "In the last school term, how often were you in contact with children and "
                     "young people's mental health services (CYPMHS)?",
-                    [
-                        ("never", "Not at all"),
-                        ("once", "Once"),
-                        ("few_times", "A few times in the term"),
-                        ("monthly", "About once a month"),
-                        ("weekly", "Every week or more often"),
-                    ],
+                    CONTACT_FREQUENCY_CHOICES,
                     help_text="Count any contact: meetings, phone calls, emails or referrals.",
                 ),
             ],

@@ -39,6 +39,17 @@ def free_text(code, outcome, text, *, help_text="", required=False):
 
 
 AGREE = ("Strongly disagree", "Strongly agree")
+
+#: How often a school was in contact with CYPMHS (the pilot's first outcome): choices in an
+#: order, scored 1 to 5 so that the outcome has a paired change on the scales' range. The
+#: scores assume equal steps between choices; the report's method note says so.
+CONTACT_FREQUENCY_CHOICES = [
+    ("never", "Not at all", 1),
+    ("once", "Once", 2),
+    ("few_times", "A few times in the term", 3),
+    ("monthly", "About once a month", 4),
+    ("weekly", "Every week or more often", 5),
+]
 IN_PLACE = ("Not in place", "Fully in place")
 
 CASCADE_RATINGS = [

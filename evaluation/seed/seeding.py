@@ -55,9 +55,19 @@ def _create_questions(apps, section, questions: list[dict]) -> None:
             order=question_order,
             **fields,
         )
+        # A choice's score exists from migration 0012 on; older historical models have none.
+        scored = any(field.name == "score" for field in Choice._meta.get_fields())
         Choice.objects.bulk_create(
-            Choice(question=question, order=order, value=value, label=label)
-            for order, (value, label) in enumerate(question_spec.get("choices", ()), start=1)
+            Choice(
+                question=question,
+                order=order,
+                value=value,
+                label=label,
+                **({"score": score[0]} if scored and score else {}),
+            )
+            for order, (value, label, *score) in enumerate(
+                question_spec.get("choices", ()), start=1
+            )
         )
 
 

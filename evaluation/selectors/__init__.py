@@ -16,9 +16,11 @@ Definitions (the report page says the same in plain words):
 - **Paired change** from time point A (baseline unless chosen) to B: a pair is one person
   (the same participant on the invitation) with a submitted response at
   both. Answers are matched by question ``code``, so a person who answered version 1 at A and
-  version 2 at B still pairs. Per scale (1–5) question: the pairs who answered it at both.
+  version 2 at B still pairs. A scored answer is a scale's (1–5) number or, for choices in an
+  order (how often a school was in contact with CYPMHS), the choice's ``score``; choices
+  with no score are not paired. Per scored question: the pairs who answered it at both.
   Per outcome: a person's score at A and at B is the mean of their answers to that outcome's
-  scale questions answered at both. Reported: pairs, mean at A, mean at B, mean change and
+  scored questions answered at both. Reported: pairs, mean at A, mean at B, mean change and
   its 95% confidence interval (``evaluation.stats``).
 - **Distribution**: per scale, yes/no and single-choice question, how many respondents gave
   each answer at each time point.
@@ -41,4 +43,4 @@ from evaluation.selectors.outcomes import (  # noqa: F401
     paired_changes,
 )
 from evaluation.selectors.rates import response_rates, response_rates_summary  # noqa: F401
-from evaluation.selectors.rows import anonymised_responses  # noqa: F401
+from evaluation.selectors.rows import AnonymisedExport, anonymised_responses  # noqa: F401

@@ -4,10 +4,19 @@ free text, every figure suppressed."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from evaluation import suppression
-from evaluation.models import LIKERT_MAX, LIKERT_MIN, Outcome, Question, QuestionKind, TimePoint
+from evaluation.models import (
+    LIKERT_MAX,
+    LIKERT_MIN,
+    Choice,
+    Outcome,
+    Question,
+    QuestionKind,
+    TimePoint,
+)
 from evaluation.selectors.groups import (
     ReportGroup,
     _audience_q,
@@ -21,6 +30,8 @@ from evaluation.suppression import Cell, guarded, suppress_row
 FREE_TEXT_LIMIT = 300
 DISTRIBUTION_KINDS = (QuestionKind.LIKERT, QuestionKind.YES_NO, QuestionKind.SINGLE_CHOICE)
 YES_NO_VALUES = (("yes", "Yes"), ("no", "No"))
+#: The kinds of question whose answers can carry a score (a single choice only if scored).
+SCORED_KINDS = (QuestionKind.LIKERT, QuestionKind.SINGLE_CHOICE)
 
 
 def _questions_by_code(codes, *, audience: str = "") -> dict[str, Question]:
@@ -77,41 +88,50 @@ def _change_row(key: str, label: str, pairs: list[tuple[float, float]]) -> Chang
     )
 
 
-def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
-    """Paired change from ``time_a`` to ``time_b`` per outcome and per scale question.
-
-    One query pairs the answers in the database: one row per person and question code with
-    their answer at A and at B (people who answered at only one drop out). Python then takes
-    each person's mean per outcome and the statistics; a second query names the questions.
-    """
-    at_a, at_b = Q(response__time_point=time_a), Q(response__time_point=time_b)
-    paired = (
+def _scored_answers(group: ReportGroup):
+    """The group's answers that carry a score: a scale answer's number, or a single-choice
+    answer's choice's ``score`` (choices in an order, such as how often a school was in
+    contact with CYPMHS). Unscored choices and other kinds are left out."""
+    choice_score = Subquery(
+        Choice.objects.filter(question=OuterRef("question"), value=OuterRef("choice")).values(
+            "score"
+        )[:1]
+    )
+    return (
         _group_answers(group)
-        .filter(
-            question__kind=QuestionKind.LIKERT,
-            response__time_point__in=(time_a, time_b),
-            number__isnull=False,
-        )
-        .values(
-            "response__invitation__participant_id",
-            "question__code",
-        )
+        .filter(question__kind__in=SCORED_KINDS)
+        .annotate(score=Coalesce("number", choice_score, output_field=IntegerField()))
+        .filter(score__isnull=False)
+    )
+
+
+def paired_rows(group: ReportGroup, *, time_a: str, time_b: str):
+    """One row per person and question code answered with a score at both ``time_a`` and
+    ``time_b``: participant, cohort, code, outcome (the later version's), a and b. One query,
+    paired in the database; people who answered at only one drop out."""
+    at_a, at_b = Q(response__time_point=time_a), Q(response__time_point=time_b)
+    return (
+        _scored_answers(group)
+        .filter(response__time_point__in=(time_a, time_b))
+        .values("response__invitation__participant_id", "response__cohort_id", "question__code")
         .annotate(
-            a=Max("number", filter=at_a),
-            b=Max("number", filter=at_b),
+            a=Max("score", filter=at_a),
+            b=Max("score", filter=at_b),
             outcome=Max("question__outcome", filter=at_b),
         )
         .filter(a__isnull=False, b__isnull=False)
         .order_by()
     )
-    by_code: dict[str, list] = defaultdict(list)
+
+
+def outcome_pairs(rows) -> dict[str, list[tuple[float, float]]]:
+    """Per outcome, one (score at A, score at B) per person: the mean of their paired
+    answers to that outcome's questions."""
     by_person_outcome: dict[tuple, list] = defaultdict(list)
-    for row in paired:
-        pair = (row["a"], row["b"])
-        by_code[row["question__code"]].append(pair)
+    for row in rows:
         if row["outcome"]:
             person = row["response__invitation__participant_id"]
-            by_person_outcome[(row["outcome"], person)].append(pair)
+            by_person_outcome[(row["outcome"], person)].append((row["a"], row["b"]))
     by_outcome: dict[str, list] = defaultdict(list)
     for (outcome, _person), pairs in by_person_outcome.items():
         by_outcome[outcome].append(
@@ -120,11 +140,31 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
                 sum(b for _, b in pairs) / len(pairs),
             )
         )
-    outcomes = [
-        _change_row(outcome.value, str(outcome.label), by_outcome[outcome.value])
-        for outcome in Outcome
-        if outcome.value in by_outcome
+    return by_outcome
+
+
+def outcome_change_rows(rows, *, outcomes=None) -> list[ChangeRow]:
+    """The paired change of each outcome with pairs in ``rows`` (``paired_rows``), in the
+    order of ``Outcome``; or of each of ``outcomes`` (values), pairs or none."""
+    by_outcome = outcome_pairs(rows)
+    wanted = [o for o in Outcome if (o.value in by_outcome if outcomes is None else o in outcomes)]
+    return [
+        _change_row(outcome.value, str(outcome.label), by_outcome.get(outcome.value, []))
+        for outcome in wanted
     ]
+
+
+def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
+    """Paired change from ``time_a`` to ``time_b`` per outcome and per scored question (a
+    scale, or choices in an order with their scores).
+
+    One query pairs the answers in the database (``paired_rows``); Python then takes each
+    person's mean per outcome and the statistics; a second query names the questions.
+    """
+    rows = list(paired_rows(group, time_a=time_a, time_b=time_b))
+    by_code: dict[str, list] = defaultdict(list)
+    for row in rows:
+        by_code[row["question__code"]].append((row["a"], row["b"]))
     questions = _questions_by_code(by_code, audience=group.audience)
     ordered = sorted(
         (code for code in by_code if code in questions),
@@ -133,7 +173,7 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
     return {
         "time_a": str(TimePoint(time_a).label),
         "time_b": str(TimePoint(time_b).label),
-        "outcomes": outcomes,
+        "outcomes": outcome_change_rows(rows),
         "questions": [_change_row(code, questions[code].text, by_code[code]) for code in ordered],
     }
 

@@ -49,10 +49,12 @@ def questionnaire_problems(questionnaire: Questionnaire) -> list[str]:
     if not questions:
         problems.append(f"{questionnaire} has no questions.")
     choice_counts: dict[int, int] = {}
-    for question_id in Choice.objects.filter(question__questionnaire=questionnaire).values_list(
-        "question_id", flat=True
-    ):
+    scored_counts: dict[int, int] = {}
+    for question_id, score in Choice.objects.filter(
+        question__questionnaire=questionnaire
+    ).values_list("question_id", "score"):
         choice_counts[question_id] = choice_counts.get(question_id, 0) + 1
+        scored_counts[question_id] = scored_counts.get(question_id, 0) + (score is not None)
     for question in questions:
         if question.kind == QuestionKind.LIKERT and not (
             question.likert_low_label and question.likert_high_label
@@ -61,6 +63,12 @@ def questionnaire_problems(questionnaire: Questionnaire) -> list[str]:
         if question.kind == QuestionKind.SINGLE_CHOICE and choice_counts.get(question.pk, 0) < 2:
             problems.append(
                 f"The single-choice question “{question.code}” needs two choices or more."
+            )
+        if 0 < scored_counts.get(question.pk, 0) < choice_counts.get(question.pk, 0):
+            # Pairing only the scored answers would leave some people's answers out.
+            problems.append(
+                f"The single-choice question “{question.code}” has a score on some choices "
+                "only: score every choice (choices in an order) or none."
             )
         if (
             question.min_value is not None

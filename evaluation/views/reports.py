@@ -8,7 +8,7 @@ filters; the selectors return figures already suppressed. Free text needs the
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import CoordinatorRequiredMixin
-from core.spreadsheets import xlsx_response
+from core.spreadsheets import csv_zip_response, xlsx_response
 from evaluation import conf
 from evaluation.exports import (
     change_rows,
@@ -59,8 +59,29 @@ class ReportMixin(CoordinatorRequiredMixin):
         return self.request.user.has_perm(FREE_TEXT)
 
 
-def _chart(labels, series) -> dict:
-    return {"labels": labels, "series": series, "horizontal": False}
+def _chart(labels, series, *, horizontal=False) -> dict:
+    return {"labels": labels, "series": series, "horizontal": horizontal}
+
+
+def change_chart(change: dict) -> dict:
+    """The mean change of each outcome as a bar, its 95% confidence interval drawn through
+    it (``static/js/charts.js``); a hidden figure is a gap, as in the table."""
+    rows = change["outcomes"]
+    return _chart(
+        [row.label for row in rows],
+        [
+            {
+                "label": f"Mean change, {change['time_a']} to {change['time_b']}",
+                "values": [row.mean_change.value for row in rows],
+                "intervals": [
+                    None
+                    if row.ci_low.value is None or row.ci_high.value is None
+                    else [row.ci_low.value, row.ci_high.value]
+                    for row in rows
+                ],
+            }
+        ],
+    )
 
 
 class ReportView(ReportMixin, TemplateView):
@@ -85,19 +106,7 @@ class ReportView(ReportMixin, TemplateView):
                 [label for _, label in rates["time_points"]],
                 [{"label": "Response rate (%)", "values": [c.rate.value for c in rates["total"]]}],
             ),
-            change_chart=_chart(
-                [row.label for row in change["outcomes"]],
-                [
-                    {
-                        "label": f"Mean, {change['time_a']}",
-                        "values": [r.mean_a.value for r in change["outcomes"]],
-                    },
-                    {
-                        "label": f"Mean, {change['time_b']}",
-                        "values": [r.mean_b.value for r in change["outcomes"]],
-                    },
-                ],
-            ),
+            change_chart=change_chart(change),
         )
         return context
 
@@ -127,8 +136,15 @@ class AggregatesExportView(ReportMixin, View):
 
 
 class ResponsesExportView(ReportMixin, View):
-    """Anonymised responses, one row each (``anonymised_responses``). Row-level data needs
-    its own capability: facilitators, who know each attendee, get the aggregates only."""
+    """Anonymised responses, one row each (``anonymised_responses``), with their data
+    dictionary. Row-level data needs its own capability: facilitators, who know each
+    attendee, get the aggregates only.
+
+    XLSX: a "Responses" sheet and a "Data dictionary" sheet. CSV: a ZIP holding
+    responses.csv and data_dictionary.csv, one download rather than two links, because the
+    dictionary describes the question columns of that very file (they follow the filters),
+    and the respondent keys are made for one export, so a file from another download would
+    not match."""
 
     permission_required = (VIEW, "accounts.export_responses")
     export_format = "csv"
@@ -136,9 +152,15 @@ class ResponsesExportView(ReportMixin, View):
     def get(self, request, *args, **kwargs):
         group, _ = self.report_group()
         if group is None:
-            rows = [["The filters are not valid: nothing to export."]]
+            invalid = [["The filters are not valid: nothing to export."]]
+            rows, dictionary = invalid, invalid
         else:
-            rows = anonymised_responses(group, include_free_text=self.can_read_free_text)
+            export = anonymised_responses(group, include_free_text=self.can_read_free_text)
+            rows, dictionary = export.rows, export.dictionary
         if self.export_format == "xlsx":
-            return xlsx_response({"Responses": rows}, "evaluation-responses")
-        return csv_response(rows, "evaluation-responses")
+            return xlsx_response(
+                {"Responses": rows, "Data dictionary": dictionary}, "evaluation-responses"
+            )
+        return csv_zip_response(
+            {"responses.csv": rows, "data_dictionary.csv": dictionary}, "evaluation-responses"
+        )

@@ -48,6 +48,10 @@ class OutboxListView(OutboxMixin, FilterView):
     paginate_by = 50
     strict = True
 
+    def get_queryset(self):
+        # The list shows no body: never read them (1.5 KB or more a row).
+        return super().get_queryset().defer("body_text", "body_html", "attachments")
+
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "scope": self.scope}
 

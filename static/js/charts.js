@@ -31,10 +31,66 @@
     }
     chart.options.indexAxis = horizontal ? "y" : "x";
     // Every label shown: Chart.js would otherwise skip those that do not fit.
-    chart.options.scales = horizontal ? { y: { ticks: { autoSkip: false } } } : {};
+    var range = valueRange(spec);
+    chart.options.scales = horizontal
+      ? { y: { ticks: { autoSkip: false } }, x: range }
+      : { y: range };
     chart.data.labels = horizontal ? spec.labels.map(function (label) { return wrap(label, 18); }) : spec.labels;
     box.style.height = height;
     return true;
+  }
+
+  // Confidence intervals: a series may carry ``intervals``, one [low, high] (or null) per
+  // bar, drawn as a line with end caps through the bar, across or down as the bars run.
+  var intervalsPlugin = {
+    id: "linkIntervals",
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx;
+      var horizontal = chart.options.indexAxis === "y";
+      var valueScale = horizontal ? chart.scales.x : chart.scales.y;
+      chart.data.datasets.forEach(function (dataset, d) {
+        if (!dataset.intervals || !chart.isDatasetVisible(d)) { return; }
+        chart.getDatasetMeta(d).data.forEach(function (bar, i) {
+          var interval = dataset.intervals[i];
+          if (!interval || interval[0] === null || interval[1] === null) { return; }
+          var low = valueScale.getPixelForValue(interval[0]);
+          var high = valueScale.getPixelForValue(interval[1]);
+          var centre = horizontal ? bar.y : bar.x;
+          var cap = 6;
+          ctx.save();
+          ctx.strokeStyle = "#212529";
+          ctx.lineWidth = 2;
+          ctx.beginPath();
+          if (horizontal) {
+            ctx.moveTo(low, centre); ctx.lineTo(high, centre);
+            ctx.moveTo(low, centre - cap); ctx.lineTo(low, centre + cap);
+            ctx.moveTo(high, centre - cap); ctx.lineTo(high, centre + cap);
+          } else {
+            ctx.moveTo(centre, low); ctx.lineTo(centre, high);
+            ctx.moveTo(centre - cap, low); ctx.lineTo(centre + cap, low);
+            ctx.moveTo(centre - cap, high); ctx.lineTo(centre + cap, high);
+          }
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    }
+  };
+
+  // The value axis reaches the ends of every interval, not only the bars.
+  function valueRange(spec) {
+    var values = [];
+    spec.series.forEach(function (series) {
+      series.values.forEach(function (v) { if (v !== null) { values.push(v); } });
+      (series.intervals || []).forEach(function (iv) {
+        if (iv && iv[0] !== null && iv[1] !== null) { values.push(iv[0], iv[1]); }
+      });
+    });
+    if (!values.length) { return {}; }
+    return {
+      suggestedMin: Math.min(0, Math.min.apply(null, values)),
+      suggestedMax: Math.max(0, Math.max.apply(null, values))
+    };
   }
 
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -43,10 +99,17 @@
     var spec = JSON.parse(source.textContent);
     var chart = new Chart(canvas, {
       type: "bar",
+      plugins: [intervalsPlugin],
       data: {
         labels: spec.labels,
         datasets: spec.series.map(function (series, i) {
-          return { label: series.label, data: series.values, backgroundColor: palette[i % palette.length] };
+          return {
+            label: series.label,
+            data: series.values,
+            intervals: series.intervals,
+            backgroundColor: palette[i % palette.length],
+            maxBarThickness: 120
+          };
         })
       },
       options: {
@@ -55,6 +118,7 @@
         maintainAspectRatio: false, // the chart fills its .chart-box (link.css), phone or not
         animation: false,
         plugins: { legend: { display: spec.series.length > 1 } },
+        scales: { y: valueRange(spec) },
         onResize: function (resized, size) { if (fit(resized, spec, size.width)) { resized.update(); } }
       }
     });

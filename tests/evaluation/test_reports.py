@@ -3,6 +3,7 @@ every export, scoping, free text for national roles only, and anonymised exports
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -93,6 +94,15 @@ def report(client, **params):
 
 def csv_rows(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def zip_rows(response, name="responses.csv") -> list[list[str]]:
+    """The rows of one CSV file in the zipped responses export."""
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert sorted(archive.namelist()) == ["data_dictionary.csv", "responses.csv"]
+        text = archive.read(name).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -218,7 +228,7 @@ def test_four_respondents_are_suppressed_on_the_page_and_in_every_export(nationa
     assert {row[4] for row in xlsx_rows(workbook, "Response rates")[1:]} == {"fewer than 5"}
     # 4 is nowhere as a count of respondents.
     assert not any(row[4] == "4" for row in rates_csv[1:])
-    responses_csv = csv_rows(national.get(reverse("evaluation:export-responses-csv")))
+    responses_csv = zip_rows(national.get(reverse("evaluation:export-responses-csv")))
     assert len(responses_csv) == 1  # the header: every group is smaller than 5
 
 
@@ -239,7 +249,7 @@ def test_five_respondents_are_shown(national, camden):
     assert ["All", "All", str(TimePoint.BASELINE.label), 8, 5, 62] in xlsx_rows(
         workbook, "Response rates"
     )
-    responses_csv = csv_rows(national.get(reverse("evaluation:export-responses-csv")))
+    responses_csv = zip_rows(national.get(reverse("evaluation:export-responses-csv")))
     assert len(responses_csv) == 1 + 10
 
 
@@ -331,7 +341,7 @@ def test_a_regional_coordinator_sees_only_their_areas_cohorts(client, camden):
     assert "rates" not in response.context
     assert response.context["filter"].errors
     assert "Leeds cohort" not in response.content.decode()
-    export = csv_rows(client.get(reverse("evaluation:export-responses-csv"), {"cohort": theirs.pk}))
+    export = zip_rows(client.get(reverse("evaluation:export-responses-csv"), {"cohort": theirs.pk}))
     assert export == [["The filters are not valid: nothing to export."]]
 
 
@@ -379,7 +389,7 @@ def test_free_text_is_hidden_from_coordinators_and_facilitators(client, camden, 
         assert export.status_code == 403
         assert "Anonymised responses" not in response.content.decode()
         return
-    export = csv_rows(export)
+    export = zip_rows(export)
     assert "comments" not in export[0]
     assert not any("Comment number" in cell for row in export for cell in row)
 
@@ -393,7 +403,7 @@ def test_free_text_is_shown_to_national_roles_from_five_respondents(national, ca
     [item] = section["questions"]
     assert item["answers"] == [f"Comment number {n}" for n in range(5)]
     assert "Comment number 3" in response.content.decode()
-    export = csv_rows(national.get(reverse("evaluation:export-responses-csv")))
+    export = zip_rows(national.get(reverse("evaluation:export-responses-csv")))
     assert "comments" in export[0]
 
 
@@ -418,17 +428,22 @@ def test_the_anonymised_export_names_no_school_person_or_id(national, camden):
     for name in ("export-responses-csv", "export-responses-xlsx"):
         http = national.get(reverse(f"evaluation:{name}"))
         if name.endswith("csv"):
-            rows = csv_rows(http)
+            rows = zip_rows(http)
         else:
             rows = [[str(v) for v in row] for row in xlsx_rows(http, "Responses")]
         text = "\n".join(",".join(map(str, row)) for row in rows)
-        assert rows[0][:6] == [
-            "Time point",
-            "Phase",
-            "Region",
-            "Audience",
-            "Questionnaire",
-            "Version",
+        assert rows[0][:11] == [
+            "respondent_key",
+            "cohort_key",
+            "time_point",
+            "month_submitted",
+            "phase",
+            "region",
+            "local_authority",
+            "delivery_model",
+            "audience",
+            "questionnaire",
+            "questionnaire_version",
         ]
         assert len(rows) == 7
         for place in places:
@@ -436,12 +451,13 @@ def test_the_anonymised_export_names_no_school_person_or_id(national, camden):
             assert place.attendee_email not in text
             assert place.attendee_name not in text
             assert str(place.establishment.urn) not in text
-        assert "Camden" not in text
         assert cohort.name not in text
         assert all(row[rows[0].index("heard")] == "'=1+1" for row in rows[1:])
-        # No column holds a response, invitation or place id.
+        # No column holds a response, invitation, participant, place or cohort id.
         ids = {str(r.pk) for r in responses} | {str(r.invitation_id) for r in responses}
-        first_columns = {value for row in rows[1:] for value in row[:6]}
+        ids |= {str(p.pk) for p in places} | {str(p.participant_id) for p in places}
+        ids.add(str(cohort.pk))
+        first_columns = {value for row in rows[1:] for value in row[:11]}
         assert not ids & (first_columns - {"1"})
 
 

@@ -1,4 +1,5 @@
-"""The reports cost the same number of queries at 100 submitted responses and at 10,000."""
+"""The reports, the funnel and the exports cost the same number of queries at 100 submitted
+responses and at 10,000."""
 
 import datetime as dt
 
@@ -102,6 +103,8 @@ PAGES = (
     ("evaluation:report", {}),
     ("evaluation:export-aggregates-xlsx", {}),
     ("evaluation:export-responses-csv", {}),
+    ("evaluation:funnel", {}),
+    ("evaluation:funnel-xlsx", {}),
     ("home", {}),
 )
 

@@ -173,6 +173,27 @@ def test_publishing_refuses_a_questionnaire_that_cannot_be_answered():
     assert not questionnaire.is_published
 
 
+def test_publishing_refuses_choices_scored_in_part_and_a_copy_keeps_the_scores():
+    section = SectionFactory()
+    question = QuestionFactory(section=section, kind=QuestionKind.SINGLE_CHOICE, code="often")
+    ChoiceFactory(question=question, order=1, value="never", label="Never", score=1)
+    ChoiceFactory(question=question, order=2, value="weekly", label="Weekly")
+    questionnaire = section.questionnaire
+
+    assert questionnaire_problems(questionnaire) == [
+        "The single-choice question “often” has a score on some choices only: score every "
+        "choice (choices in an order) or none."
+    ]
+    Choice.objects.filter(value="weekly").update(score=5)
+    assert questionnaire_problems(questionnaire) == []
+    copy = questionnaire_edit_copy(questionnaire=questionnaire)
+    assert list(
+        Choice.objects.filter(question__questionnaire=copy)
+        .order_by("order")
+        .values_list("value", "score")
+    ) == [("never", 1), ("weekly", 5)]
+
+
 def test_publishing_refuses_an_empty_questionnaire():
     with pytest.raises(QuestionnaireError, match="no questions"):
         questionnaire_publish(questionnaire=QuestionnaireFactory())

@@ -1,0 +1,64 @@
+"""Keeping ``ProgrammeStatus`` equal to the rule, write by write.
+
+Every save or delete of a ``Place`` or an ``Invitation`` works out again, in the same
+transaction, the status of the establishment it concerns (one INSERT … SELECT … ON CONFLICT
+statement). Writes that bypass ``save()`` (bulk creates, ``update()``, deletes of a queryset)
+call ``programme_status_refresh`` with the establishments they touched. ``programme_status_drift``
+is the check: tests run it after every cohorts test.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+
+from cohorts.models import Invitation, Place, ProgrammeStatus
+from cohorts.selectors.status import live_programme_status
+from schools.models import Establishment
+
+BATCH = 2000
+
+
+def programme_status_refresh(establishment_ids: Iterable[int | None]) -> None:
+    """Work out again the programme status of ``establishment_ids`` from their places and
+    invitations, and keep it (one statement per 2,000 establishments)."""
+    ids = sorted({pk for pk in establishment_ids if pk is not None})
+    table = ProgrammeStatus._meta.db_table
+    for start in range(0, len(ids), BATCH):
+        rows = live_programme_status(
+            Establishment.objects.filter(pk__in=ids[start : start + BATCH]).order_by()
+        ).values_list("pk", "live_status")
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (establishment_id, status) {sql} "  # noqa: S608 - ORM SQL
+                "ON CONFLICT (establishment_id) DO UPDATE SET status = EXCLUDED.status",
+                params,
+            )
+
+
+def programme_status_refresh_all() -> None:
+    """Work out every establishment's status again (after a bulk repair, or to check)."""
+    programme_status_refresh(Establishment.objects.values_list("pk", flat=True).iterator())
+
+
+def programme_status_drift(limit: int = 10) -> list[tuple[int, str, str]]:
+    """Establishments whose kept status differs from the rule: (id, kept, live)."""
+    from cohorts.selectors.status import with_programme_status
+
+    queryset = live_programme_status(with_programme_status(Establishment.objects.order_by("pk")))
+    return [
+        row
+        for row in queryset.values_list("pk", "programme_status", "live_status").iterator()
+        if row[1] != row[2]
+    ][:limit]
+
+
+def _after_write(sender, instance, **kwargs) -> None:
+    programme_status_refresh([instance.establishment_id])
+
+
+def register() -> None:
+    for model in (Place, Invitation):
+        post_save.connect(_after_write, sender=model, dispatch_uid=f"programme-status-{model}")
+        post_delete.connect(_after_write, sender=model, dispatch_uid=f"programme-status-d-{model}")

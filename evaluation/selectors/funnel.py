@@ -1,0 +1,235 @@
+"""The programme funnel a funder asks for, per region, local authority and MHST area: schools
+eligible, invited, booked and attended both workshop days; schools whose attendee responded
+at baseline, after the programme and at follow-up; and the mean change per outcome.
+
+Definitions (the funnel page says the same in plain words):
+
+- **Eligible**: establishments the programme is offered to now (``Establishment.objects
+  .eligible()``), by their own LA, region and MHST area.
+- **Invited**: establishments invited in a wave by any channel (``cohorts.Invitation``) or
+  ever given a place, as the dashboard counts them (``cohorts.selectors.programme_counts``),
+  by their own area; so a school invited and since closed still counts as invited.
+- **Booked**: establishments with a place on a cohort's roster (booked, then attended or
+  not; not cancelled, not only waiting) on a cohort in scope, by their own area.
+- **Attended both days**: those whose attendee is marked present on workshop day 1 and
+  day 2 of that cohort (``workshops.Attendance``), by their own area.
+- **Responded**: school staff who submitted the survey at each time point, by the area of
+  the cohort they were invited with (usually the school's own; for a cohort with no MHST
+  area, the MHST area most of its booked schools are in), every cohort's cells whole in
+  one row; each cohort's count is
+  ``suppression.responses``'s (rule 4), as in the reports, so the funnel less the report
+  gives no small cohort away.
+- **Mean change** per outcome, school staff, from baseline to follow-up: as the report's
+  paired change (rule 3 pooling, rule 1 threshold on pairs), for the cohorts in the area.
+
+Counts of schools eligible, invited, booked and attended are shown exactly: they say who
+took part in the programme, which coordinators know and the dashboard shows, not what anyone
+answered. Six queries, however many schools or responses.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from cohorts.models import ROSTER_STATUSES, Invitation, Place
+from evaluation import suppression
+from evaluation.filters import DEFAULT_TIME_A, DEFAULT_TIME_B
+from evaluation.models import Audience, SurveyInvitation, TimePoint
+from evaluation.selectors.groups import ReportGroup, reportable_cohorts
+from evaluation.selectors.outcomes import ChangeRow, outcome_change_rows, paired_rows
+from evaluation.selectors.rates import _response_cells
+from evaluation.suppression import Cell
+from schools.models import Establishment, Region, eligible_q
+from workshops.models import Attendance
+
+AUDIENCE = Audience.SCHOOL_STAFF
+STAGES = (
+    ("eligible", "Eligible"),
+    ("invited", "Invited"),
+    ("booked", "Booked"),
+    ("attended", "Attended both days"),
+)
+BREAKDOWNS = (
+    ("region", "By region", "Region"),
+    ("local_authority", "By local authority", "Local authority"),
+    ("mhst_area", "By MHST area", "MHST area"),
+)
+WORKSHOP_DAYS = (1, 2)
+
+
+@dataclass
+class FunnelRow:
+    """One area's funnel: counts of schools, responses per time point (``Cell``), and one
+    ``ChangeRow`` per outcome of the funnel."""
+
+    label: str
+    eligible: int = 0
+    invited: int = 0
+    booked: set = field(default_factory=set)
+    attended: set = field(default_factory=set)
+    cells: list = field(default_factory=list)
+    pairs: list = field(default_factory=list)
+    responded: list[Cell] = field(default_factory=list)
+    change: list[ChangeRow] = field(default_factory=list)
+
+    @property
+    def surveyed(self) -> bool:
+        """Whether anyone here was sent a survey: if not, there is no change to report."""
+        return any(cell.invited for cell in self.cells)
+
+    @property
+    def stages(self) -> list[int]:
+        return [self.eligible, self.invited, len(self.booked), len(self.attended)]
+
+
+def _keys(region, la_id, mhst_area_id) -> dict[str, tuple]:
+    return {"region": region or "", "local_authority": la_id, "mhst_area": mhst_area_id}
+
+
+def _responded(cells: list[suppression.ResponseCell]) -> Cell:
+    """Responses at one time point (``suppression.responses``); 0 where nobody was sent the
+    survey, which says nothing of anyone's answer."""
+    if not any(cell.invited for cell in cells):
+        return suppression.shown(0)
+    return suppression.responses(cells)
+
+
+def _area_fields(establishment: str) -> tuple[str, ...]:
+    """An establishment's LA (id, name, region) and MHST area (id, name), through a path."""
+    return (
+        f"{establishment}__la_id",
+        f"{establishment}__la__name",
+        f"{establishment}__la__region",
+        f"{establishment}__mhst_area_id",
+        f"{establishment}__mhst_area__name",
+    )
+
+
+def _label(key: str, value, names: dict) -> str:
+    if key == "region":
+        return str(dict(Region.choices).get(value, "Region not known"))
+    if value is None:
+        return "No LA" if key == "local_authority" else "Not in an MHST area"
+    return names[(key, value)]
+
+
+def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> dict:
+    """The funnel for ``scope``: the total and a row per region, LA and MHST area, each
+    with the stages, responses per time point and the mean change per outcome."""
+    cohorts = list(reportable_cohorts(scope=scope).select_related("local_authority", "mhst_area"))
+    cohort_ids = [c.pk for c in cohorts]
+    names: dict[tuple, str] = {}
+    cohort_keys = {}
+    for cohort in cohorts:
+        la, area = cohort.local_authority, cohort.mhst_area
+        cohort_keys[cohort.pk] = _keys(
+            la.region if la else "", cohort.local_authority_id, cohort.mhst_area_id
+        )
+        if la:
+            names[("local_authority", la.pk)] = la.name
+        if area:
+            names[("mhst_area", area.pk)] = area.name
+
+    total = FunnelRow(label="All areas")
+    rows: dict[str, dict] = {key: {} for key, *_ in BREAKDOWNS}
+
+    def rows_for(keys: dict) -> list[FunnelRow]:
+        found = [total]
+        for key, value in keys.items():
+            found.append(rows[key].setdefault(value, FunnelRow(label="")))
+        return found
+
+    invited_q = Q(pk__in=Invitation.objects.values("establishment_id")) | Q(
+        pk__in=Place.objects.values("establishment_id")
+    )
+    establishments = (
+        scope.apply(Establishment.objects.all(), la="la", mhst_area="mhst_area")
+        .filter(eligible_q() | invited_q)
+        .values("la_id", "la__name", "la__region", "mhst_area_id", "mhst_area__name")
+        .annotate(eligible=Count("pk", filter=eligible_q()), invited=Count("pk", filter=invited_q))
+        .order_by()
+    )
+    for row in establishments:
+        if row["la_id"]:
+            names[("local_authority", row["la_id"])] = row["la__name"]
+        if row["mhst_area_id"]:
+            names[("mhst_area", row["mhst_area_id"])] = row["mhst_area__name"]
+        for target in rows_for(_keys(row["la__region"], row["la_id"], row["mhst_area_id"])):
+            target.eligible += row["eligible"]
+            target.invited += row["invited"]
+
+    school = "participant__school_attendee__establishment"
+    booked = (
+        Place.objects.filter(cohort__in=cohort_ids, status__in=ROSTER_STATUSES)
+        .values_list("establishment_id", *_area_fields("establishment"), "cohort_id")
+        .distinct()
+    )
+    attended = (
+        Attendance.objects.filter(
+            present=True,
+            workshop__day__in=WORKSHOP_DAYS,
+            participant__school_attendee__cohort__in=cohort_ids,
+        )
+        .values_list(f"{school}_id", *_area_fields(school))
+        .annotate(days=Count("workshop__day", distinct=True))
+        .filter(days=len(WORKSHOP_DAYS))
+        .order_by()
+    )
+    schools_in_area: dict[int, Counter] = defaultdict(Counter)
+    for stage, found in (("booked", booked), ("attended", attended)):
+        for establishment_id, la_id, la_name, region, area_id, area_name, extra in found:
+            names[("local_authority", la_id)] = la_name
+            names[("mhst_area", area_id)] = area_name
+            if stage == "booked":
+                schools_in_area[extra][area_id] += 1
+            for target in rows_for(_keys(region, la_id, area_id)):
+                getattr(target, stage).add(establishment_id)
+    # A cohort organised by LA (no MHST area of its own) counts its surveys in the MHST area
+    # most of its schools are in: every cell still goes whole to one row (rule 4 holds).
+    for cohort in cohorts:
+        if cohort.mhst_area_id is None and schools_in_area[cohort.pk]:
+            [(area_id, _)] = schools_in_area[cohort.pk].most_common(1)
+            cohort_keys[cohort.pk]["mhst_area"] = area_id
+
+    for cell in _response_cells(
+        SurveyInvitation.objects.filter(cohort__in=cohort_ids, questionnaire__audience=AUDIENCE)
+    ):
+        for target in rows_for(cohort_keys[cell.cohort_id]):
+            target.cells.append(cell)
+    group = ReportGroup(cohorts=reportable_cohorts(scope=scope), audience=AUDIENCE)
+    for pair in paired_rows(group, time_a=time_a, time_b=time_b):
+        for target in rows_for(cohort_keys[pair["response__cohort_id"]]):
+            target.pairs.append(pair)
+
+    total.change = outcome_change_rows(total.pairs)
+    outcomes = [row.key for row in total.change]
+    every = [total, *(row for by_key in rows.values() for row in by_key.values())]
+    for row in every:
+        row.responded = [
+            _responded([c for c in row.cells if c.time_point == tp.value]) for tp in TimePoint
+        ]
+        if row is not total:
+            row.change = outcome_change_rows(row.pairs, outcomes=outcomes)
+    breakdowns = []
+    for key, title, column in BREAKDOWNS:
+        labelled = []
+        for value, row in rows[key].items():
+            row.label = _label(key, value, names)
+            labelled.append(row)
+        labelled.sort(
+            key=lambda row: (
+                row.label in ("No LA", "Not in an MHST area", "Region not known"),
+                row.label,
+            )
+        )
+        breakdowns.append({"key": key, "title": title, "column": column, "rows": labelled})
+    return {
+        "stages": [label for _, label in STAGES],
+        "time_points": [str(tp.label) for tp in TimePoint],
+        "time_a": str(TimePoint(time_a).label),
+        "time_b": str(TimePoint(time_b).label),
+        "outcomes": [row.label for row in total.change],
+        "total": total,
+        "breakdowns": breakdowns,
+    }
