@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outbox', '0011_digest_kind'),
+        ('outbox', '0015_outbox_newest_first_index'),
         ('schools', '0007_establishment_coordinates'),
     ]
 
