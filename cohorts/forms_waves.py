@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import RECORDED_CHANNELS, Wave
+from cohorts.models import RECORDED_CHANNELS, Wave, WaveAudience
 from cohorts.selectors import phases_in_scope, wave_area_choices
 from schools.models import TypeGroup
 
@@ -26,6 +26,7 @@ class WaveForm(forms.ModelForm):
         fields = (
             "name",
             "phase",
+            "audience",
             "local_authorities",
             "mhst_areas",
             "type_groups",
@@ -33,6 +34,7 @@ class WaveForm(forms.ModelForm):
             "rate_per_minute",
         )
         widgets = {
+            "audience": forms.RadioSelect,
             "local_authorities": forms.CheckboxSelectMultiple,
             "mhst_areas": forms.CheckboxSelectMultiple,
         }
@@ -44,6 +46,7 @@ class WaveForm(forms.ModelForm):
         self.fields["local_authorities"].queryset = las
         self.fields["mhst_areas"].queryset = areas
         self.fields["rate_per_minute"].required = False  # empty: as fast as the workers can
+        self.fields["audience"].required = False  # unanswered: every school, as before
         if not scope.national:
             self.fields["local_authorities"].help_text = _(
                 "Your whole local authorities. Choose these or MHST areas."
@@ -53,6 +56,9 @@ class WaveForm(forms.ModelForm):
                 "is not offered: it may reach schools in others. To invite the schools of your "
                 "LA that are in MHST areas, choose the LA and tick 'MHST areas only'."
             )
+
+    def clean_audience(self):
+        return self.cleaned_data["audience"] or WaveAudience.AREAS
 
     def clean_rate_per_minute(self):
         return self.cleaned_data["rate_per_minute"] or 0

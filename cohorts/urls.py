@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from cohorts.views import coordinator, places, planning, public, roster, sessions, waves
+from cohorts.views import (
+    coordinator,
+    places,
+    planning,
+    public,
+    rollout,
+    roster,
+    sessions,
+    setup,
+    setup_import,
+    waves,
+)
 
 app_name = "cohorts"
 
@@ -49,6 +60,28 @@ urlpatterns = [
     path("<int:pk>/roster.csv", roster.RosterCsvView.as_view(), name="roster-csv"),
     path("<int:pk>/cancel/", coordinator.CohortCancelView.as_view(), name="cancel"),
     path("plan/", planning.CohortPlanView.as_view(), name="plan"),
+    path("set-up/", setup.CohortSetUpView.as_view(), name="set-up"),
+    path("set-up/copy/", setup.CohortSetUpCopyView.as_view(), name="set-up-copy"),
+    path("set-up/import/", setup_import.CohortSetUpImportView.as_view(), name="set-up-import"),
+    path(
+        "set-up/import/<int:pk>/",
+        setup_import.SetUpImportStatusView.as_view(),
+        name="set-up-import-status",
+    ),
+    path(
+        "set-up/import/<int:pk>/progress.json",
+        setup_import.SetUpImportProgressView.as_view(),
+        name="set-up-import-progress",
+    ),
+    path(
+        "set-up/import/template.csv",
+        setup_import.CohortSetUpTemplateView.as_view(),
+        name="set-up-import-template",
+    ),
+    path("rollout/", rollout.RolloutView.as_view(), name="rollout"),
+    path("rollout/phases/new/", rollout.PhaseCreateView.as_view(), name="phase-create"),
+    path("rollout/phases/<int:pk>/edit/", rollout.PhaseUpdateView.as_view(), name="phase-edit"),
+    path("rollout/term-dates/", rollout.TermDatesView.as_view(), name="term-dates"),
     path(
         "professionals/<int:pk>/edit/",
         sessions.ProfessionalEditView.as_view(),

@@ -435,7 +435,7 @@ def _outbox(schools, scale, rng, now) -> int:
                 f"head{pk}@school.example",
                 pk,
                 la_id,
-                "",
+                f"Phase {n % 4 + 1} invitations (wave {n % 40})" if n % 4 == 0 else "",
                 f"bench:{n}",
                 "The Link Programme",
                 body,

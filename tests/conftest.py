@@ -204,13 +204,16 @@ def stub_outbox_broker(monkeypatch) -> StubBroker:
     """The ids of the emails handed to the broker, which is never reached: for tests of
     what is queued (tests/outbox tests the hand-over and the worker). An app's conftest makes
     it autouse as ``outbox_broker``."""
-    from outbox.services import fan_out_run
+    from outbox.services import celery_app, fan_out_run
     from outbox.services.fanning import FAN_OUT_TASK
 
     dispatched = StubBroker()
+    real_send_task = celery_app.send_task
 
-    def send_task(name, args, **kwargs):  # one id (send_email) or a batch of ids (send_batch)
-        ids = args[0]
+    def send_task(name, args=None, kwargs=None, **options):
+        if not name.startswith("outbox."):  # another app's task goes to the broker
+            return real_send_task(name, args, kwargs, **options)
+        ids = args[0]  # one id (send_email) or a batch of ids (send_batch)
         if name == FAN_OUT_TASK:
             dispatched.fan_outs.append(ids)
             if dispatched.run_fan_outs:

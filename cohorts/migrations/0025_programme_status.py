@@ -52,7 +52,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cohorts", "0015_stamp_professional_emails"),
+        ("cohorts", "0022_wave_audience"),
         ("schools", "0007_establishment_coordinates"),
     ]
 

@@ -12,6 +12,10 @@ from cohorts.models.cohorts import (
     CohortFormat,
     CohortStatus,
 )
+from cohorts.models.imports import (
+    SetUpImport,
+    SetUpImportStatus,
+)
 from cohorts.models.invitations import (
     RECORDED_CHANNELS,
     Invitation,
@@ -37,12 +41,16 @@ from cohorts.models.status import (
     ProgrammeStatus,
     ProgrammeStatusKind,
 )
+from cohorts.models.terms import (
+    SchoolTerm,
+)
 from cohorts.models.transitions import (
     Transition,
 )
 from cohorts.models.waves import (
     WAVE_TRANSITIONS,
     Wave,
+    WaveAudience,
     WaveStatus,
 )
 from cohorts.rules import WorkshopDay
@@ -71,9 +79,13 @@ __all__ = [
     "PlaceStatus",
     "ROSTER_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "SchoolTerm",
+    "SetUpImport",
+    "SetUpImportStatus",
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",
+    "WaveAudience",
     "WaveStatus",
     "WorkshopDay",
 ]

@@ -21,6 +21,13 @@ class WaveStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class WaveAudience(models.TextChoices):
+    """Whom a wave invites in its areas (narrowed further by its type groups and MHST filter)."""
+
+    AREAS = "areas", _("Every eligible school without a place")
+    PLAN = "plan", _("Invite the plan: only the schools planned into cohorts open for booking")
+
+
 #: A wave's life, declared once: launch (or schedule), pause, resume, cancel. Sending and
 #: sent are reached by dispatch (``cohorts.services.waves.wave_dispatch``), not by a person.
 WAVE_TRANSITIONS = {
@@ -63,7 +70,8 @@ WAVE_TRANSITIONS = {
 
 class Wave(TimeStampedModel):
     """An invitation wave: the eligible establishments of a phase's areas (all of them or
-    some), optionally narrowed to type groups or to MHST areas, invited from a send time.
+    some), optionally narrowed to type groups or to MHST areas, invited from a send time;
+    or, "inviting the plan", only those planned into the phase's cohorts open for booking.
 
     Dispatch creates the outbox rows progressively, at most ``rate_per_minute`` a minute
     (0: all at once), so a wave can be paused and resumed, and a provider's limit is kept.
@@ -82,6 +90,16 @@ class Wave(TimeStampedModel):
     )
     mhst_areas = models.ManyToManyField(
         MHSTArea, blank=True, related_name="+", verbose_name=_("MHST areas")
+    )
+    audience = models.CharField(
+        _("audience"),
+        max_length=10,
+        choices=WaveAudience.choices,
+        default=WaveAudience.AREAS,
+        help_text=_(
+            "Each planned school is told its cohort and dates; one planned into a cohort "
+            "not open yet waits until it opens."
+        ),
     )
     type_groups = models.JSONField(
         _("type groups"), default=list, blank=True, help_text=_("Empty for every type group.")
@@ -110,6 +128,11 @@ class Wave(TimeStampedModel):
         verbose_name = _("invitation wave")
         verbose_name_plural = _("invitation waves")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(audience__in=WaveAudience.values), name="wave_audience_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -9,9 +9,12 @@ from cohorts.selectors.booking import (
     cohort_waiting_list,
     cohorts_annotated,
     cohorts_bookable_by,
+    cohorts_open_for_booking,
     establishment_active_place,
+    establishment_planned_cohort,
     phase_reachable_establishments,
     place_waiting_rank,
+    planned_cohorts_open_for,
 )
 from cohorts.selectors.coordinator import (
     cohort_detail,
@@ -41,8 +44,13 @@ from cohorts.selectors.status import (
     with_programme_status,
 )
 from cohorts.selectors.waves import (
+    InvitedBefore,
+    wave_areas_without_open_cohort,
     wave_delivery,
+    wave_invited_before,
+    wave_plan_left_out,
     wave_progress,
+    wave_reach,
     wave_remaining,
     wave_targets,
     waves_in_progress,
@@ -50,6 +58,11 @@ from cohorts.selectors.waves import (
 )
 
 __all__ = [
+    "InvitedBefore",
+    "wave_areas_without_open_cohort",
+    "wave_invited_before",
+    "wave_plan_left_out",
+    "wave_reach",
     "LIVE_COHORT_STATUSES",
     "PROGRAMME_STATUSES",
     "area_interests_to_tell",
@@ -57,6 +70,9 @@ __all__ = [
     "cohort_waiting_list",
     "cohorts_annotated",
     "cohorts_bookable_by",
+    "cohorts_open_for_booking",
+    "establishment_planned_cohort",
+    "planned_cohorts_open_for",
     "cohorts_in_scope",
     "establishment_active_place",
     "establishment_invitations",

@@ -25,6 +25,7 @@ from cohorts.models import (
     SEAT_HOLDING_STATUSES,
     AreaInterest,
     Cohort,
+    CohortStatus,
     Phase,
     Place,
     PlaceStatus,
@@ -115,6 +116,56 @@ def cohorts_bookable_by(*, establishment: Establishment, today: date) -> QuerySe
         )
         .order_by("day_1_date", "name")
     )
+
+
+def cohorts_open_for_booking(
+    *, today: date, statuses: tuple = BOOKABLE_COHORT_STATUSES
+) -> QuerySet[Cohort]:
+    """Cohorts in ``statuses`` (open or full: what a school's page lists) whose booking has
+    not closed on ``today``: the rule of ``cohorts_bookable_by``, for any school."""
+    first_bookable_day_1 = today + timedelta(days=conf.booking_closes_days())
+    return Cohort.objects.filter(
+        status__in=statuses,
+        delivery__workshops__day=WorkshopDay.DAY_1,  # one per delivery: no duplicates
+        delivery__workshops__date__gte=first_bookable_day_1,
+    )
+
+
+#: A plan that still stands: the cohort a school was planned into, until it runs or is cancelled.
+PLAN_STANDING_STATUSES = (CohortStatus.PLANNED, *BOOKABLE_COHORT_STATUSES)
+
+
+def establishment_planned_cohort(*, establishment: Establishment) -> Cohort | None:
+    """The cohort the planning helper planned ``establishment`` into (``cohort_plan_accept``),
+    while that plan stands (planned, open or full), the latest phase's first; or None."""
+    return (
+        establishment.planned_cohorts.filter(status__in=PLAN_STANDING_STATUSES)
+        .select_related("delivery")
+        .prefetch_related(
+            Prefetch("delivery__workshops", queryset=Workshop.objects.order_by("day"))
+        )
+        .order_by("-phase__start_date", "pk")
+        .first()
+    )
+
+
+def planned_cohorts_open_for(*, establishment_ids: list[int], today: date) -> dict[int, Cohort]:
+    """{establishment id: the cohort it was planned into}, for those whose planned cohort is
+    open for booking (``cohorts_open_for_booking``), each annotated as ``cohorts_annotated``
+    (its days, places left). Two queries, however many establishments."""
+    pairs = list(
+        Cohort.planned_establishments.through.objects.filter(
+            establishment_id__in=establishment_ids,
+            cohort__in=cohorts_open_for_booking(today=today),
+        ).values_list("establishment_id", "cohort_id")
+    )
+    if not pairs:
+        return {}
+    cohorts = {
+        cohort.pk: cohort
+        for cohort in cohorts_annotated(Cohort.objects.filter(pk__in={c for _, c in pairs}))
+    }
+    return {establishment_id: cohorts[cohort_id] for establishment_id, cohort_id in pairs}
 
 
 def establishment_active_place(*, establishment: Establishment) -> Place | None:

@@ -1,21 +1,33 @@
 """Invitation waves: which a user sees, whom they target, how far they have got."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import (
     Count,
     Exists,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
+from django.utils import timezone
 
 from cohorts.models import (
+    Cohort,
+    CohortStatus,
     Invitation,
     InvitationChannel,
     Phase,
     Wave,
+    WaveAudience,
     WaveStatus,
 )
-from cohorts.selectors.booking import phase_reachable_establishments
+from cohorts.selectors.booking import (
+    PLAN_STANDING_STATUSES,
+    cohorts_open_for_booking,
+    phase_reachable_establishments,
+)
 from outbox.selectors import delivery_counts
 from schools.models import Establishment, LocalAuthority, MHSTArea
 
@@ -69,8 +81,9 @@ def waves_in_progress(*, scope) -> list:
 # --- Invitation waves ------------------------------------------------------------------
 
 
-def wave_targets(*, wave: Wave) -> QuerySet[Establishment]:
-    """Every establishment the wave is for: eligible, in its areas, no place yet."""
+def wave_reach(*, wave: Wave) -> QuerySet[Establishment]:
+    """The establishments of the wave's areas and filters, whatever its audience: eligible,
+    in its areas, of its type groups, no place yet."""
     targets = phase_reachable_establishments(phase=wave.phase)
     las, areas = list(wave.local_authorities.all()), list(wave.mhst_areas.all())
     if las or areas:
@@ -80,6 +93,120 @@ def wave_targets(*, wave: Wave) -> QuerySet[Establishment]:
     if wave.mhst_only:
         targets = targets.filter(mhst_area__isnull=False)
     return targets
+
+
+def _planned_rows(*, phase: Phase):
+    """The plan of ``phase``: (cohort, establishment) rows of its cohorts, while they stand."""
+    return Cohort.planned_establishments.through.objects.filter(
+        cohort__phase=phase, cohort__status__in=PLAN_STANDING_STATUSES
+    )
+
+
+def wave_targets(*, wave: Wave) -> QuerySet[Establishment]:
+    """Every establishment the wave is for: its reach (``wave_reach``), and when it invites
+    the plan, only those planned into a cohort of its phase that is open for booking (open or
+    full, booking not closed: what the school's page offers it first). A school planned into
+    a cohort not open yet is left out until it opens (``wave_plan_left_out`` names them)."""
+    targets = wave_reach(wave=wave)
+    if wave.audience == WaveAudience.PLAN:
+        open_now = cohorts_open_for_booking(today=timezone.localdate())
+        planned = _planned_rows(phase=wave.phase).filter(cohort__in=open_now)
+        targets = targets.filter(pk__in=planned.values("establishment_id"))
+    return targets
+
+
+# --- What the preview flags before anything is sent ---------------------------------------
+
+
+@dataclass(frozen=True)
+class InvitedBefore:
+    """A school of the wave invited before, in another wave: the latest such invitation."""
+
+    establishment: Establishment
+    invited_at: datetime
+    channel: str
+    wave_name: str
+    times: int
+
+
+def wave_invited_before(
+    *, wave: Wave, targets: QuerySet[Establishment], sample_size: int = 50
+) -> tuple[int, list[InvitedBefore]]:
+    """How many of ``targets`` were invited in another wave (by any channel, from the
+    invitation records), and the ``sample_size`` invited most recently, each with its latest
+    invitation's date, channel and wave. Two queries, however many targets."""
+    others = Invitation.objects.exclude(wave=wave)
+    invited = targets.filter(pk__in=others.values("establishment_id"))
+    count = invited.count()
+    if not count:
+        return 0, []
+    latest = others.filter(establishment=OuterRef("pk")).order_by("-invited_at", "-pk")
+    times = (
+        others.filter(establishment=OuterRef("pk"))
+        .order_by()
+        .values("establishment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = invited.annotate(
+        last_invited_at=Subquery(latest.values("invited_at")[:1]),
+        last_channel=Subquery(latest.values("channel")[:1]),
+        last_wave=Subquery(latest.values("wave__name")[:1]),
+        times=Subquery(times[:1]),
+    ).order_by("-last_invited_at", "name")[:sample_size]
+    return count, [
+        InvitedBefore(
+            establishment=row,
+            invited_at=row.last_invited_at,
+            channel=InvitationChannel(row.last_channel).label,
+            wave_name=row.last_wave,
+            times=row.times,
+        )
+        for row in rows
+    ]
+
+
+def wave_areas_without_open_cohort(*, targets: QuerySet[Establishment]) -> list[dict]:
+    """The local authorities of ``targets`` with schools that no cohort open for booking
+    serves (none open in their LA or MHST area, or booking closed; a full cohort takes only a
+    waiting list, so it does not count): [{"la__name", "schools"}], one query."""
+    open_now = cohorts_open_for_booking(today=timezone.localdate(), statuses=(CohortStatus.OPEN,))
+    las = open_now.filter(local_authority__isnull=False).values("local_authority_id")
+    areas = open_now.filter(mhst_area__isnull=False).values("mhst_area_id")
+    return list(
+        Establishment.objects.filter(pk__in=targets.values("pk"))
+        .exclude(la__in=las)
+        .exclude(mhst_area__in=areas)
+        .values("la__name")
+        .annotate(schools=Count("pk"))
+        .order_by("la__name")
+    )
+
+
+def wave_plan_left_out(*, wave: Wave) -> list[dict]:
+    """For a wave inviting the plan: the phase's planned cohorts not open for booking (not
+    opened yet, or booking closed) and how many of the wave's schools (its reach) each holds,
+    who are left out until it opens: [{"name", "status", "schools", "booking_closed"}], one
+    query."""
+    open_now = cohorts_open_for_booking(today=timezone.localdate())
+    rows = (
+        _planned_rows(phase=wave.phase)
+        .filter(establishment__in=wave_reach(wave=wave).values("pk"))
+        .exclude(cohort__in=open_now)
+        .values("cohort__name", "cohort__status")
+        .annotate(schools=Count("pk"))
+        .order_by("cohort__name")
+    )
+    return [
+        {
+            "name": row["cohort__name"],
+            "status": CohortStatus(row["cohort__status"]).label,
+            "schools": row["schools"],
+            # Open or full, yet not open for booking: its booking has closed.
+            "booking_closed": row["cohort__status"] != CohortStatus.PLANNED,
+        }
+        for row in rows
+    ]
 
 
 def wave_remaining(*, wave: Wave) -> QuerySet[Establishment]:

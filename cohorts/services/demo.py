@@ -1,4 +1,5 @@
-"""Demo cohorts for ``seed_demo``: one delivered, one taking bookings, one planned.
+"""Demo cohorts for ``seed_demo``: one delivered, one taking bookings, one planned; schools
+planned into the last two, and a draft wave that invites the plan.
 
 Written straight to the tables, not through the booking services: a demo needs a cohort
 whose workshops are already over, which the services rightly refuse to create. Only for
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from cohorts.models import Cohort, CohortStatus, Phase, Place, PlaceStatus
+from cohorts.models import Cohort, CohortStatus, Phase, Place, PlaceStatus, Wave, WaveAudience
 from cohorts.status_summary import programme_status_refresh
 from schools.models import Establishment, LocalAuthority, MHSTArea, eligible_q
 from workshops.models import (
@@ -28,6 +29,9 @@ from workshops.models import (
 DEMO_PHASE = "Phase 1 (demo)"
 DELIVERED_SCHOOLS = 18
 BOOKED_SCHOOLS = 9
+#: Schools planned into the open and the planned cohort, not booked: what "invite the plan" invites.
+PLANNED_SCHOOLS = 10
+DEMO_PLAN_WAVE = "Invite the plan (demo)"
 #: Six professionals per cohort: enough for their answers to be reported (groups of 5 or more).
 PROFESSIONALS = (
     ("CYPMHS clinician", "NHS CYPMHS", OrganisationType.NHS_CYPMHS),
@@ -148,8 +152,12 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     schools = list(
         Establishment.objects.eligible()
         .filter(la=la)
-        .order_by("urn")[: DELIVERED_SCHOOLS + BOOKED_SCHOOLS]
+        .order_by("urn")[: DELIVERED_SCHOOLS + BOOKED_SCHOOLS + PLANNED_SCHOOLS]
     )
+    # The plan: schools planned into the open cohort (offered it first on their booking page)
+    # and into the planned one, not booked yet; a draft wave invites them.
+    planned_schools = schools[DELIVERED_SCHOOLS + BOOKED_SCHOOLS :]
+    schools = schools[: DELIVERED_SCHOOLS + BOOKED_SCHOOLS]
     facilitator = get_user_model().objects.filter(username="facilitator").first()
 
     delivered = Cohort.objects.create(
@@ -181,6 +189,8 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
         venue_address=f"Town Hall, {la.name}",
     )
     _workshops(open_cohort, today + dt.timedelta(days=45))
+    half = len(planned_schools) // 2
+    open_cohort.planned_establishments.set(planned_schools[:half])
     _places(
         open_cohort,
         schools[DELIVERED_SCHOOLS:],
@@ -193,6 +203,8 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
         name=f"{la.name} cohort 3", phase=phase, local_authority=la, venue_name="Civic Centre"
     )
     _workshops(planned, today + dt.timedelta(days=120))
+    planned.planned_establishments.set(planned_schools[half:])
+    Wave.objects.create(name=DEMO_PLAN_WAVE, phase=phase, audience=WaveAudience.PLAN)
     if facilitator is not None:
         for cohort in (delivered, open_cohort, planned):
             cohort.facilitators.add(facilitator)

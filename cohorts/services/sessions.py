@@ -9,6 +9,7 @@ date.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -99,7 +100,7 @@ def workshop_save(
 
 
 def _workshop_write(
-    *, cohort: Cohort, day: int, details: WorkshopDetails
+    *, cohort: Cohort, day: int, details: WorkshopDetails, change_reason: str = ""
 ) -> tuple[WorkshopSaved, bool]:
     """Check and write one workshop day (in the caller's transaction); the saved workshop
     with its warnings, and whether anything about it changed."""
@@ -120,7 +121,9 @@ def _workshop_write(
             (details.date, other.date) if day == WorkshopDay.DAY_1 else (other.date, details.date)
         )
         warnings = workshop_dates_check(day_1=day_1, day_2=day_2)
-    workshop, changed = session_write(delivery=cohort.delivery, number=day, details=details)
+    workshop, changed = session_write(
+        delivery=cohort.delivery, number=day, details=details, change_reason=change_reason
+    )
     workshop.delivery = cohort.delivery
     return WorkshopSaved(workshop=workshop, warnings=warnings), changed
 
@@ -277,14 +280,22 @@ def attendance_mark_day(
 
 @takes_actor
 def workshop_days_save(
-    *, cohort: Cohort, day_1: WorkshopDetails, day_2: WorkshopDetails
+    *,
+    cohort: Cohort,
+    day_1: WorkshopDetails,
+    day_2: WorkshopDetails,
+    change_reasons: Mapping[int, str] | None = None,
 ) -> list[str]:
     """Set both workshop days of ``cohort`` at once, all or nothing; returns warnings.
 
     The pair is checked first, then saved in an order that never compares a new date with
     an old one (moving both days later saves day 2 first). Those attending are sent one
     notice, naming the workshop that changed, or both.
+
+    ``change_reasons`` ({day: reason}) are kept on the history record of that day's change,
+    only when the day is actually changed: saving a day unchanged rewrites no history.
     """
+    change_reasons = change_reasons or {}
     warnings = workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
     with transaction.atomic():
         current_day_2 = cohort.workshops.filter(day=WorkshopDay.DAY_2).first()
@@ -293,7 +304,9 @@ def workshop_days_save(
             pairs.reverse()
         changed = []
         for day, details in pairs:
-            saved, was_changed = _workshop_write(cohort=cohort, day=day, details=details)
+            saved, was_changed = _workshop_write(
+                cohort=cohort, day=day, details=details, change_reason=change_reasons.get(day, "")
+            )
             if was_changed:
                 changed.append(saved.workshop)
             cohort = saved.workshop.delivery.cohort

@@ -9,7 +9,7 @@ unique key would stop a second email to the same school in the same wave anyway.
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -20,14 +20,21 @@ from cohorts.errors import CohortError
 from cohorts.models import (
     RECORDED_CHANNELS,
     WAVE_TRANSITIONS,
+    Cohort,
     Invitation,
     InvitationChannel,
     Wave,
+    WaveAudience,
     WaveStatus,
 )
 from cohorts.selectors import (
+    InvitedBefore,
     phases_in_scope,
+    planned_cohorts_open_for,
     wave_area_choices,
+    wave_areas_without_open_cohort,
+    wave_invited_before,
+    wave_plan_left_out,
     wave_remaining,
     wave_targets,
     waves_in_scope,
@@ -59,7 +66,9 @@ def invitation_link(*, establishment: Establishment) -> str:
     return settings.LINK_BASE_URL + booking_link_path(establishment=establishment)
 
 
-def _spec(wave: Wave, establishment: Establishment) -> EmailSpec:
+def _spec(wave: Wave, establishment: Establishment, planned: Cohort | None = None) -> EmailSpec:
+    """The invitation of ``establishment``; one planned into a cohort open for booking
+    (``planned``, from ``planned_cohorts_open_for``) is told that cohort and its dates."""
     return EmailSpec(
         kind=EmailKind.INVITATION,
         recipient=establishment.contact_email,
@@ -67,6 +76,7 @@ def _spec(wave: Wave, establishment: Establishment) -> EmailSpec:
         context={
             "establishment": establishment,
             "link": invitation_link(establishment=establishment),
+            "planned": planned,
         },
         concerns=establishment,
         establishment=establishment,
@@ -83,17 +93,31 @@ class WavePreview:
     sample_subject: str
     sample_text: str
     sample_html: str
+    #: Schools of the wave invited in another wave (the invitation records), the latest first.
+    invited_before: int = 0
+    invited_before_sample: list[InvitedBefore] = field(default_factory=list)
+    #: Local authorities with schools of the wave that no open cohort serves.
+    areas_without_open_cohort: list[dict] = field(default_factory=list)
+    #: Inviting the plan: planned cohorts not open for booking, whose schools wait for it.
+    plan_left_out: list[dict] = field(default_factory=list)
 
 
 def wave_preview(*, wave: Wave, sample_size: int = 50) -> WavePreview:
-    """Who a wave would invite, who it cannot (no contact email), and one rendered message."""
+    """Who a wave would invite, who it cannot (no contact email), and one rendered message;
+    and what to know before sending: which schools were invited before (when, how), which
+    areas have no cohort open for booking, and (inviting the plan) which planned cohorts are
+    not open yet. A fixed number of queries, however many schools."""
     targets = wave_targets(wave=wave)
+    invited_before, invited_before_sample = wave_invited_before(
+        wave=wave, targets=targets, sample_size=sample_size
+    )
     with_email = targets.exclude(contact_email="")
     without = targets.filter(contact_email="")
     first = with_email.first()
     subject = text = html = ""
     if first is not None:
-        spec = _spec(wave, first)
+        planned = planned_cohorts_open_for(establishment_ids=[first.pk], today=timezone.localdate())
+        spec = _spec(wave, first, planned.get(first.pk))
         subject, text, html = email_render(template=spec.template, context=spec.context)
     return WavePreview(
         recipients=with_email.count(),
@@ -102,6 +126,10 @@ def wave_preview(*, wave: Wave, sample_size: int = 50) -> WavePreview:
         sample_subject=subject,
         sample_text=text,
         sample_html=html,
+        invited_before=invited_before,
+        invited_before_sample=invited_before_sample,
+        areas_without_open_cohort=wave_areas_without_open_cohort(targets=targets),
+        plan_left_out=wave_plan_left_out(wave=wave) if wave.audience == WaveAudience.PLAN else [],
     )
 
 
@@ -117,12 +145,15 @@ def wave_create(
     type_groups: list[int] | tuple = (),
     mhst_only: bool = False,
     rate_per_minute: int = 0,
+    audience: str = WaveAudience.AREAS,
 ) -> Wave:
     """Save a draft wave made by ``actor`` under ``scope``, clipped to that scope: a regional
     coordinator must name the areas it is for, and every one must lie wholly in their areas
     (``cohorts.selectors.wave_area_choices``), so none of its targets is anyone else's."""
     if not phases_in_scope(scope=scope).filter(pk=phase.pk).exists():
         raise WaveError("That phase is not one of your areas' phases.")
+    if audience not in WaveAudience.values:
+        raise WaveError("Choose whom the wave invites: every school, or the plan.")
     local_authorities, mhst_areas = list(local_authorities), list(mhst_areas)
     if not scope.national:
         if not (local_authorities or mhst_areas):
@@ -151,6 +182,7 @@ def wave_create(
             type_groups=list(type_groups),
             mhst_only=mhst_only,
             rate_per_minute=rate_per_minute,
+            audience=audience,
             created_by=actor,
         )
         wave.local_authorities.set(local_authorities)
@@ -178,6 +210,11 @@ def wave_launch(*, wave: Wave, send_at=None) -> None:
     if send_at is not None and send_at < timezone.now():
         raise WaveError("The send time is in the past; leave it empty to start now.")
     if not wave_targets(wave=wave).exclude(contact_email="").exists():
+        if wave.audience == WaveAudience.PLAN and not wave_targets(wave=wave).exists():
+            raise WaveError(
+                "No school of this wave is planned into a cohort open for booking: "
+                "open its planned cohorts first."
+            )
         raise WaveError("No establishment in this wave has a contact email to invite.")
     _move(wave, "launch", send_at=send_at or timezone.now())
 
@@ -251,7 +288,10 @@ def invitation_record(
 def _invite_by_email(wave: Wave, batch: list[Establishment]) -> None:
     """Queue the invitation emails of ``batch`` and write their ``Invitation`` rows, in the
     caller's transaction: one commits only with the other."""
-    specs = [_spec(wave, establishment) for establishment in batch]
+    planned = planned_cohorts_open_for(
+        establishment_ids=[e.pk for e in batch], today=timezone.localdate()
+    )
+    specs = [_spec(wave, establishment, planned.get(establishment.pk)) for establishment in batch]
     emails = emails_enqueue_bulk(specs)
     now = timezone.now()
     Invitation.objects.bulk_create(

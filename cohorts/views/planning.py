@@ -15,7 +15,6 @@ from django.views import View
 
 from accounts.mixins import CoordinatorRequiredMixin
 from cohorts.forms import PlanAreaForm, PlanEditForm
-from cohorts.models import CohortStatus
 from cohorts.selectors import local_authorities_in_scope, mhst_areas_in_scope, phases_in_scope
 from cohorts.services.planning import (
     ProposedCohort,
@@ -282,8 +281,9 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
             f"{len(cohorts)} cohort{'s' if len(cohorts) != 1 else ''} planned in "
             f"{area_form.area_name()} for {phase.name}, with {planned} "
             f"school{'s' if planned != 1 else ''}: "
-            f"{', '.join(c.name for c in cohorts)}. Next, set each cohort's workshop days "
-            "and open it for booking.",
+            f"{', '.join(c.name for c in cohorts)}. Next, set their workshop days, venue and "
+            "facilitators below, and open them for booking.",
         )
-        query = urlencode({"phase": phase.pk, "status": CohortStatus.PLANNED})
-        return HttpResponseRedirect(f"{reverse('cohorts:list')}?{query}")
+        # On to the set-up table of the same phase and area, to finish them all at once.
+        query = urlencode({"phase": phase.pk, "area": area_form.cleaned_data["area"]})
+        return HttpResponseRedirect(f"{reverse('cohorts:set-up')}?{query}")

@@ -22,6 +22,7 @@ from cohorts.models import SEAT_HOLDING_STATUSES, CancelReason, PlaceStatus
 from cohorts.selectors import (
     cohorts_bookable_by,
     establishment_active_place,
+    establishment_planned_cohort,
     place_waiting_rank,
 )
 from cohorts.services.links import booking_link_establishment, booking_link_request_new
@@ -90,14 +91,24 @@ class BookingLinkMixin:
 
 
 class BookingHomeView(BookingLinkMixin, TemplateView):
-    """The school's page: its place if it has one, else the cohorts it can book."""
+    """The school's page: its place if it has one, else the cohorts it can book. The plan
+    binds: a school planned into a cohort that is open for booking is offered that one first,
+    and the other open cohorts of its area on request (a disclosure; booking one still works).
+    A planned cohort not open yet is named, and the area's open cohorts are listed as before."""
 
     template_name = "cohorts/public/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.place is None:
-            context["cohorts"] = self.bookable_cohorts()
+            cohorts = self.bookable_cohorts()
+            planned = establishment_planned_cohort(establishment=self.establishment)
+            offered = next((c for c in cohorts if planned and c.pk == planned.pk), None)
+            context["planned_cohort"] = offered
+            # Named when not open yet, or closed; a plan outside the school's area is not.
+            if offered is None and planned is not None and planned.serves(self.establishment):
+                context["planned_not_bookable"] = planned
+            context["cohorts"] = [c for c in cohorts if c is not offered]
         else:
             context["waiting_rank"] = place_waiting_rank(place=self.place)
             context["has_seat"] = self.place.status in SEAT_HOLDING_STATUSES

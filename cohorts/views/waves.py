@@ -64,6 +64,7 @@ class WaveCreateView(ScopedWaveMixin, CreateView):
                 type_groups=data["type_groups"],
                 mhst_only=data["mhst_only"],
                 rate_per_minute=data["rate_per_minute"],
+                audience=data["audience"],
             )
         except WaveError as exc:
             form.add_error(None, str(exc))

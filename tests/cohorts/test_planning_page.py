@@ -110,8 +110,8 @@ def test_a_coordinator_edits_the_proposal_and_accepts_it(admin_client, phase, ca
     response = admin_client.post(PLAN, {**form_data(preview), "action": "accept"})
 
     assert response.status_code == 302
-    assert response["Location"] == (
-        f"{reverse('cohorts:list')}?phase={phase.pk}&status={CohortStatus.PLANNED}"
+    assert response["Location"] == (  # on to the set-up table of the same phase and area
+        f"{reverse('cohorts:set-up')}?phase={phase.pk}&area=la-{camden.pk}"
     )
     west, kentish = Cohort.objects.order_by("name").reverse()
     assert (west.name, west.capacity, west.status) == ("Camden West", 12, CohortStatus.PLANNED)
