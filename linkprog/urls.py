@@ -64,6 +64,7 @@ urlpatterns = [
     ),
     path("establishments/", include("cohorts.register.urls")),
     path("cohorts/", include("cohorts.urls")),
+    path("facilitation/", include("facilitation.urls")),
     path("outbox/", include("linkprog.outbox_pages.urls")),
     path("privacy/", include("linkprog.privacy_pages.urls")),
     path("evaluation/", include("evaluation.urls")),

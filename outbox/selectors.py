@@ -7,10 +7,11 @@ from outbox.models import EmailStatus, OutgoingEmail
 
 
 def emails_for(scope) -> QuerySet[OutgoingEmail]:
-    """Emails stamped with areas ``scope`` covers (its local authority or its MHST area:
-    a school's email, or a professional's on a cohort there); national scopes see all."""
+    """Emails stamped with areas ``scope`` covers (its local authority, its MHST area or an
+    ICB it reaches into: a school's email, a professional's on a cohort there, a local
+    leader's on an engagement there); national scopes see all."""
     queryset = OutgoingEmail.objects.select_related("establishment").order_by("-created_at", "-pk")
-    return scope.apply(queryset, la="local_authority", mhst_area="mhst_area")
+    return scope.apply(queryset, la="local_authority", mhst_area="mhst_area", icb="icb")
 
 
 def campaigns_for(scope) -> list[str]:

@@ -29,6 +29,7 @@ class DeliveryKind(models.TextChoices):
     finds that record without this app importing the app above."""
 
     COHORT = "cohort", _("Cohort of schools")
+    ENGAGEMENT = "engagement", _("Online strategic facilitation")
 
 
 class Delivery(TimeStampedModel):
@@ -161,6 +162,7 @@ class ParticipantKind(models.TextChoices):
 
     SCHOOL_ATTENDEE = "school_attendee", _("School attendee")
     PROFESSIONAL = "professional", _("Professional")
+    STAKEHOLDER = "stakeholder", _("Local strategic leader")
 
 
 class Participant(TimeStampedModel):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "cohorts",
+    "facilitation",
     "workshops",
     "evaluation",
     "outbox",

@@ -132,12 +132,18 @@ class Areas:
 
     la_id: int | None = None
     mhst_area_id: int | None = None
+    icb_id: int | None = None
 
     @classmethod
     def of(cls, obj) -> "Areas":
-        """The areas of an establishment (``la``) or a cohort (``local_authority``)."""
+        """The areas of an establishment (``la``), a cohort (``local_authority``) or any
+        record with ``local_authority``, ``mhst_area`` and ``icb`` (an engagement)."""
         la_id = getattr(obj, "la_id", None) or getattr(obj, "local_authority_id", None)
-        return cls(la_id=la_id, mhst_area_id=getattr(obj, "mhst_area_id", None))
+        return cls(
+            la_id=la_id,
+            mhst_area_id=getattr(obj, "mhst_area_id", None),
+            icb_id=getattr(obj, "icb_id", None),
+        )
 
 
 @dataclass(frozen=True)
@@ -183,6 +189,7 @@ def _row_for(spec: EmailSpec) -> OutgoingEmail:
     row = OutgoingEmail(
         local_authority_id=areas.la_id,
         mhst_area_id=areas.mhst_area_id,
+        icb_id=areas.icb_id,
         kind=spec.kind,
         recipient=spec.recipient.strip(),
         establishment=spec.establishment,

@@ -185,6 +185,53 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
     coordinator.email = "coordinator@link.example"
     coordinator.save()
     step(digests_send)
+
+    # Online facilitation: an invitation, a change, the reminder the day before, and the
+    # facilitator's reminder of notes not written three days on.
+    from facilitation.services.meetings import meeting_schedule, meeting_update
+    from facilitation.services.reminders import meeting_reminders_send, notes_reminders_send
+    from facilitation.services.stakeholders import StakeholderDetails, stakeholder_add
+    from tests.facilitation.factories import EngagementFactory
+
+    engagement = EngagementFactory(name="Camden & Islington's leaders", local_authority=la)
+    facilitator = user_with_role(Role.FACILITATOR, username="facilitator")
+    facilitator.email = "facilitator@link.example"
+    facilitator.save()
+    engagement.facilitators.add(facilitator)
+    leader = StakeholderDetails(
+        name="Jo O'Keefe",
+        role="head_of_service",
+        organisation="Camden & Co",
+        sector="la",
+        email="jo@la.example",
+    )
+    step(lambda: stakeholder_add(engagement=engagement, details=leader))
+    on = timezone.localdate() + dt.timedelta(days=3)
+    meeting = step(
+        lambda: meeting_schedule(
+            engagement=engagement,
+            kind="consultation",
+            details=WorkshopDetails(date=on, **times),
+            agenda="Priorities & goals",
+        )
+    )
+    later = WorkshopDetails(date=on + dt.timedelta(days=1), **times)
+    step(lambda: meeting_update(meeting=meeting, kind="consultation", details=later))
+    step(lambda: meeting_reminders_send(now=timezone.now() + dt.timedelta(days=3)))
+    step(lambda: notes_reminders_send(now=timezone.now() + dt.timedelta(days=8)))
+    # A goal's owner is reminded a week before it is due.
+    from facilitation.models import Stakeholder
+    from facilitation.services.plan_reminders import plan_reminders_send
+    from facilitation.services.plans import goal_add, priority_add
+
+    priority = priority_add(engagement=engagement, title="Routes & roles", cascade_area="clarity")
+    goal_add(
+        priority=priority,
+        title="One referral form & guide",
+        owner=Stakeholder.objects.get(email="jo@la.example"),
+        due_date=timezone.localdate() + dt.timedelta(days=5),
+    )
+    step(plan_reminders_send)
     return {"preview": preview, "smtp": smtp}
 
 
