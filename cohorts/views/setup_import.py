@@ -62,14 +62,22 @@ class CohortSetUpImportView(CoordinatorRequiredMixin, FormView):
             return self.form_invalid(form)
         data = upload.read()
         try:
-            if set_up_file_rows(data) > INLINE_ROWS:
+            large = set_up_file_rows(data) > INLINE_ROWS
+            # A large file's rows are checked here first (quick at any size): a file with
+            # errors is reported at once; a right one goes to a worker, as running every row
+            # through the services takes longer than a page request may.
+            report = cohorts_set_up_import(
+                data=data,
+                scope=self.scope,
+                dry_run=dry_run,
+                check_only=large,
+                actor=self.request.user,
+            )
+            if large and not report.errors:
                 job = set_up_import_queue(
                     data=data, file_name=upload.name, dry_run=dry_run, actor=self.request.user
                 )
                 return redirect("cohorts:set-up-import-status", pk=job.pk)
-            report = cohorts_set_up_import(
-                data=data, scope=self.scope, dry_run=dry_run, actor=self.request.user
-            )
         except SetUpImportError as error:
             form.add_error("file", error.message)
             return self.form_invalid(form)

@@ -58,18 +58,32 @@ def test_a_large_file_is_queued_then_run_once_all_or_nothing(
     assert "Import complete" in page and "<strong>4</strong> cohorts set up" in page
 
 
-def test_a_large_file_with_a_wrong_row_saves_nothing_and_lists_it(
+def test_a_large_file_with_a_wrong_row_is_answered_at_once_and_not_queued(
     client, clock, admin, phase, camden, small_inline
 ):
     four = cohorts(phase, camden, 4)
     lines = [line(four[0]), line(four[1], day_1="2026-13-01"), line(four[2]), line(four[3])]
-    client.post(IMPORT, {"file": csv_file(lines), "import": ""})
+    response = client.post(IMPORT, {"file": csv_file(lines), "import": ""})
+
+    assert response.status_code == 200
+    assert list(response.context["report"].errors) == [3]
+    assert not SetUpImport.objects.exists()
+    assert not Workshop.objects.exists()
+
+
+def test_a_queued_file_refused_by_a_service_keeps_the_row_errors(
+    client, clock, admin, phase, camden, small_inline
+):
+    four = cohorts(phase, camden, 4)
+    client.post(IMPORT, {"file": csv_file([line(c) for c in four]), "import": ""})
     job = SetUpImport.objects.get()
+    # Between the upload and the run, a cohort is cancelled: its row is now refused.
+    Cohort.objects.filter(pk=four[2].pk).update(status=CohortStatus.CANCELLED)
 
     run_set_up_import(job.pk)
     job.refresh_from_db()
     assert job.status == SetUpImportStatus.DONE and job.saved == 0
-    assert [row for row, _ in job.errors] == [3]
+    assert [row for row, _ in job.errors] == [4]
     assert not Workshop.objects.exists()
     page = client.get(reverse("cohorts:set-up-import-status", args=[job.pk])).content.decode()
     assert "Nothing was imported" in page and "1 row(s) with errors" in page
