@@ -9,6 +9,7 @@ class FacilitationConfig(AppConfig):
     verbose_name = _("Online strategic facilitation")
 
     def ready(self) -> None:
-        from facilitation import notifications
+        from facilitation import notifications, retention
 
         notifications.register()
+        retention.register()

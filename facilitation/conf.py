@@ -40,3 +40,12 @@ DEFAULT_PLAN_REMINDER_DAYS = 7
 
 def plan_reminder_days() -> int:
     return setting("LINK_PLAN_REMINDER_DAYS", DEFAULT_PLAN_REMINDER_DAYS)
+
+
+#: Stakeholders' names and email addresses are anonymised this many months after their
+#: engagement closes (docs/privacy.md).
+DEFAULT_RETAIN_STAKEHOLDERS_MONTHS = 24
+
+
+def retain_stakeholders_months() -> int:
+    return setting("LINK_RETAIN_STAKEHOLDERS_MONTHS", DEFAULT_RETAIN_STAKEHOLDERS_MONTHS)

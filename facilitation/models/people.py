@@ -77,9 +77,11 @@ class Stakeholder(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(role__in=StakeholderRole.values), name="stakeholder_role"
             ),
+            # Anonymised stakeholders (``facilitation.retention``) have no address: many may.
             models.UniqueConstraint(
                 Lower("email"),
                 "engagement",
+                condition=~Q(email=""),
                 name="stakeholder_email_once_per_engagement",
                 violation_error_message=_("This email address is already on this engagement."),
             ),

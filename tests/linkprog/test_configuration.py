@@ -63,6 +63,7 @@ def test_every_variable_the_readme_documents_is_read():
         (outbox_conf.retain_sent_days, "OUTBOX_RETAIN_SENT_DAYS", "30", 30),
         (cohorts_conf.retain_access_needs_days, "LINK_RETAIN_ACCESS_NEEDS_DAYS", "10", 10),
         (cohorts_conf.retain_attendees_months, "LINK_RETAIN_ATTENDEES_MONTHS", "36", 36),
+        (facilitation_conf.retain_stakeholders_months, "LINK_RETAIN_STAKEHOLDERS_MONTHS", "12", 12),
         (evaluation_conf.retain_survey_link_days, "LINK_RETAIN_SURVEY_LINK_DAYS", "60", 60),
         (accounts_conf.deactivate_after_months, "LINK_DEACTIVATE_AFTER_MONTHS", "6", 6),
         (outbox_conf.rate_limit, "OUTBOX_RATE_LIMIT", "120/m", "120/m"),

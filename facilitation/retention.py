@@ -1,0 +1,91 @@
+"""How long an engagement keeps what it knows about its stakeholders (``core.privacy``).
+
+``LINK_RETAIN_STAKEHOLDERS_MONTHS`` (24) months after an engagement closes, each of its
+stakeholders becomes "former attendee" with no email address, as a cohort's attendees do;
+their role, organisation, sector, attendance, and the goals and actions they own stay, so no
+figure changes. The audit history's copies of their name and address are emptied too. A
+subject access request finds a stakeholder by email and erases them the same way.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.dates import add_months
+from core.privacy import (
+    FORMER_ATTENDEE,
+    Retention,
+    SubjectRecords,
+    normalise_email,
+    register_retention,
+    register_subject_records,
+)
+from facilitation import conf
+from facilitation.models import Stakeholder
+from facilitation.models.stages import Stage
+
+NOT_ANONYMISED = ~Q(name=FORMER_ATTENDEE, email="")
+
+
+def stakeholders_anonymise(stakeholders: QuerySet[Stakeholder]) -> int:
+    """Anonymise ``stakeholders``; returns how many changed (those done before are not)."""
+    with transaction.atomic():
+        ids = list(stakeholders.filter(NOT_ANONYMISED).values_list("pk", flat=True))
+        changed = Stakeholder.objects.filter(pk__in=ids).update(
+            name=FORMER_ATTENDEE, email="", updated_at=timezone.now()
+        )
+        Stakeholder.history.filter(id__in=ids).update(name=FORMER_ATTENDEE, email="")
+    return changed
+
+
+def _due(now: datetime) -> QuerySet[Stakeholder]:
+    closed_by = add_months(timezone.localdate(now), -conf.retain_stakeholders_months())
+    return Stakeholder.objects.filter(
+        NOT_ANONYMISED, engagement__stage=Stage.CLOSED, engagement__stage_since__lte=closed_by
+    )
+
+
+def _policy() -> str:
+    return f"Anonymised {conf.retain_stakeholders_months()} months after their engagement closes"
+
+
+def _of(email: str) -> QuerySet[Stakeholder]:
+    return Stakeholder.objects.filter(email__iexact=normalise_email(email))
+
+
+def find(email: str) -> list[dict]:
+    return [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "email": s.email,
+            "role": s.get_role_display(),
+            "organisation": s.organisation,
+            "sector": s.get_sector_display(),
+            "engagement": s.engagement.name,
+            "added_at": s.created_at.isoformat(),
+        }
+        for s in _of(email).select_related("engagement").order_by("created_at")
+    ]
+
+
+def register() -> None:
+    register_retention(
+        Retention(
+            key="facilitation.stakeholders",
+            label="Stakeholders' names and emails",
+            policy=_policy,
+            preview=lambda now: _due(now).count(),
+            apply=lambda now: stakeholders_anonymise(_due(now)),
+        )
+    )
+    register_subject_records(
+        SubjectRecords(
+            key="facilitation.stakeholders",
+            label="Stakeholder records in facilitation engagements",
+            find=find,
+            erase=lambda email: stakeholders_anonymise(_of(email)),
+        )
+    )
