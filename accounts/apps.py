@@ -15,3 +15,7 @@ class AccountsConfig(AppConfig):
         from accounts.signals import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
+
+        from accounts import retention
+
+        retention.register()

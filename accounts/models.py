@@ -59,6 +59,11 @@ class Assignment(TimeStampedModel):
             ("view_free_text", _("Can read free-text survey answers")),
             ("export_responses", _("Can download anonymised survey responses row by row")),
             ("review_register_changes", _("Can apply or dismiss GIAS changes to the register")),
+            ("manage_phases", _("Can create and edit the rollout's phases")),
+            (
+                "manage_personal_data",
+                _("Can preview retention, and find, export and erase a person's data"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "view_free_text",
         "export_responses",
         "review_register_changes",
+        # The rollout plan is national: which areas go in which phase.
+        "manage_phases",
+        # Subject access requests and erasure reach across every area: national only.
+        "manage_personal_data",
     ),
     Role.REGIONAL_COORDINATOR: (
         *_COMMON,

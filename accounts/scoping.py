@@ -1,8 +1,8 @@
 """What part of the programme a signed-in user may see, as one object every app can apply.
 
 Apps never inspect roles themselves. A selector asks for the user's scope and applies it to
-its own queryset, naming the paths from its model to a local authority, an MHST area and
-(for cohorts) the facilitators:
+its own queryset, naming the paths from its model to a local authority, an MHST area, an
+integrated care board (for work across one) and the facilitators:
 
     scope = scope_for(user)
     qs = scope.apply(Cohort.objects.all(), la="local_authority", mhst_area="mhst_area",
@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Assignment, Role
 from accounts.roles import roles_of
-from schools.models import MHSTArea
+from schools.models import LocalAuthority, MHSTArea
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,14 @@ class Scope:
         la: str | None = None,
         mhst_area: str | None = None,
         facilitator: str | None = None,
+        icb: str | None = None,
     ) -> Q:
         """A filter for a model whose LocalAuthority is at path ``la``, whose MHSTArea is at
-        ``mhst_area`` and whose facilitators (users) are at ``facilitator``. Regions are
-        matched through the LA. Paths left out never match (except for national scopes)."""
+        ``mhst_area``, whose IntegratedCareBoard is at ``icb`` and whose facilitators (users)
+        are at ``facilitator``. Regions are matched through the LA. An ICB is matched when it
+        covers one of the scope's LAs, or an LA in one of its regions: a coordinator of
+        Wiltshire sees the work across Bath and North East Somerset, Swindon and Wiltshire.
+        Paths left out never match (except for national scopes)."""
         if self.national:
             return Q()
         condition = Q(pk__in=[])
@@ -62,6 +66,8 @@ class Scope:
             condition |= Q(**{f"{la}__region__in": self.regions})
         if mhst_area and self.mhst_area_ids:
             condition |= Q(**{f"{mhst_area}__in": self.mhst_area_ids})
+        if icb and (self.la_ids or self.regions):
+            condition |= Q(**{f"{icb}__in": _icbs_of_las(la_ids=self.la_ids, regions=self.regions)})
         if facilitator and self.facilitator_id:
             condition |= Q(**{facilitator: self.facilitator_id})
         return condition
@@ -107,11 +113,13 @@ class Scope:
         la: str | None = None,
         mhst_area: str | None = None,
         facilitator: str | None = None,
+        icb: str | None = None,
     ) -> QuerySet:
         if self.national:
             return queryset
-        condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator)
-        if all(_single_valued(queryset.model, path) for path in (la, mhst_area, facilitator)):
+        condition = self.q(la=la, mhst_area=mhst_area, facilitator=facilitator, icb=icb)
+        paths = (la, mhst_area, facilitator, icb)
+        if all(_single_valued(queryset.model, path) for path in paths):
             # Foreign keys only: a plain filter, which the planner can use indexes and joins
             # for (an ``IN (subquery)`` over a large table is read whole).
             return queryset.filter(condition)
@@ -128,6 +136,13 @@ def _single_valued(model, path: str | None) -> bool:
             return False
         model = field.related_model
     return True
+
+
+def _icbs_of_las(*, la_ids, regions) -> QuerySet:
+    """The ICBs covering any of ``la_ids`` or any LA in ``regions`` (a subquery)."""
+    return LocalAuthority.icbs.through.objects.filter(
+        Q(localauthority_id__in=la_ids) | Q(localauthority__region__in=regions)
+    ).values("integratedcareboard_id")
 
 
 def _las_of_mhst_areas(mhst_area_ids) -> QuerySet:

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import CancelReason, Cohort, Phase, Place, Wave, WaveStatus
+from cohorts.models import CancelReason, Cohort, Phase, Place, SchoolTerm, Wave, WaveStatus
 from cohorts.services.places import place_cancel
 from core.admin_mixins import ChangedOnItsPageAdmin
 from core.errors import LinkDomainError
@@ -204,3 +204,15 @@ class WaveAdmin(ChangedOnItsPageAdmin):
             except WaveError as exc:
                 self.message_user(request, f"{wave}: {exc}", messages.WARNING)
         self.message_user(request, f"{done} waves changed.")
+
+
+@admin.register(SchoolTerm)
+class SchoolTermAdmin(admin.ModelAdmin):
+    """LAs' term dates, as loaded; a file is loaded on the coordinators' term dates page
+    (/cohorts/rollout/term-dates/) or with ``manage.py load_term_dates``."""
+
+    list_display = ("local_authority", "name", "first_day", "last_day", "source")
+    list_filter = ("local_authority",)
+    search_fields = ("local_authority__name", "local_authority__code")
+    list_select_related = ("local_authority",)
+    date_hierarchy = "first_day"

@@ -9,9 +9,18 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts and places")
 
     def ready(self) -> None:
-        from cohorts import email_checks, notifications, register_interest, status_summary
+        from cohorts import (
+            email_checks,
+            notifications,
+            professional_mail,
+            register_interest,
+            retention,
+            status_summary,
+        )
 
         email_checks.register()
         notifications.register()
+        professional_mail.register()
         register_interest.register()
+        retention.register()
         status_summary.register()

@@ -3,7 +3,7 @@
 (``LINK_BOOKING_CLOSES_DAYS=10``), else the default here.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from core.conf import setting
 
@@ -39,3 +39,26 @@ def workshop_min_gap_days() -> int:
 
 def nudge_after_days() -> int:
     return setting("LINK_NUDGE_AFTER_DAYS", DEFAULT_NUDGE_AFTER_DAYS)
+
+
+def programme_start_setting() -> date | None:
+    """``LINK_PROGRAMME_START`` (an ISO date, e.g. 2019-09-01): the day the programme's first
+    year is counted from. Unset, the first phase's start is used
+    (``cohorts.selectors.rollout_start``)."""
+    configured = setting("LINK_PROGRAMME_START", "")
+    return date.fromisoformat(configured) if configured else None
+
+
+#: Access needs are deleted this many days after the cohort's last workshop.
+DEFAULT_RETAIN_ACCESS_NEEDS_DAYS = 30
+#: Attendees' and professionals' names and contact details are anonymised this many months
+#: after their cohort completes.
+DEFAULT_RETAIN_ATTENDEES_MONTHS = 24
+
+
+def retain_access_needs_days() -> int:
+    return setting("LINK_RETAIN_ACCESS_NEEDS_DAYS", DEFAULT_RETAIN_ACCESS_NEEDS_DAYS)
+
+
+def retain_attendees_months() -> int:
+    return setting("LINK_RETAIN_ATTENDEES_MONTHS", DEFAULT_RETAIN_ATTENDEES_MONTHS)

@@ -28,7 +28,7 @@ from outbox.models import EmailKind, OutgoingEmail
 from outbox.relevance import register_still_wanted
 from outbox.services import key_occurrence
 from schools.models import Establishment
-from workshops.models import Workshop
+from workshops.models import Professional, Workshop
 
 _LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
 _WORKSHOP_KEY = re.compile(r"^workshop-(\d+)-")
@@ -147,7 +147,50 @@ def _cohort_still_bookable(rows: list[OutgoingEmail], now: datetime) -> dict[int
     return gone
 
 
+def _professionals(rows: list[OutgoingEmail]) -> dict[int, Professional]:
+    ids = {row.subject_id for row in rows if row.subject_id}
+    return Professional.objects.select_related("delivery__cohort").in_bulk(ids)
+
+
+def _professional_reminders(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
+    """A professional's reminder is wanted while they are on the cohort, it is live and the
+    workshop still ahead."""
+    professionals = _professionals(rows)
+    workshop_ids = {int(m[1]) for row in rows if (m := _WORKSHOP_KEY.match(_occurrence(row)))}
+    workshops = Workshop.objects.in_bulk(workshop_ids)
+    gone = {}
+    for row in rows:
+        professional = professionals.get(row.subject_id)
+        match = _WORKSHOP_KEY.match(_occurrence(row))
+        workshop = workshops.get(int(match[1])) if match else None
+        if professional is None:
+            gone[row.pk] = "the professional was taken off the cohort"
+        elif (cohort := professional.delivery.cohort).status not in _LIVE_COHORTS:
+            gone[row.pk] = f"the cohort is {cohort.get_status_display().lower()}"
+        elif workshop is None or workshop.delivery_id != professional.delivery_id:
+            gone[row.pk] = "the workshop is not this professional's"
+        elif workshop.date < timezone.localdate(now):
+            gone[row.pk] = "the workshop has taken place"
+    return gone
+
+
+def _professional_invitations(rows: list[OutgoingEmail], now: datetime) -> dict[int, str]:
+    """An invitation is wanted while the professional is on the cohort and it is live."""
+    professionals, gone = _professionals(rows), {}
+    for row in rows:
+        professional = professionals.get(row.subject_id)
+        if professional is None:
+            gone[row.pk] = "the professional was taken off the cohort"
+        elif (cohort := professional.delivery.cohort).status not in _LIVE_COHORTS:
+            gone[row.pk] = f"the cohort is {cohort.get_status_display().lower()}"
+    return gone
+
+
 def register() -> None:
+    register_still_wanted([EmailKind.WORKSHOP_REMINDER], Professional, _professional_reminders)
+    register_still_wanted(
+        [EmailKind.PROFESSIONAL_INVITATION], Professional, _professional_invitations
+    )
     register_still_wanted([EmailKind.WAITLIST_OFFER], Place, _offers)
     register_still_wanted([EmailKind.WORKSHOP_REMINDER], Place, _reminders)
     register_still_wanted(

@@ -21,7 +21,9 @@ __all__ = [
     "BookingLinkExpired",
     "BookingLinkInvalid",
     "CohortError",
+    "PhaseError",
     "PlanningError",
+    "TermDatesError",
     "WorkshopError",
 ]
 
@@ -30,6 +32,18 @@ class CohortError(LinkDomainError):
     """A cohort could not be created, opened, resized or moved on to another status."""
 
     default_code = "cohort"
+
+
+class PhaseError(LinkDomainError):
+    """A rollout phase could not be created or changed as asked."""
+
+    default_code = "phase"
+
+
+class TermDatesError(LinkDomainError):
+    """An LA's term dates file could not be loaded; nothing of it was."""
+
+    default_code = "term_dates"
 
 
 class PlanningError(LinkDomainError):

@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.roles import users_with_role
+from cohorts import conf
+from cohorts.forms_venues import DirectoryVenuesMixin
 from cohorts.models import MAX_COHORT_CAPACITY, Cohort
+from cohorts.services.phone import REASON_MAX_LENGTH
 from cohorts.services.places import Attendee
 from core.dates import day
 from core.validators import validate_one_line
@@ -37,11 +40,10 @@ class AttendeeForm(forms.Form):
         label=_("Access needs (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Anything that would help the attendee take part, such as step-free access or a "
-            "dietary need. Only the programme team and facilitators see it, and only to "
-            "arrange the days."
-        ),
+    )
+    access_needs_consent = forms.BooleanField(
+        label=_("The attendee agrees that we keep their access needs for this purpose"),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -50,6 +52,25 @@ class AttendeeForm(forms.Form):
         self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
+        # Why and for how long, with the period in force (cohorts.retention).
+        self.fields["access_needs"].help_text = _(
+            "Anything that would help the attendee take part, such as step-free access or a "
+            "dietary need. We ask only to arrange the workshop days: only the programme team "
+            "and facilitators see it, and it is deleted %(days)s days after the cohort's last "
+            "workshop. We keep it only if the attendee agrees (tick the box below)."
+        ) % {"days": conf.retain_access_needs_days()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("access_needs", "").strip() and not data.get("access_needs_consent"):
+            self.add_error(
+                "access_needs_consent",
+                _(
+                    "Tick this box if the attendee agrees that we keep their access needs, "
+                    "or leave access needs empty."
+                ),
+            )
+        return data
 
     @classmethod
     def initial_from(cls, place) -> dict:
@@ -59,6 +80,7 @@ class AttendeeForm(forms.Form):
             "email": place.attendee_email,
             "phone": place.attendee_phone,
             "access_needs": place.access_needs,
+            "access_needs_consent": bool(place.access_needs),
         }
 
     def attendee(self) -> Attendee:
@@ -68,7 +90,8 @@ class AttendeeForm(forms.Form):
             role=data["role"].strip(),
             email=data["email"],
             phone=data["phone"].strip(),
-            access_needs=data["access_needs"].strip(),
+            # Kept only with the attendee's agreement (``clean`` refuses needs without it).
+            access_needs=data["access_needs"].strip() if data["access_needs_consent"] else "",
         )
 
 
@@ -100,6 +123,27 @@ class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
         return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
 
 
+class PhoneReasonField(forms.CharField):
+    """Why a coordinator changes a school's place for it: kept in the place's history
+    (``cohorts.services.phone``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reason"))
+        kwargs.setdefault("max_length", REASON_MAX_LENGTH)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Who asked, and how: for example, the deputy head rang on 3 March. Kept in the "
+                "place's history with your name; the school's email does not include it."
+            ),
+        )
+        kwargs.setdefault("validators", [validate_one_line])
+        kwargs.setdefault(
+            "error_messages", {"required": _("Say why you are acting for the school.")}
+        )
+        super().__init__(**kwargs)
+
+
 class CoordinatorMoveForm(MoveForm):
     """A coordinator's move: a cohort outside the school's area only once confirmed (the
     service refuses it otherwise, and the page shows why next to this box)."""
@@ -108,10 +152,25 @@ class CoordinatorMoveForm(MoveForm):
         label=_("The school has agreed to attend a cohort outside its area"),
         required=False,
     )
+    reason = PhoneReasonField(error_messages={"required": _("Say why the place moves.")})
 
 
 class PlaceCancelForm(forms.Form):
-    """Why a coordinator cancels a place (or takes a school off the waiting list)."""
+    """Why a coordinator cancels a place (or takes a school off the waiting list), and whether
+    the school asked (its email then says so)."""
+
+    asked_by_school = forms.TypedChoiceField(
+        label=_("Who decided"),
+        choices=[
+            ("yes", _("The school asked (by phone, email or in person)")),
+            ("no", _("The programme team decided")),
+        ],
+        coerce=lambda value: value == "yes",
+        empty_value=False,
+        required=False,
+        initial="no",
+        widget=forms.RadioSelect,
+    )
 
     reason = forms.CharField(
         label=_("Reason"),
@@ -126,8 +185,9 @@ class PlaceCancelForm(forms.Form):
     )
 
 
-class CohortForm(forms.ModelForm):
-    """A cohort's details; saved through cohort_create / cohort_update."""
+class CohortForm(DirectoryVenuesMixin, forms.ModelForm):
+    """A cohort's details; saved through cohort_create / cohort_update. ``venues``: the
+    directory venues its venue name offers."""
 
     capacity = forms.IntegerField(
         label=_("Capacity (schools)"),
@@ -174,9 +234,17 @@ class CohortForm(forms.ModelForm):
         widgets = {"venue_address": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(
-        self, *args, phases, local_authorities, mhst_areas, seats_taken: int = 0, **kwargs
+        self,
+        *args,
+        phases,
+        local_authorities,
+        mhst_areas,
+        seats_taken: int = 0,
+        venues=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.offer_venues(venues)
         self.fields["phase"].queryset = phases
         self.fields["local_authority"].queryset = local_authorities
         self.fields["mhst_area"].queryset = mhst_areas
@@ -205,11 +273,12 @@ class CohortForm(forms.ModelForm):
         data = super().clean()
         if not data.get("local_authority") and not data.get("mhst_area"):
             self.add_error("local_authority", _("Choose a local authority, an MHST area or both."))
-        return data
+        return self.fill_venue_address(data)
 
 
-class WorkshopForm(forms.Form):
-    """One workshop day. Blank venue and link mean "the cohort's"."""
+class WorkshopForm(DirectoryVenuesMixin, forms.Form):
+    """One workshop day. Blank venue and link mean "the cohort's". ``venues``: the directory
+    venues its venue name offers."""
 
     # <input type="date"> takes only ISO dates, whatever the locale's format.
     date = forms.DateField(
@@ -233,6 +302,10 @@ class WorkshopForm(forms.Form):
         label=_("Joining link, if not the cohort's"), required=False, assume_scheme="https"
     )
 
+    def __init__(self, *args, venues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_venues(venues)
+
     def clean(self):
         data = super().clean()
         if (
@@ -241,7 +314,7 @@ class WorkshopForm(forms.Form):
             and data["end_time"] <= data["start_time"]
         ):
             self.add_error("end_time", _("A workshop must end after it starts."))
-        return data
+        return self.fill_venue_address(data)
 
 
 class ProfessionalForm(forms.ModelForm):

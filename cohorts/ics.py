@@ -1,4 +1,4 @@
-"""Calendar files (.ics) for a school's two workshop days.
+"""Calendar files (.ics) for the two workshop days: a school's attendee's, a professional's.
 
 Names and venues are one line now, but older rows may hold line breaks: every text value
 goes through ``_text``, so the file escapes them rather than failing to be made.
@@ -22,20 +22,30 @@ def _text(value: str) -> vText:
 
 def place_calendar(*, place: Place, workshops) -> bytes:
     """An iCalendar file with one event per workshop day of ``place``'s cohort."""
+    return _calendar(cohort=place.cohort, uid=f"link-place-{place.pk}", workshops=workshops)
+
+
+def professional_calendar(*, professional, cohort, workshops) -> bytes:
+    """The same file for a professional attending ``cohort`` (their own event ids, so their
+    calendar updates its events when a changed day is sent again)."""
+    return _calendar(cohort=cohort, uid=f"link-professional-{professional.pk}", workshops=workshops)
+
+
+def _calendar(*, cohort, uid: str, workshops) -> bytes:
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.LINK_SHORT_NAME}//Link Programme workshops//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _text(f"{settings.LINK_SHORT_NAME}: {place.cohort.name}"))
+    calendar.add("x-wr-calname", _text(f"{settings.LINK_SHORT_NAME}: {cohort.name}"))
     stamp = dt.datetime.now(dt.UTC)
     for workshop in workshops:
         event = Event()
-        event.add("uid", f"link-place-{place.pk}-workshop-{workshop.pk}@linkprogramme")
+        event.add("uid", f"{uid}-workshop-{workshop.pk}@linkprogramme")
         event.add("dtstamp", stamp)
         event.add("dtstart", dt.datetime.combine(workshop.date, workshop.start_time, zone))
         event.add("dtend", dt.datetime.combine(workshop.date, workshop.end_time, zone))
-        summary = f"{settings.LINK_SHORT_NAME} workshop {workshop.day} of 2: {place.cohort}"
+        summary = f"{settings.LINK_SHORT_NAME} workshop {workshop.day} of 2: {cohort}"
         event.add("summary", _text(summary))
         location = workshop.location
         if location:

@@ -366,6 +366,9 @@ def cohort_cancelled(*, cohort_id: int) -> None:
             occurrence="cohort-cancelled",
             workshops=workshops,
         )
+    from cohorts.professional_mail import professionals_told_cohort_cancelled  # imports this
+
+    professionals_told_cohort_cancelled(cohort, workshops)
 
 
 #: Emails that list a cohort's workshop days as they stand: each records what it told.
@@ -376,6 +379,7 @@ _LISTS_DAYS = (
     EmailKind.WAITLIST_OFFER,
     EmailKind.WORKSHOP_CHANGE,
     EmailKind.PROFESSIONAL_NOTICE,
+    EmailKind.PROFESSIONAL_INVITATION,
 )
 
 
@@ -437,9 +441,16 @@ def workshops_changed(*, workshop_ids: list[int]) -> None:
             occurrence=occurrence,
             campaign=cohort.campaign,
             areas=Areas.of(cohort),  # a professional's email is scoped by the cohort's areas
+            attachments=_professional_calendar(professional, cohort, workshops),
         )
         if created and email.status != EmailStatus.FAILED:
             record_told(cohort, professional.email, workshops)
+
+
+def _professional_calendar(professional, cohort: Cohort, workshops: list[Workshop]):
+    from cohorts.professional_mail import professional_attachments  # it imports this module
+
+    return lambda: professional_attachments(professional, cohort, workshops)
 
 
 def booking_link_requested(*, establishment_id: int) -> None:

@@ -39,3 +39,11 @@ def send_nudges() -> int:
     from cohorts.services.reminders import nudges_send
 
     return nudges_send()
+
+
+@shared_task(name="cohorts.tasks.run_set_up_import", acks_late=True, ignore_result=True)
+def run_set_up_import(import_id: int) -> None:
+    """Check or save a large cohort set-up file (``cohorts.services.setup_queue``)."""
+    from cohorts.services.setup_queue import set_up_import_run
+
+    set_up_import_run(import_id=import_id)

@@ -52,7 +52,17 @@ def as_day(moment: date | datetime) -> date:
     return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
 
 
-def _own(cohort: Cohort, workshops: list, booked: int) -> list[Entry]:
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _reminded(booked: int, professionals: int) -> str:
+    """Who a workshop reminder goes to: the booked schools and the cohort's professionals."""
+    who = f"the {_plural(booked, 'booked school')}"
+    return f"{who} and {_plural(professionals, 'professional')}" if professionals else who
+
+
+def _own(cohort: Cohort, workshops: list, booked: int, professionals: int = 0) -> list[Entry]:
     entries = []
     if workshops:
         closes = workshops[0].date - timedelta(days=conf.booking_closes_days())
@@ -70,7 +80,7 @@ def _own(cohort: Cohort, workshops: list, booked: int) -> list[Entry]:
                     workshop.date - timedelta(days=days_before),
                     f"Reminder: {workshop.label} in {days_before} "
                     f"day{'s' if days_before != 1 else ''}",
-                    f"the {booked} booked school{'s' if booked != 1 else ''}",
+                    _reminded(booked, professionals),
                 )
             )
     if cohort.status in (CohortStatus.OPEN, CohortStatus.FULL) and workshops:
@@ -98,10 +108,15 @@ def _own(cohort: Cohort, workshops: list, booked: int) -> list[Entry]:
 
 
 def cohort_timeline(
-    *, cohort: Cohort, workshops: list | None = None, booked: int | None = None
+    *,
+    cohort: Cohort,
+    workshops: list | None = None,
+    booked: int | None = None,
+    professionals: int | None = None,
 ) -> list[Entry]:
     """Every email due about ``cohort``, in date order (none for a cancelled cohort). A page
-    that has its workshops and booked count already passes them (no query for them)."""
+    that has its workshops, booked count and professionals' count already passes them (no
+    query for them)."""
     if cohort.status == CohortStatus.CANCELLED:
         return []
     workshops = sorted(
@@ -114,7 +129,9 @@ def cohort_timeline(
     )
     if booked is None:
         booked = Place.objects.filter(cohort=cohort, status__in=BOOKED_STATUSES).count()
-    entries = _own(cohort, workshops, booked)
+    if professionals is None:
+        professionals = cohort.professionals.count()
+    entries = _own(cohort, workshops, booked, professionals)
     for provider in _providers:
         entries.extend(provider(cohort, workshops))
     return sorted(entries, key=lambda entry: (entry.when, entry.what))

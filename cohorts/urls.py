@@ -4,9 +4,11 @@ from django.urls import path
 
 from cohorts.views import (
     coordinator,
+    directory,
     places,
     planning,
     public,
+    rollout,
     roster,
     sessions,
     setup,
@@ -30,7 +32,27 @@ wave_actions = [
     )
 ]
 
+directory_pages = [
+    path(f"directory/{segment}/{action}", view.as_view(kind=kind), name=f"{name}-{suffix}")
+    for segment, kind, name in (
+        ("venues", "venue", "venue"),
+        ("professionals", "professional", "local-professional"),
+    )
+    for action, view, suffix in (
+        ("", directory.DirectoryListView, "list"),
+        ("new/", directory.DirectoryEntryFormView, "create"),
+        ("<int:pk>/edit/", directory.DirectoryEntryFormView, "edit"),
+        ("import/", directory.DirectoryImportView, "import"),
+    )
+]
+
 urlpatterns = [
+    *directory_pages,
+    path(
+        "directory/professionals/to-cohorts/",
+        directory.ProfessionalsToCohortsView.as_view(),
+        name="professionals-to-cohorts",
+    ),
     path("waves/", waves.WaveListView.as_view(), name="wave-list"),
     path("waves/new/", waves.WaveCreateView.as_view(), name="wave-create"),
     path("waves/<int:pk>/", waves.WaveDetailView.as_view(), name="wave-detail"),
@@ -63,10 +85,24 @@ urlpatterns = [
     path("set-up/copy/", setup.CohortSetUpCopyView.as_view(), name="set-up-copy"),
     path("set-up/import/", setup_import.CohortSetUpImportView.as_view(), name="set-up-import"),
     path(
+        "set-up/import/<int:pk>/",
+        setup_import.SetUpImportStatusView.as_view(),
+        name="set-up-import-status",
+    ),
+    path(
+        "set-up/import/<int:pk>/progress.json",
+        setup_import.SetUpImportProgressView.as_view(),
+        name="set-up-import-progress",
+    ),
+    path(
         "set-up/import/template.csv",
         setup_import.CohortSetUpTemplateView.as_view(),
         name="set-up-import-template",
     ),
+    path("rollout/", rollout.RolloutView.as_view(), name="rollout"),
+    path("rollout/phases/new/", rollout.PhaseCreateView.as_view(), name="phase-create"),
+    path("rollout/phases/<int:pk>/edit/", rollout.PhaseUpdateView.as_view(), name="phase-edit"),
+    path("rollout/term-dates/", rollout.TermDatesView.as_view(), name="term-dates"),
     path(
         "professionals/<int:pk>/edit/",
         sessions.ProfessionalEditView.as_view(),
@@ -77,6 +113,7 @@ urlpatterns = [
         sessions.ProfessionalRemoveView.as_view(),
         name="professional-remove",
     ),
+    path("<int:pk>/book/", places.PlaceBookByPhoneView.as_view(), name="place-book-phone"),
     path("places/<int:pk>/move/", places.PlaceMoveView.as_view(), name="place-move"),
     path("places/<int:pk>/cancel/", places.PlaceCancelView.as_view(), name="place-cancel"),
     # Schools (no login)

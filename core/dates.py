@@ -2,6 +2,7 @@
 programme's time zone, and the one machine stamp used in keys. One place, so every page and
 email says a date the same way."""
 
+import calendar
 from datetime import UTC, date, datetime, time
 
 from django.utils import timezone
@@ -43,3 +44,11 @@ def day_and_time(value: datetime) -> str:
 def utc_stamp(value: datetime) -> str:
     """A moment to the microsecond, for a key: "20260107T100000000000" (UTC)."""
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months, clamped to the last day of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -380,6 +380,8 @@ class SurveyInvitationAdmin(ReadOnlyRecordAdmin):
     @admin.display(description=_("for"))
     def who(self, obj: SurveyInvitation) -> str:
         # The kind of person, not who: the list is for checking the schedule.
+        if obj.participant is None:
+            return _("anonymous (link removed)")
         return obj.participant.get_kind_display()
 
     @admin.display(description=_("response"))

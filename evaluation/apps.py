@@ -9,8 +9,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from evaluation import email_checks, register_interest, timeline
+        from evaluation import email_checks, register_interest, retention, timeline
 
         email_checks.register()
         register_interest.register()
         timeline.register()
+        retention.register()

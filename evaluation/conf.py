@@ -41,3 +41,12 @@ def link_max_age() -> timedelta:
 
 def min_cell() -> int:
     return setting("LINK_SURVEY_MIN_CELL", DEFAULT_MIN_CELL)
+
+
+#: The survey invitations' link to the person is removed this many days after the cohort's
+#: follow-up closes: the answers become anonymous, pairs already formed stay pairs.
+DEFAULT_RETAIN_SURVEY_LINK_DAYS = 90
+
+
+def retain_survey_link_days() -> int:
+    return setting("LINK_RETAIN_SURVEY_LINK_DAYS", DEFAULT_RETAIN_SURVEY_LINK_DAYS)

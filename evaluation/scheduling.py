@@ -26,7 +26,6 @@ person. For a cohort (issue 5), with every moment in the programme's time zone
 invitation yet, in a fixed number of queries however many people there are.
 """
 
-import calendar
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,9 +37,10 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cohorts import surveys as cohort_surveys
+from core.dates import add_months
 from evaluation import conf
 from evaluation.models import AUDIENCE_OF_PARTICIPANT, SurveyInvitation, TimePoint
-from workshops.models import Delivery, DeliveryKind, Participant, Workshop
+from workshops.models import Delivery, DeliveryKind, Participant, ParticipantKind, Workshop
 
 #: Slack on the coarse date filters below; the exact rule is applied in Python afterwards.
 _SLACK = timedelta(days=4)
@@ -98,14 +98,6 @@ def participant_withdrawn() -> Exists:
     return Exists(Participant.objects.filter(withdrawn, pk=OuterRef("participant_id")))
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole calendar months, clamped to the last day of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def local_moment(day: date, at: time) -> datetime:
     """``at`` o'clock on ``day`` in the programme's time zone, as an aware datetime."""
     return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
@@ -129,8 +121,13 @@ def follow_up_window(*, day_2: date, end_time: time) -> tuple[datetime, datetime
 
 
 def _not_invited(participants: QuerySet, time_point: str) -> QuerySet:
+    """Those of ``participants`` with no invitation at ``time_point``. A person erased
+    (``evaluation.retention``: no address, invitations no longer linked) is not asked again."""
     invited = SurveyInvitation.objects.filter(participant=OuterRef("pk"), time_point=time_point)
-    return participants.exclude(Exists(invited))
+    erased = Q(**{f"{ParticipantKind.SCHOOL_ATTENDEE.value}__attendee_email": ""}) | Q(
+        **{f"{ParticipantKind.PROFESSIONAL.value}__email": ""}
+    )
+    return participants.exclude(Exists(invited)).exclude(erased)
 
 
 @dataclass

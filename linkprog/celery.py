@@ -119,6 +119,32 @@ app.conf.beat_schedule = {
         "task": "linkprog.tasks.send_digests",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Personal data past its retention period (docs/privacy.md): access needs, attendees'
+    # and professionals' details, email bodies and addresses, the survey invitations' link
+    # to a person, staff accounts nobody signs in to. Nightly, at a quiet hour; each run
+    # writes one audit row of counts (linkprog.privacy).
+    "apply-retention": {
+        "task": "linkprog.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    # Facilitation meetings: a reminder to those invited the day before (LINK_MEETING_REMINDER_
+    # DAYS). Hourly, like the workshop reminders, so a missed run costs an hour.
+    "send-meeting-reminders": {
+        "task": "facilitation.tasks.send_meeting_reminders",
+        "schedule": crontab(minute=20),
+    },
+    # A facilitator whose meeting's notes are not written LINK_NOTES_REMINDER_DAYS (3) days on
+    # is reminded once. Daily, in office hours.
+    "send-notes-reminders": {
+        "task": "facilitation.tasks.send_notes_reminders",
+        "schedule": crontab(hour=9, minute=45),
+    },
+    # Owners of goals and actions: once a week before each is due, and once when it passes,
+    # with their personal link (LINK_PLAN_REMINDER_DAYS). Daily, in office hours.
+    "send-plan-reminders": {
+        "task": "facilitation.tasks.send_plan_reminders",
+        "schedule": crontab(hour=9, minute=50),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

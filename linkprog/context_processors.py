@@ -16,10 +16,16 @@ def programme_details() -> dict[str, str]:
     }
 
 
+#: The cohorts app's pages that the navigation's "Rollout" entry stands for.
+ROLLOUT_PAGES = ("rollout", "phase-create", "phase-edit", "term-dates")
+
+
 def _nav_section(request) -> str:
     """The navigation entry of the page: its URL namespace, or its name ("home"); empty on a
     page no URL matched (a 404), which has no section."""
     match = getattr(request, "resolver_match", None)
+    if match and match.namespace == "cohorts" and match.url_name in ROLLOUT_PAGES:
+        return "rollout"  # the rollout's pages have their own entry
     return (match.namespace or match.url_name or "") if match else ""
 
 

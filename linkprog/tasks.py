@@ -22,3 +22,11 @@ def clear_expired_sessions() -> None:
 def send_digests() -> int:
     """Queue today's coordinators' digests (linkprog.digest)."""
     return digests_send()
+
+
+@shared_task(name="linkprog.tasks.apply_retention")
+def apply_retention() -> dict:
+    """Apply every retention period (linkprog.privacy); returns the counts it recorded."""
+    from linkprog.privacy import retention_run
+
+    return retention_run().counts

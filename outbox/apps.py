@@ -11,3 +11,8 @@ class OutboxConfig(AppConfig):
 
     name = "outbox"
     verbose_name = _("Outbox")
+
+    def ready(self):
+        from outbox import retention
+
+        retention.register()

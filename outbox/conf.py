@@ -35,3 +35,9 @@ def lease_seconds() -> int:
 def message_id_domain() -> str:
     """The domain in each email's Message-ID."""
     return setting("OUTBOX_MESSAGE_ID_DOMAIN", "link.localhost")
+
+
+def retain_sent_days() -> int:
+    """A sent email's body, attachments and address are emptied this many days after it was
+    sent (``outbox.retention``)."""
+    return setting("OUTBOX_RETAIN_SENT_DAYS", 90)

@@ -25,10 +25,16 @@ class EmailKind(models.TextChoices):
     MOVE = "move", _("Move notice")
     WORKSHOP_CHANGE = "workshop_change", _("Workshop change notice")
     PROFESSIONAL_NOTICE = "professional_notice", _("Notice to professionals")
+    PROFESSIONAL_INVITATION = "professional_invitation", _("Invitation to professionals")
     NEW_LINK = "new_link", _("New personal link")
     SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     DIGEST = "digest", _("Coordinators' daily digest")
+    MEETING_INVITATION = "meeting_invitation", _("Facilitation meeting invitation")
+    MEETING_CHANGE = "meeting_change", _("Facilitation meeting change notice")
+    MEETING_REMINDER = "meeting_reminder", _("Facilitation meeting reminder")
+    NOTES_REMINDER = "notes_reminder", _("Meeting notes reminder to the facilitator")
+    PLAN_REMINDER = "plan_reminder", _("Goal or action due reminder")
 
 
 class EmailStatus(models.TextChoices):
@@ -84,6 +90,15 @@ class OutgoingEmail(TimeStampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("MHST area"),
+    )
+    icb = models.ForeignKey(
+        "schools.IntegratedCareBoard",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("integrated care board"),
+        help_text=_("An email about work across an ICB (an engagement there) is scoped by it."),
     )
     subject_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -148,13 +148,19 @@ def build(*, scale: int, log=print) -> dict[str, int]:
     with transaction.atomic():
         _users()
         phases = _phases(today)
+        # A wave per phase and round: a school is invited once in a wave.
         waves = Wave.objects.bulk_create(
-            [Wave(name=f"{p.name} invitations", phase=p, status=WaveStatus.SENT) for p in phases]
+            [
+                Wave(name=f"{p.name} invitations, round {r + 1}", phase=p, status=WaveStatus.SENT)
+                for r in range(scale)
+                for p in phases
+            ]
         )
     for round_no in range(scale):
         last = round_no == scale - 1
         with transaction.atomic():
-            made = _round(groups, phases, waves, round_no, last, rng, now)
+            round_waves = waves[round_no * len(phases) : (round_no + 1) * len(phases)]
+            made = _round(groups, phases, round_waves, round_no, last, rng, now)
         for key, value in made.items():
             counts[key] += value
         log(f"  round {round_no + 1} of {scale}: {dict(made)}")
@@ -435,7 +441,7 @@ def _outbox(schools, scale, rng, now) -> int:
                 f"head{pk}@school.example",
                 pk,
                 la_id,
-                "",
+                f"Phase {n % 4 + 1} invitations (wave {n % 40})" if n % 4 == 0 else "",
                 f"bench:{n}",
                 "The Link Programme",
                 body,

@@ -204,13 +204,16 @@ def stub_outbox_broker(monkeypatch) -> StubBroker:
     """The ids of the emails handed to the broker, which is never reached: for tests of
     what is queued (tests/outbox tests the hand-over and the worker). An app's conftest makes
     it autouse as ``outbox_broker``."""
-    from outbox.services import fan_out_run
+    from outbox.services import celery_app, fan_out_run
     from outbox.services.fanning import FAN_OUT_TASK
 
     dispatched = StubBroker()
+    real_send_task = celery_app.send_task
 
-    def send_task(name, args, **kwargs):  # one id (send_email) or a batch of ids (send_batch)
-        ids = args[0]
+    def send_task(name, args=None, kwargs=None, **options):
+        if not name.startswith("outbox."):  # another app's task goes to the broker
+            return real_send_task(name, args, kwargs, **options)
+        ids = args[0]  # one id (send_email) or a batch of ids (send_batch)
         if name == FAN_OUT_TASK:
             dispatched.fan_outs.append(ids)
             if dispatched.run_fan_outs:
@@ -232,9 +235,15 @@ def pytest_runtest_call(item):
     whatever a test did to them, through whichever service, the summary followed."""
     result = yield
     if item.get_closest_marker("django_db") or _DB_FIXTURES & set(item.fixturenames):
+        from django.db import DatabaseError, transaction
+
         from cohorts.status_summary import programme_status_drift
 
-        drift = programme_status_drift()
+        try:
+            with transaction.atomic():  # a savepoint: a failed check leaves the test's state
+                drift = programme_status_drift()
+        except DatabaseError:
+            return result  # the schema is not the current one (a test of old migrations)
         assert not drift, (
             "ProgrammeStatus is not what the places and invitations say "
             f"(establishment id, kept, live): {drift}"

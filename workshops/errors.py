@@ -7,3 +7,9 @@ class WorkshopError(LinkDomainError):
     """A session (a workshop day), a professional or attendance could not be saved."""
 
     default_code = "workshop"
+
+
+class DirectoryError(LinkDomainError):
+    """A venue or local professional of the directory could not be saved."""
+
+    default_code = "directory"

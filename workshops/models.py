@@ -1,6 +1,10 @@
 """The layer below the ways of delivering: a delivery to one group, its sessions (numbered,
 dated, at a venue or online), the professionals who attend, and attendance.
 
+The directory of an area's venues (``Venue``) and local professionals
+(``LocalProfessional``) serves every way of delivering: where sessions can happen, and who
+can be asked to attend them.
+
 A way of delivering (today a cohort of schools, ``cohorts.Cohort``; later online strategic
 facilitation) owns one ``Delivery`` and sets its own rules on top: how many sessions, how far
 apart, who may attend. Nothing here knows those rules; writes that apply them are in the app
@@ -16,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
+from schools.models import LocalAuthority, MHSTArea
 
 
 class DeliveryKind(models.TextChoices):
@@ -24,6 +29,7 @@ class DeliveryKind(models.TextChoices):
     finds that record without this app importing the app above."""
 
     COHORT = "cohort", _("Cohort of schools")
+    ENGAGEMENT = "engagement", _("Online strategic facilitation")
 
 
 class Delivery(TimeStampedModel):
@@ -156,6 +162,7 @@ class ParticipantKind(models.TextChoices):
 
     SCHOOL_ATTENDEE = "school_attendee", _("School attendee")
     PROFESSIONAL = "professional", _("Professional")
+    STAKEHOLDER = "stakeholder", _("Local strategic leader")
 
 
 class Participant(TimeStampedModel):
@@ -233,10 +240,12 @@ class Professional(TimeStampedModel):
                 name="professional_organisation_type_valid",
             ),
             # One person once on a delivery: two rows would mean two survey invitations and
-            # a register that counts them twice. Emails compare without case.
+            # a register that counts them twice. Emails compare without case. Anonymised
+            # professionals (``workshops.privacy``) have none, and may be many.
             models.UniqueConstraint(
                 Lower("email"),
                 "delivery",
+                condition=~Q(email=""),
                 name="professional_email_once_per_delivery",
                 violation_error_message=_("This email address is already on this cohort."),
             ),
@@ -312,3 +321,147 @@ class Attendance(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.workshop}: {'present' if self.present else 'absent'}"
+
+
+# --- The directory: an area's venues and local professionals ---------------------------------
+
+
+class AreaDirectoryEntry(TimeStampedModel):
+    """Something the directory holds for an area: a local authority, an MHST area or both.
+    Who may see it is decided as for a cohort (``accounts.scoping``: by LA and MHST area)."""
+
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("local authority"),
+    )
+    mhst_area = models.ForeignKey(
+        MHSTArea,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("MHST area"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def area_name(self) -> str:
+        """ "Camden", "Camden · North Central London MHST"; one name where both are the same."""
+        names = [str(area.name) for area in (self.local_authority, self.mhst_area) if area]
+        return " · ".join(dict.fromkeys(names))
+
+
+class Venue(AreaDirectoryEntry):
+    """A place in an area where workshops can be held: a civic centre, a library, a
+    teaching centre. Its position (British National Grid, metres, as GIAS gives schools) lets
+    the planning helper suggest the venue nearest a cohort's schools; without one it is
+    never suggested. Link looks nothing up on the network: a coordinator types the position
+    (a postcode finder gives it) or leaves it out."""
+
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
+    address = models.TextField(_("address"), blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=10, blank=True, validators=[validate_one_line]
+    )
+    easting = models.PositiveIntegerField(
+        _("easting"), null=True, blank=True, help_text=_("British National Grid, metres.")
+    )
+    northing = models.PositiveIntegerField(
+        _("northing"), null=True, blank=True, help_text=_("British National Grid, metres.")
+    )
+    accessibility = models.TextField(
+        _("accessibility notes"),
+        blank=True,
+        help_text=_("Step-free access, hearing loop, parking, public transport."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity (people)"), null=True, blank=True, help_text=_("How many people it seats.")
+    )
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_authority__isnull=False) | Q(mhst_area__isnull=False),
+                name="venue_has_an_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(easting__isnull=True, northing__isnull=True)
+                | Q(easting__isnull=False, northing__isnull=False),
+                name="venue_position_whole",
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "local_authority",
+                "mhst_area",
+                nulls_distinct=False,
+                name="venue_name_once_per_area",
+                violation_error_message=_("This area has a venue of this name already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_address(self) -> str:
+        """The address with the postcode, unless the address ends with it already."""
+        address = ", ".join(line.strip() for line in self.address.splitlines() if line.strip())
+        if (
+            self.postcode
+            and self.postcode.replace(" ", "").upper() not in address.replace(" ", "").upper()
+        ):
+            address = ", ".join(part for part in (address, self.postcode) if part)
+        return address
+
+
+class LocalProfessional(AreaDirectoryEntry):
+    """Someone in an area's health, care or voluntary services whom the programme can ask to
+    a cohort's workshops: a CYPMHS clinician, an educational psychologist, a charity's lead.
+    Adding them to a cohort makes them one of its ``Professional``s."""
+
+    name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
+    role = models.CharField(_("role"), max_length=150, blank=True, validators=[validate_one_line])
+    organisation = models.CharField(
+        _("organisation"), max_length=200, validators=[validate_one_line]
+    )
+    sector = models.CharField(_("sector"), max_length=20, choices=OrganisationType.choices)
+    email = models.EmailField(_("email"))
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("local professional")
+        verbose_name_plural = _("local professionals")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(local_authority__isnull=False) | Q(mhst_area__isnull=False),
+                name="localprofessional_has_an_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(sector__in=OrganisationType.values),
+                name="localprofessional_sector_valid",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "local_authority",
+                "mhst_area",
+                nulls_distinct=False,
+                name="localprofessional_email_once_per_area",
+                violation_error_message=_("This area lists someone with this email already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

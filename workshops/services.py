@@ -49,19 +49,26 @@ def session_details_check(details: WorkshopDetails) -> None:
 
 
 def session_write(
-    *, delivery: Delivery, number: int, details: WorkshopDetails
+    *, delivery: Delivery, number: int, details: WorkshopDetails, change_reason: str = ""
 ) -> tuple[Workshop, bool]:
     """Create or change session ``number`` of ``delivery`` (in the caller's transaction);
-    returns it and whether anything about it changed. Writes nothing if nothing changed."""
+    returns it and whether anything about it changed. Writes nothing if nothing changed.
+
+    ``change_reason`` goes on the history record this write makes, so a reason is kept with
+    the change it justifies; with nothing changed there is no record, and no reason kept."""
     session_details_check(details)
     values = asdict(details)
     session = delivery.workshops.filter(day=number).first()
     if session is None:
-        return Workshop.objects.create(delivery=delivery, day=number, **values), True
-    changed = any(getattr(session, name) != value for name, value in values.items())
-    if changed:
+        session = Workshop(delivery=delivery, day=number, **values)
+        changed = True
+    else:
+        changed = any(getattr(session, name) != value for name, value in values.items())
         for name, value in values.items():
             setattr(session, name, value)
+    if changed:
+        if change_reason:
+            session._change_reason = change_reason  # read by simple_history's post_save
         session.save()
     return session, changed
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0015_stamp_professional_emails'),
+        ('cohorts', '0021_reminders_to_professionals'),
         ('schools', '0007_establishment_coordinates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

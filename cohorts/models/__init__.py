@@ -12,6 +12,10 @@ from cohorts.models.cohorts import (
     CohortFormat,
     CohortStatus,
 )
+from cohorts.models.imports import (
+    SetUpImport,
+    SetUpImportStatus,
+)
 from cohorts.models.invitations import (
     RECORDED_CHANNELS,
     Invitation,
@@ -26,6 +30,7 @@ from cohorts.models.places import (
     ACTIVE_PLACE_STATUSES,
     BOOKED_STATUSES,
     NOT_COMPLETED_STATUSES,
+    PHONE_CHANGE_PREFIX,
     ROSTER_STATUSES,
     SEAT_HOLDING_STATUSES,
     AreaInterest,
@@ -36,6 +41,9 @@ from cohorts.models.places import (
 from cohorts.models.status import (
     ProgrammeStatus,
     ProgrammeStatusKind,
+)
+from cohorts.models.terms import (
+    SchoolTerm,
 )
 from cohorts.models.transitions import (
     Transition,
@@ -67,11 +75,15 @@ __all__ = [
     "CohortStatus",
     "MAX_COHORT_CAPACITY",
     "NOT_COMPLETED_STATUSES",
+    "PHONE_CHANGE_PREFIX",
     "Phase",
     "Place",
     "PlaceStatus",
     "ROSTER_STATUSES",
     "SEAT_HOLDING_STATUSES",
+    "SchoolTerm",
+    "SetUpImport",
+    "SetUpImportStatus",
     "Transition",
     "WAVE_TRANSITIONS",
     "Wave",

@@ -114,11 +114,25 @@ class WorkshopDaysTold(TimeStampedModel):
 
 
 class WorkshopReminder(TimeStampedModel):
-    """A workshop reminder an attendee was sent (queued): once per place, workshop and how
-    long before (``cohorts.services.reminders.REMINDERS``), whatever the outbox keeps."""
+    """A workshop reminder a school's attendee (``place``) or a professional was sent
+    (queued): once per person, workshop and how long before
+    (``cohorts.services.reminders.REMINDERS``), whatever the outbox keeps."""
 
     place = models.ForeignKey(
-        "cohorts.Place", on_delete=models.CASCADE, related_name="+", verbose_name=_("place")
+        "cohorts.Place",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place"),
+    )
+    professional = models.ForeignKey(
+        "workshops.Professional",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("professional"),
     )
     workshop = models.ForeignKey(
         "workshops.Workshop", on_delete=models.CASCADE, related_name="+", verbose_name=_("workshop")
@@ -135,8 +149,18 @@ class WorkshopReminder(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["place", "workshop", "label"], name="one_reminder_per_place_and_day"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["professional", "workshop", "label"],
+                name="one_reminder_per_professional_and_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(place__isnull=False, professional__isnull=True)
+                | models.Q(place__isnull=True, professional__isnull=False),
+                name="reminder_to_a_place_or_a_professional",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"place {self.place_id}, workshop {self.workshop_id}, {self.label}"
+        who = f"place {self.place_id}" if self.place_id else f"professional {self.professional_id}"
+        return f"{who}, workshop {self.workshop_id}, {self.label}"

@@ -62,6 +62,11 @@ ROSTER_STATUSES = (
 )
 
 
+#: How the history record of a change a coordinator made for a school (by phone) starts; the
+#: reason follows (``cohorts.services.phone``).
+PHONE_CHANGE_PREFIX = "By phone: "
+
+
 class CancelReason(models.TextChoices):
     BY_SCHOOL = "by_school", _("Cancelled by the school")
     BY_COORDINATOR = "by_coordinator", _("Cancelled by a coordinator")

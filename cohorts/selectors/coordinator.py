@@ -9,6 +9,8 @@ from django.db.models import (
 
 from cohorts import conf
 from cohorts.models import (
+    ACTIVE_PLACE_STATUSES,
+    PHONE_CHANGE_PREFIX,
     ROSTER_STATUSES,
     Cohort,
     CohortStatus,
@@ -17,8 +19,8 @@ from cohorts.models import (
     PlaceStatus,
 )
 from cohorts.selectors.booking import area_interests_to_tell, cohorts_annotated
-from schools.models import LocalAuthority, MHSTArea
-from workshops.models import Attendance
+from schools.models import Establishment, LocalAuthority, MHSTArea
+from workshops.models import Attendance, OrganisationType
 
 # --- Coordinator pages: every queryset narrowed to the user's scope ---------------------------
 
@@ -127,28 +129,80 @@ def place_move_targets(*, scope, place: Place, today: date) -> tuple[list[Cohort
     return own, other
 
 
-def _cancelled_by(places: list[Place]) -> dict[int, str]:
-    """{place id: who cancelled it} from the places' history (one query): the user who made
-    the change, where one did (a school's link and the scheduled jobs sign in as no one)."""
+def phone_booking_schools(*, scope, cohort: Cohort) -> QuerySet[Establishment]:
+    """The schools a coordinator may book on ``cohort`` for them: eligible, in the cohort's
+    area (``Cohort.serves``) and the user's scope, holding no active place; by name."""
+    area = Q(pk__in=[])
+    if cohort.local_authority_id:
+        area |= Q(la_id=cohort.local_authority_id)
+    if cohort.mhst_area_id:
+        area |= Q(mhst_area_id=cohort.mhst_area_id)
+    placed = Place.objects.filter(status__in=ACTIVE_PLACE_STATUSES).values("establishment_id")
+    schools = Establishment.objects.eligible().filter(area).exclude(pk__in=placed)
+    return scope.apply(schools, la="la", mhst_area="mhst_area").order_by("name", "urn")
+
+
+def _coordinators_changes(places: list[Place]) -> tuple[dict[int, str], dict[int, dict]]:
+    """From the places' history, in one query: ({place id: who cancelled it}, {place id: the
+    latest change a coordinator made for the school by phone: who, why, when}). Only changes
+    a user made count (a school's link and the scheduled jobs sign in as no one)."""
     history = (
-        Place.history.filter(id__in=[p.pk for p in places], status=PlaceStatus.CANCELLED)
-        .exclude(history_user=None)
+        Place.history.filter(id__in=[p.pk for p in places], history_user__isnull=False)
+        .filter(
+            Q(status=PlaceStatus.CANCELLED)
+            | Q(history_change_reason__startswith=PHONE_CHANGE_PREFIX)
+        )
         .order_by("history_date")
-        .values_list("id", "history_user__username")
+        .values_list(
+            "id", "status", "history_user__username", "history_change_reason", "history_date"
+        )
     )
-    who: dict[int, str] = {}
-    for place_id, username in history:
-        who.setdefault(place_id, username)
-    return who
+    cancelled_by: dict[int, str] = {}
+    by_phone: dict[int, dict] = {}
+    for place_id, status, username, reason, when in history:
+        if status == PlaceStatus.CANCELLED:
+            cancelled_by.setdefault(place_id, username)
+        if reason and reason.startswith(PHONE_CHANGE_PREFIX):
+            by_phone[place_id] = {"who": username, "reason": reason, "when": when}
+    return cancelled_by, by_phone
+
+
+#: The sectors in the room, in the order the register shows them.
+SECTORS = (
+    ("school", "School staff"),
+    (OrganisationType.NHS_CYPMHS, "NHS CYPMHS"),
+    (OrganisationType.LOCAL_AUTHORITY, "Local authority"),
+    (OrganisationType.VCS, "Voluntary and community sector"),
+    (OrganisationType.OTHER, "Other"),
+)
+
+
+def sector_mix(workshop, *, marked: set[int]) -> None:
+    """The mix of sectors at ``workshop`` (its ``register_places``/``register_professionals``
+    set): those recorded present once its register is marked, else those expected.
+    Sets ``workshop.mix`` ([(label, count)]), ``workshop.mix_marked`` and
+    ``workshop.no_cypmhs``: no NHS CYPMHS professional present (or expected), which the
+    programme exists to prevent: it puts schools and specialist services in one room."""
+    workshop.mix_marked = workshop.pk in marked
+    counts = dict.fromkeys((key for key, _ in SECTORS), 0)
+    for _place, present in workshop.register_places:
+        counts["school"] += bool(present) if workshop.mix_marked else 1
+    for professional, present in workshop.register_professionals:
+        if present or not workshop.mix_marked:
+            counts[professional.organisation_type] += 1
+    workshop.mix = [(label, counts[key]) for key, label in SECTORS]
+    workshop.no_cypmhs = counts[OrganisationType.NHS_CYPMHS] == 0
 
 
 def cohort_detail(*, cohort: Cohort) -> dict:
     """Everything the cohort page shows, in a fixed number of queries: the roster with each
     place's attendance by day (``place.days``, in workshop order), each workshop's register
-    (``workshop.register_places``/``register_professionals``: (row, present) pairs), offers,
-    the waiting list, the cancelled places (latest first, each with ``cancelled_by``),
-    professionals, the planned schools not yet booked and, while the cohort is planned, the
-    schools its opening will tell (``area_interests_to_tell``)."""
+    (``workshop.register_places``/``register_professionals``: (row, present) pairs) and mix
+    of sectors (``sector_mix``; ``workshop.mix``, ``workshop.no_cypmhs``), offers, the
+    waiting list, the cancelled places (latest first, each with ``cancelled_by``), each
+    active place's latest change made for it by phone (``by_phone``), professionals, the
+    planned schools not yet booked and, while the cohort is planned, the schools its
+    opening will tell (``area_interests_to_tell``)."""
     workshops = list(cohort.workshops.order_by("day"))
     attendance = {
         (a.workshop_id, a.participant_id): a.present
@@ -165,10 +219,12 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         key=lambda p: (p.cancelled_at is not None, p.cancelled_at),
         reverse=True,
     )
-    who = _cancelled_by(cancelled) if cancelled else {}
+    who, by_phone = _coordinators_changes(every_place) if every_place else ({}, {})
     for place in cancelled:
         place.cancelled_by = who.get(place.pk, "")
     roster = [p for p in places if p.status in ROSTER_STATUSES]
+    for place in places:
+        place.by_phone = by_phone.get(place.pk)
     for place in roster:
         place.days = [attendance.get((w.pk, place.participant_id)) for w in workshops]
     professionals = list(cohort.professionals.order_by("name"))
@@ -181,6 +237,7 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         workshop.register_professionals = [
             (pro, attendance.get((workshop.pk, pro.participant_id))) for pro in professionals
         ]
+        sector_mix(workshop, marked={w for w, _ in attendance})
     interested = []
     if cohort.status == CohortStatus.PLANNED:
         interested = list(
@@ -201,6 +258,15 @@ def cohort_detail(*, cohort: Cohort) -> dict:
         "waiting": [p for p in places if p.status == PlaceStatus.WAITING],
         "cancelled": cancelled,
         "professionals": professionals,
+        # Each sector with its count at each workshop, for the register's table.
+        "sector_mix": [
+            (label, [w.mix[row][1] for w in workshops]) for row, (_, label) in enumerate(SECTORS)
+        ],
+        # The workshops without an NHS CYPMHS professional: expected (not yet marked), present.
+        "no_cypmhs": {
+            "expected": [w.day for w in workshops if w.no_cypmhs and not w.mix_marked],
+            "present": [w.day for w in workshops if w.no_cypmhs and w.mix_marked],
+        },
         "planned": planned,
         "interested": interested,
     }

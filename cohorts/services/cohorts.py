@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.roles import users_with_role
-from cohorts import notifications
+from cohorts import notifications, professional_mail
 from cohorts.errors import CohortError
 from cohorts.models import (
     COHORT_TRANSITIONS,
@@ -197,6 +197,7 @@ def _tell_interested_schools(cohort: Cohort) -> int:
 @takes_actor
 def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
     """Open a planned cohort for booking; returns warnings (workshops under 4 weeks apart).
+    The professionals already on it are invited (``professional_mail``).
 
     Refused unless both workshop days are set, in order, in the future and before booking
     would close, and the venue (in person) or joining link (online) is known. Schools that
@@ -227,6 +228,8 @@ def cohort_open_for_booking(*, cohort: Cohort) -> list[str]:
         cohort.save(update_fields=["status", "updated_at"])
         offer_free_seats(cohort)  # also marks it full if the capacity is already taken
         _tell_interested_schools(cohort)
+        if cohort.professionals.exists():  # each is invited, with both days
+            fan_out(professional_mail.professionals_invited, cohort_id=cohort.pk)
     return warnings
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from cohorts.models import Cohort, CohortStatus, Phase, Place, PlaceStatus, Wave, WaveAudience
@@ -19,10 +19,12 @@ from cohorts.status_summary import programme_status_refresh
 from schools.models import Establishment, LocalAuthority, MHSTArea, eligible_q
 from workshops.models import (
     Attendance,
+    LocalProfessional,
     OrganisationType,
     Participant,
     ParticipantKind,
     Professional,
+    Venue,
     Workshop,
 )
 
@@ -41,6 +43,61 @@ PROFESSIONALS = (
     ("Family support worker", "Community charity", OrganisationType.VCS),
     ("Youth counsellor", "Community charity", OrganisationType.VCS),
 )
+
+
+#: The demo area's venue directory: name, address, capacity, accessibility, and the offset
+#: (metres east, north) from the middle of its schools, so the planning helper suggests them.
+DEMO_VENUES = (
+    ("Civic Centre", "Town Hall", 80, "Step-free entrance, lift, hearing loop.", (0, 0)),
+    ("Central Library", "Library Square", 40, "Step-free; accessible toilet.", (2500, 1500)),
+    ("Teachers' Centre", "Education Offices", 60, "Ramp at the side entrance.", (-3000, -2000)),
+)
+#: The demo area's local professionals: name, role, organisation, sector.
+DEMO_LOCAL_PROFESSIONALS = (
+    ("Dr Asha Rao", "Consultant psychiatrist", "CYPMHS", OrganisationType.NHS_CYPMHS),
+    ("Tom Hughes", "Primary mental health worker", "CYPMHS", OrganisationType.NHS_CYPMHS),
+    ("Grace Obi", "Educational psychologist", "Council", OrganisationType.LOCAL_AUTHORITY),
+    ("Leah Moss", "Early help coordinator", "Council", OrganisationType.LOCAL_AUTHORITY),
+    ("Sam Patel", "Youth wellbeing lead", "Young Minds Matter", OrganisationType.VCS),
+)
+
+
+def _directory(la: LocalAuthority) -> None:
+    """A few venues (placed among the LA's schools where GIAS gives positions) and local
+    professionals for the demo LA; left alone where they exist already."""
+    middle = Establishment.objects.filter(la=la, easting__isnull=False).aggregate(
+        east=Avg("easting"), north=Avg("northing")
+    )
+    for name, address, capacity, access, (east, north) in DEMO_VENUES:
+        position = (
+            {"easting": int(middle["east"]) + east, "northing": int(middle["north"]) + north}
+            if middle["east"] is not None
+            else {}
+        )
+        Venue.objects.get_or_create(
+            name=f"{la.name} {name}",
+            local_authority=la,
+            mhst_area=None,
+            defaults={
+                "address": f"{address}, {la.name}",
+                "capacity": capacity,
+                "accessibility": access,
+                **position,
+            },
+        )
+    slug = la.name.lower().replace(" ", "-")
+    for name, role, organisation, sector in DEMO_LOCAL_PROFESSIONALS:
+        LocalProfessional.objects.get_or_create(
+            email=f"{name.split()[-1].lower()}.{slug}@example.org",
+            local_authority=la,
+            mhst_area=None,
+            defaults={
+                "name": name,
+                "role": role,
+                "organisation": f"{la.name} {organisation}",
+                "sector": sector,
+            },
+        )
 
 
 @dataclass
@@ -110,6 +167,12 @@ def _places(cohort: Cohort, schools, status: str, booked_at) -> list[Place]:
     return places
 
 
+def _access_needs(places: list[Place], needs: str) -> None:
+    """Some attendees gave access needs (and agreed to their keeping): the retention
+    preview shows them falling due 30 days after their cohort's last workshop."""
+    Place.objects.filter(pk__in=[place.pk for place in places]).update(access_needs=needs)
+
+
 def _phase_areas(phase: Phase) -> None:
     """The demo phase covers every demo LA and the MHST areas in them, so every role can plan
     and invite in it (a phase with no areas reaches no school). Left alone once it has any."""
@@ -131,6 +194,8 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     if existing is not None:
         _phase_areas(existing)  # a demo seeded before phases had areas gets them now
         cohorts = {c.status: c for c in existing.cohorts.all()}
+        if (la := next((c.local_authority for c in cohorts.values()), None)) is not None:
+            _directory(la)  # a demo seeded before the directory existed gets one now
         return DemoCohorts(
             delivered=cohorts.get(CohortStatus.COMPLETED), open=cohorts.get(CohortStatus.OPEN)
         )
@@ -159,6 +224,7 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     planned_schools = schools[DELIVERED_SCHOOLS + BOOKED_SCHOOLS :]
     schools = schools[: DELIVERED_SCHOOLS + BOOKED_SCHOOLS]
     facilitator = get_user_model().objects.filter(username="facilitator").first()
+    _directory(la)
 
     delivered = Cohort.objects.create(
         name=f"{la.name} cohort 1",
@@ -174,6 +240,7 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     booked_at -= dt.timedelta(days=30)
     places = _places(delivered, schools[:DELIVERED_SCHOOLS], PlaceStatus.COMPLETED, booked_at)
     professionals = _professionals(delivered, "cohort 1")
+    _access_needs(places[::4], "Step-free access")
     Attendance.objects.bulk_create(
         Attendance(workshop=day, participant_id=person.participant_id)
         for day in days
@@ -191,12 +258,13 @@ def demo_cohorts_seed(*, today: dt.date | None = None) -> DemoCohorts:
     _workshops(open_cohort, today + dt.timedelta(days=45))
     half = len(planned_schools) // 2
     open_cohort.planned_establishments.set(planned_schools[:half])
-    _places(
+    booked = _places(
         open_cohort,
         schools[DELIVERED_SCHOOLS:],
         PlaceStatus.BOOKED,
         timezone.now() - dt.timedelta(days=3),
     )
+    _access_needs(booked[::3], "A hearing loop")
     _professionals(open_cohort, "cohort 2")
 
     planned = Cohort.objects.create(

@@ -250,8 +250,9 @@ def mark_cancelled(place: Place, *, reason: str, note: str = "") -> None:
     place.cancelled_at = timezone.now()
     place.waiting_position = None
     place.offer_expires_at = None
-    # The history record of this change says why (django-simple-history's change reason).
-    place._change_reason = note or place.get_cancel_reason_display()
+    # The history record of this change says why (django-simple-history's change reason, 100
+    # characters at most: the whole note is on the place).
+    place._change_reason = (note or place.get_cancel_reason_display())[:100]
     place.save(
         update_fields=[
             "status",

@@ -9,7 +9,10 @@ capacitated k-means). Schools without coordinates join the cohort with room wher
 their postcode district is, and are named; an LA where no school has coordinates is grouped
 by postcode district (the outward code, "NW1" of "NW1 1AA") as before. Cohorts are named
 short, after their LA ("Camden", or "Camden 1", "Camden 2" …), numbered on from the phase's
-cohorts of that name. Nothing is saved until the coordinator, having edited it, accepts it.
+cohorts of that name. Each gets a suggested venue (``venue_suggest``): the directory venue of
+its area nearest its schools' centre, if one is within reach, else the school nearest that
+centre; accepting the plan makes it the cohort's venue. Nothing is saved until the
+coordinator, having edited it, accepts it.
 """
 
 import math
@@ -27,6 +30,7 @@ from cohorts.selectors import phase_reachable_establishments
 from core.actors import takes_actor
 from core.validators import field_values_check
 from schools.models import Establishment, LocalAuthority, MHSTArea
+from workshops.models import Venue
 
 _DISTRICT = re.compile(r"^([A-Z]+)(\d+)([A-Z]?)$")
 
@@ -82,7 +86,7 @@ Point = tuple[int, float, float]  # (id, easting, northing)
 @dataclass(frozen=True)
 class Spread:
     """How far a cohort's schools are from its centre, and the school nearest that centre
-    (the suggested venue until a venue directory exists)."""
+    (the suggested venue when no directory venue is within reach: ``venue_suggest``)."""
 
     mean_km: float
     max_km: float
@@ -175,6 +179,82 @@ def distance_groups(points: Sequence[Point], size: int, *, rounds: int = 30) -> 
     )
 
 
+# --- Suggesting a venue ----------------------------------------------------------------------
+
+#: A directory venue is suggested when it is no further from the centre of a cohort's schools
+#: than the furthest of them, but at least this far (a tight cluster still has a venue near
+#: it) and at most this far (a scattered one is not sent across a county), in km.
+VENUE_REACH_MIN_KM = 3.0
+VENUE_REACH_MAX_KM = 15.0
+
+
+@dataclass(frozen=True)
+class VenueSuggestion:
+    """Where a proposed cohort could meet: a directory venue (``venue_id``) or, failing one
+    within reach, the school nearest the centre (``establishment_id``)."""
+
+    name: str
+    address: str
+    km: float
+    venue_id: int | None = None
+    establishment_id: int | None = None
+
+    @property
+    def from_directory(self) -> bool:
+        return self.venue_id is not None
+
+
+def venue_reach_km(spread: Spread) -> float:
+    return min(max(spread.max_km, VENUE_REACH_MIN_KM), VENUE_REACH_MAX_KM)
+
+
+def venue_suggest(
+    *,
+    spread: Spread | None,
+    venues: Iterable[Venue],
+    local_authority_id: int | None,
+    mhst_area_id: int | None,
+    schools: dict[int, Establishment],
+) -> VenueSuggestion | None:
+    """The venue for a cohort whose schools spread as ``spread``: the nearest of ``venues``
+    in its area (its LA or its MHST area) with a position, within reach
+    (``venue_reach_km``), else the school nearest the centre (from ``schools``, by id).
+    None for a cohort none of whose schools has a position."""
+    if spread is None:
+        return None
+    reach = venue_reach_km(spread)
+    in_area = [
+        venue
+        for venue in venues
+        if venue.easting is not None
+        and (
+            (local_authority_id and venue.local_authority_id == local_authority_id)
+            or (mhst_area_id and venue.mhst_area_id == mhst_area_id)
+        )
+    ]
+    nearest = min(
+        (
+            (_distance((v.easting, v.northing), spread.centre) / 1000, v.name, v.pk, v)
+            for v in in_area
+        ),
+        default=None,
+    )
+    if nearest is not None and nearest[0] <= reach:
+        km, _, _, venue = nearest
+        return VenueSuggestion(
+            name=venue.name, address=venue.full_address, km=km, venue_id=venue.pk
+        )
+    school = schools.get(spread.nearest_id)
+    if school is None:
+        return None
+    return VenueSuggestion(
+        name=school.name,
+        address=", ".join(part for part in (school.town, school.postcode) if part),
+        km=_distance((school.easting, school.northing), spread.centre) / 1000,
+        establishment_id=school.pk,
+    )
+
+
 @dataclass
 class ProposedCohort:
     """One cohort of a proposal: a name, its area and the establishments planned for it."""
@@ -187,6 +267,9 @@ class ProposedCohort:
     capacity: int = MAX_COHORT_CAPACITY
     #: Schools placed by postcode district because GIAS gives no coordinates for them.
     without_coordinates: list[int] = field(default_factory=list)
+    #: Where it meets, once accepted: the suggested venue (``venue_suggest``), or none.
+    venue_name: str = ""
+    venue_address: str = ""
 
 
 @dataclass
@@ -313,7 +396,9 @@ def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> li
     for proposed in cohorts:
         if not proposed.name.strip():
             raise PlanningError("Every cohort in the plan needs a name.")
-        field_values_check(Cohort, error=PlanningError, name=proposed.name.strip())
+        field_values_check(
+            Cohort, error=PlanningError, name=proposed.name.strip(), venue_name=proposed.venue_name
+        )
         if proposed.local_authority_id is None and proposed.mhst_area_id is None:
             raise PlanningError(f"{proposed.name} needs a local authority or an MHST area.")
         if not proposed.establishment_ids:
@@ -363,6 +448,8 @@ def cohort_plan_accept(*, phase: Phase, cohorts: Sequence[ProposedCohort]) -> li
                 local_authority_id=proposed.local_authority_id,
                 mhst_area_id=proposed.mhst_area_id,
                 capacity=proposed.capacity,
+                venue_name=proposed.venue_name.strip()[:200],
+                venue_address=proposed.venue_address.strip(),
             )
             cohort.planned_establishments.set(proposed.establishment_ids)
             created.append(cohort)

@@ -24,7 +24,7 @@ from cohorts.models import (
 )
 from cohorts.services.waves import invitation_link
 from outbox.models import EmailKind
-from outbox.services import email_enqueue
+from outbox.services import Areas, email_enqueue
 from workshops.models import Workshop
 
 #: (days before the workshop, occurrence label, first and last day it may go out)
@@ -33,11 +33,13 @@ LIVE_COHORTS = (CohortStatus.OPEN, CohortStatus.FULL, CohortStatus.RUNNING)
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
-    """Remind booked attendees 7 days and 1 day before each workshop.
+    """Remind booked attendees and the cohort's professionals 7 days and 1 day before each
+    workshop.
 
     A "7 days to go" goes out from 7 days before (or the first run after, up to 2 days
     before, should beat have been down), never to a school whose seat became theirs after
-    that point: a late booker gets the booking confirmation and the 1-day reminder only.
+    that point, nor to a professional added after it: a late booker gets the booking
+    confirmation (a professional, the invitation) and the 1-day reminder only.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -84,6 +86,42 @@ def reminders_send(*, now: datetime | None = None) -> int:
                         place=place, workshop=workshop, label=label
                     )
                 queued += created
+            queued += _remind_professionals(workshop, days_before, label, point)
+    return queued
+
+
+def _remind_professionals(workshop: Workshop, days_before: int, label: str, point) -> int:
+    """The reminder to each professional on ``workshop``'s cohort added by ``point``, once
+    (``WorkshopReminder``), each in a transaction with its record."""
+    cohort = workshop.delivery.cohort
+    reminded = WorkshopReminder.objects.filter(
+        professional=OuterRef("pk"), workshop=workshop, label=label
+    )
+    professionals = workshop.delivery.professionals.filter(created_at__lte=point).exclude(
+        Exists(reminded)
+    )
+    queued = 0
+    for professional in professionals:
+        with transaction.atomic():
+            _, created = email_enqueue(
+                kind=EmailKind.WORKSHOP_REMINDER,
+                recipient=professional.email,
+                template="professional_reminder",
+                context={
+                    "name": professional.name,
+                    "workshop": workshop,
+                    "cohort": cohort,
+                    "days_before": days_before,
+                },
+                concerns=professional,
+                occurrence=f"workshop-{workshop.pk}-{label}",
+                campaign=cohort.campaign,
+                areas=Areas.of(cohort),
+            )
+            WorkshopReminder.objects.get_or_create(
+                professional=professional, workshop=workshop, label=label
+            )
+        queued += created
     return queued
 
 

@@ -9,12 +9,13 @@ date.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from cohorts import conf, notifications
+from cohorts import conf, notifications, professional_mail
 from cohorts.errors import WorkshopError
 from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
@@ -23,7 +24,7 @@ from cohorts.models import (
     CohortStatus,
     Place,
 )
-from cohorts.notifications import fan_out
+from cohorts.notifications import fan_out, notify
 from cohorts.rules import WorkshopDay, attended
 from cohorts.services.places import lock_cohort
 from cohorts.services.progress import place_set_progress
@@ -99,7 +100,7 @@ def workshop_save(
 
 
 def _workshop_write(
-    *, cohort: Cohort, day: int, details: WorkshopDetails
+    *, cohort: Cohort, day: int, details: WorkshopDetails, change_reason: str = ""
 ) -> tuple[WorkshopSaved, bool]:
     """Check and write one workshop day (in the caller's transaction); the saved workshop
     with its warnings, and whether anything about it changed."""
@@ -120,7 +121,9 @@ def _workshop_write(
             (details.date, other.date) if day == WorkshopDay.DAY_1 else (other.date, details.date)
         )
         warnings = workshop_dates_check(day_1=day_1, day_2=day_2)
-    workshop, changed = session_write(delivery=cohort.delivery, number=day, details=details)
+    workshop, changed = session_write(
+        delivery=cohort.delivery, number=day, details=details, change_reason=change_reason
+    )
     workshop.delivery = cohort.delivery
     return WorkshopSaved(workshop=workshop, warnings=warnings), changed
 
@@ -137,7 +140,9 @@ def professional_add(
     *, cohort: Cohort, name: str, organisation: str, organisation_type: str, email: str
 ) -> Professional:
     """Record a professional attending ``cohort``'s workshops (not counted in capacity).
-    Refused if someone with the same email address is on the cohort already."""
+    Refused if someone with the same email address is on the cohort already. On a cohort
+    that is open or running, they are invited (both days, a calendar file) in the same
+    transaction (``professional_mail.professional_invited``)."""
     professional_check(
         name=name, organisation=organisation, organisation_type=organisation_type, email=email
     )
@@ -151,7 +156,9 @@ def professional_add(
         organisation_type=organisation_type,
         email=email,
     )
-    professional_save(professional)
+    with transaction.atomic():
+        professional_save(professional)
+        notify(professional_mail.professional_invited, professional_id=professional.pk)
     return professional
 
 
@@ -164,7 +171,8 @@ def professional_update(
     organisation_type: str,
     email: str,
 ) -> Professional:
-    """Correct a professional's details (their attendance stays as recorded)."""
+    """Correct a professional's details (their attendance stays as recorded). A new email
+    address on a cohort that is open or running is sent the invitation."""
     professional_check(
         name=name, organisation=organisation, organisation_type=organisation_type, email=email
     )
@@ -180,11 +188,14 @@ def professional_update(
         professional_email_check(
             delivery=professional.delivery, email=email, professional=professional
         )
+        new_address = professional.email.strip().lower() != email.strip().lower()
         professional.name = name
         professional.organisation = organisation
         professional.organisation_type = organisation_type
         professional.email = email
         professional_save(professional)
+        if new_address:
+            notify(professional_mail.professional_invited, professional_id=professional.pk)
     return professional
 
 
@@ -211,6 +222,8 @@ def professional_remove(*, professional: Professional) -> None:
                 "attendance is part of the programme's record. Correct their details "
                 "instead, or mark them absent first if the register is wrong."
             )
+        # Told before the row goes: one who was invited hears they are no longer expected.
+        notify(professional_mail.professional_removed, professional_id=professional.pk)
         professional.delete()
 
 
@@ -277,14 +290,22 @@ def attendance_mark_day(
 
 @takes_actor
 def workshop_days_save(
-    *, cohort: Cohort, day_1: WorkshopDetails, day_2: WorkshopDetails
+    *,
+    cohort: Cohort,
+    day_1: WorkshopDetails,
+    day_2: WorkshopDetails,
+    change_reasons: Mapping[int, str] | None = None,
 ) -> list[str]:
     """Set both workshop days of ``cohort`` at once, all or nothing; returns warnings.
 
     The pair is checked first, then saved in an order that never compares a new date with
     an old one (moving both days later saves day 2 first). Those attending are sent one
     notice, naming the workshop that changed, or both.
+
+    ``change_reasons`` ({day: reason}) are kept on the history record of that day's change,
+    only when the day is actually changed: saving a day unchanged rewrites no history.
     """
+    change_reasons = change_reasons or {}
     warnings = workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
     with transaction.atomic():
         current_day_2 = cohort.workshops.filter(day=WorkshopDay.DAY_2).first()
@@ -293,7 +314,9 @@ def workshop_days_save(
             pairs.reverse()
         changed = []
         for day, details in pairs:
-            saved, was_changed = _workshop_write(cohort=cohort, day=day, details=details)
+            saved, was_changed = _workshop_write(
+                cohort=cohort, day=day, details=details, change_reason=change_reasons.get(day, "")
+            )
             if was_changed:
                 changed.append(saved.workshop)
             cohort = saved.workshop.delivery.cohort

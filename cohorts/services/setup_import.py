@@ -120,6 +120,11 @@ def _read(data: bytes) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     return columns, rows
 
 
+def set_up_file_rows(data: bytes) -> int:
+    """How many rows a set-up file has (raises ``SetUpImportError`` if it cannot be read)."""
+    return len(_read(data)[1])
+
+
 def _cell(cells: list[str], column: int | None) -> str:
     if column is None or column >= len(cells):
         return ""

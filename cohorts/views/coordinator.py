@@ -44,7 +44,7 @@ from cohorts.services.cohorts import (
 from cohorts.services.links import booking_link_path
 from cohorts.timeline import cohort_timeline
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
-from cohorts.views.places import PlaceCancelView, PlaceMoveView
+from cohorts.views.places import PlaceBookByPhoneView, PlaceCancelView, PlaceMoveView
 from cohorts.views.roster import RosterCsvView
 from cohorts.views.sessions import (
     AttendanceView,
@@ -55,6 +55,16 @@ from cohorts.views.sessions import (
 )
 from core.audit import history_of
 from core.errors import LinkDomainError
+from workshops.selectors import venues_in_scope, venues_of_area
+
+
+def cohort_directory_venues(*, scope, cohort):
+    """The directory venues of ``cohort``'s area that ``scope`` sees, by name."""
+    return venues_of_area(
+        scope=scope,
+        local_authority_id=cohort.local_authority_id,
+        mhst_area_id=cohort.mhst_area_id,
+    ).order_by("name", "pk")
 
 
 class CohortListView(CoordinatorRequiredMixin, ListView):
@@ -124,7 +134,12 @@ class CohortDetailView(ScopedCohortMixin, DetailView):
             if can[action.name]
         ]
         booked = sum(place.status in BOOKED_STATUSES for place in detail["roster"])
-        timeline = cohort_timeline(cohort=self.object, workshops=detail["workshops"], booked=booked)
+        timeline = cohort_timeline(
+            cohort=self.object,
+            workshops=detail["workshops"],
+            booked=booked,
+            professionals=len(detail["professionals"]),
+        )
         context.update(detail, can=can, timeline=timeline, today=today)
         return context
 
@@ -140,8 +155,18 @@ class CohortFormMixin(CoordinatorRequiredMixin):
             phases=phases_in_scope(scope=self.scope),
             local_authorities=local_authorities_in_scope(scope=self.scope),
             mhst_areas=mhst_areas_in_scope(scope=self.scope),
+            venues=self.directory_venues(),
         )
         return kwargs
+
+    def directory_venues(self):
+        """A new cohort's area is not chosen yet: the venues of the user's areas (the first
+        ``VENUES_OFFERED`` by name; any other can be typed)."""
+        return venues_in_scope(scope=self.scope).order_by("name", "pk")[:VENUES_OFFERED]
+
+
+#: At most this many directory venues are offered on a new cohort's form.
+VENUES_OFFERED = 300
 
 
 class CohortCreateView(CohortFormMixin, FormView):
@@ -168,6 +193,9 @@ class CohortCreateView(CohortFormMixin, FormView):
 
 
 class CohortUpdateView(CohortFormMixin, ScopedCohortMixin, FormView):
+    def directory_venues(self):
+        return cohort_directory_venues(scope=self.scope, cohort=self.cohort)
+
     def get_form_kwargs(self):
         self.cohort = self.get_cohort()
         # The form writes its cleaned data into its instance: give it a copy; the service
@@ -297,6 +325,7 @@ COHORT_PAGE_ACTIONS = {
     "remove_professional": ProfessionalRemoveView,
     "move_place": PlaceMoveView,
     "cancel_place": PlaceCancelView,
+    "book_by_phone": PlaceBookByPhoneView,
 }
 
 

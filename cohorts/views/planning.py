@@ -7,6 +7,7 @@ JavaScript: "Update the proposal" shows the schools regrouped, "Create these coh
 """
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,9 +25,11 @@ from cohorts.services.planning import (
     districts_in_order,
     group_spread,
     postcode_district,
+    venue_suggest,
 )
 from core.errors import LinkDomainError
 from schools.models import Establishment
+from workshops.selectors import venues_in_scope
 
 MANAGE = "accounts.manage_cohorts"
 #: More cohort slots than this in one submission is not a real plan.
@@ -131,10 +134,42 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
             schools.append(school)
         return proposal, schools
 
+    def venues(self, schools) -> list:
+        """The directory venues with a position that the schools' areas have (one query)."""
+        la_ids = {s.la_id for s in schools if s.la_id}
+        mhst_ids = {s.mhst_area_id for s in schools if s.mhst_area_id}
+        return list(
+            venues_in_scope(scope=self.scope)
+            .select_related(None)
+            .filter(easting__isnull=False)
+            .filter(Q(local_authority_id__in=la_ids) | Q(mhst_area_id__in=mhst_ids))
+        )
+
+    @staticmethod
+    def group_area(area: dict, members) -> tuple[int | None, int | None]:
+        """A cohort's LA and MHST area: the one chosen, and the other if its schools share it."""
+        if "mhst_area" in area:
+            las = {s.la_id for s in members}
+            return (las.pop() if len(las) == 1 else None), area["mhst_area"].pk
+        mhst_areas = {s.mhst_area_id for s in members}
+        return area["local_authority"].pk, (mhst_areas.pop() if len(mhst_areas) == 1 else None)
+
+    def suggestion(self, area_form, members, venues):
+        located = [(s.pk, s.easting, s.northing) for s in members if s.easting and s.northing]
+        la_id, mhst_area_id = self.group_area(area_form.area_filter(), members)
+        return venue_suggest(
+            spread=group_spread(located),
+            venues=venues,
+            local_authority_id=la_id,
+            mhst_area_id=mhst_area_id,
+            schools={s.pk: s for s in members},
+        )
+
     def render_page(self, area_form, edit_form=None, gone=()):
         context = {"area_form": area_form, "form": edit_form, "gone": gone}
         if edit_form is not None:
             assignment = edit_form.assignment() if edit_form.is_bound else None
+            venues = self.venues(edit_form.schools)
             groups = []
             for number in edit_form.slot_numbers:
                 members = [
@@ -152,9 +187,7 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
                         "schools": [(s, edit_form.school_field(s)) for s in members],
                         "districts": districts_in_order(s.district for s in members),
                         "spread": spread,
-                        "venue": next(
-                            (s for s in members if spread and s.pk == spread.nearest_id), None
-                        ),
+                        "venue": self.suggestion(area_form, members, venues) if members else None,
                         "unlocated": [s for s in members if not s.easting],
                     }
                 )
@@ -250,19 +283,14 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
     def proposed_cohorts(self, area_form, form, schools) -> list[ProposedCohort]:
         area = area_form.area_filter()
         assignment = form.assignment()
+        venues = self.venues(schools)
         proposed = []
         for number in form.slot_numbers:
             members = [s for s in schools if assignment[s.pk] == number]
             if not members:
                 continue
-            if "mhst_area" in area:
-                mhst_area_id = area["mhst_area"].pk
-                las = {s.la_id for s in members}
-                la_id = las.pop() if len(las) == 1 else None
-            else:
-                la_id = area["local_authority"].pk
-                mhst_areas = {s.mhst_area_id for s in members}
-                mhst_area_id = mhst_areas.pop() if len(mhst_areas) == 1 else None
+            la_id, mhst_area_id = self.group_area(area, members)
+            venue = self.suggestion(area_form, members, venues)
             proposed.append(
                 ProposedCohort(
                     name=form.cleaned_data[f"cohort-{number}-name"].strip(),
@@ -270,6 +298,8 @@ class CohortPlanView(CoordinatorRequiredMixin, View):
                     mhst_area_id=mhst_area_id,
                     establishment_ids=[s.pk for s in members],
                     capacity=form.cleaned_data[f"cohort-{number}-capacity"],
+                    venue_name=venue.name if venue else "",
+                    venue_address=venue.address if venue else "",
                 )
             )
         return proposed

@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
-from simple_history.utils import update_change_reason
 
 from accounts.mixins import CoordinatorRequiredMixin
-from cohorts.calendar import date_concerns
+from cohorts.calendar import cohort_local_authorities, date_concerns, school_holiday_concerns
 from cohorts.forms import (
     ProfessionalForm,
     WorkshopForm,
 )
+from cohorts.professional_mail import INVITED_COHORT_STATUSES
 from cohorts.rules import WorkshopDay
 from cohorts.selectors import (
     professionals_in_scope,
@@ -34,6 +34,7 @@ from cohorts.services.sessions import (
 from cohorts.views.mixins import MANAGE, RUN, ScopedCohortMixin
 from core.errors import LinkDomainError
 from workshops.models import Workshop
+from workshops.selectors import venues_of_area
 from workshops.services import WorkshopDetails
 
 
@@ -44,6 +45,12 @@ class WorkshopsEditView(ScopedCohortMixin, View):
 
     def forms(self, cohort, data=None):
         existing = {w.day: w for w in Workshop.objects.filter(delivery__cohort=cohort)}
+        # One queryset for both days' forms: read once, when needed.
+        venues = venues_of_area(
+            scope=self.scope,
+            local_authority_id=cohort.local_authority_id,
+            mhst_area_id=cohort.mhst_area_id,
+        ).order_by("name", "pk")
         forms = []
         for day in WorkshopDay:
             workshop = existing.get(day.value)
@@ -62,13 +69,19 @@ class WorkshopsEditView(ScopedCohortMixin, View):
                 }
             else:
                 initial = {"start_time": "09:30", "end_time": "16:00"}
-            form = WorkshopForm(data, prefix=f"day{day.value}", initial=initial)
+            form = WorkshopForm(data, prefix=f"day{day.value}", initial=initial, venues=venues)
             form.day = day
             forms.append(form)
         return forms
 
     def render(self, cohort, forms, concerns=(), reason=""):
-        context = {"cohort": cohort, "forms": forms, "concerns": concerns, "reason": reason}
+        context = {
+            "cohort": cohort,
+            "forms": forms,
+            "concerns": concerns,
+            "reason": reason,
+            "directory_venues": forms[0].directory_venues,
+        }
         return render(self.request, self.template_name, context)
 
     def get(self, request, pk):
@@ -81,9 +94,18 @@ class WorkshopsEditView(ScopedCohortMixin, View):
         if not all(form.is_valid() for form in forms):
             return self.render(cohort, forms)
         day_1, day_2 = (WorkshopDetails(**form.cleaned_data) for form in forms)
-        # A weekend or a bank holiday stands only with the coordinator's reason, kept in the
-        # workshop's history.
-        concerns = [c for details in (day_1, day_2) for c in date_concerns(details.date)]
+        # A weekend, a bank holiday or a school holiday (where the LA's term dates are
+        # loaded) stands only with the coordinator's reason, kept in the history of the
+        # change it justifies (and only if that day's workshop changes).
+        in_holidays = school_holiday_concerns(
+            [day_1.date, day_2.date], local_authorities=cohort_local_authorities(cohort)
+        )
+        flagged = {
+            day.value: found
+            for day, details in zip(WorkshopDay, (day_1, day_2), strict=True)
+            if (found := date_concerns(details.date) + in_holidays[details.date])
+        }
+        concerns = [c for found in flagged.values() for c in found]
         reason = " ".join(request.POST.get("reason", "").split())[:100]
         try:  # dates in the wrong order are an error first, before any question of a reason
             workshop_dates_check(day_1=day_1.date, day_2=day_2.date)
@@ -93,14 +115,15 @@ class WorkshopsEditView(ScopedCohortMixin, View):
         if concerns and not reason:
             return self.render(cohort, forms, concerns=concerns)
         try:
-            warnings = workshop_days_save(cohort=cohort, day_1=day_1, day_2=day_2)
+            warnings = workshop_days_save(
+                cohort=cohort,
+                day_1=day_1,
+                day_2=day_2,
+                change_reasons={day: f"Date kept on purpose: {reason}" for day in flagged},
+            )
         except LinkDomainError as error:
             forms[0].add_error(None, error.message)
             return self.render(cohort, forms, concerns=concerns, reason=reason)
-        if concerns:
-            for workshop in Workshop.objects.filter(delivery__cohort=cohort):
-                if date_concerns(workshop.date):
-                    update_change_reason(workshop, f"Date kept on purpose: {reason}")
         for warning in warnings:
             messages.warning(request, warning)
         messages.success(request, "The workshop days are saved.")
@@ -144,7 +167,12 @@ class ProfessionalAddView(ScopedCohortMixin, FormView):
         except LinkDomainError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, f"{form.cleaned_data['name']} is added.")
+        invited = cohort.status in INVITED_COHORT_STATUSES  # professional_mail
+        messages.success(
+            self.request,
+            f"{form.cleaned_data['name']} is added"
+            + (", and sent an invitation with both days." if invited else "."),
+        )
         return HttpResponseRedirect(self.cohort_url(cohort))
 
 

@@ -32,7 +32,9 @@ class SurveyInvitation(TimeStampedModel):
 
     This row is the only thing that ties a response to a participant, and it is used for two
     purposes only: response rates, and pairing one person's answers at baseline with their
-    answers later. Reports never show it.
+    answers later. Reports never show it. When that link is removed (``evaluation.retention``)
+    ``participant`` is emptied and ``pair_key``, a random key the person's invitations share,
+    keeps the pairs already formed; ``respondent`` is whichever of the two the row has.
 
     The questionnaire is the version that was published for the person's audience when the
     invitation was made; answers are given to that version. ``due_at`` is when the time point
@@ -49,8 +51,23 @@ class SurveyInvitation(TimeStampedModel):
     participant = models.ForeignKey(
         "workshops.Participant",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="survey_invitations",
         verbose_name=_("participant"),
+        help_text=_(
+            "Empty once the link to the person is removed (evaluation.retention): the "
+            "answers are then anonymous."
+        ),
+    )
+    pair_key = models.CharField(
+        _("pair key"),
+        max_length=32,
+        blank=True,
+        help_text=_(
+            "Set when the link to the person is removed: a random key shared by that "
+            "person's invitations, so their answers still pair and nothing else."
+        ),
     )
     questionnaire = models.ForeignKey(
         Questionnaire,
@@ -108,8 +125,16 @@ class SurveyInvitation(TimeStampedModel):
         return f"Surveys of {self.cohort.name} (cohort {self.cohort_id})"
 
     @property
+    def respondent(self) -> str:
+        """Who answered, as pairing knows them: the pair key, else the participant's id."""
+        return self.pair_key or f"p{self.participant_id}"
+
+    @property
     def audience(self) -> str:
-        """Whose questionnaire this is: the participant's kind's (``AUDIENCE_OF_PARTICIPANT``)."""
+        """Whose questionnaire this is: the participant's kind's (``AUDIENCE_OF_PARTICIPANT``),
+        or, once the person is no longer linked, the questionnaire's."""
+        if self.participant_id is None:
+            return self.questionnaire.audience
         return AUDIENCE_OF_PARTICIPANT[self.participant.kind]
 
 

@@ -14,7 +14,8 @@ Definitions (the report page says the same in plain words):
   cohort the person was invited with). A cohort's responses for one audience at one time
   point count as 0 or 5 in every figure when they are fewer than 5 (``suppression``, rule 4).
 - **Paired change** from time point A (baseline unless chosen) to B: a pair is one person
-  (the same participant on the invitation) with a submitted response at
+  (the same participant on the invitation, or the same pair key once that link is removed:
+  ``evaluation.retention``) with a submitted response at
   both. Answers are matched by question ``code``, so a person who answered version 1 at A and
   version 2 at B still pairs. A scored answer is a scale's (1–5) number or, for choices in an
   order (how often a school was in contact with CYPMHS), the choice's ``score``; choices

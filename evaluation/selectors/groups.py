@@ -3,7 +3,8 @@ it: submitted ones, from cells of at least ``conf.min_cell()`` (``suppression``,
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import CharField, Count, F, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from cohorts.models import Cohort
 from evaluation import conf
@@ -26,6 +27,18 @@ def reportable_cohorts(*, scope) -> QuerySet[Cohort]:
         la="local_authority",
         mhst_area="mhst_area",
         facilitator="facilitators",
+    )
+
+
+def respondent(path: str):
+    """Who answered, as pairs are formed and pseudonyms given (``SurveyInvitation.respondent``),
+    from the invitation at ``path`` ("invitation__" from a response): its pair key once the
+    link to the person is removed (``evaluation.retention``), else its participant. A pair
+    formed before the link went is the same pair after."""
+    return Coalesce(
+        NullIf(f"{path}pair_key", Value("")),
+        Concat(Value("p"), Cast(f"{path}participant_id", CharField())),
+        output_field=CharField(),
     )
 
 

@@ -21,6 +21,7 @@ from evaluation.selectors.groups import (
     ReportGroup,
     _audience_q,
     _group_answers,
+    respondent,
     submitted_responses,
 )
 from evaluation.stats import paired_change
@@ -116,7 +117,11 @@ def paired_rows(group: ReportGroup, *, time_a: str, time_b: str):
     return (
         _scored_answers(group)
         .filter(response__time_point__in=(time_a, time_b))
-        .values("response__invitation__participant_id", "response__cohort_id", "question__code")
+        .values(
+            "response__cohort_id",
+            "question__code",
+            respondent=respondent("response__invitation__"),
+        )
         .annotate(
             a=Max("score", filter=at_a),
             b=Max("score", filter=at_b),
@@ -133,7 +138,7 @@ def outcome_pairs(rows) -> dict[str, list[tuple[float, float]]]:
     by_person_outcome: dict[tuple, list] = defaultdict(list)
     for row in rows:
         if row["outcome"]:
-            person = row["response__invitation__participant_id"]
+            person = row["respondent"]
             by_person_outcome[(row["outcome"], person)].append((row["a"], row["b"]))
     by_outcome: dict[str, list] = defaultdict(list)
     for (outcome, _person), pairs in by_person_outcome.items():

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cohorts.models import CohortFormat
 from evaluation import suppression
 from evaluation.models import Answer, Audience, Outcome, Question, QuestionKind, TimePoint
-from evaluation.selectors.groups import ReportGroup, submitted_responses
+from evaluation.selectors.groups import ReportGroup, respondent, submitted_responses
 from evaluation.selectors.outcomes import _questions_by_code
 from schools.models import Region
 from workshops.models import DeliveryKind
@@ -18,7 +18,6 @@ from workshops.models import DeliveryKind
 
 RESPONSE_KEYS = (
     "pk",
-    "invitation__participant_id",
     "cohort_id",
     "time_point",
     "submitted_at",
@@ -104,11 +103,15 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
     nothing of when they came in. Five queries.
     """
     responses = submitted_responses(group)
-    found = list(responses.values(*RESPONSE_KEYS).order_by().iterator(chunk_size=2000))
+    found = list(
+        responses.values(*RESPONSE_KEYS, respondent=respondent("invitation__"))
+        .order_by()
+        .iterator(chunk_size=2000)
+    )
     pseudonyms = suppression.Pseudonyms()
     people_in_la: dict[str, set] = defaultdict(set)
     for row in found:
-        people_in_la[row["cohort__local_authority__name"]].add(row["invitation__participant_id"])
+        people_in_la[row["cohort__local_authority__name"]].add(row["respondent"])
     months = suppression.release_months(
         (
             row["pk"],
@@ -151,7 +154,7 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
             (
                 order.get(row["time_point"], 99),
                 [
-                    pseudonyms("respondent", row["invitation__participant_id"]),
+                    pseudonyms("respondent", row["respondent"]),
                     pseudonyms("cohort", row["cohort_id"]),
                     str(time_points.get(row["time_point"], row["time_point"])),
                     months[row["pk"]].export(),

@@ -265,7 +265,7 @@ def _survey_link_send(*, invitation_id: int) -> None:
     invitation = (
         SurveyInvitation.objects.select_related(*PERSON_RELATED).filter(pk=invitation_id).first()
     )
-    if invitation is None:
+    if invitation is None or invitation.participant is None:  # the person was erased
         return
     person = invitation.participant.person
     recipient, establishment = person.contact_email, person.school

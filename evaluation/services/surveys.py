@@ -54,9 +54,10 @@ MINUTES_STEP = 5
 
 
 def _open(invitations, now: datetime):
-    """Those still open at ``now``, whose place and cohort are not cancelled."""
+    """Those still open at ``now``, whose place and cohort are not cancelled, and whose
+    person is still known (``evaluation.retention``: an erased person is asked nothing)."""
     return (
-        invitations.filter(closes_at__gt=now)
+        invitations.filter(closes_at__gt=now, participant__isnull=False)
         .exclude(participant_withdrawn())
         .exclude(cohort__status=CohortStatus.CANCELLED)
         .select_related("cohort", "questionnaire", *PERSON_RELATED)

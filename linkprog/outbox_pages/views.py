@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from accounts.mixins import CoordinatorRequiredMixin
 from accounts.roles import ACT_FOR_SCHOOLS
 from core.logging import redact_link_tokens, redact_survey_tokens
+from core.pagination import CappedPaginator
 from linkprog.outbox_pages.filters import OutgoingEmailFilter
 from outbox.models import EmailStatus
 from outbox.selectors import emails_for
@@ -46,6 +47,7 @@ class OutboxListView(OutboxMixin, FilterView):
     filterset_class = OutgoingEmailFilter
     template_name = "outbox/email_list.html"
     paginate_by = 50
+    paginator_class = CappedPaginator
     strict = True
 
     def get_queryset(self):

@@ -38,12 +38,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    # The project package: cross-app management commands (seed_demo); no models of its own.
+    # The project package: cross-app management commands (seed_demo), and the record of each
+    # retention run (linkprog.models).
     "linkprog",
     "core",
     "accounts",
     "schools",
     "cohorts",
+    "facilitation",
     "workshops",
     "evaluation",
     "outbox",

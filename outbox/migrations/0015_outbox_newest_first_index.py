@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('outbox', '0011_digest_kind'),
+        ('outbox', '0012_professional_invitation_kind'),
         ('schools', '0007_establishment_coordinates'),
     ]
 

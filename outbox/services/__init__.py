@@ -39,6 +39,7 @@ from outbox.services.queueing import (
     emails_enqueue_bulk,
     emails_retry_failed,
     key_occurrence,
+    redacted_key,
 )
 from outbox.services.sending import SendOutcome, email_send, emails_send_batch
 from outbox.services.sweeping import emails_requeue_stuck
@@ -69,4 +70,5 @@ __all__ = [
     "fan_out_run",
     "fan_outs_requeue_stuck",
     "key_occurrence",
+    "redacted_key",
 ]

@@ -1,6 +1,8 @@
 """Queue emails: render each once, key it so it is made once, hand it to the broker after
 commit; and the coordinators' actions on a queued email (retry, cancel)."""
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +41,20 @@ def email_idempotency_key(*, kind: str, recipient: str, concerns=None, occurrenc
     if concerns is not None:
         target = f"{concerns._meta.label_lower}:{concerns.pk}"
     return f"{kind}|{recipient.strip().lower()}|{target}|{occurrence}"
+
+
+def redacted_key(key: str) -> str:
+    """``key`` with its recipient replaced by a keyed hash of it: what the key of an email
+    whose address was emptied (``outbox.retention``) becomes. The same email asked for again
+    finds that row (``email_enqueue`` looks for both forms), so erasing an address never
+    lets an email go twice; the address cannot be read back from it."""
+    parts = key.split("|")
+    if len(parts) < 4 or parts[1].startswith("~"):
+        return key
+    digest = hmac.new(settings.SECRET_KEY.encode(), parts[1].encode(), hashlib.sha256).hexdigest()[
+        :32
+    ]
+    return "|".join([parts[0], f"~{digest}", *parts[2:]])
 
 
 def key_occurrence(key: str) -> str:
@@ -116,12 +132,18 @@ class Areas:
 
     la_id: int | None = None
     mhst_area_id: int | None = None
+    icb_id: int | None = None
 
     @classmethod
     def of(cls, obj) -> "Areas":
-        """The areas of an establishment (``la``) or a cohort (``local_authority``)."""
+        """The areas of an establishment (``la``), a cohort (``local_authority``) or any
+        record with ``local_authority``, ``mhst_area`` and ``icb`` (an engagement)."""
         la_id = getattr(obj, "la_id", None) or getattr(obj, "local_authority_id", None)
-        return cls(la_id=la_id, mhst_area_id=getattr(obj, "mhst_area_id", None))
+        return cls(
+            la_id=la_id,
+            mhst_area_id=getattr(obj, "mhst_area_id", None),
+            icb_id=getattr(obj, "icb_id", None),
+        )
 
 
 @dataclass(frozen=True)
@@ -167,6 +189,7 @@ def _row_for(spec: EmailSpec) -> OutgoingEmail:
     row = OutgoingEmail(
         local_authority_id=areas.la_id,
         mhst_area_id=areas.mhst_area_id,
+        icb_id=areas.icb_id,
         kind=spec.kind,
         recipient=spec.recipient.strip(),
         establishment=spec.establishment,
@@ -214,7 +237,7 @@ def email_enqueue(
     key = email_idempotency_key(
         kind=kind, recipient=recipient, concerns=concerns, occurrence=occurrence
     )
-    existing = OutgoingEmail.objects.filter(idempotency_key=key).first()
+    existing = OutgoingEmail.objects.filter(idempotency_key__in={key, redacted_key(key)}).first()
     if existing is not None:
         return existing, False
     row = _row_for(
@@ -246,6 +269,16 @@ def emails_enqueue_bulk(specs: list[EmailSpec]) -> dict[str, int]:
     send tasks go to the broker after commit. Returns {uniqueness key: id} of the emails
     newly queued (so a producer can link its own record to each in the same transaction)."""
     rows = [_row_for(spec) for spec in specs]
+    if not rows:
+        return {}
+    # An email whose address was emptied since keeps its key in redacted form: not again.
+    redacted = [redacted_key(row.idempotency_key) for row in rows]
+    gone = set(
+        OutgoingEmail.objects.filter(idempotency_key__in=redacted).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    rows = [row for row in rows if redacted_key(row.idempotency_key) not in gone]
     if not rows:
         return {}
     OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)

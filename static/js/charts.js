@@ -32,6 +32,9 @@
     chart.options.indexAxis = horizontal ? "y" : "x";
     // Every label shown: Chart.js would otherwise skip those that do not fit.
     var range = valueRange(spec);
+    if (spec.integer) { // counts: whole numbers on the value axis
+      range.ticks = { precision: 0 };
+    }
     chart.options.scales = horizontal
       ? { y: { ticks: { autoSkip: false } }, x: range }
       : { y: range };
@@ -114,6 +117,7 @@
       },
       options: {
         indexAxis: "x",
+        scales: spec.integer ? { y: { ticks: { precision: 0 } } } : {},
         responsive: true,
         maintainAspectRatio: false, // the chart fills its .chart-box (link.css), phone or not
         animation: false,

@@ -349,7 +349,8 @@ def test_the_edit_page_costs_the_same_with_5_and_50_facilitators(
     assert response.status_code == 200
 
 
-#: session, user, roles, cohort, phases, LAs, MHST areas, facilitators and the chosen ones
+#: session, user, roles, cohort, phases, LAs, MHST areas, facilitators and the chosen ones,
+#: the area's directory venues
 EDIT_QUERIES = 11
 #: … and the form's checks of each choice and of the model's constraints
-REFUSED_EDIT_QUERIES = 22
+REFUSED_EDIT_QUERIES = 23

@@ -271,7 +271,9 @@ def test_a_coordinator_moves_and_cancels_places(admin_client, clock):
 
     page = admin_client.get(reverse("cohorts:place-move", args=[moving.pk])).content.decode()
     assert "Camden summer" in page
-    admin_client.post(reverse("cohorts:place-move", args=[moving.pk]), {"cohort": other.pk})
+    admin_client.post(
+        reverse("cohorts:place-move", args=[moving.pk]), {"cohort": other.pk, "reason": "Rang"}
+    )
     admin_client.post(
         reverse("cohorts:place-cancel", args=[cancelling.pk]), {"reason": "Booked twice"}
     )
@@ -400,8 +402,10 @@ def test_the_cohort_page_costs_the_same_for_a_coordinator_and_a_facilitator(
 
 
 LIST_QUERIES = 9  # session, user, roles, count, page (+ filter choices when rendered)
-DETAIL_QUERIES = 11  # session, user, roles, cohort, workshops, attendance, places, …, history
-ROLE_DETAIL_QUERIES = 16  # … and the user's permissions (2) and areas (3)
+#: Session, user, roles, cohort, workshops, attendance, places, …, history, and the places'
+#: history (who cancelled a place, who changed one for a school by phone: issue 13, item 6).
+DETAIL_QUERIES = 12
+ROLE_DETAIL_QUERIES = 17  # … and the user's permissions (2) and areas (3)
 
 
 # --- Cancelling a cohort, editing and removing professionals --------------------------------

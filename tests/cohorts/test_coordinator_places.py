@@ -194,14 +194,16 @@ def test_a_move_outside_the_schools_area_needs_the_coordinator_to_confirm_it(
 ):
     place, islington = move_choices["place"], move_choices["islington"]
 
-    refused = admin_client.post(move_url(place), {"cohort": islington.pk})
+    refused = admin_client.post(move_url(place), {"cohort": islington.pk, "reason": "Rang"})
 
     assert refused.status_code == 200
     assert "outside Hill Primary&#x27;s area" in refused.content.decode()
     place.refresh_from_db()
     assert place.cohort_id != islington.pk
 
-    admin_client.post(move_url(place), {"cohort": islington.pk, "outside_area": "on"})
+    admin_client.post(
+        move_url(place), {"cohort": islington.pk, "outside_area": "on", "reason": "Rang"}
+    )
 
     place.refresh_from_db()
     assert place.cohort_id == islington.pk
@@ -210,7 +212,7 @@ def test_a_move_outside_the_schools_area_needs_the_coordinator_to_confirm_it(
 def test_a_move_within_the_area_needs_no_confirmation(admin_client, move_choices):
     place, mhst = move_choices["place"], move_choices["mhst"]
 
-    admin_client.post(move_url(place), {"cohort": mhst.pk})
+    admin_client.post(move_url(place), {"cohort": mhst.pk, "reason": "The head rang"})
 
     place.refresh_from_db()
     assert place.cohort_id == mhst.pk

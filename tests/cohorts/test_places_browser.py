@@ -122,6 +122,7 @@ def test_a_coordinator_moves_a_place_outside_its_area_only_once_confirmed(signed
     shot(page, f"place-move-{width}")
 
     outside.get_by_label("Islington spring").check()
+    page.get_by_label("Reason").fill("The head rang on Monday")
     page.get_by_role("button", name="Move the place").click()
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#error-summary")).to_contain_text("outside Hill Primary's area")

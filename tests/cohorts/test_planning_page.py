@@ -311,5 +311,5 @@ def test_the_planning_page_costs_the_same_at_20_and_200_schools(
     assert sum(len(g["schools"]) for g in response.context["groups"]) == rows
 
 
-PLAN_QUERIES = 11  # session, user, roles, phase, area choices (2), proposal, the phase's
-# cohort names (to number new ones on), schools, gone
+PLAN_QUERIES = 12  # session, user, roles, phase, area choices (2), proposal, the phase's
+# cohort names (to number new ones on), schools, gone, the directory's venues

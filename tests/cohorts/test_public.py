@@ -102,6 +102,7 @@ def test_the_booking_form_takes_names_role_and_phone_on_one_line_only(client, co
             "role": "SENCo\r\nDeputy head",
             "phone": "020 7946\u20280000",
             "access_needs": "Step-free access\nA quiet room",  # several lines are fine here
+            "access_needs_consent": "on",
         },
     )
 
@@ -315,3 +316,22 @@ def test_the_cancel_and_move_pages_say_what_happens_to_the_seat(client, cohort, 
         assert "offered to the school on the waiting list" in text, page
     clock.move_to(cohort.workshops.get(day=1).date - dt.timedelta(days=3))  # booking closed
     assert "not offered to anyone" in client.get(url("book-cancel", link)).content.decode()
+
+
+def test_access_needs_are_asked_with_why_and_for_how_long_and_kept_only_with_consent(
+    client, cohort, link
+):
+    page = client.get(url("book-cohort", link, cohort.pk)).content.decode()
+    assert "deleted 30 days after the cohort" in page
+    assert "The attendee agrees that we keep their access needs" in page
+
+    refused = client.post(url("book-cohort", link, cohort.pk), {**FORM, "access_needs": "Lift"})
+    assert refused.status_code == 200
+    assert "access_needs_consent" in refused.context["form"].errors
+    assert not Place.objects.exists()
+
+    client.post(
+        url("book-cohort", link, cohort.pk),
+        {**FORM, "access_needs": "Lift", "access_needs_consent": "on"},
+    )
+    assert Place.objects.get().access_needs == "Lift"

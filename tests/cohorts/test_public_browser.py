@@ -2,6 +2,7 @@
 on every public page (including the form with errors, and the invalid and expired links)."""
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,12 @@ def test_a_school_books_downloads_the_calendar_and_cancels(live_server, page):
     page.get_by_label("Role").fill("Senior mental health lead")
     page.get_by_label("Email address").fill("sam.lead@school.example")
     page.get_by_label("Access needs (optional)").fill("Step-free access")
+    # Why and for how long, and kept only with the attendee's agreement (issue 16).
+    expect(page.get_by_text("deleted 30 days after the cohort")).to_be_visible()
+    page.get_by_label("The attendee agrees that we keep their access needs").check()
+    assert_accessible(page)
+    if shots := os.environ.get("PRIVACY_SHOTS"):
+        page.screenshot(path=f"{shots}/privacy-booking-consent.png", full_page=True)
     page.get_by_role("button", name="Book the place").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your place is booked")

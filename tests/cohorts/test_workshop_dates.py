@@ -74,3 +74,45 @@ def test_ordinary_weekdays_are_saved_without_asking(admin_client):
 
     assert response.status_code == 302
     assert Workshop.objects.filter(delivery__cohort=cohort).count() == 2
+
+
+def test_an_unchanged_save_with_a_new_reason_rewrites_no_history(admin_client):
+    cohort = CohortFactory()
+    url = reverse("cohorts:workshops", args=[cohort.pk])
+    saturday, weekday = dt.date(2027, 1, 16), dt.date(2027, 3, 2)
+    admin_client.post(url, form(saturday, weekday, reason="Only day the hall is free"))
+    day_1 = Workshop.objects.get(delivery__cohort=cohort, day=1)
+    records = list(day_1.history.values_list("history_id", "history_change_reason"))
+
+    # Saved again unchanged, with another reason: no history record is written or rewritten.
+    again = admin_client.post(url, form(saturday, weekday, reason="Another reason"))
+
+    assert again.status_code == 302
+    assert list(day_1.history.values_list("history_id", "history_change_reason")) == records
+    assert records[0][1] == "Date kept on purpose: Only day the hall is free"
+
+
+def test_the_reason_goes_on_the_change_it_justifies(admin_client):
+    """Day 1 stays on its Saturday; day 2 moves to a bank holiday: the new reason is kept
+    on day 2's new record, and day 1's history keeps its own reason."""
+    cohort = CohortFactory()
+    url = reverse("cohorts:workshops", args=[cohort.pk])
+    saturday, weekday, may_day = dt.date(2027, 1, 16), dt.date(2027, 3, 2), dt.date(2027, 5, 3)
+    admin_client.post(url, form(saturday, weekday, reason="Only day the hall is free"))
+    # Moving day 2 to an ordinary day with a reason for day 1's (unchanged) Saturday.
+    admin_client.post(url, form(saturday, dt.date(2027, 3, 9), reason="Still the hall"))
+    day_1 = Workshop.objects.get(delivery__cohort=cohort, day=1)
+    day_2 = Workshop.objects.get(delivery__cohort=cohort, day=2)
+    assert day_1.history.count() == 1
+    assert day_1.history.first().history_change_reason == (
+        "Date kept on purpose: Only day the hall is free"
+    )
+    assert day_2.history.first().history_change_reason is None  # a weekday needs no reason
+
+    admin_client.post(url, form(saturday, may_day, reason="The trust's training day"))
+
+    assert day_1.history.count() == 1
+    assert day_2.history.first().date == may_day
+    assert day_2.history.first().history_change_reason == (
+        "Date kept on purpose: The trust's training day"
+    )

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from accounts import conf as accounts_conf
 from cohorts import conf as cohorts_conf
 from evaluation import conf as evaluation_conf
+from facilitation import conf as facilitation_conf
 from outbox import conf as outbox_conf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +56,15 @@ def test_every_variable_the_readme_documents_is_read():
         (cohorts_conf.booking_link_max_age, "LINK_BOOKING_LINK_MAX_AGE_DAYS", "30", timedelta(30)),
         (cohorts_conf.workshop_min_gap_days, "LINK_WORKSHOP_MIN_GAP_DAYS", "21", 21),
         (cohorts_conf.nudge_after_days, "LINK_NUDGE_AFTER_DAYS", "7", 7),
+        (facilitation_conf.meeting_reminder_days, "LINK_MEETING_REMINDER_DAYS", "2", 2),
+        (facilitation_conf.notes_reminder_days, "LINK_NOTES_REMINDER_DAYS", "5", 5),
+        (facilitation_conf.plan_reminder_days, "LINK_PLAN_REMINDER_DAYS", "14", 14),
         (outbox_conf.max_attempts, "OUTBOX_MAX_ATTEMPTS", "3", 3),
+        (outbox_conf.retain_sent_days, "OUTBOX_RETAIN_SENT_DAYS", "30", 30),
+        (cohorts_conf.retain_access_needs_days, "LINK_RETAIN_ACCESS_NEEDS_DAYS", "10", 10),
+        (cohorts_conf.retain_attendees_months, "LINK_RETAIN_ATTENDEES_MONTHS", "36", 36),
+        (evaluation_conf.retain_survey_link_days, "LINK_RETAIN_SURVEY_LINK_DAYS", "60", 60),
+        (accounts_conf.deactivate_after_months, "LINK_DEACTIVATE_AFTER_MONTHS", "6", 6),
         (outbox_conf.rate_limit, "OUTBOX_RATE_LIMIT", "120/m", "120/m"),
         (outbox_conf.lease_seconds, "OUTBOX_LEASE_SECONDS", "90", 90),
         (outbox_conf.message_id_domain, "OUTBOX_MESSAGE_ID_DOMAIN", "link.example", "link.example"),

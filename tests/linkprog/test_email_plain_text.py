@@ -29,7 +29,7 @@ from cohorts.services.places import (
     waiting_lists_close_due,
 )
 from cohorts.services.reminders import nudges_send, reminders_send
-from cohorts.services.sessions import workshop_days_save
+from cohorts.services.sessions import professional_add, workshop_days_save
 from cohorts.services.waves import wave_dispatch, wave_launch, wave_preview
 from evaluation.models import SurveyInvitation
 from evaluation.seed import seed_questionnaires
@@ -105,6 +105,17 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
         deliver()
         return result
 
+    # A professional added to the open cohort is invited (Pat, above, was there before).
+    step(
+        lambda: professional_add(
+            cohort=cohort,
+            name="Mo O'Hare",
+            organisation="Camden & Islington CYPMHS",
+            organisation_type="nhs_cypmhs",
+            email="mo@nhs.example",
+        )
+    )
+
     # An invitation wave (and its preview); a fortnight after it was sent, the nudge.
     wave = Wave.objects.create(name="Camden & Islington's autumn", phase=phase)
     preview = wave_preview(wave=wave)
@@ -174,6 +185,53 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
     coordinator.email = "coordinator@link.example"
     coordinator.save()
     step(digests_send)
+
+    # Online facilitation: an invitation, a change, the reminder the day before, and the
+    # facilitator's reminder of notes not written three days on.
+    from facilitation.services.meetings import meeting_schedule, meeting_update
+    from facilitation.services.reminders import meeting_reminders_send, notes_reminders_send
+    from facilitation.services.stakeholders import StakeholderDetails, stakeholder_add
+    from tests.facilitation.factories import EngagementFactory
+
+    engagement = EngagementFactory(name="Camden & Islington's leaders", local_authority=la)
+    facilitator = user_with_role(Role.FACILITATOR, username="facilitator")
+    facilitator.email = "facilitator@link.example"
+    facilitator.save()
+    engagement.facilitators.add(facilitator)
+    leader = StakeholderDetails(
+        name="Jo O'Keefe",
+        role="head_of_service",
+        organisation="Camden & Co",
+        sector="la",
+        email="jo@la.example",
+    )
+    step(lambda: stakeholder_add(engagement=engagement, details=leader))
+    on = timezone.localdate() + dt.timedelta(days=3)
+    meeting = step(
+        lambda: meeting_schedule(
+            engagement=engagement,
+            kind="consultation",
+            details=WorkshopDetails(date=on, **times),
+            agenda="Priorities & goals",
+        )
+    )
+    later = WorkshopDetails(date=on + dt.timedelta(days=1), **times)
+    step(lambda: meeting_update(meeting=meeting, kind="consultation", details=later))
+    step(lambda: meeting_reminders_send(now=timezone.now() + dt.timedelta(days=3)))
+    step(lambda: notes_reminders_send(now=timezone.now() + dt.timedelta(days=8)))
+    # A goal's owner is reminded a week before it is due.
+    from facilitation.models import Stakeholder
+    from facilitation.services.plan_reminders import plan_reminders_send
+    from facilitation.services.plans import goal_add, priority_add
+
+    priority = priority_add(engagement=engagement, title="Routes & roles", cascade_area="clarity")
+    goal_add(
+        priority=priority,
+        title="One referral form & guide",
+        owner=Stakeholder.objects.get(email="jo@la.example"),
+        due_date=timezone.localdate() + dt.timedelta(days=5),
+    )
+    step(plan_reminders_send)
     return {"preview": preview, "smtp": smtp}
 
 
@@ -193,7 +251,7 @@ def test_every_email_says_names_as_they_are_in_its_subject_and_text_and_escapes_
         assert not ENTITY.search(subject), f"{about}: {subject}"
         assert not ENTITY.search(text), f"{about}: {ENTITY.search(text)[0]} in the text"
         assert PROGRAMME in text, about
-        if row.kind in NAMED_IN_SUBJECT:
+        if row.kind in NAMED_IN_SUBJECT and row.establishment_id:  # not a professional's
             assert row.establishment.name in subject, f"{about}: {subject}"
         # The HTML part is HTML: the same name, escaped.
         assert "Schools &amp; Colleges&#x27; Mental Health" in html, about
@@ -203,10 +261,20 @@ def test_every_email_says_names_as_they_are_in_its_subject_and_text_and_escapes_
     assert invitation.subject == f"{SCHOOL}: join the Link Programme workshops"
     assert f"Dear colleague at {SCHOOL}," in invitation.body_text
     assert "St Alban&#x27;s Church of England &amp; Research" in invitation.body_html
-    notice = next(r for r in rows.values() if r.kind == EmailKind.PROFESSIONAL_NOTICE)
+    notice = next(
+        r
+        for r in rows.values()
+        if r.kind == EmailKind.PROFESSIONAL_NOTICE and r.recipient == "pat@nhs.example"
+    )
     assert notice.subject == "Camden & Islington's spring: both workshops have changed"
     assert notice.body_text.startswith("Dear Pat O'Brien,")
     assert "Venue: Development & Research" in notice.body_text
+    invited = next(r for r in rows.values() if r.kind == EmailKind.PROFESSIONAL_INVITATION)
+    assert (
+        invited.subject == "You are invited: Camden & Islington's spring, Link Programme workshops"
+    )
+    assert invited.body_text.startswith("Dear Mo O'Hare,")
+    assert "Dear Mo O&#x27;Hare," in invited.body_html
 
 
 def test_the_wave_preview_shows_the_subject_and_text_as_they_will_be_sent(journey):

@@ -10,7 +10,15 @@ from django.urls import reverse
 from cohorts.models import Phase
 from core.validators import validate_one_line
 
-LINK_APPS = ("accounts", "cohorts", "evaluation", "outbox", "schools", "workshops")
+LINK_APPS = (
+    "accounts",
+    "cohorts",
+    "evaluation",
+    "facilitation",
+    "outbox",
+    "schools",
+    "workshops",
+)
 #: CharFields that Link writes itself; nobody types into them.
 WRITTEN_BY_LINK = {
     "outbox.OutgoingEmail": {
@@ -22,7 +30,9 @@ WRITTEN_BY_LINK = {
         "lease_token",
     },
     "outbox.FanOut": {"name", "last_error"},
+    "facilitation.MeetingInvite": {"told_digest"},
     "evaluation.Answer": {"choice"},  # the value of one of the question's choices
+    "evaluation.SurveyInvitation": {"pair_key"},  # random, made by the retention job
     # What a GIAS import and the register's review say happened, written by Link.
     "schools.GiasImport": {"message"},
     "schools.RegisterChange": {"held_because", "outcome"},

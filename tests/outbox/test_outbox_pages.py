@@ -235,3 +235,42 @@ def test_only_those_who_may_act_for_a_school_see_its_booking_link_in_an_email(cl
         user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[world["camden"]])
     )
     assert token in client.get(page_url).content.decode()
+
+
+def test_the_campaign_filter_lists_every_campaign_once_in_order(world):
+    from accounts.scoping import NATIONAL, Scope
+    from outbox.selectors import campaigns_for
+
+    school = EstablishmentFactory(la=world["camden"], contact_email="c@x.example")
+    for n, wave in enumerate(["w3", "a wave", "w3", "", "w2", "w2"]):
+        email(school, wave=wave, n=n + 10)
+
+    # National: the index walk on PostgreSQL (SELECT DISTINCT elsewhere), the same answer.
+    assert campaigns_for(NATIONAL) == ["a wave", "w1", "w2", "w3"]
+    # An area's coordinator: only the campaigns of emails in their areas.
+    assert campaigns_for(Scope(la_ids=frozenset({world["camden"].pk}))) == [
+        "a wave",
+        "w1",
+        "w2",
+        "w3",
+    ]
+    leeds_only = Scope(la_ids=frozenset({world["out"].local_authority_id}))
+    assert campaigns_for(leeds_only) == ["w1"]
+
+
+def test_a_list_past_the_cap_says_so_and_counts_no_further(client, world, monkeypatch):
+    from core.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    school = EstablishmentFactory(contact_email="many@x.example")
+    for n in range(4):
+        email(school, n=n + 20)
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+
+    page = client.get(reverse("outbox:email-list"))
+    assert page.context["paginator"].count == 3 and page.context["paginator"].capped
+    assert "More than <strong>3</strong> emails found" in page.content.decode()
+
+    narrowed = client.get(reverse("outbox:email-list"), {"recipient": "camden"})
+    assert not narrowed.context["paginator"].capped
+    assert "<strong>1</strong> email found" in narrowed.content.decode()

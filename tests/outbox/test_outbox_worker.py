@@ -146,3 +146,33 @@ def test_a_workshop_moved_is_one_fan_out_the_worker_turns_into_each_email_once(w
     expected = [p.attendee_email for p in places] + [p.email for p in professionals]
     assert sorted(smtp.recipients()) == sorted(expected)
     assert OutgoingEmail.objects.count() == 8
+
+
+def test_a_cohort_opening_invites_its_professionals_through_the_worker_once(worker, smtp):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cohorts.services.cohorts import cohort_open_for_booking
+    from outbox.models import FanOut
+    from tests.cohorts.factories import CohortFactory
+    from tests.workshops.factories import ProfessionalFactory, WorkshopFactory
+
+    cohort = CohortFactory()
+    day_1 = timezone.localdate() + dt.timedelta(days=60)
+    WorkshopFactory(cohort=cohort, day=1, date=day_1)
+    WorkshopFactory(cohort=cohort, day=2, date=day_1 + dt.timedelta(days=42))
+    professionals = [ProfessionalFactory(cohort=cohort) for _ in range(3)]
+
+    cohort_open_for_booking(cohort=cohort)  # its own transaction, as the coordinator's request
+
+    sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT)
+    assert wait_until(lambda: sent.count() == 3), OutgoingEmail.objects.values("status")
+    fan_out = FanOut.objects.get()
+    FanOut.objects.update(done_at=None)  # delivered again past its mark: tells no one twice
+    celery_app.send_task("outbox.tasks.fan_out", args=[fan_out.pk])
+    assert wait_until(lambda: FanOut.objects.get().done_at is not None)
+    time.sleep(2)  # anything extra would arrive now
+    assert sorted(smtp.recipients()) == sorted(p.email for p in professionals)
+    assert set(sent.values_list("kind", flat=True)) == {EmailKind.PROFESSIONAL_INVITATION}
+    assert all(row.attachments[0]["mimetype"] == "text/calendar" for row in sent)

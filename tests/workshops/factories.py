@@ -3,7 +3,16 @@ import datetime as dt
 import factory
 
 from tests.cohorts.factories import CohortFactory
-from workshops.models import Delivery, DeliveryKind, OrganisationType, Professional, Workshop
+from tests.schools.factories import LocalAuthorityFactory
+from workshops.models import (
+    Delivery,
+    DeliveryKind,
+    LocalProfessional,
+    OrganisationType,
+    Professional,
+    Venue,
+    Workshop,
+)
 
 
 class DeliveryFactory(factory.django.DjangoModelFactory):
@@ -45,3 +54,27 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
     organisation = "North London CYPMHS"
     organisation_type = OrganisationType.NHS_CYPMHS
     email = factory.Sequence(lambda n: f"pro{n}@nhs.example")
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    """A venue of the directory in a local authority (a new one unless given)."""
+
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Civic Centre {n}")
+    address = "1 High Street, London"
+    postcode = "NW1 1AA"
+    local_authority = factory.SubFactory(LocalAuthorityFactory)
+
+
+class LocalProfessionalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalProfessional
+
+    name = factory.Sequence(lambda n: f"Local Professional {n}")
+    role = "Clinical lead"
+    organisation = "North London CYPMHS"
+    sector = OrganisationType.NHS_CYPMHS
+    email = factory.Sequence(lambda n: f"local{n}@nhs.example")
+    local_authority = factory.SubFactory(LocalAuthorityFactory)

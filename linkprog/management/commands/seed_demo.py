@@ -8,6 +8,7 @@ from accounts.services import DEMO_LOGINS, demo_users_seed
 from cohorts.services.demo import demo_cohorts_seed
 from core.actors import ActorCommand
 from evaluation.demo import demo_surveys_seed
+from facilitation.services.demo import demo_engagements_seed
 from schools.models import LocalAuthority
 from schools.services.demo import demo_seed
 
@@ -44,6 +45,8 @@ class Command(ActorCommand):
                 f"Demo cohorts: {cohorts.delivered} (delivered), {cohorts.open} (open for "
                 f"booking) and a planned one; {responses} new survey responses."
             )
+        engagements = demo_engagements_seed()
+        self.stdout.write(f"Demo engagements of online facilitation: {engagements} new.")
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
         for login in DEMO_LOGINS:
             self.stdout.write(

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FacilitationConfig(AppConfig):
+    """Engagements of online strategic facilitation: stakeholders, meetings, notes."""
+
+    name = "facilitation"
+    verbose_name = _("Online strategic facilitation")
+
+    def ready(self) -> None:
+        from facilitation import notifications
+
+        notifications.register()
