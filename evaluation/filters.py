@@ -16,6 +16,9 @@ from schools.models import LocalAuthority, MHSTArea, Region
 
 DEFAULT_TIME_A = TimePoint.BASELINE
 DEFAULT_TIME_B = TimePoint.FOLLOW_UP
+#: The cohort filter lists every cohort in the user's scope up to this many; beyond (a
+#: national report), only those of the local authority or MHST area chosen.
+COHORT_OPTIONS_MAX = 150
 
 
 class ReportFilterForm(forms.Form):
@@ -91,6 +94,35 @@ class ReportFilter(django_filters.FilterSet):
         )
         self.filters["region"].extra["choices"] = [
             (value, label) for value, label in Region.choices if value in regions
+        ]
+
+    def limit_cohort_options(self) -> None:
+        """List in the cohort filter only the cohorts of the local authority or MHST area
+        chosen, when the user's scope holds more than ``COHORT_OPTIONS_MAX`` (so a national
+        page is not one option per cohort in the country). Only what is listed changes: any
+        cohort in scope is still a valid choice (a link naming one keeps working)."""
+        field = self.form.fields["cohort"]
+        data = self.data or {}
+        shown = field.queryset
+        narrowed = False
+        for name, column in (
+            ("local_authority", "local_authority_id"),
+            ("mhst_area", "mhst_area_id"),
+        ):
+            value = str(data.get(name) or "")
+            if value.isdigit():
+                shown, narrowed = shown.filter(**{column: int(value)}), True
+        if not narrowed:
+            if shown.count() <= COHORT_OPTIONS_MAX:
+                return
+            chosen = str(data.get("cohort") or "")
+            shown = shown.filter(pk=int(chosen)) if chosen.isdigit() else shown.none()
+            field.help_text = _(
+                "Choose a local authority or MHST area and show the report to pick one of "
+                "its cohorts."
+            )
+        field.widget.choices = [("", field.empty_label)] + [
+            (cohort.pk, field.label_from_instance(cohort)) for cohort in shown
         ]
 
     def filter_cohort(self, queryset, name, value):

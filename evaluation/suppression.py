@@ -94,6 +94,7 @@ import secrets
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.crypto import salted_hmac
 
@@ -239,8 +240,14 @@ class ResponseCell:
     responded: int
     invited: int
 
-    @property
+    @cached_property
+    def small(self) -> bool:
+        return is_small(self.responded)
+
+    @cached_property
     def released(self) -> int:
+        """What the cell counts for; worked out once per cell, though a report sums each
+        cell into every breakdown it appears in."""
         key = f"{self.cohort_id}:{self.audience}:{self.time_point}"
         return released_count(self.responded, self.invited, cell=key)
 
@@ -249,7 +256,7 @@ def responses(cells: Iterable[ResponseCell]) -> Cell:
     """The responses figure of a group made of ``cells``: the sum of what each counts for,
     shown only if one of them has at least the threshold of responses (rule 4)."""
     cells = [cell for cell in cells if cell.invited]
-    if any(not is_small(cell.responded) for cell in cells):
+    if any(not cell.small for cell in cells):
         return Cell(sum(cell.released for cell in cells))
     return hidden_secondary() if len(cells) > 1 else hidden_small()
 

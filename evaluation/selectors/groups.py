@@ -46,10 +46,10 @@ def _audience_q(audience: str, path: str) -> Q:
     return Q(**{f"{path}questionnaire__audience": audience}) if audience else Q()
 
 
-def pooled_responses() -> QuerySet[Response]:
+def pooled_responses(group: ReportGroup | None = None) -> QuerySet[Response]:
     """The submitted responses whose answers may be counted in any report: those in a cell
     (one cohort, one audience, one time point) of at least ``conf.min_cell()`` submitted
-    responses.
+    responses; with ``group``, only its cohorts' and audience's.
 
     Every report filter (phase, region, LA, MHST area, cohort, audience) is a union of such
     cells. Suppressing small results alone is not enough: an LA's figures minus those of its
@@ -58,10 +58,17 @@ def pooled_responses() -> QuerySet[Response]:
     every answer-based figure means any such difference is itself a union of cells of at
     least 5 people. Response rates still count everyone (they say who answered, not what),
     a small cell as 0 or 5 (``suppression``, rule 4).
+
+    The group narrows the responses *before* the window is computed: a cell is one cohort
+    and one audience, so leaving out other cohorts and audiences leaves out whole cells and
+    does not change the size of any cell kept; a London coordinator then pays for London's
+    responses, not the country's.
     """
+    responses = Response.objects.filter(submitted_at__isnull=False)
+    if group is not None:
+        responses = responses.filter(_audience_q(group.audience, ""), cohort__in=group.cohorts)
     return (
-        Response.objects.filter(submitted_at__isnull=False)
-        .annotate(
+        responses.annotate(
             cell_size=Window(
                 Count("pk"),
                 partition_by=[F("cohort_id"), F("questionnaire__audience"), F("time_point")],
@@ -75,19 +82,11 @@ def pooled_responses() -> QuerySet[Response]:
 def submitted_responses(group: ReportGroup) -> QuerySet[Response]:
     """Submitted responses of the group whose answers can be counted (``pooled_responses``),
     by their own cohort and version, not the invitation."""
-    return Response.objects.filter(
-        _audience_q(group.audience, ""),
-        cohort__in=group.cohorts,
-        pk__in=pooled_responses(),
-    )
+    return Response.objects.filter(pk__in=pooled_responses(group))
 
 
 def _group_answers(group: ReportGroup) -> QuerySet[Answer]:
-    return Answer.objects.filter(
-        _audience_q(group.audience, "response__"),
-        response__cohort__in=group.cohorts,
-        response__in=pooled_responses(),
-    )
+    return Answer.objects.filter(response__in=pooled_responses(group))
 
 
 # --- Response rates ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ free text, every figure suppressed."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from evaluation import suppression
@@ -93,10 +93,13 @@ def _scored_answers(group: ReportGroup):
     """The group's answers that carry a score: a scale answer's number, or a single-choice
     answer's choice's ``score`` (choices in an order, such as how often a school was in
     contact with CYPMHS). Unscored choices and other kinds are left out."""
-    choice_score = Subquery(
-        Choice.objects.filter(question=OuterRef("question"), value=OuterRef("choice")).values(
-            "score"
-        )[:1]
+    # The scored choices are few (one query): a CASE in the row costs nothing, where a
+    # subquery per answer (repeated in the filter and each aggregate) cost seconds.
+    scored = Choice.objects.filter(score__isnull=False).values_list("question_id", "value", "score")
+    choice_score = Case(
+        *(When(question_id=q, choice=v, then=Value(score)) for q, v, score in scored),
+        default=None,
+        output_field=IntegerField(),
     )
     return (
         _group_answers(group)

@@ -30,6 +30,9 @@ from evaluation.selectors import (
 VIEW = "accounts.view_evaluation"
 CSV_TABLES = {"rates": "Response rates", "change": "Paired change", "distribution": "Answers"}
 FREE_TEXT = "accounts.view_free_text"
+#: The page lists each cohort's response rates only up to this many cohorts (a national
+#: report would be one row per cohort in the country); the CSV and XLSX list them all.
+COHORT_ROWS_MAX = 150
 
 
 class ReportMixin(CoordinatorRequiredMixin):
@@ -90,14 +93,20 @@ class ReportView(ReportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         group, options = self.report_group()
+        self.report_filter().limit_cohort_options()
         context.update(filter=self.report_filter(), min_cell=conf.min_cell())
         query = self.request.GET.copy()
         context["query_string"] = query.urlencode()
         if group is None:
             return context
         rates = response_rates(group)
+        for breakdown in rates["breakdowns"]:
+            breakdown["collapsed"] = (
+                breakdown["key"] == "cohort" and len(breakdown["rows"]) > COHORT_ROWS_MAX
+            )
         change = paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
         context.update(
+            cohort_rows_max=COHORT_ROWS_MAX,
             rates=rates,
             change=change,
             distributions=answer_distributions(group),
