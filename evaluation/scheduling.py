@@ -149,7 +149,10 @@ def _sessions(now: datetime) -> _Sessions:
     last = reduce(or_, (Q(delivery__kind=k, day=r.sessions) for k, r in WHO_IS_ASKED.items()))
     not_asked = reduce(or_, (Q(kind=k) & r.deliveries_not_asked for k, r in WHO_IS_ASKED.items()))
     rows = (
-        Workshop.objects.exclude(delivery__in=Delivery.objects.filter(not_asked))
+        # Only the ways of delivering whose people are surveyed (a facilitation engagement's
+        # meetings are sessions too, and its stakeholders are not asked these surveys).
+        Workshop.objects.filter(delivery__kind__in=list(WHO_IS_ASKED))
+        .exclude(delivery__in=Delivery.objects.filter(not_asked))
         .filter(
             Q(day=1, date__gte=today - timedelta(days=1))
             | (last & Q(date__gte=today - open_days, date__lte=today))

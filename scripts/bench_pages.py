@@ -24,11 +24,13 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import fresh_database, manage, write_section  # noqa: E402
+import psycopg2  # noqa: E402
+from benchlib import connect, fresh_database, manage, write_section  # noqa: E402
 
 SECRET_KEY = "bench-pages-" + "k3y-0f-a-scr4tch-s3rv3r-" * 3
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/link_bench_pages"
@@ -184,19 +186,72 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f}"
 
 
+def _has_data(url: str) -> bool:
+    """Whether the scale's database exists and holds a built dataset (its users)."""
+    name = urlparse(url).path.lstrip("/")
+    conn = connect(url, dbname="postgres")
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cur.fetchone() is not None
+    conn.close()
+    if not exists:
+        return False
+    conn = connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM auth_user WHERE username = 'bench_national'")
+            return cur.fetchone()[0] == 1
+    except psycopg2.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _counts() -> dict[str, int]:
+    """What a reused dataset holds, by table (as ``build`` reports it)."""
+    from cohorts.models import Cohort, Invitation, Place
+    from evaluation.models import Answer, Response, SurveyInvitation
+    from outbox.models import OutgoingEmail
+
+    return {
+        "cohorts": Cohort.objects.count(),
+        "places": Place.objects.count(),
+        "invitations": Invitation.objects.count(),
+        "survey invitations": SurveyInvitation.objects.count(),
+        "responses": Response.objects.count(),
+        "answers": Answer.objects.count(),
+        "outbox emails": OutgoingEmail.objects.count(),
+    }
+
+
+def _scale_url(url: str, scale: int) -> str:
+    """Each scale has its own scratch database (``link_bench_pages_10x``), so that
+    ``--reuse`` can measure again without building again."""
+    parsed = urlparse(url)
+    return parsed._replace(path=f"{parsed.path}_{scale}x").geturl()
+
+
 def run_scale(url: str, gias: Path, scale: int, args) -> list[dict]:
     from bench_dataset import build
     from django.db import connections
     from django.urls import reverse
 
-    print(f"scale {scale}x: fresh database, register from {gias.name}")
-    fresh_database(url)
-    manage(url, "migrate", "--noinput", "-v0")
-    seconds, _, _ = manage(url, "import_gias", str(gias))
-    print(f"  register imported in {seconds:.1f} s; building the programme's data")
-    start = time.perf_counter()
-    counts = build(scale=scale)
-    print(f"  built in {time.perf_counter() - start:.0f} s: {counts}")
+    # This process's queries (the dataset, sessions, query counts) go to the scale's database.
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = urlparse(url).path.lstrip("/")
+    if args.reuse and _has_data(url):
+        print(f"scale {scale}x: reusing the dataset in {urlparse(url).path[1:]}; migrating it")
+        manage(url, "migrate", "--noinput", "-v0")
+        counts = _counts()
+    else:
+        print(f"scale {scale}x: fresh database, register from {gias.name}")
+        fresh_database(url)
+        manage(url, "migrate", "--noinput", "-v0")
+        seconds, _, _ = manage(url, "import_gias", str(gias))
+        print(f"  register imported in {seconds:.1f} s; building the programme's data")
+        start = time.perf_counter()
+        counts = build(scale=scale)
+        print(f"  built in {time.perf_counter() - start:.0f} s: {counts}")
     cookies = {label: _session_cookie(username) for label, username in USERS}
     connections.close_all()
     rows = []
@@ -294,6 +349,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--export-requests", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on a scale's dataset built by an earlier run (migrated first)",
+    )
     args = parser.parse_args()
     if not args.gias.exists():
         sys.exit(
@@ -305,7 +365,7 @@ def main() -> None:
     _setup_django(url)
     rows = []
     for scale in args.scales:
-        rows += run_scale(url, args.gias, scale, args)
+        rows += run_scale(_scale_url(url, scale), args.gias, scale, args)
     if not args.no_write:
         _write(rows, args, args.gias, load)
         print("written to docs/benchmarks.md")

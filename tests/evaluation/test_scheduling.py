@@ -353,3 +353,26 @@ def test_each_participant_is_asked_the_questionnaire_of_their_kind(clock, survey
         place.participant_id: Audience.SCHOOL_STAFF,
         professional.participant_id: Audience.PROFESSIONALS,
     }
+
+
+def test_a_facilitation_meeting_beside_a_cohort_asks_its_stakeholders_nothing(clock, survey_cohort):
+    """An engagement's meetings are sessions too: the scan passes them by (it used to stop
+    with a KeyError on the delivery kind it does not survey)."""
+    from tests.facilitation.factories import EngagementFactory, StakeholderFactory
+    from workshops.models import Workshop
+
+    cohort = survey_cohort()
+    place = PlaceFactory(cohort=cohort, booked_at=timezone.now())
+    engagement = EngagementFactory()
+    StakeholderFactory(engagement=engagement)
+    Workshop.objects.create(
+        delivery=engagement.delivery,
+        day=1,
+        date=DAY_1,
+        start_time=dt.time(10),
+        end_time=dt.time(12),
+        joining_link="https://meet.example.org/room",
+    )
+
+    assert surveys_invite_due() == 1
+    assert [i.participant for i in invited()] == [place.participant]
