@@ -31,10 +31,7 @@
     }
     chart.options.indexAxis = horizontal ? "y" : "x";
     // Every label shown: Chart.js would otherwise skip those that do not fit.
-    var range = valueRange(spec);
-    if (spec.integer) { // counts: whole numbers on the value axis
-      range.ticks = { precision: 0 };
-    }
+    var range = valueAxis(spec);
     chart.options.scales = horizontal
       ? { y: { ticks: { autoSkip: false } }, x: range }
       : { y: range };
@@ -81,6 +78,13 @@
   };
 
   // The value axis reaches the ends of every interval, not only the bars.
+  // The value axis: its range, and whole numbers only when the figures are counts.
+  function valueAxis(spec) {
+    var axis = valueRange(spec);
+    if (spec.integer) { axis.ticks = { precision: 0 }; }
+    return axis;
+  }
+
   function valueRange(spec) {
     var values = [];
     spec.series.forEach(function (series) {
@@ -117,12 +121,11 @@
       },
       options: {
         indexAxis: "x",
-        scales: spec.integer ? { y: { ticks: { precision: 0 } } } : {},
         responsive: true,
         maintainAspectRatio: false, // the chart fills its .chart-box (link.css), phone or not
         animation: false,
         plugins: { legend: { display: spec.series.length > 1 } },
-        scales: { y: valueRange(spec) },
+        scales: { y: valueAxis(spec) },
         onResize: function (resized, size) { if (fit(resized, spec, size.width)) { resized.update(); } }
       }
     });
