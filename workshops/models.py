@@ -200,7 +200,31 @@ class Participant(TimeStampedModel):
         return getattr(self, self.kind)
 
 
-class Professional(TimeStampedModel):
+class PersonFromAnOrganisation:
+    """Who to write to, as every person on a delivery says it (``Participant.person``; a
+    cohort's place has the same for its attendee), so emails and pages need no branch on
+    kind: for a model with ``name``, ``email`` and ``organisation`` fields, whose person comes
+    from no school (a professional, a facilitation stakeholder)."""
+
+    @property
+    def contact_name(self) -> str:
+        return self.name
+
+    @property
+    def contact_email(self) -> str:
+        return self.email
+
+    @property
+    def organisation_name(self) -> str:
+        return self.organisation
+
+    @property
+    def school(self) -> None:
+        """From no school (``organisation`` says where from)."""
+        return None
+
+
+class Professional(PersonFromAnOrganisation, TimeStampedModel):
     """A health, care or voluntary-sector professional attending a delivery's sessions.
 
     On a cohort, professionals sit alongside the schools (CYPMHS clinicians, educational
@@ -253,26 +277,6 @@ class Professional(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
-
-    # Who to write to, as every person on a delivery says it (``Participant.person``; a
-    # cohort's place has the same for its attendee), so emails and pages need no branch.
-
-    @property
-    def contact_name(self) -> str:
-        return self.name
-
-    @property
-    def contact_email(self) -> str:
-        return self.email
-
-    @property
-    def organisation_name(self) -> str:
-        return self.organisation
-
-    @property
-    def school(self) -> None:
-        """A professional comes from no school (``organisation`` says where from)."""
-        return None
 
     def save(self, *args, **kwargs) -> None:
         """A new professional is a participant on their delivery."""

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from core.models import TimeStampedModel
 from core.validators import validate_one_line
 from facilitation.models.engagements import Engagement
-from workshops.models import Participant, ParticipantKind
+from workshops.models import Participant, ParticipantKind, PersonFromAnOrganisation
 
 
 class Sector(models.TextChoices):
@@ -36,7 +36,7 @@ class StakeholderRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Stakeholder(TimeStampedModel):
+class Stakeholder(PersonFromAnOrganisation, TimeStampedModel):
     """One local strategic leader on an engagement: invited to its meetings, their
     attendance recorded (through their ``participant``). A lead contact is the area's named
     contact for the engagement."""
@@ -89,24 +89,6 @@ class Stakeholder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
-
-    # Who to write to, as every person on a delivery says it (``Participant.person``).
-
-    @property
-    def contact_name(self) -> str:
-        return self.name
-
-    @property
-    def contact_email(self) -> str:
-        return self.email
-
-    @property
-    def organisation_name(self) -> str:
-        return self.organisation
-
-    @property
-    def school(self) -> None:
-        return None
 
     def save(self, *args, **kwargs) -> None:
         """A new stakeholder is a participant on their engagement's delivery."""
