@@ -13,7 +13,8 @@ An object outside the scope is then simply not in the queryset, so views give 40
 
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Lookup, Q, QuerySet
 
 from accounts.models import Assignment, Role
 from accounts.roles import roles_of
@@ -63,11 +64,12 @@ class Scope:
         if la and self.la_ids:
             condition |= Q(**{f"{la}__in": self.la_ids})
         if la and self.regions:
-            condition |= Q(**{f"{la}__region__in": self.regions})
+            las_of_regions = LocalAuthority.objects.filter(region__in=self.regions).order_by()
+            condition |= _one_of(la, las_of_regions.values("pk"))
         if mhst_area and self.mhst_area_ids:
             condition |= Q(**{f"{mhst_area}__in": self.mhst_area_ids})
         if icb and (self.la_ids or self.regions):
-            condition |= Q(**{f"{icb}__in": _icbs_of_las(la_ids=self.la_ids, regions=self.regions)})
+            condition |= _one_of(icb, _icbs_of_las(la_ids=self.la_ids, regions=self.regions))
         if facilitator and self.facilitator_id:
             condition |= Q(**{facilitator: self.facilitator_id})
         return condition
@@ -136,6 +138,31 @@ def _single_valued(model, path: str | None) -> bool:
             return False
         model = field.related_model
     return True
+
+
+def _one_of(path: str, ids: QuerySet) -> Q:
+    """``path`` is one of the ids a small subquery gives. On PostgreSQL as
+    ``= ANY(ARRAY(subquery))``: the subquery runs once, first, and its ids reach the index on
+    ``path`` (ORed with other conditions, a bitmap scan of each), where ``IN (subquery)``
+    beside an OR is checked row by row over the whole table (the regional outbox list: 270 ms
+    against 33 ms over 50,000 emails). Anywhere else, ``IN (subquery)``."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{path}__in": ids})
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return Q(_EqualsAny(F(path), ArraySubquery(ids)))
+
+
+class _EqualsAny(Lookup):
+    """``lhs = ANY(rhs)``, ``rhs`` an array (PostgreSQL)."""
+
+    lookup_name = "equals_any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def _icbs_of_las(*, la_ids, regions) -> QuerySet:
