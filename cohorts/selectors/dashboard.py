@@ -2,11 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db.models import (
-    Count,
-    Q,
-    QuerySet,
-)
+from django.db.models import Count, Q
 
 from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
@@ -14,6 +10,7 @@ from cohorts.models import (
     Cohort,
     CohortStatus,
     Phase,
+    Place,
     PlaceStatus,
 )
 from cohorts.selectors.coordinator import _cohorts_scoped, phases_in_scope
@@ -61,38 +58,52 @@ def workshops_upcoming(*, scope, today: date, days: int = 14, limit: int = 50):
     )
 
 
-def phases_progress(*, scope) -> QuerySet[Phase]:
+#: The place counts of ``phases_progress``: (attribute, statuses).
+PHASE_PLACE_COUNTS = (
+    ("places_booked", BOOKED_STATUSES),
+    ("places_completed", (PlaceStatus.COMPLETED,)),
+    ("places_attended_one_day", (PlaceStatus.ATTENDED_ONE_DAY,)),
+    ("places_did_not_attend", (PlaceStatus.DID_NOT_ATTEND,)),
+)
+
+
+def phases_progress(*, scope) -> list[Phase]:
     """Phases in scope with their live cohorts, and their places counted: booked, completed,
     and (on cohorts that finished) attended one day or did not attend. Only the cohorts the
-    scope may see count (a phase shared with other areas counts none of theirs)."""
+    scope may see count (a phase shared with other areas counts none of theirs).
+
+    Two queries, cohorts joined to phases and places grouped by phase, so that no count needs
+    DISTINCT: counting distinct cohorts over a join with every place sorted all the places
+    (600 ms at ten times the programme)."""
     mine = Q() if scope.national else Q(cohorts__in=_cohorts_scoped(scope).values("pk"))
-    live_cohorts = mine & ~Q(cohorts__status=CohortStatus.CANCELLED)
-    return phases_in_scope(scope=scope).annotate(
-        cohorts_planned=Count("cohorts", filter=live_cohorts, distinct=True),
-        cohorts_delivered=Count(
-            "cohorts", filter=mine & Q(cohorts__status=CohortStatus.COMPLETED), distinct=True
-        ),
-        places_booked=Count(
-            "cohorts__places",
-            filter=mine & Q(cohorts__places__status__in=BOOKED_STATUSES),
-            distinct=True,
-        ),
-        places_completed=Count(
-            "cohorts__places",
-            filter=mine & Q(cohorts__places__status=PlaceStatus.COMPLETED),
-            distinct=True,
-        ),
-        places_attended_one_day=Count(
-            "cohorts__places",
-            filter=mine & Q(cohorts__places__status=PlaceStatus.ATTENDED_ONE_DAY),
-            distinct=True,
-        ),
-        places_did_not_attend=Count(
-            "cohorts__places",
-            filter=mine & Q(cohorts__places__status=PlaceStatus.DID_NOT_ATTEND),
-            distinct=True,
-        ),
+    phases = list(
+        phases_in_scope(scope=scope).annotate(
+            cohorts_planned=Count(
+                "cohorts", filter=mine & ~Q(cohorts__status=CohortStatus.CANCELLED)
+            ),
+            cohorts_delivered=Count(
+                "cohorts", filter=mine & Q(cohorts__status=CohortStatus.COMPLETED)
+            ),
+        )
     )
+    places = Place.objects.filter(cohort__phase__in=[phase.pk for phase in phases])
+    if not scope.national:
+        places = places.filter(cohort__in=_cohorts_scoped(scope).values("pk"))
+    counted = {
+        row["cohort__phase"]: row
+        for row in places.order_by()
+        .values("cohort__phase")
+        .annotate(
+            **{
+                name: Count("pk", filter=Q(status__in=statuses))
+                for name, statuses in PHASE_PLACE_COUNTS
+            }
+        )
+    }
+    for phase in phases:
+        for name, _statuses in PHASE_PLACE_COUNTS:
+            setattr(phase, name, counted.get(phase.pk, {}).get(name, 0))
+    return phases
 
 
 def professionals_in_scope(*, scope):

@@ -126,7 +126,7 @@ def test_the_dashboard_counts_only_the_coordinators_cohorts_of_a_shared_phase(ca
     PlaceFactory(cohort=theirs)
     user = user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[camden["la"]])
 
-    row = phases_progress(scope=scope_for(user)).get(pk=camden["by_la"].pk)
+    (row,) = [p for p in phases_progress(scope=scope_for(user)) if p.pk == camden["by_la"].pk]
 
     assert (row.cohorts_planned, row.places_booked) == (1, 1)
 

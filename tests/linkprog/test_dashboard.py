@@ -384,9 +384,10 @@ def test_a_coordinators_dashboard_costs_the_same_with_many_cohorts_and_workshops
     client.force_login(
         user_with_role(Role.REGIONAL_COORDINATOR, username="reg", local_authorities=[las[0]])
     )
-    # session, user, permissions (2), roles, assignment and its areas (3), 12 figures, menu
-    # roles, the programme's start and the establishments opened and closed since
-    with django_assert_max_num_queries(23) as few:
+    # session, user, permissions (2), roles, assignment and its areas (3), 13 figures (the
+    # phases' places apart from their cohorts), menu roles, the programme's start and the
+    # establishments opened and closed since
+    with django_assert_max_num_queries(24) as few:
         client.get(reverse("home"))
 
     cohorts(25)
