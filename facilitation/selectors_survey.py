@@ -18,7 +18,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.suppression import Cell, is_small, min_cell, small_label, suppress_row
-from facilitation.models import QUESTIONS, Engagement, SchoolsSurvey, SchoolsSurveyInvite, Stage
+from facilitation.models import (
+    PATH,
+    QUESTIONS,
+    Engagement,
+    SchoolsSurvey,
+    SchoolsSurveyInvite,
+    Stage,
+)
 from schools.models import Establishment
 
 
@@ -127,7 +134,9 @@ def schools_survey_summary(
     overall and by phase, and (``results``) what the answers show. Before it is started, in
     the survey stage: how many establishments it would ask."""
     today = today or timezone.localdate()
-    survey = SchoolsSurvey.objects.filter(engagement=engagement).first()
+    # Started only in the survey stage: an engagement not yet there has none (no query).
+    reached = engagement.path_position >= PATH.index(Stage.SURVEY)
+    survey = SchoolsSurvey.objects.filter(engagement=engagement).first() if reached else None
     if survey is None:
         startable = engagement.stage == Stage.SURVEY
         return {
