@@ -14,6 +14,7 @@ from django.views import View
 from accounts.mixins import user_may_open
 from core.errors import LinkDomainError
 from core.signed_links import LinkTampered
+from core.suppression import min_cell
 from facilitation import conf
 from facilitation.forms_survey import SchoolsSurveyForm, SurveyStartForm
 from facilitation.links import SURVEY_LINKS
@@ -152,7 +153,12 @@ class SchoolsSurveyAnswerView(View):
         return render(request, "facilitation/schools_survey_link.html", context, status=status)
 
     def _form_page(self, request, invite, form, status=200):
-        context = {"invite": invite, "survey": invite.survey, "form": form}
+        context = {
+            "invite": invite,
+            "survey": invite.survey,
+            "form": form,
+            "min_cell": min_cell(),
+        }
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, token):
