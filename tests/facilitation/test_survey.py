@@ -14,8 +14,7 @@ from django.utils import timezone
 from accounts.models import Role
 from facilitation.errors import FacilitationError
 from facilitation.links import SURVEY_LINKS, survey_link_path
-from facilitation.models import Meeting, MeetingKind, SchoolsSurveyInvite, Stage
-from facilitation.retention import survey_text_empty
+from facilitation.models import Engagement, Meeting, MeetingKind, SchoolsSurveyInvite, Stage
 from facilitation.selectors_survey import schools_survey_summary
 from facilitation.services.survey import (
     schools_survey_answer,
@@ -24,6 +23,7 @@ from facilitation.services.survey import (
     schools_survey_reminders_send,
     schools_survey_start,
 )
+from linkprog.privacy import retention_preview, retention_run
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.relevance import no_longer_wanted
 from schools.models import Status, TypeGroup
@@ -268,11 +268,11 @@ def test_results_are_hidden_under_5_answers_and_small_counts_hidden_after(area):
     summary = schools_survey_summary(engagement=engagement)
     assert not summary["results_hidden"]
     joint = summary["choices"][0]
-    shown = {label: (cell.value if not cell.hidden else cell.label) for label, cell in joint.rows}
-    assert shown["Not at all"] == "fewer than 5"
-    # "Well" would be the total less three counts shown as fewer than 5 (all 0): it cannot
-    # be pinned only because the total is hidden too, or "Well" itself is.
-    assert joint.total.hidden or joint.rows[1][1].hidden
+    shown = [str(cell) for _, cell in joint.rows]
+    # "Well" (6) is the total less three counts of fewer than 5: it is hidden too, or the
+    # zeros could be worked out; the total of 6 answering is shown.
+    assert shown == ["fewer than 5", "hidden", "fewer than 5", "fewer than 5"]
+    assert str(joint.total) == "6"
     assert summary["free_text"]["count"] == 6
     assert summary["free_text"]["answers"] == ["Waiting times"] * 6
 
@@ -357,10 +357,41 @@ def test_pages_are_scoped_and_a_viewer_cannot_start_it(client, area):
     assert not invitations().exists()
 
 
-def test_free_text_is_emptied_by_retention_and_choices_stay(area):
+def test_free_text_is_emptied_24_months_after_the_engagement_closes_and_choices_stay(area):
     engagement, _ = area
     survey, _ = schools_survey_start(engagement=engagement, closes_on=in_days(21))
     answered_by(survey, 2)
-    assert survey_text_empty(SchoolsSurveyInvite.objects.all()) == 2
-    answers = SchoolsSurveyInvite.objects.filter(answered_at__isnull=False).first().answers
+    engagement.stage, engagement.stage_since = Stage.CLOSED, timezone.localdate()
+    engagement.save()
+    key = "facilitation.schools_survey_text"
+    before = timezone.now() + dt.timedelta(days=700)
+    after = timezone.now() + dt.timedelta(days=740)
+    assert {r.key: r.due for r in retention_preview(now=before)}[key] == 0
+    assert {r.key: r.due for r in retention_preview(now=after)}[key] == 2
+    assert retention_run(now=after).counts[key] == 2
+    assert retention_run(now=after).counts[key] == 0
+    answers = survey.invites.filter(answered_at__isnull=False).first().answers
     assert "barrier" not in answers and answers["joint_working"] == "well"
+
+
+def test_the_demo_has_an_open_survey_and_a_closed_one_with_results():
+    from facilitation.services.demo import demo_engagements_seed
+
+    for name in ("Wiltshire", "Swindon"):
+        la = LocalAuthorityFactory(name=name)
+        EstablishmentFactory.create_batch(12, la=la)
+    demo_engagements_seed()
+    surveying = schools_survey_summary(engagement=Engagement.objects.get(stage=Stage.SURVEY))
+    assert surveying["open"] and 0 < surveying["rate"].answered < surveying["rate"].invited
+    consulting = schools_survey_summary(engagement=Engagement.objects.get(stage=Stage.CONSULTATION))
+    assert not consulting["open"] and not consulting["results_hidden"]
+
+
+def test_the_engagements_facilitator_starts_it_too(client, area):
+    engagement, _ = area
+    facilitator = user_with_role(Role.FACILITATOR)
+    engagement.facilitators.add(facilitator)
+    client.force_login(facilitator)
+    start = reverse("facilitation:schools-survey-start", args=[engagement.pk])
+    assert client.post(start, {"closes_on": in_days(14).isoformat()}).status_code == 302
+    assert invitations().count() == 6
