@@ -26,7 +26,7 @@ from facilitation.services.survey import (
 from linkprog.privacy import retention_preview, retention_run
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
 from outbox.relevance import no_longer_wanted
-from schools.models import Status, TypeGroup
+from schools.models import IntegratedCareBoard, Status, TypeGroup
 from tests.accounts.factories import user_with_role
 from tests.facilitation.factories import EngagementFactory
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
@@ -112,7 +112,7 @@ def test_starting_is_refused_with_reasons_and_changes_nothing(area):
     assert not OutgoingEmail.objects.exists() and not SchoolsSurveyInvite.objects.exists()
 
 
-def test_an_mhst_area_or_an_icb_defines_the_area():
+def test_an_mhst_area_or_an_icb_defines_the_area():  # the LA's case: every other test
     mhst = MHSTAreaFactory()
     inside = EstablishmentFactory(mhst_area=mhst, contact_email="a@x.example")
     EstablishmentFactory(la=inside.la, contact_email="b@x.example")  # same LA, not the area
@@ -120,6 +120,16 @@ def test_an_mhst_area_or_an_icb_defines_the_area():
     _, invited = schools_survey_start(engagement=engagement, closes_on=in_days(10))
     assert invited == 1
     assert engagement.schools_survey.invites.get().establishment == inside
+
+    icb = IntegratedCareBoard.objects.create(ods_code="QOX", name="NHS Test Integrated Care Board")
+    covered, also = LocalAuthorityFactory(), LocalAuthorityFactory()
+    covered.icbs.add(icb)
+    also.icbs.add(icb)
+    EstablishmentFactory(la=covered, contact_email="c@x.example")
+    EstablishmentFactory(la=also, contact_email="d@x.example")
+    across = EngagementFactory(local_authority=None, icb=icb, stage=Stage.SURVEY)
+    assert schools_survey_start(engagement=across, closes_on=in_days(10))[1] == 2
+    assert schools_survey_invite_more(survey=across.schools_survey) == 0
 
 
 def test_schools_given_an_email_later_are_asked_once_and_a_second_send_sends_nothing(area):
