@@ -405,3 +405,16 @@ def test_the_engagements_facilitator_starts_it_too(client, area):
     start = reverse("facilitation:schools-survey-start", args=[engagement.pk])
     assert client.post(start, {"closes_on": in_days(14).isoformat()}).status_code == 302
     assert invitations().count() == 6
+
+
+def test_beat_runs_the_reminder_task_and_the_task_calls_the_service(clock, area):
+    from facilitation.tasks import send_schools_survey_reminders
+    from linkprog.celery import app as celery_app
+
+    name = "facilitation.tasks.send_schools_survey_reminders"
+    assert name in {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
+    assert name in celery_app.tasks
+    engagement, _ = area
+    schools_survey_start(engagement=engagement, closes_on=in_days(5))
+    assert send_schools_survey_reminders() == 6
+    assert send_schools_survey_reminders() == 0
