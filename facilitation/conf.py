@@ -55,8 +55,10 @@ def retain_stakeholders_months() -> int:
 #: the schools that have not answered are reminded this many days before it closes, once.
 DEFAULT_SCHOOLS_SURVEY_DAYS = 28
 DEFAULT_SCHOOLS_SURVEY_REMINDER_DAYS = 7
-#: A school's survey link opens its answers for this long after it was sent.
-DEFAULT_SCHOOLS_SURVEY_LINK_DAYS = 90
+#: A school's survey link opens its answers for this long after it was sent: as long as a
+#: survey may stay open (``services.survey.LONGEST``), so a link does not lapse while its
+#: survey is open.
+DEFAULT_SCHOOLS_SURVEY_LINK_DAYS = 120
 
 
 def schools_survey_days() -> int:

@@ -185,7 +185,7 @@ def test_incomplete_or_unknown_answers_are_refused_and_nothing_is_lost(client, a
 
 def test_an_altered_an_old_and_a_removed_link_open_nothing_and_change_nothing(client, area):
     engagement, _ = area
-    survey, _ = schools_survey_start(engagement=engagement, closes_on=in_days(100))
+    survey, _ = schools_survey_start(engagement=engagement, closes_on=in_days(120))
     invite = survey.invites.first()
     token = token_of(invite)
     altered = reverse("facilitation:schools-survey-answer", args=[token[:-2] + "xy"])
@@ -196,7 +196,7 @@ def test_an_altered_an_old_and_a_removed_link_open_nothing_and_change_nothing(cl
     assert client.get(owner_kind).status_code == 404
 
     url = survey_link_path(invite=invite)
-    with time_machine.travel(timezone.now() + dt.timedelta(days=91)):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=121)):
         response = client.post(url, GOOD)
     assert "This link has expired" in response.content.decode()
     invite.refresh_from_db()
