@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from facilitation.models import Stage
+from facilitation.services.survey import schools_survey_answer
 from outbox.models import EmailKind, OutgoingEmail
 from tests.cohorts.conftest import assert_accessible
 from tests.facilitation.factories import EngagementFactory
@@ -33,18 +34,18 @@ def test_a_coordinator_starts_the_survey_and_a_school_answers_on_a_phone(signed_
         EstablishmentFactory(
             la=wiltshire, name=f"Avon Vale School {n}", contact_email=f"h{n}@s.example"
         )
-        for n in range(3)
+        for n in range(6)
     ]
     EstablishmentFactory(la=wiltshire, contact_email="")
 
     page.goto(f"{url}/facilitation/{engagement.pk}/")
-    expect(page.locator("#schools-survey-card")).to_contain_text("3 of the area's schools")
+    expect(page.locator("#schools-survey-card")).to_contain_text("6 of the area's schools")
     page.get_by_role("link", name="Start the schools survey").click()
     look(page, "schools-survey-start", "Schools survey: Wiltshire 2021")
     closes = timezone.localdate() + dt.timedelta(days=21)
     page.get_by_label("Open until").fill(closes.isoformat())
-    page.get_by_role("button", name=re.compile("Send the survey to 3")).click()
-    expect(page.get_by_text("3 schools and colleges sent their link")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Send the survey to 6")).click()
+    expect(page.get_by_text("6 schools and colleges sent their link")).to_be_visible()
     look(page, "schools-survey", "Schools survey: Wiltshire 2021")
 
     email = OutgoingEmail.objects.get(
@@ -53,6 +54,7 @@ def test_a_coordinator_starts_the_survey_and_a_school_answers_on_a_phone(signed_
     link = re.search(r"https?://\S+/facilitation/schools-survey/\S+/", email.body_text).group(0)
     path = link[link.index("/facilitation/") :]
 
+    coordinator = page.context.cookies()
     page.context.clear_cookies()  # a school's member of staff has no login
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{url}{path}")
@@ -83,3 +85,12 @@ def test_a_coordinator_starts_the_survey_and_a_school_answers_on_a_phone(signed_
 
     invite = engagement.schools_survey.invites.get(establishment=schools[0])
     assert invite.answers["named_contact"] == "yes"
+
+    # Four more answer: the coordinator's page now shows the results, small counts hidden.
+    for other in engagement.schools_survey.invites.exclude(pk=invite.pk)[:4]:
+        schools_survey_answer(invite=other, answers=invite.answers)
+    page.context.add_cookies(coordinator)
+    page.goto(f"{url}/facilitation/{engagement.pk}/schools-survey/")
+    expect(page.locator("#survey-rate")).to_contain_text("5 of 6")
+    expect(page.locator("#survey-results")).to_contain_text("fewer than 5")
+    look(page, "schools-survey-results", "Schools survey: Wiltshire 2021")
