@@ -6,6 +6,7 @@
 from datetime import timedelta
 
 from core.conf import setting
+from core.suppression import DEFAULT_MIN_CELL, min_cell  # noqa: F401 - the one threshold
 
 #: The follow-up survey falls due this many months after workshop 2.
 DEFAULT_FOLLOW_UP_MONTHS = 6
@@ -17,8 +18,8 @@ DEFAULT_OPEN_DAYS = 42
 #: A personal survey link works for this many days after it was made; an older one can ask
 #: for a new link while the survey is still open.
 DEFAULT_LINK_MAX_AGE_DAYS = 28
-#: Reports suppress any figure resting on fewer respondents than this.
-DEFAULT_MIN_CELL = 5
+# Reports suppress any figure resting on fewer respondents than ``LINK_SURVEY_MIN_CELL``
+# (``DEFAULT_MIN_CELL``, 5): the programme's one threshold, read by ``core.suppression``.
 
 
 def follow_up_months() -> int:
@@ -37,10 +38,6 @@ def open_for() -> timedelta:
 def link_max_age() -> timedelta:
     days = setting("LINK_SURVEY_LINK_MAX_AGE_DAYS", DEFAULT_LINK_MAX_AGE_DAYS)
     return timedelta(days=days)
-
-
-def min_cell() -> int:
-    return setting("LINK_SURVEY_MIN_CELL", DEFAULT_MIN_CELL)
 
 
 #: The survey invitations' link to the person is removed this many days after the cohort's

@@ -17,6 +17,8 @@ from facilitation.models import (
     Meeting,
     MeetingInvite,
     Priority,
+    SchoolsSurvey,
+    SchoolsSurveyInvite,
     StageChange,
     Stakeholder,
 )
@@ -124,3 +126,25 @@ class ActionAdmin(ChangedOnItsPageAdmin):
 class GoalReviewAdmin(ChangedOnItsPageMixin, admin.ModelAdmin):
     list_display = ("goal", "meeting", "progress", "status")
     list_select_related = ("goal", "meeting__engagement", "meeting__workshop")
+
+
+@admin.register(SchoolsSurvey)
+class SchoolsSurveyAdmin(ChangedOnItsPageAdmin):
+    list_display = ("engagement", "closes_on", "closed_at", "created_at")
+    search_fields = ("engagement__name",)
+    list_select_related = ("engagement",)
+
+    def page_url(self, obj) -> str:
+        return reverse("facilitation:schools-survey", args=[obj.engagement_id])
+
+
+@admin.register(SchoolsSurveyInvite)
+class SchoolsSurveyInviteAdmin(ChangedOnItsPageMixin, admin.ModelAdmin):
+    """Who was asked and when; never what one school answered (the survey's page shows
+    the answers together, with small numbers hidden)."""
+
+    list_display = ("establishment", "survey", "invited_at", "reminded_at", "answered_at")
+    fields = ("survey", "establishment", "invited_at", "reminded_at", "answered_at", "changed_at")
+    readonly_fields = fields
+    search_fields = ("establishment__name", "establishment__urn", "survey__engagement__name")
+    list_select_related = ("establishment", "survey__engagement")

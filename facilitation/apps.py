@@ -9,7 +9,8 @@ class FacilitationConfig(AppConfig):
     verbose_name = _("Online strategic facilitation")
 
     def ready(self) -> None:
-        from facilitation import notifications, retention
+        from facilitation import email_checks, notifications, retention
 
         notifications.register()
         retention.register()
+        email_checks.register()

@@ -49,3 +49,25 @@ DEFAULT_RETAIN_STAKEHOLDERS_MONTHS = 24
 
 def retain_stakeholders_months() -> int:
     return setting("LINK_RETAIN_STAKEHOLDERS_MONTHS", DEFAULT_RETAIN_STAKEHOLDERS_MONTHS)
+
+
+#: The schools survey stays open this many days unless the coordinator picks another date;
+#: the schools that have not answered are reminded this many days before it closes, once.
+DEFAULT_SCHOOLS_SURVEY_DAYS = 28
+DEFAULT_SCHOOLS_SURVEY_REMINDER_DAYS = 7
+#: A school's survey link opens its answers for this long after it was sent: as long as a
+#: survey may stay open (``services.survey.LONGEST``), so a link does not lapse while its
+#: survey is open.
+DEFAULT_SCHOOLS_SURVEY_LINK_DAYS = 120
+
+
+def schools_survey_days() -> int:
+    return setting("LINK_SCHOOLS_SURVEY_DAYS", DEFAULT_SCHOOLS_SURVEY_DAYS)
+
+
+def schools_survey_reminder_days() -> int:
+    return setting("LINK_SCHOOLS_SURVEY_REMINDER_DAYS", DEFAULT_SCHOOLS_SURVEY_REMINDER_DAYS)
+
+
+def schools_survey_link_days() -> int:
+    return setting("LINK_SCHOOLS_SURVEY_LINK_DAYS", DEFAULT_SCHOOLS_SURVEY_LINK_DAYS)

@@ -14,3 +14,11 @@ OWNER_LINK_MAX_AGE = timedelta(days=90)
 
 def owner_link_path(*, stakeholder) -> str:
     return reverse("facilitation:owner", args=[OWNER_LINKS.token(stakeholder.pk)])
+
+
+#: A school's link to its answers to an engagement's schools survey (the invitation's id).
+SURVEY_LINKS = SignedLinks(salt="facilitation.schools-survey", key="i")
+
+
+def survey_link_path(*, invite) -> str:
+    return reverse("facilitation:schools-survey-answer", args=[SURVEY_LINKS.token(invite.pk)])

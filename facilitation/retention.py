@@ -23,7 +23,7 @@ from core.privacy import (
     register_subject_records,
 )
 from facilitation import conf
-from facilitation.models import Stakeholder
+from facilitation.models import QUESTIONS, SchoolsSurveyInvite, Stakeholder
 from facilitation.models.stages import Stage
 
 NOT_ANONYMISED = ~Q(name=FORMER_ATTENDEE, email="")
@@ -71,7 +71,45 @@ def find(email: str) -> list[dict]:
     ]
 
 
+#: The schools survey's free-text answers may name people; the choices name no one.
+FREE_TEXT_KEYS = [q.key for q in QUESTIONS if q.free_text]
+
+
+def _survey_text_due(now: datetime) -> QuerySet[SchoolsSurveyInvite]:
+    closed_by = add_months(timezone.localdate(now), -conf.retain_stakeholders_months())
+    return SchoolsSurveyInvite.objects.filter(
+        survey__engagement__stage=Stage.CLOSED,
+        survey__engagement__stage_since__lte=closed_by,
+        answers__has_any_keys=FREE_TEXT_KEYS,
+    )
+
+
+def survey_text_empty(invites: QuerySet[SchoolsSurveyInvite]) -> int:
+    """Remove the free-text answers of ``invites``; returns how many changed."""
+    with transaction.atomic():
+        rows = list(
+            invites.filter(answers__has_any_keys=FREE_TEXT_KEYS)
+            .select_for_update()
+            .only("pk", "answers")
+        )
+        for row in rows:
+            row.answers = {k: v for k, v in row.answers.items() if k not in FREE_TEXT_KEYS}
+        SchoolsSurveyInvite.objects.bulk_update(rows, ["answers"], batch_size=500)
+    return len(rows)
+
+
 def register() -> None:
+    register_retention(
+        Retention(
+            key="facilitation.schools_survey_text",
+            label="Schools survey free-text answers",
+            policy=lambda: (
+                f"Emptied {conf.retain_stakeholders_months()} months after their engagement closes"
+            ),
+            preview=lambda now: _survey_text_due(now).count(),
+            apply=lambda now: survey_text_empty(_survey_text_due(now)),
+        )
+    )
     register_retention(
         Retention(
             key="facilitation.stakeholders",

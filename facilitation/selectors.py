@@ -99,7 +99,10 @@ def _next_step(engagement: Engagement, meetings: list[Meeting], stakeholders) ->
     steps = {
         Stage.REQUESTED: "Agree the scope with the lead contact, then start scoping.",
         Stage.SCOPING: "Add the area's stakeholders, then start the schools survey.",
-        Stage.SURVEY: "When the survey of schools and colleges closes, move to consultation.",
+        Stage.SURVEY: (
+            "Start the schools survey (below) if it is not started; when it closes, move to "
+            "consultation."
+        ),
         Stage.CONSULTATION: (
             "Schedule the strategic consultation meeting."
             if MeetingKind.CONSULTATION not in kinds

@@ -25,3 +25,11 @@ def send_plan_reminders() -> int:
     from facilitation.services.plan_reminders import plan_reminders_send
 
     return plan_reminders_send()
+
+
+@shared_task(name="facilitation.tasks.send_schools_survey_reminders", ignore_result=True)
+def send_schools_survey_reminders() -> int:
+    """Remind the schools that have not answered a schools survey a week before it closes."""
+    from facilitation.services.survey import schools_survey_reminders_send
+
+    return schools_survey_reminders_send()

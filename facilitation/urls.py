@@ -3,7 +3,7 @@
 from django.urls import path
 
 from facilitation.models import MOVES, Action, Goal
-from facilitation.views import engagements, meetings, people, plans
+from facilitation.views import engagements, meetings, people, plans, survey
 
 app_name = "facilitation"
 
@@ -54,6 +54,28 @@ urlpatterns = [
         "mine/<str:token>/actions/<int:pk>/",
         plans.OwnerUpdateView.as_view(model=Action),
         name="owner-action",
+    ),
+    # The schools survey, and a school's own page from its signed link (no login).
+    path("<int:pk>/schools-survey/", survey.SchoolsSurveyView.as_view(), name="schools-survey"),
+    path(
+        "<int:pk>/schools-survey/start/",
+        survey.SchoolsSurveyStartView.as_view(),
+        name="schools-survey-start",
+    ),
+    path(
+        "<int:pk>/schools-survey/send/",
+        survey.SchoolsSurveyInviteMoreView.as_view(),
+        name="schools-survey-send",
+    ),
+    path(
+        "<int:pk>/schools-survey/close/",
+        survey.SchoolsSurveyCloseView.as_view(),
+        name="schools-survey-close",
+    ),
+    path(
+        "schools-survey/<str:token>/",
+        survey.SchoolsSurveyAnswerView.as_view(),
+        name="schools-survey-answer",
     ),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.MeetingEditView.as_view(), name="meeting-edit"),

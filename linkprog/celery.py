@@ -145,6 +145,12 @@ app.conf.beat_schedule = {
         "task": "facilitation.tasks.send_plan_reminders",
         "schedule": crontab(hour=9, minute=50),
     },
+    # Schools that have not answered an engagement's schools survey: once, a week before it
+    # closes (LINK_SCHOOLS_SURVEY_REMINDER_DAYS). Daily, in office hours.
+    "send-schools-survey-reminders": {
+        "task": "facilitation.tasks.send_schools_survey_reminders",
+        "schedule": crontab(hour=9, minute=55),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

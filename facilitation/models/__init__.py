@@ -15,6 +15,7 @@ from facilitation.models.plans import (
     Progress,
 )
 from facilitation.models.stages import MOVES, OPEN_STAGES, PATH, Move, Stage
+from facilitation.models.survey import QUESTIONS, Question, SchoolsSurvey, SchoolsSurveyInvite
 
 __all__ = [
     "OPEN_GOAL_STATUSES",
@@ -25,6 +26,10 @@ __all__ = [
     "GoalStatus",
     "Priority",
     "Progress",
+    "QUESTIONS",
+    "Question",
+    "SchoolsSurvey",
+    "SchoolsSurveyInvite",
     "JOINED_SECTORS",
     "MOVES",
     "OPEN_STAGES",

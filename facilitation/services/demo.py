@@ -29,6 +29,7 @@ from facilitation.models import (
     Stakeholder,
     StakeholderRole,
 )
+from facilitation.services.survey_demo import demo_schools_survey
 from schools.models import LocalAuthority
 from workshops.models import Attendance, Workshop
 
@@ -251,5 +252,6 @@ def demo_engagements_seed(*, today: dt.date | None = None) -> int:
             _meetings(engagement, people, meetings, today)
             if stage in (Stage.SUPPORT, Stage.REVIEW, Stage.CLOSED):
                 _plans(engagement, people, today)
+            demo_schools_survey(engagement=engagement, today=today)
             made += 1
     return made
