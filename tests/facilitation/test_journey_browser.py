@@ -1,8 +1,9 @@
-"""One engagement from opening to closing, in Chromium, as a regional coordinator and an
-action owner would run it (issue 15, "Done when"): opened, stakeholders imported from a CSV,
-moved along its path, the consultation scheduled, held with attendance and notes, priorities,
-goals and actions agreed, an owner updating progress from the link in their reminder email,
-a review recording it, closed."""
+"""One engagement from opening to closing, in Chromium, as a regional coordinator, a school
+and an action owner would run it (issue 15, "Done when"): opened, stakeholders imported from
+a CSV, the area's schools surveyed (one answering from its emailed link on a phone), the
+consultation scheduled, held with attendance and notes, priorities, goals and actions agreed,
+an owner updating progress from the link in their reminder email, a review recording it,
+closed."""
 
 import datetime as dt
 import re
@@ -16,10 +17,11 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from facilitation.models import Engagement, Goal, GoalReview, Stage
 from facilitation.services.plan_reminders import plan_reminders_send
+from facilitation.services.survey import schools_survey_answer
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
 from tests.cohorts.conftest import assert_accessible
-from tests.schools.factories import LocalAuthorityFactory
+from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory
 from workshops.models import Attendance
 
 pytestmark = pytest.mark.browser
@@ -80,6 +82,36 @@ def test_one_engagement_from_opening_to_closing(live_server, page, client, tmp_p
     page.goto(f"{url}/facilitation/{engagement.pk}/")
     _move(page, "Start scoping")
     _move(page, "Start the schools survey")
+
+    # The area's schools surveyed: one answers from its emailed link, four more by theirs.
+    schools = [
+        EstablishmentFactory(la=wiltshire, name=f"Avon School {n}", contact_email=f"h{n}@s.example")
+        for n in range(5)
+    ]
+    page.get_by_role("link", name="Start the schools survey").click()
+    page.get_by_label("Open until").fill((today + dt.timedelta(days=14)).isoformat())
+    page.get_by_role("button", name=re.compile("Send the survey to 5")).click()
+    expect(page.get_by_text("5 schools and colleges sent their link")).to_be_visible()
+    email = OutgoingEmail.objects.get(
+        kind=EmailKind.SURVEY_INVITATION, recipient=schools[0].contact_email
+    )
+    link = re.search(r"https?://\S+/facilitation/schools-survey/\S+/", email.body_text).group(0)
+    school_page = page.context.browser.new_context(viewport={"width": 390, "height": 844})
+    school = school_page.new_page()
+    school.goto(url + urlparse(link).path)
+    for question in ("joint_working", "referral_routes", "shared_planning"):
+        school.locator(f"#id_{question}_1").check()
+    school.locator("#id_mental_health_lead_0").check()
+    school.locator("#id_named_contact_0").check()
+    school.get_by_role("button", name="Send our answers").click()
+    expect(school.get_by_text("Thank you: your answers are saved.")).to_be_visible()
+    survey = engagement.schools_survey
+    answered = survey.invites.get(establishment=schools[0])
+    for invite in survey.invites.exclude(pk=answered.pk):
+        schools_survey_answer(invite=invite, answers=answered.answers)
+    page.goto(f"{url}/facilitation/{engagement.pk}/")
+    expect(page.locator("#schools-survey-card")).to_contain_text("5 of 5")
+
     _move(page, "Move to consultation")
     engagement.refresh_from_db()
     assert engagement.stage == Stage.CONSULTATION
@@ -106,6 +138,7 @@ def test_one_engagement_from_opening_to_closing(live_server, page, client, tmp_p
     page.get_by_role("button", name="Save attendance").click()
     expect(page.locator("#attendance-counts")).to_contain_text("5 attended")
     assert Attendance.objects.filter(present=True).count() == 5
+    expect(page.locator("#schools-survey-card")).to_contain_text("5 of 5")  # what schools said
     page.get_by_label("Notes", exact=True).fill("Agreed: one referral route; named contacts.")
     page.get_by_role("button", name="Save notes").click()
     expect(page.get_by_text("The notes are saved.")).to_be_visible()
