@@ -17,6 +17,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -168,23 +169,26 @@ def _tell(meeting_id: int) -> None:
     cancelled meeting, its cancellation (to those sent it); else, to those taken off the
     list, that they are no longer needed, and to those on it the meeting as it is now. A
     meeting that has passed tells no one anything but its cancellation."""
-    meeting = _locked(meeting_id)
-    if meeting is None:
-        return
-    if meeting.is_cancelled:
-        _tell_off(meeting, _invitees(meeting), template="meeting_cancelled", occurrence="cancelled")
-        return
-    if meeting.workshop.date < timezone.localdate():
-        return
-    if meeting.invite_all:
-        _everyone_on_the_list(meeting)
-    _tell_off(
-        meeting,
-        _invitees(meeting, removed_at__isnull=False),
-        template="meeting_withdrawn",
-        occurrence="removed",
-    )
-    _invite(meeting)
+    with transaction.atomic():  # the outbox's task runs it in one; anything else too
+        meeting = _locked(meeting_id)
+        if meeting is None:
+            return
+        if meeting.is_cancelled:
+            _tell_off(
+                meeting, _invitees(meeting), template="meeting_cancelled", occurrence="cancelled"
+            )
+            return
+        if meeting.workshop.date < timezone.localdate():
+            return
+        if meeting.invite_all:
+            _everyone_on_the_list(meeting)
+        _tell_off(
+            meeting,
+            _invitees(meeting, removed_at__isnull=False),
+            template="meeting_withdrawn",
+            occurrence="removed",
+        )
+        _invite(meeting)
 
 
 def meeting_invitations(*, meeting_id: int) -> None:

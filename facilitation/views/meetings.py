@@ -175,7 +175,7 @@ class MeetingInvitesView(CancelledStaysMixin, ScopedEngagementMixin, FormView):
                 f"{removed} taken off (each told they are no longer needed).",
             )
         else:
-            messages.info(self.request, "The invite list is as it was; no one is told anything.")
+            messages.info(self.request, "No one was added or taken off; no one is told anything.")
         return HttpResponseRedirect(self.meeting_url(self.meeting))
 
 
