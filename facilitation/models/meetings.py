@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.validators import validate_one_line
 from facilitation.models.engagements import Engagement
 from facilitation.models.people import Stakeholder
 from workshops.models import Workshop
@@ -61,7 +62,9 @@ class Meeting(TimeStampedModel):
         related_name="+",
         verbose_name=_("cancelled by"),
     )
-    cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=300, blank=True, validators=[validate_one_line]
+    )
 
     history = HistoricalRecords(
         excluded_fields=["created_at", "updated_at", "notes_reminded_at", "sequence"]

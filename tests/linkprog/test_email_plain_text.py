@@ -217,6 +217,33 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
     )
     later = WorkshopDetails(date=on + dt.timedelta(days=1), **times)
     step(lambda: meeting_update(meeting=meeting, kind="consultation", details=later))
+    # A support session for two: one taken off the list, then the session cancelled.
+    from facilitation.services.meetings import meeting_cancel, meeting_invites_set
+
+    other_leader = step(
+        lambda: stakeholder_add(
+            engagement=engagement,
+            details=StakeholderDetails(
+                name="Sam D'Arcy",
+                role="service_lead",
+                organisation="Camden & Islington VCS",
+                sector="vcs",
+                email="sam@vcs.example",
+            ),
+        )
+    )
+    pair = list(engagement.stakeholders.values_list("pk", flat=True))
+    support = step(
+        lambda: meeting_schedule(
+            engagement=engagement,
+            kind="support",
+            details=WorkshopDetails(date=on + dt.timedelta(days=9), **times),
+            invitees=pair,
+        )
+    )
+    kept = [pk for pk in pair if pk != other_leader.pk]
+    step(lambda: meeting_invites_set(meeting=support, everyone=False, invitees=kept))
+    step(lambda: meeting_cancel(meeting=support, reason="Jo's team & the LA can't make it"))
     step(lambda: meeting_reminders_send(now=timezone.now() + dt.timedelta(days=3)))
     step(lambda: notes_reminders_send(now=timezone.now() + dt.timedelta(days=8)))
     # A goal's owner is reminded a week before it is due.
