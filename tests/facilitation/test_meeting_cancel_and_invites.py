@@ -26,7 +26,7 @@ from facilitation.services.reminders import meeting_reminders_send, notes_remind
 from facilitation.services.stakeholders import StakeholderDetails, stakeholder_add
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
-from tests.facilitation.factories import EngagementFactory, StakeholderFactory, future
+from tests.facilitation.factories import SECTORS, EngagementFactory, StakeholderFactory, future
 from tests.schools.factories import LocalAuthorityFactory
 from workshops.models import Attendance
 from workshops.services import WorkshopDetails
@@ -41,7 +41,8 @@ def details(day):
 @pytest.fixture
 def engagement():
     engagement = EngagementFactory(stage=Stage.CONSULTATION)
-    StakeholderFactory.create_batch(5, engagement=engagement)  # one of each sector but other
+    for sector in SECTORS:  # one of each sector but other, in this order
+        StakeholderFactory(engagement=engagement, sector=sector)
     return engagement
 
 

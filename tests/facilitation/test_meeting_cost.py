@@ -19,7 +19,7 @@ from workshops.services import WorkshopDetails
 pytestmark = pytest.mark.django_db
 
 #: The most queries each may cost, at 5 stakeholders or at 500.
-COST = {"invites-page": 10, "invites-post": 17, "cancel-post": 12, "fan-out": 10}
+COST = {"invites-page": 10, "invites-post": 17, "cancel-post": 12, "fan-out": 12}
 
 
 def fan_outs_run(django_assert_max_num_queries) -> None:
