@@ -132,8 +132,13 @@ def meeting_invites_set(
         MeetingInvite.objects.filter(meeting=meeting, stakeholder_id__in=removed).update(
             removed_at=now
         )
-        back = [pk for pk in added if pk in invites]  # taken off before: a new round
-        MeetingInvite.objects.filter(meeting=meeting, stakeholder_id__in=back).update(
+        back = {pk for pk in added if pk in invites}
+        # Back before they were told they were off: as they were, nothing more to send.
+        # Told already: invited again, in a new round.
+        told_off = {pk for pk in back if invites[pk].off_told_at is not None}
+        rows = MeetingInvite.objects.filter(meeting=meeting)
+        rows.filter(stakeholder_id__in=back - told_off).update(removed_at=None)
+        rows.filter(stakeholder_id__in=told_off).update(
             removed_at=None,
             told_digest="",
             told_at=None,
@@ -142,7 +147,7 @@ def meeting_invites_set(
             round=F("round") + 1,
         )
         MeetingInvite.objects.bulk_create(
-            [MeetingInvite(meeting=meeting, stakeholder_id=pk) for pk in added - set(back)]
+            [MeetingInvite(meeting=meeting, stakeholder_id=pk) for pk in added - back]
         )
         changed = meeting.invite_all != everyone
         meeting.invite_all = everyone
@@ -199,10 +204,11 @@ def meeting_update(
         session, _ = _session(meeting.engagement, meeting.workshop.day, details)
         meeting.workshop = session
         meeting.kind, meeting.agenda = kind, agenda.strip()
+        told_changes = notifications.details_digest(meeting) != before
+        if told_changes:
+            meeting.sequence += 1  # invitees' calendars take the new details
         meeting.save()
-        if notifications.details_digest(meeting) != before:
-            meeting.sequence += 1
-            meeting.save(update_fields=["sequence", "updated_at"])
+        if told_changes:
             notifications.fan_out(notifications.meeting_invitations, meeting_id=meeting.pk)
     return meeting
 

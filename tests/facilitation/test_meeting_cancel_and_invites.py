@@ -237,6 +237,22 @@ def test_added_are_invited_taken_off_are_told_once_and_put_back_are_invited_agai
     assert emails(EmailKind.CANCELLATION).count() == 4
 
 
+def test_taken_off_and_put_back_before_anything_was_sent_hears_nothing_more(
+    engagement, committed, outbox_broker
+):
+    a, b, *_ = people(engagement)
+    meeting = committed(
+        meeting_schedule, engagement=engagement, kind="support", details=details(future())
+    )
+    outbox_broker.run_fan_outs = False  # the notice waits in the broker...
+    committed(meeting_invites_set, meeting=meeting, everyone=False, invitees=[a.pk])
+    committed(meeting_invites_set, meeting=meeting, everyone=False, invitees=[a.pk, b.pk])
+    meeting_invitations(meeting_id=meeting.pk)  # ...and runs when b is back
+    assert not emails(EmailKind.CANCELLATION, recipient=b.email).exists()
+    assert emails(EmailKind.CANCELLATION).count() == 3  # the three still off
+    assert emails(EmailKind.MEETING_INVITATION, recipient=b.email).count() == 1
+
+
 def test_those_taken_off_are_not_reminded(engagement, committed, clock):
     a, b, *_ = people(engagement)
     meeting = committed(
