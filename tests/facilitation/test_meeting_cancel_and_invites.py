@@ -24,9 +24,11 @@ from facilitation.services.meetings import (
 )
 from facilitation.services.reminders import meeting_reminders_send, notes_reminders_send
 from facilitation.services.stakeholders import StakeholderDetails, stakeholder_add
-from outbox.models import EmailKind, OutgoingEmail
+from outbox.models import EmailKind, EmailStatus, OutgoingEmail
+from outbox.services import email_send
 from tests.accounts.factories import user_with_role
 from tests.facilitation.factories import SECTORS, EngagementFactory, StakeholderFactory, future
+from tests.outbox.conftest import smtp  # noqa: F401 - the SMTP server fixture
 from tests.schools.factories import LocalAuthorityFactory
 from workshops.models import Attendance
 from workshops.services import WorkshopDetails
@@ -98,6 +100,26 @@ def test_cancelling_tells_each_person_sent_it_once_with_an_ics_that_removes_it(
     record = meeting.history.order_by("-history_date", "-history_id").first()
     assert record.history_user == facilitator
     assert record.history_change_reason == "The director is ill"
+
+
+def test_the_cancellation_arrives_by_smtp_with_its_cancel_ics(engagement, committed, smtp):  # noqa: F811
+    meeting = committed(
+        meeting_schedule, engagement=engagement, kind="review", details=details(future())
+    )
+    committed(meeting_cancel, meeting=meeting, reason="Budget & timing")
+    queued = OutgoingEmail.objects.filter(status=EmailStatus.QUEUED).order_by("pk")
+    for pk in queued.values_list("pk", flat=True):  # the send path, each twice
+        assert email_send(email_id=pk).status == EmailStatus.SENT
+        assert email_send(email_id=pk).status == "skipped"
+    first = people(engagement)[0].email
+    to_first = [message for rcpt_tos, message in smtp.messages if first in rcpt_tos]
+    assert [m["Subject"].split(":")[0] for m in to_first] == ["Invitation", "Cancelled"]
+    (part,) = list(to_first[1].iter_attachments())
+    assert part.get_content_type() == "text/calendar"
+    content = part.get_content()
+    calendar = Calendar.from_ical(content if isinstance(content, str | bytes) else str(content))
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert "Budget & timing" in to_first[1].get_body(preferencelist=("plain",)).get_content()
 
 
 def test_a_cancelled_meeting_reminds_no_one_and_wants_no_notes(engagement, committed, clock):
