@@ -168,12 +168,13 @@ class MeetingInvitesView(CancelledStaysMixin, ScopedEngagementMixin, FormView):
         except LinkDomainError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
+        told = [
+            f"{added} added, each sent the invitation" if added else "",
+            f"{removed} taken off, each told they are no longer needed" if removed else "",
+        ]
         if added or removed:
-            messages.success(
-                self.request,
-                f"The invite list is saved: {added} added (each sent the invitation), "
-                f"{removed} taken off (each told they are no longer needed).",
-            )
+            said = "; ".join(part for part in told if part)
+            messages.success(self.request, f"The invite list is saved: {said}.")
         else:
             messages.info(self.request, "No one was added or taken off; no one is told anything.")
         return HttpResponseRedirect(self.meeting_url(self.meeting))
