@@ -70,8 +70,15 @@ class StakeholderAdmin(ChangedOnItsPageAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(ChangedOnItsPageAdmin):
-    list_display = ("engagement", "kind", "date", "notes_written_at", "notes_reminded_at")
-    list_filter = ("kind",)
+    list_display = (
+        "engagement",
+        "kind",
+        "date",
+        "cancelled_at",
+        "notes_written_at",
+        "notes_reminded_at",
+    )
+    list_filter = ("kind", ("cancelled_at", admin.EmptyFieldListFilter))
     search_fields = ("engagement__name",)
     list_select_related = ("engagement", "workshop")
 
@@ -85,7 +92,7 @@ class MeetingAdmin(ChangedOnItsPageAdmin):
 
 @admin.register(MeetingInvite)
 class MeetingInviteAdmin(ChangedOnItsPageMixin, admin.ModelAdmin):
-    list_display = ("meeting", "stakeholder", "told_at", "reminded_at")
+    list_display = ("meeting", "stakeholder", "told_at", "reminded_at", "removed_at")
     list_select_related = ("meeting__engagement", "meeting__workshop", "stakeholder")
 
 

@@ -92,6 +92,49 @@ class MeetingForm(forms.Form):
         return data
 
 
+class InviteListForm(forms.Form):
+    """Who is invited to a meeting: everyone on the engagement, or those ticked."""
+
+    everyone = forms.TypedChoiceField(
+        label=_("Who is invited"),
+        choices=[
+            ("yes", _("Everyone on the engagement, and anyone added later")),
+            ("no", _("Only the people ticked below")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+        required=False,
+        empty_value=True,  # not said: everyone, as before lists were chosen
+    )
+    invitees = forms.TypedMultipleChoiceField(
+        label=_("Invite"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, stakeholders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].choices = [
+            (s.pk, f"{s.name}, {s.organisation} ({s.get_sector_display()})") for s in stakeholders
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("everyone") is False and not data.get("invitees"):
+            self.add_error(
+                "invitees", _("Tick at least one person, or invite everyone on the engagement.")
+            )
+        return data
+
+
+class MeetingScheduleForm(MeetingForm, InviteListForm):
+    """A new meeting: its details, then who is invited."""
+
+    field_order = [*MeetingForm.base_fields, *InviteListForm.base_fields]
+
+
 class NotesForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"),

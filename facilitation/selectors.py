@@ -5,7 +5,8 @@ import datetime as dt
 from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Func, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from facilitation import conf
@@ -14,6 +15,7 @@ from facilitation.models import (
     PATH,
     Engagement,
     Meeting,
+    MeetingInvite,
     MeetingKind,
     Sector,
     Stage,
@@ -49,7 +51,7 @@ def engagements_in_scope(*, scope) -> QuerySet[Engagement]:
 def meetings_in_scope(*, scope) -> QuerySet[Meeting]:
     engagements = _scoped(scope, Engagement.objects.all())
     return Meeting.objects.filter(engagement__in=engagements.values("pk")).select_related(
-        "workshop", "engagement"
+        "workshop", "engagement", "cancelled_by"
     )
 
 
@@ -83,13 +85,13 @@ def _overdue(engagement: Engagement, meetings: list[Meeting], today: dt.date) ->
         )
     notes_due = today - timedelta(days=conf.notes_reminder_days())
     for meeting in meetings:
-        if meeting.workshop.date <= notes_due and not meeting.notes:
+        if meeting.workshop.date <= notes_due and not meeting.notes and not meeting.is_cancelled:
             overdue.append(f"The notes of the {meeting.title} are not written.")
     return overdue
 
 
 def _next_step(engagement: Engagement, meetings: list[Meeting], stakeholders) -> str:
-    kinds = {m.kind for m in meetings}
+    kinds = {m.kind for m in meetings if not m.is_cancelled}
     if engagement.stage == Stage.PAUSED:
         return f"Paused: {engagement.pause_reason}. Resume it when the area is ready."
     if engagement.stage == Stage.CLOSED:
@@ -122,6 +124,35 @@ def _next_step(engagement: Engagement, meetings: list[Meeting], stakeholders) ->
     return steps[engagement.stage]
 
 
+def _count(queryset: QuerySet) -> Subquery:
+    """How many rows ``queryset`` (filtered on an ``OuterRef``) has, as a subquery: counts
+    side by side without multiplying each other's rows."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _attended_by_sector(attendances: QuerySet) -> dict[int, list[dict]]:
+    """{session id: [{sector, count}, ...]} of those present, in the sectors' order, for the
+    sessions ``attendances`` covers: one query."""
+    rows = (
+        attendances.filter(present=True)
+        .values_list("workshop_id", "participant__stakeholder__sector")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, Counter] = {}
+    for workshop_id, sector, n in rows:
+        counts.setdefault(workshop_id, Counter())[sector] = n
+    return {
+        workshop_id: [
+            {"sector": label, "count": counter[value]}
+            for value, label in Sector.choices
+            if counter.get(value)
+        ]
+        for workshop_id, counter in counts.items()
+    }
+
+
 def engagement_detail(*, engagement: Engagement, today: dt.date | None = None) -> dict:
     """Everything the engagement's page shows, in a fixed number of queries: where it is on
     its path, what is next and what is overdue, its stakeholders and the mix of sectors, its
@@ -131,10 +162,18 @@ def engagement_detail(*, engagement: Engagement, today: dt.date | None = None) -
     meetings = list(
         engagement.meetings.select_related("workshop")
         .annotate(
-            present=Count("workshop__attendances", filter=Q(workshop__attendances__present=True))
+            present=_count(Attendance.objects.filter(workshop=OuterRef("workshop"), present=True)),
+            invited=_count(
+                MeetingInvite.objects.filter(meeting=OuterRef("pk"), removed_at__isnull=True)
+            ),
         )
         .order_by("workshop__date", "workshop__start_time")
     )
+    by_sector = _attended_by_sector(
+        Attendance.objects.filter(workshop__meeting__engagement=engagement)
+    )
+    for meeting in meetings:
+        meeting.attended_by_sector = by_sector.get(meeting.workshop_id, [])
     current = engagement.path_position
     path = [
         {
@@ -161,16 +200,24 @@ def engagement_detail(*, engagement: Engagement, today: dt.date | None = None) -
 
 
 def meeting_detail(*, meeting: Meeting) -> dict:
-    """A meeting's invite list with each person's attendance, the counts by sector, and the
-    revisions of its notes, in a fixed number of queries."""
+    """A meeting's invite list with each person's attendance and its mix by sector, those
+    taken off it, those who came uninvited, the counts by sector, and the revisions of its
+    notes, in a fixed number of queries."""
+    invites = {i.stakeholder_id: i for i in meeting.invites.all()}
     stakeholders = list(meeting.engagement.stakeholders.order_by("name", "pk"))
     present = dict(
         Attendance.objects.filter(workshop=meeting.workshop).values_list(
             "participant_id", "present"
         )
     )
+    invited, others, removed = [], [], []
     for stakeholder in stakeholders:
         stakeholder.present = present.get(stakeholder.participant_id)
+        stakeholder.invite = invite = invites.get(stakeholder.pk)
+        on_list = invite is not None and invite.removed_at is None
+        (invited if on_list else others).append(stakeholder)
+        if invite is not None and invite.removed_at is not None:
+            removed.append(stakeholder)
     attended = [s for s in stakeholders if s.present]
     by_sector = Counter(s.sector for s in attended)
     revisions = list(
@@ -184,8 +231,11 @@ def meeting_detail(*, meeting: Meeting) -> dict:
             notes_revisions.append(revision)
             last = revision.notes
     return {
-        "stakeholders": stakeholders,
-        "mix": sector_mix(stakeholders),
+        "invited": invited,
+        "others": others,
+        "removed": removed,
+        "came_uninvited": [s for s in others if s.present],
+        "mix": sector_mix(invited),
         "attended": len(attended),
         "recorded": bool(present),
         "attended_by_sector": [

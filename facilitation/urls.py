@@ -79,6 +79,10 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.MeetingEditView.as_view(), name="meeting-edit"),
+    path("meetings/<int:pk>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting-cancel"),
+    path(
+        "meetings/<int:pk>/invites/", meetings.MeetingInvitesView.as_view(), name="meeting-invites"
+    ),
     path("meetings/<int:pk>/notes/", meetings.MeetingNotesView.as_view(), name="meeting-notes"),
     path(
         "meetings/<int:pk>/attendance/",

@@ -1,11 +1,13 @@
 """An engagement's meetings online: the consultation, support sessions and reviews."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.validators import validate_one_line
 from facilitation.models.engagements import Engagement
 from facilitation.models.people import Stakeholder
 from workshops.models import Workshop
@@ -35,8 +37,38 @@ class Meeting(TimeStampedModel):
     notes_reminded_at = models.DateTimeField(
         _("facilitator reminded of the notes"), null=True, blank=True
     )
+    invite_all = models.BooleanField(
+        _("everyone invited"),
+        default=True,
+        help_text=_(
+            "Everyone on the engagement is invited, and anyone added later; otherwise only "
+            "those on its invite list (``invites``)."
+        ),
+    )
+    sequence = models.PositiveIntegerField(
+        _("calendar sequence"),
+        default=0,
+        help_text=_(
+            "Counts the changes invitees' calendars are sent (the .ics SEQUENCE): a change, "
+            "someone taken off the list, the cancellation each make it higher."
+        ),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancel_reason = models.CharField(
+        _("why cancelled"), max_length=300, blank=True, validators=[validate_one_line]
+    )
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "notes_reminded_at"])
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at", "notes_reminded_at", "sequence"]
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -45,6 +77,10 @@ class Meeting(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="meeting_cancelled_with_a_reason",
             ),
         ]
 
@@ -59,10 +95,17 @@ class Meeting(TimeStampedModel):
     def joining_link(self) -> str:
         return self.workshop.joining_link or self.engagement.joining_link
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
 
 class MeetingInvite(models.Model):
-    """That a stakeholder was sent a meeting's details, and which (``told_digest``: a change
-    tells only those told something else), and when reminded."""
+    """One stakeholder on a meeting's invite list (or taken off it: ``removed_at``), and
+    what they have been sent: the details (``told_digest``, empty until the invitation is
+    queued; a change tells only those told something else), the reminder, and the notice
+    that it is off for them (``off_told_at``: taken off the list, or the meeting
+    cancelled). Put back on the list, they start a new ``round`` and are invited again."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="invites", verbose_name=_("meeting")
@@ -70,9 +113,12 @@ class MeetingInvite(models.Model):
     stakeholder = models.ForeignKey(
         Stakeholder, on_delete=models.CASCADE, related_name="invites", verbose_name=_("stakeholder")
     )
-    told_digest = models.CharField(_("details sent"), max_length=16)
-    told_at = models.DateTimeField(_("sent"))
+    told_digest = models.CharField(_("details sent"), max_length=16, blank=True)
+    told_at = models.DateTimeField(_("sent"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("taken off the list"), null=True, blank=True)
+    off_told_at = models.DateTimeField(_("told it is off"), null=True, blank=True)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
 
     class Meta:
         verbose_name = _("meeting invitation")

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role
@@ -99,8 +100,11 @@ def engagement_update(
         engagement.facilitators.set(facilitators)
         if link_changed:
             upcoming = engagement.meetings.filter(
-                workshop__date__gte=timezone.localdate(), workshop__joining_link=""
+                workshop__date__gte=timezone.localdate(),
+                workshop__joining_link="",
+                cancelled_at__isnull=True,
             )
+            upcoming.update(sequence=F("sequence") + 1)  # the calendars' event changes
             for meeting_id in upcoming.values_list("pk", flat=True):
                 notifications.fan_out(notifications.meeting_invitations, meeting_id=meeting_id)
     return engagement

@@ -24,19 +24,23 @@ from outbox.services import Areas, EmailSpec, email_enqueue, emails_enqueue_bulk
 
 def meeting_reminders_send(*, now: datetime | None = None) -> int:
     """Remind each invitee ``conf.meeting_reminder_days()`` before a meeting (or on the first
-    run after, up to the day itself), once; returns how many were queued."""
+    run after, up to the day itself), once; returns how many were queued. Those sent the
+    invitation and still on the list are reminded; a cancelled meeting reminds no one."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     due = Meeting.objects.filter(
         workshop__date__gte=today,
         workshop__date__lte=today + timedelta(days=conf.meeting_reminder_days()),
+        cancelled_at__isnull=True,
     ).exclude(engagement__stage__in=(Stage.CLOSED, Stage.PAUSED))
     queued = 0
     for meeting in due.select_related("workshop", "engagement"):
         with transaction.atomic():
             invites = list(
                 MeetingInvite.objects.select_for_update(of=("self",))
-                .filter(meeting=meeting, reminded_at__isnull=True)
+                .filter(meeting=meeting, reminded_at__isnull=True, removed_at__isnull=True)
+                .exclude(told_digest="")
+                .exclude(stakeholder__email="")
                 .select_related("stakeholder")
             )
             context, digest = meeting_context(meeting), details_digest(meeting)
@@ -64,7 +68,12 @@ def notes_reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = timezone.localdate(now) - timedelta(days=conf.notes_reminder_days())
     due = (
-        Meeting.objects.filter(workshop__date__lte=cutoff, notes="", notes_reminded_at__isnull=True)
+        Meeting.objects.filter(
+            workshop__date__lte=cutoff,
+            notes="",
+            notes_reminded_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
         .exclude(engagement__stage=Stage.CLOSED)
         .select_related("workshop", "engagement")
         .prefetch_related("engagement__facilitators")

@@ -164,14 +164,16 @@ def stakeholders_import_csv(*, engagement: Engagement, data: bytes) -> ImportRep
 
 
 def _save_all(engagement: Engagement, found: list[StakeholderDetails], report) -> None:
-    """Save every row (in the caller's transaction); those invited to the meetings still to
-    come are told by one fan-out per meeting, however many rows."""
+    """Save every row (in the caller's transaction); they are invited to the meetings still
+    to come that invite everyone, by one fan-out per meeting, however many rows."""
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     _open_check(engagement)
     for details in found:
         stakeholder = Stakeholder(engagement=engagement, **details.__dict__)
         stakeholder.save()
         report.added.append(stakeholder)
-    upcoming = engagement.meetings.filter(workshop__date__gte=timezone.localdate())
+    upcoming = engagement.meetings.filter(
+        workshop__date__gte=timezone.localdate(), invite_all=True, cancelled_at__isnull=True
+    )
     for meeting_id in upcoming.values_list("pk", flat=True):
         notifications.fan_out(notifications.meeting_invitations, meeting_id=meeting_id)

@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from core.actors import takes_actor
 from core.validators import field_values_check
@@ -70,7 +71,7 @@ def _save(stakeholder: Stakeholder) -> None:
 @takes_actor
 def stakeholder_add(*, engagement: Engagement, details: StakeholderDetails) -> Stakeholder:
     """Add a stakeholder to ``engagement``; they are sent the invitations to its meetings
-    still to come (after commit, by the outbox's task)."""
+    still to come that invite everyone (after commit, by the outbox's task)."""
     stakeholder_details_check(details)
     with transaction.atomic():
         engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
@@ -101,6 +102,13 @@ def stakeholder_update(*, stakeholder: Stakeholder, details: StakeholderDetails)
             setattr(stakeholder, name, value)
         _save(stakeholder)
         if new_address:
-            stakeholder.invites.all().delete()  # what the old address was sent
+            # What the old address was sent: the new one is sent it again, in a new round.
+            stakeholder.invites.update(
+                told_digest="",
+                told_at=None,
+                reminded_at=None,
+                off_told_at=None,
+                round=F("round") + 1,
+            )
             notifications.fan_out(notifications.stakeholder_joined, stakeholder_id=stakeholder.pk)
     return stakeholder

@@ -8,8 +8,10 @@ from facilitation.views.engagements import (
 )
 from facilitation.views.meetings import (
     MeetingAttendanceView,
+    MeetingCancelView,
     MeetingCreateView,
     MeetingEditView,
+    MeetingInvitesView,
     MeetingNotesView,
     MeetingReviewView,
 )
@@ -29,6 +31,8 @@ ACTIONS = {
     "import": StakeholderImportView,
     "schedule": MeetingCreateView,
     "edit_meeting": MeetingEditView,
+    "cancel_meeting": MeetingCancelView,
+    "invites": MeetingInvitesView,
     "notes": MeetingNotesView,
     "attendance": MeetingAttendanceView,
     "plan": PlanAddView,

@@ -1,5 +1,5 @@
-"""Meeting pages: schedule and change a meeting, its page (invite list, attendance, notes
-and their revisions), the register, the notes, and its .ics."""
+"""Meeting pages: schedule, change and cancel a meeting, its invite list, its page (invite
+list, attendance, notes and their revisions), the register, the notes, and its .ics."""
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
@@ -10,13 +10,21 @@ from django.views.generic import FormView
 
 from accounts.mixins import user_may_open
 from core.errors import LinkDomainError
-from facilitation.forms import MeetingForm, NotesForm
+from facilitation.forms import (
+    InviteListForm,
+    MeetingForm,
+    MeetingScheduleForm,
+    NotesForm,
+    ReasonForm,
+)
 from facilitation.ics import meeting_calendar
 from facilitation.models import GoalStatus, Progress
-from facilitation.selectors import meeting_detail
+from facilitation.selectors import meeting_detail, sector_mix
 from facilitation.selectors_plans import review_goals
 from facilitation.services.meetings import (
     meeting_attendance_mark,
+    meeting_cancel,
+    meeting_invites_set,
     meeting_notes_save,
     meeting_schedule,
     meeting_update,
@@ -36,14 +44,18 @@ def _details(data) -> WorkshopDetails:
 
 class MeetingCreateView(ScopedEngagementMixin, FormView):
     template_name = "facilitation/meeting_form.html"
-    form_class = MeetingForm
-    initial = {"start_time": "10:00", "end_time": "12:00"}
+    form_class = MeetingScheduleForm
+    initial = {"start_time": "10:00", "end_time": "12:00", "everyone": "yes"}
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
         self.engagement = self.get_engagement()
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        stakeholders = self.engagement.stakeholders.order_by("name", "pk")
+        return {**super().get_form_kwargs(), "stakeholders": stakeholders}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "engagement": self.engagement}
@@ -56,25 +68,40 @@ class MeetingCreateView(ScopedEngagementMixin, FormView):
                 kind=data["kind"],
                 details=_details(data),
                 agenda=data["agenda"],
+                invitees=None if data["everyone"] else data["invitees"],
                 actor=self.request.user,
             )
         except LinkDomainError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        messages.success(self.request, "The meeting is set; every stakeholder will be invited.")
+        messages.success(self.request, "The meeting is set; those invited will be sent it.")
         return HttpResponseRedirect(self.meeting_url(meeting))
 
 
-class MeetingEditView(ScopedEngagementMixin, FormView):
-    template_name = "facilitation/meeting_form.html"
-    form_class = MeetingForm
+class CancelledStaysMixin:
+    """A view that changes a meeting: a cancelled one is not changed, and says so."""
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
         self.meeting = self.get_meeting()
         self.engagement = self.meeting.engagement
+        if self.meeting.is_cancelled:
+            messages.error(request, "This meeting is cancelled: it stays as it was.")
+            return HttpResponseRedirect(self.meeting_url(self.meeting))
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "engagement": self.engagement,
+            "meeting": self.meeting,
+        }
+
+
+class MeetingEditView(CancelledStaysMixin, ScopedEngagementMixin, FormView):
+    template_name = "facilitation/meeting_form.html"
+    form_class = MeetingForm
 
     def get_initial(self):
         session = self.meeting.workshop
@@ -85,13 +112,6 @@ class MeetingEditView(ScopedEngagementMixin, FormView):
             "end_time": session.end_time,
             "joining_link": session.joining_link,
             "agenda": self.meeting.agenda,
-        }
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "engagement": self.engagement,
-            "meeting": self.meeting,
         }
 
     def form_valid(self, form):
@@ -108,6 +128,74 @@ class MeetingEditView(ScopedEngagementMixin, FormView):
             form.add_error(None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, "The meeting is saved; anyone told other details is told.")
+        return HttpResponseRedirect(self.meeting_url(self.meeting))
+
+
+class MeetingInvitesView(CancelledStaysMixin, ScopedEngagementMixin, FormView):
+    """Who is invited to a meeting still to come: those added are sent the invitation,
+    those taken off a notice that they are no longer needed."""
+
+    permission_required = RUN
+    template_name = "facilitation/meeting_invites.html"
+    form_class = InviteListForm
+
+    def get_form_kwargs(self):
+        self.stakeholders = list(self.engagement.stakeholders.order_by("name", "pk"))
+        return {**super().get_form_kwargs(), "stakeholders": self.stakeholders}
+
+    def get_initial(self):
+        on_list = self.meeting.invites.filter(removed_at__isnull=True)
+        return {
+            "everyone": "yes" if self.meeting.invite_all else "no",
+            "invitees": list(on_list.values_list("stakeholder_id", flat=True)),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invited = set(self.get_initial()["invitees"])
+        context["mix"] = sector_mix([s for s in self.stakeholders if s.pk in invited])
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            added, removed = meeting_invites_set(
+                meeting=self.meeting,
+                everyone=data["everyone"],
+                invitees=data["invitees"],
+                actor=self.request.user,
+            )
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        told = [
+            f"{added} added, each sent the invitation" if added else "",
+            f"{removed} taken off, each told they are no longer needed" if removed else "",
+        ]
+        if added or removed:
+            said = "; ".join(part for part in told if part)
+            messages.success(self.request, f"The invite list is saved: {said}.")
+        else:
+            messages.info(self.request, "No one was added or taken off; no one is told anything.")
+        return HttpResponseRedirect(self.meeting_url(self.meeting))
+
+
+class MeetingCancelView(CancelledStaysMixin, ScopedEngagementMixin, FormView):
+    """Cancel a meeting still to come, saying why; everyone sent it is told."""
+
+    permission_required = RUN
+    template_name = "facilitation/meeting_cancel.html"
+    form_class = ReasonForm
+
+    def form_valid(self, form):
+        try:
+            meeting_cancel(
+                meeting=self.meeting, reason=form.cleaned_data["reason"], actor=self.request.user
+            )
+        except LinkDomainError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, "The meeting is cancelled; everyone sent it will be told.")
         return HttpResponseRedirect(self.meeting_url(self.meeting))
 
 
@@ -129,8 +217,8 @@ class MeetingDetailView(ScopedEngagementMixin, View):
             "status_choices": GoalStatus.choices,
             "progress_choices": Progress.choices,
             "notes_form": notes_form or NotesForm(initial={"notes": meeting.notes}),
-            "happened": meeting.workshop.date <= today,
-            "upcoming": meeting.workshop.date >= today,
+            "happened": meeting.workshop.date <= today and not meeting.is_cancelled,
+            "upcoming": meeting.workshop.date >= today and not meeting.is_cancelled,
             "can": can,
         }
         return render(request, self.template_name, context)
@@ -182,7 +270,8 @@ class MeetingCalendarView(ScopedEngagementMixin, View):
 
     def get(self, request, pk):
         meeting = self.get_meeting()
-        response = HttpResponse(meeting_calendar(meeting=meeting), content_type="text/calendar")
+        body = meeting_calendar(meeting=meeting, cancel=meeting.is_cancelled)
+        response = HttpResponse(body, content_type="text/calendar")
         response["Content-Disposition"] = 'attachment; filename="link-meeting.ics"'
         return response
 
@@ -201,6 +290,9 @@ class MeetingReviewView(ScopedEngagementMixin, View):
         from facilitation.services.plans import goal_review_record
 
         meeting = self.get_meeting()
+        if meeting.is_cancelled:
+            messages.error(request, "This meeting is cancelled: nothing was recorded.")
+            return HttpResponseRedirect(self.meeting_url(meeting))
         goals = Goal.objects.filter(priority__engagement=meeting.engagement).select_related(
             "priority"
         )

@@ -20,7 +20,7 @@ from workshops.services import WorkshopDetails
 pytestmark = pytest.mark.django_db
 
 #: The most queries each page may cost, at 5 stakeholders or at 500.
-PAGE_QUERIES = {"list": 11, "detail": 15, "meeting": 13, "goals": 18, "goal-list": 12, "owner": 8}
+PAGE_QUERIES = {"list": 11, "detail": 16, "meeting": 14, "goals": 18, "goal-list": 12, "owner": 8}
 
 
 def world(size: int, committed, clock):
@@ -96,5 +96,5 @@ def test_scheduling_a_meeting_costs_one_fan_out_whatever_the_invite_list(
         ),
     )
     assert cost.status_code == 302
-    assert cost.queries <= 20, cost.queries
+    assert cost.queries <= 23, cost.queries  # the invite list: its choices, check, insert
     print(f"schedule at {size}: {cost.queries} queries, {cost.publishes} publishes")  # noqa: T201

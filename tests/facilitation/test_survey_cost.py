@@ -36,9 +36,9 @@ ANSWERS = {
 #: The most queries each request may cost, at 5 establishments or at 500.
 QUERIES = {
     "start": 23,
-    "detail": 18,
+    "detail": 19,
     "survey": 15,
-    "meeting": 17,
+    "meeting": 18,
     "answer-page": 2,
     "answer": 5,
 }

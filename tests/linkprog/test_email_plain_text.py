@@ -8,6 +8,7 @@ server (aiosmtpd), and what arrived is read back.
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from django.apps import apps
@@ -217,6 +218,23 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
     )
     later = WorkshopDetails(date=on + dt.timedelta(days=1), **times)
     step(lambda: meeting_update(meeting=meeting, kind="consultation", details=later))
+    # A support session for two: one taken off the list, then the session cancelled.
+    from facilitation.services.meetings import meeting_cancel, meeting_invites_set
+
+    sam = replace(leader, name="Sam D'Arcy", sector="vcs", email="sam@vcs.example")
+    other_leader = step(lambda: stakeholder_add(engagement=engagement, details=sam))
+    pair = list(engagement.stakeholders.values_list("pk", flat=True))
+    support = step(
+        lambda: meeting_schedule(
+            engagement=engagement,
+            kind="support",
+            details=WorkshopDetails(date=on + dt.timedelta(days=9), **times),
+            invitees=pair,
+        )
+    )
+    kept = [pk for pk in pair if pk != other_leader.pk]
+    step(lambda: meeting_invites_set(meeting=support, everyone=False, invitees=kept))
+    step(lambda: meeting_cancel(meeting=support, reason="Jo's team & the LA can't make it"))
     step(lambda: meeting_reminders_send(now=timezone.now() + dt.timedelta(days=3)))
     step(lambda: notes_reminders_send(now=timezone.now() + dt.timedelta(days=8)))
     # A goal's owner is reminded a week before it is due.
