@@ -17,6 +17,9 @@ DEFAULT_OPEN_DAYS = 42
 #: A personal survey link works for this many days after it was made; an older one can ask
 #: for a new link while the survey is still open.
 DEFAULT_LINK_MAX_AGE_DAYS = 28
+#: An export of more rows than this is built by a worker and offered for download on a page
+#: of its own (``linkprog.exports``), rather than within the request.
+DEFAULT_EXPORT_INLINE_ROWS = 50_000
 #: Reports suppress any figure resting on fewer respondents than this.
 DEFAULT_MIN_CELL = 5
 
@@ -50,3 +53,7 @@ DEFAULT_RETAIN_SURVEY_LINK_DAYS = 90
 
 def retain_survey_link_days() -> int:
     return setting("LINK_RETAIN_SURVEY_LINK_DAYS", DEFAULT_RETAIN_SURVEY_LINK_DAYS)
+
+
+def export_inline_rows() -> int:
+    return setting("LINK_EXPORT_INLINE_ROWS", DEFAULT_EXPORT_INLINE_ROWS)
