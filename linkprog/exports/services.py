@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.scoping import Scope, scope_for
-from linkprog.exports import conf
+from linkprog import conf
 from linkprog.exports.kinds import KINDS, ExportError, Request
 from linkprog.models import ExportJob, ExportStatus
 from outbox.models import EmailKind

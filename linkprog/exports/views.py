@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from accounts.mixins import CoordinatorRequiredMixin
 from core.spreadsheets import private_download
-from linkprog.exports import conf
+from linkprog import conf
 from linkprog.exports.kinds import KINDS, ExportError
 from linkprog.exports.services import (
     export_job_queue,

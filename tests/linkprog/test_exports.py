@@ -19,7 +19,7 @@ from evaluation import suppression
 from evaluation.selectors import ReportGroup, anonymised_responses
 from evaluation.selectors.groups import respondent, submitted_responses
 from evaluation.selectors.rows import KeyedHash
-from linkprog.exports import conf
+from linkprog import conf
 from linkprog.exports.services import (
     export_job_queue,
     export_job_run,

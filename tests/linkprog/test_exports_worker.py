@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from linkprog.exports import conf
+from linkprog import conf
 from linkprog.exports.services import export_jobs_recover
 from linkprog.models import ExportJob
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail

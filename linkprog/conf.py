@@ -1,4 +1,4 @@
-"""The worker-built exports' configurable values, read when needed through
+"""linkprog's configurable values (the worker-built exports, linkprog.exports), read through
 ``core.conf.setting`` (settings, else the environment, else the default here)."""
 
 from datetime import timedelta
