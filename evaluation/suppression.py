@@ -277,13 +277,6 @@ class Pseudonyms:
         digest = hmac.new(self._key, f"{kind}:{pk}".encode(), hashlib.sha256)
         return digest.hexdigest()[:16]
 
-    def padded_keys(self) -> tuple[bytes, bytes]:
-        """The key as HMAC's inner and outer padded keys (RFC 2104), so that the database
-        computes the same hashes while it sorts a large export
-        (``evaluation.selectors.rows``): they go to the query as parameters, never stored."""
-        key = self._key.ljust(64, b"\0")
-        return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
-
 
 def release_months(rows: Iterable[tuple[Hashable, Hashable, str]]) -> dict[Hashable, Cell]:
     """The month each row may show, from (row, cell, month) triples: the month where at

@@ -1,6 +1,7 @@
 """Anonymised responses, one row each, for those allowed to export them, with the data
 dictionary that says what every column is."""
 
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.db.models.functions import MD5, Coalesce, Concat, NullIf, TruncMonth
 
 from cohorts.models import CohortFormat
 from evaluation import suppression
@@ -90,27 +91,6 @@ COLUMNS = (
 )
 
 
-class KeyedHash(Func):
-    """``Pseudonyms``' keyed hash (HMAC-SHA256, first 16 hex characters) of
-    "``kind``:``expression``", computed by PostgreSQL from the padded keys, so that a large
-    export is sorted by its respondent keys in the database rather than in memory."""
-
-    output_field = CharField()
-
-    def __init__(self, expression, *, kind: str, pseudonyms: suppression.Pseudonyms):
-        super().__init__(expression)
-        self.kind = kind
-        self.inner, self.outer = pseudonyms.padded_keys()
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            "substr(encode(sha256(%s::bytea || sha256(%s::bytea || "
-            f"convert_to(%s || ({sql}), 'UTF8'))), 'hex'), 1, 16)",
-            [self.outer, self.inner, f"{self.kind}:", *params],
-        )
-
-
 class JSONObjectAgg(Aggregate):
     function = "JSONB_OBJECT_AGG"
     output_field = JSONField()
@@ -167,13 +147,14 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
 
     No school, name, email, cohort name or database id; keys, LA and month as
     ``suppression`` rule 5 says. Free-text columns only with ``include_free_text``. Rows are
-    sorted by respondent key (random in each export) and time point, so their order says
-    nothing of when they came in.
+    grouped by person in a random order (new in each export), then by time point, so their
+    order says nothing of when they came in.
 
     Memory does not grow with the rows: the database counts people per LA and responses per
-    cell and month first (two small aggregates), then hands over the rows already sorted,
-    each with its answers, through a server-side cursor as they are written. Four queries
-    here, two for the dictionary, one more as the rows are read (seven in all).
+    cell and month first (two small aggregates), then hands over the rows, each with its
+    answers, each person's together in a shuffled order, through a server-side cursor as they
+    are written; the respondent keys are made here (their key never leaves this process).
+    Four queries here, two for the dictionary, one more as the rows are read (seven in all).
     """
     responses = submitted_responses(group)
     person = respondent("invitation__")
@@ -201,24 +182,25 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
     for code, kind in kinds:
         if kind != QuestionKind.FREE_TEXT or include_free_text:
             codes.setdefault(code, kind)
-    pseudonyms = suppression.Pseudonyms()
     order = Case(
         *(When(time_point=value, then=Value(n)) for n, value in enumerate(TimePoint.values)),
         default=Value(99),
     )
+    # The database shuffles people with a salt of its own (it never sees the pseudonyms'
+    # key): each person's rows stay together, in an order that says nothing of when anyone
+    # answered and is different in every export.
+    shuffle = MD5(Concat(Value(secrets.token_hex(16)), person, output_field=CharField()))
     found = (
-        responses.annotate(
-            key=KeyedHash(person, kind="respondent", pseudonyms=pseudonyms),
-            month=month,
-            given=_answers(list(codes)),
-        )
-        .order_by("key", order, "questionnaire__family", "questionnaire__version")
-        .values_list("key", "month", "given", *RESPONSE_KEYS)
+        responses.annotate(who=person, shuffle=shuffle, month=month, given=_answers(list(codes)))
+        .order_by("shuffle", "who", order, "questionnaire__family", "questionnaire__version")
+        .values_list("who", "month", "given", *RESPONSE_KEYS)
     )
     header = [name for name, *_ in COLUMNS]
     return AnonymisedExport(
         header=[*header, *codes],
-        body=_body(found, codes, pseudonyms, months=months, people_in_la=people_in_la),
+        body=_body(
+            found, codes, suppression.Pseudonyms(), months=months, people_in_la=people_in_la
+        ),
         dictionary=data_dictionary(codes, audience=group.audience),
     )
 
@@ -232,7 +214,7 @@ def _body(found, codes, pseudonyms, *, months, people_in_la) -> Iterator[list]:
     cohort_keys: dict[int, str] = {}
     delivery_models: dict[tuple, str] = {}
     for row in found.iterator(chunk_size=2000):
-        key, at, given, cohort_id, time_point, phase, region, la, delivery, format, *rest = row
+        who, at, given, cohort_id, time_point, phase, region, la, delivery, format, *rest = row
         audience, family, version = rest
         if la is None:
             la_shown = "No LA"
@@ -246,7 +228,7 @@ def _body(found, codes, pseudonyms, *, months, people_in_la) -> Iterator[list]:
             delivery_models[delivery, format] = _delivery_model(delivery, format)
         given = given or {}
         yield [
-            key,
+            pseudonyms("respondent", who),
             cohort_keys[cohort_id],
             time_points.get(time_point, time_point),
             months[(cohort_id, audience, time_point), f"{at:%Y-%m}"].export(),
