@@ -112,6 +112,7 @@ def csv_zip_stream(files: dict[str, Iterable[Iterable]]) -> Iterator[bytes]:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, rows in files.items():
             with archive.open(name, "w", force_zip64=True) as member:
+                yield out.take()  # the member's header: the download starts at once
                 text = io.StringIO()
                 text.write("\ufeff")
                 writer = csv.writer(text)

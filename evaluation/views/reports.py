@@ -145,8 +145,8 @@ class ResponsesExportView(ReportMixin, View):
     dictionary. Row-level data needs its own capability: facilitators, who know each
     attendee, get the aggregates only.
 
-    More than ``conf.export_inline_rows()`` rows go to a worker: the view sends the user to
-    the page that asks for one (``exports:new``), with the same filters.
+    More than ``conf.export_inline_rows()`` rows (fewer for XLSX) go to a worker: the view
+    sends the user to the page that asks for one (``exports:new``), with the same filters.
 
     XLSX: a "Responses" sheet and a "Data dictionary" sheet. CSV: a ZIP holding
     responses.csv and data_dictionary.csv, one download rather than two links, because the
@@ -162,7 +162,7 @@ class ResponsesExportView(ReportMixin, View):
         if group is None:
             invalid = [["The filters are not valid: nothing to export."]]
             rows, dictionary = invalid, invalid
-        elif anonymised_responses_count(group) > conf.export_inline_rows():
+        elif anonymised_responses_count(group) > conf.export_inline_rows(self.export_format):
             # Too large for a page request: a worker builds it (linkprog.exports).
             url = reverse("exports:new", args=[f"responses-{self.export_format}"])
             return redirect(f"{url}?{request.GET.urlencode()}")

@@ -6,6 +6,7 @@ from linkprog.exports import views
 
 app_name = "exports"
 urlpatterns = [
+    path("", views.ExportListView.as_view(), name="list"),
     path("new/<slug:kind>/", views.NewExportView.as_view(), name="new"),
     path("<int:pk>/", views.ExportJobView.as_view(), name="job"),
     path("<int:pk>/progress/", views.ExportProgressView.as_view(), name="progress"),

@@ -93,6 +93,17 @@ class JobMixin(CoordinatorRequiredMixin):
         return job
 
 
+class ExportListView(CoordinatorRequiredMixin, TemplateView):
+    """The user's own worker-built exports, newest first (the last ``LISTED``)."""
+
+    LISTED = 20
+    template_name = "linkprog/exports/list.html"
+
+    def get_context_data(self, **kwargs):
+        jobs = ExportJob.objects.filter(created_by=self.request.user)[: self.LISTED]
+        return super().get_context_data(jobs=jobs, **kwargs)
+
+
 class ExportJobView(JobMixin, TemplateView):
     """One export: its progress while a worker builds it, then its download (or what
     stopped it, and a button to start it again)."""

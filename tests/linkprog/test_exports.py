@@ -42,7 +42,7 @@ XLSX = reverse("evaluation:export-responses-xlsx")
 def exports(settings, tmp_path):
     """Files go to a fresh folder; exports of more than 10 rows go to a worker."""
     settings.LINK_EXPORT_DIR = str(tmp_path / "exports")
-    settings.LINK_EXPORT_INLINE_ROWS = 10
+    settings.LINK_EXPORT_INLINE_ROWS = settings.LINK_EXPORT_INLINE_XLSX_ROWS = 10
     return tmp_path / "exports"
 
 
@@ -93,6 +93,13 @@ def test_a_small_export_is_built_at_once_and_streams(national, camden):
     assert not ExportJob.objects.exists()
 
 
+def test_xlsx_goes_to_a_worker_sooner_than_csv(national, camden, settings):
+    settings.LINK_EXPORT_INLINE_ROWS = 20
+    survey(camden)  # 12 rows
+    assert national.get(CSV).status_code == 200
+    assert national.get(XLSX).url == reverse("exports:new", args=["responses-xlsx"]) + "?"
+
+
 def test_a_large_export_is_asked_for_built_once_by_a_worker_and_emailed_as_a_link(
     national, admin, camden, django_capture_on_commit_callbacks
 ):
@@ -139,6 +146,20 @@ def test_a_large_export_is_asked_for_built_once_by_a_worker_and_emailed_as_a_lin
     assert len(rows) == 1 + 12 and len({row[0] for row in rows[1:]}) == 6
     assert rows[0][:3] == ["respondent_key", "cohort_key", "time_point"]
     assert list(export_jobs_dir_files(job)) == [job.file_name]
+
+
+def test_the_list_shows_only_ones_own_exports_newest_first(national, admin, camden):
+    survey(camden)
+    mine = export_job_queue(kind="responses-csv", params={}, actor=admin)
+    other = user_with_role(Role.NATIONAL_ADMIN, username="other")
+    theirs = export_job_queue(kind="responses-xlsx", params={}, actor=other)
+    page = national.get(reverse("exports:list"))
+    assert list(page.context["jobs"]) == [mine]
+    text = page.content.decode()
+    assert reverse("exports:job", args=[mine.pk]) in text
+    assert reverse("exports:job", args=[theirs.pk]) not in text
+    report = national.get(reverse("evaluation:report")).content.decode()
+    assert reverse("exports:list") in report
 
 
 def export_jobs_dir_files(job):
