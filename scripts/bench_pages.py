@@ -147,14 +147,22 @@ def _measure(path: str, cookie: str | None, requests: int) -> dict:
     }
 
 
-def _gunicorn(url: str, static_root: str) -> subprocess.Popen:
-    env = {
+def _production_env(url: str, **extra: str) -> dict[str, str]:
+    """The environment of a process run with the production settings on ``url``."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "linkprog.settings.production",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "EMAIL_URL": "consolemail://",
+        **extra,
+    }
+
+
+def _gunicorn(url: str, static_root: str) -> subprocess.Popen:
+    env = {
+        **_production_env(url),
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": static_root,
@@ -226,16 +234,7 @@ def _worker_build(url: str, kind: str, username: str) -> dict:
     """Build one export as a worker does, in a process of its own (production settings), and
     report its time and the process's peak resident memory."""
     with tempfile.TemporaryDirectory() as var_dir:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "linkprog.settings.production",
-            "DJANGO_SECRET_KEY": SECRET_KEY,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "EMAIL_URL": "consolemail://",
-            "LINK_VAR_DIR": var_dir,
-            "CELERY_BROKER_URL": "memory://",
-        }
+        env = _production_env(url, LINK_VAR_DIR=var_dir, CELERY_BROKER_URL="memory://")
         done = subprocess.run(
             [sys.executable, "-c", WORKER_BUILD, kind, username],
             cwd=ROOT,
