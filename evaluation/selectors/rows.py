@@ -151,28 +151,15 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
     order says nothing of when they came in.
 
     Memory does not grow with the rows: the database counts people per LA and responses per
-    cell and month first (two small aggregates), then hands over the rows, each with its
-    answers, each person's together in a shuffled order, through a server-side cursor as they
-    are written; the respondent keys are made here (their key never leaves this process).
-    Four queries here, two for the dictionary, one more as the rows are read (seven in all).
+    cell and month (two small aggregates, when the first row is read), then hands over the
+    rows, each with its answers, each person's together in a shuffled order, through a
+    server-side cursor as they are written; the respondent keys are made here (their key
+    never leaves this process).
+    One query here, two for the dictionary, three more as the rows are read (six in all).
     """
     responses = submitted_responses(group)
     person = respondent("invitation__")
-    people_in_la = dict(
-        responses.order_by()
-        .values_list("cohort__local_authority__name")
-        .annotate(people=Count(person, distinct=True))
-    )
     month = TruncMonth("submitted_at")
-    cell_months: dict[tuple, Counter] = defaultdict(Counter)
-    for cohort_id, audience, time_point, at, n in (
-        responses.order_by()
-        .annotate(month=month)
-        .values_list("cohort_id", "questionnaire__audience", "time_point", "month")
-        .annotate(n=Count("pk"))
-    ):
-        cell_months[cohort_id, audience, time_point][f"{at:%Y-%m}"] = n
-    months = suppression.release_month_counts(cell_months)
     kinds = (
         Question.objects.filter(questionnaire__in=responses.values("questionnaire"))
         .values_list("code", "kind")
@@ -198,14 +185,32 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
     header = [name for name, *_ in COLUMNS]
     return AnonymisedExport(
         header=[*header, *codes],
-        body=_body(
-            found, codes, suppression.Pseudonyms(), months=months, people_in_la=people_in_la
-        ),
+        body=_body(found, codes, suppression.Pseudonyms(), responses=responses, person=person),
         dictionary=data_dictionary(codes, audience=group.audience),
     )
 
 
-def _body(found, codes, pseudonyms, *, months, people_in_la) -> Iterator[list]:
+def _released_months(responses, month) -> dict:
+    cell_months: dict[tuple, Counter] = defaultdict(Counter)
+    for cohort_id, audience, time_point, at, n in (
+        responses.order_by()
+        .annotate(month=month)
+        .values_list("cohort_id", "questionnaire__audience", "time_point", "month")
+        .annotate(n=Count("pk"))
+    ):
+        cell_months[cohort_id, audience, time_point][f"{at:%Y-%m}"] = n
+    return suppression.release_month_counts(cell_months)
+
+
+def _body(found, codes, pseudonyms, *, responses, person) -> Iterator[list]:
+    """The rows; the two aggregates they need are read when the first row is asked for, so a
+    streamed download starts before them."""
+    people_in_la = dict(
+        responses.order_by()
+        .values_list("cohort__local_authority__name")
+        .annotate(people=Count(person, distinct=True))
+    )
+    months = _released_months(responses, TruncMonth("submitted_at"))
     time_points, regions = dict(TimePoint.choices), dict(Region.choices)
     audiences = dict(Audience.choices)
     time_points = {value: str(label) for value, label in time_points.items()}
