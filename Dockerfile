@@ -25,8 +25,8 @@ RUN mkdir linkprog \
 # templates/, static/ and the apps' data files: the same tree for gunicorn, manage.py and
 # celery, whatever the working directory of each.
 RUN useradd --create-home --uid 1000 --user-group link \
-    && mkdir -p /app/var /app/staticfiles \
-    && chown link:link /app /app/var /app/staticfiles
+    && mkdir -p /app/var/exports /app/staticfiles \
+    && chown link:link /app /app/var /app/var/exports /app/staticfiles
 COPY --chown=link:link . .
 USER link
 

@@ -4,10 +4,11 @@ CSV files they upload."""
 import csv
 import io
 import re
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.cache import patch_cache_control
 from openpyxl import Workbook
 
@@ -55,34 +56,82 @@ def csv_stream_response(
     return private_download(response, f"{filename}.csv")
 
 
-def xlsx_response(sheets: dict[str, Iterable[Iterable]], filename: str) -> HttpResponse:
-    """An XLSX download with one worksheet per entry of ``sheets`` (title: rows, the first
-    being the header), every cell made safe. Written row by row (openpyxl's write-only mode),
-    so memory does not grow with the rows."""
+def xlsx_write(sheets: dict[str, Iterable[Iterable]], file) -> None:
+    """Write an XLSX workbook to ``file`` (a path or a binary file), one worksheet per entry
+    of ``sheets`` (title: rows, the first being the header), every cell made safe. Written
+    row by row (openpyxl's write-only mode: each sheet goes to a temporary file as it is
+    appended), so memory does not grow with the rows."""
     workbook = Workbook(write_only=True)
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append([spreadsheet_safe(value) for value in row])
-    response = HttpResponse(content_type=XLSX_TYPE)
-    workbook.save(response)
+    workbook.save(file)
+
+
+def xlsx_response(sheets: dict[str, Iterable[Iterable]], filename: str) -> FileResponse:
+    """An XLSX download of ``sheets`` (``xlsx_write``), built in a temporary file and sent
+    from it, so neither building nor sending holds the workbook in memory."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    xlsx_write(sheets, file)
+    file.seek(0)
+    response = FileResponse(file, content_type=XLSX_TYPE)
     return private_download(response, f"{filename}.xlsx")
 
 
-def csv_zip_response(files: dict[str, Iterable[Iterable]], filename: str) -> HttpResponse:
-    """A ZIP download of CSV files (name: rows, the first being the header), each with a
-    UTF-8 byte order mark and every cell made safe: for files that only make sense together,
-    such as data and the dictionary of its columns."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+class _Chunks(io.RawIOBase):
+    """A write-only, unseekable file that keeps what is written until it is taken: what
+    ``zipfile`` writes, handed on piece by piece (a ZIP written to it uses data
+    descriptors, as a streamed ZIP must)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+#: Rows written to a streamed ZIP between two pieces handed on.
+ZIP_ROWS_PER_PIECE = 500
+
+
+def csv_zip_stream(files: dict[str, Iterable[Iterable]]) -> Iterator[bytes]:
+    """A ZIP of CSV files (name: rows, the first being the header), each with a UTF-8 byte
+    order mark and every cell made safe, as pieces of bytes while the rows are read: memory
+    holds a few hundred rows, whatever the size of the files."""
+    out = _Chunks()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, rows in files.items():
-            text = io.StringIO()
-            text.write("\ufeff")
-            writer = csv.writer(text)
-            for row in rows:
-                writer.writerow([spreadsheet_safe(value) for value in row])
-            archive.writestr(name, text.getvalue().encode("utf-8"))
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+            with archive.open(name, "w", force_zip64=True) as member:
+                yield out.take()  # the member's header: the download starts at once
+                text = io.StringIO()
+                text.write("\ufeff")
+                writer = csv.writer(text)
+                for number, row in enumerate(rows, start=1):
+                    writer.writerow([spreadsheet_safe(value) for value in row])
+                    if number % ZIP_ROWS_PER_PIECE == 0:
+                        member.write(text.getvalue().encode("utf-8"))
+                        text.seek(0)
+                        text.truncate()
+                        yield out.take()
+                member.write(text.getvalue().encode("utf-8"))
+            yield out.take()
+    yield out.take()
+
+
+def csv_zip_response(files: dict[str, Iterable[Iterable]], filename: str) -> StreamingHttpResponse:
+    """A ZIP download of CSV files (``csv_zip_stream``), streamed as the rows are read: for
+    files that only make sense together, such as data and the dictionary of its columns."""
+    response = StreamingHttpResponse(csv_zip_stream(files), content_type="application/zip")
     return private_download(response, f"{filename}.zip")
 
 

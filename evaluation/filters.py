@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Phase
 from evaluation.models import Audience, TimePoint
+from evaluation.selectors.groups import ReportGroup
 from schools.models import LocalAuthority, MHSTArea, Region
 
 DEFAULT_TIME_A = TimePoint.BASELINE
@@ -136,3 +137,22 @@ class ReportFilter(django_filters.FilterSet):
             "time_a": data.get("time_a") or DEFAULT_TIME_A,
             "time_b": data.get("time_b") or DEFAULT_TIME_B,
         }
+
+    def report_group(self) -> tuple[ReportGroup | None, dict]:
+        """The group and options the filters ask for; no group when the filters are invalid
+        (a cohort or area outside the user's scope among them: ``problems`` says which)."""
+        if self.is_bound and not self.is_valid():
+            return None, {}
+        if not self.is_bound:
+            options = {"audience": "", "time_a": DEFAULT_TIME_A, "time_b": DEFAULT_TIME_B}
+            return ReportGroup(cohorts=self.queryset), options
+        options = self.report_options()
+        return ReportGroup(cohorts=self.qs, audience=options["audience"]), options
+
+    def problems(self) -> str:
+        """What is wrong with the filters, in one sentence per filter."""
+        return " ".join(
+            f"{self.filters[name].label if name in self.filters else 'Filters'}: "
+            + " ".join(str(message) for message in messages)
+            for name, messages in self.errors.items()
+        )

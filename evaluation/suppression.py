@@ -193,17 +193,26 @@ def release_months(rows: Iterable[tuple[Hashable, Hashable, str]]) -> dict[Hasha
     by_cell: dict[Hashable, list[tuple[Hashable, str]]] = defaultdict(list)
     for row, cell, month in rows:
         by_cell[cell].append((row, month))
-    released: dict[Hashable, Cell] = {}
-    for members in by_cell.values():
-        sizes = Counter(month for _, month in members)
-        reasons = {month: SMALL if is_small(n) else "" for month, n in sizes.items()}
+    sizes = {cell: Counter(month for _, month in members) for cell, members in by_cell.items()}
+    released = release_month_counts(sizes)
+    return {
+        row: released[cell, month] for cell, members in by_cell.items() for row, month in members
+    }
 
-        hidden_rows = sum(sizes[m] for m, reason in reasons.items() if reason)
-        shown_months = sorted((m for m, reason in reasons.items() if not reason), key=sizes.get)
+
+def release_month_counts(sizes: dict[Hashable, Counter]) -> dict[tuple[Hashable, str], Cell]:
+    """``release_months`` from counts, for exports too large to hold their rows: for each
+    cell, how many of its rows fall in each month; gives each (cell, month) what its rows
+    may show."""
+    released: dict[tuple[Hashable, str], Cell] = {}
+    for cell, months in sizes.items():
+        reasons = {month: SMALL if is_small(n) else "" for month, n in months.items()}
+        hidden_rows = sum(months[m] for m, reason in reasons.items() if reason)
+        shown_months = sorted((m for m, reason in reasons.items() if not reason), key=months.get)
         while 0 < hidden_rows < min_cell() and shown_months:
             smallest = shown_months.pop(0)
             reasons[smallest] = SECONDARY
-            hidden_rows += sizes[smallest]
-        for row, month in members:
-            released[row] = Cell(None, reasons[month]) if reasons[month] else Cell(month)
+            hidden_rows += months[smallest]
+        for month, reason in reasons.items():
+            released[cell, month] = Cell(None, reason) if reason else Cell(month)
     return released

@@ -127,6 +127,20 @@ app.conf.beat_schedule = {
         "task": "linkprog.tasks.apply_retention",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Large exports (linkprog/exports): a job whose worker was lost (no sign of life for
+    # LINK_EXPORT_LEASE_SECONDS) goes back to a worker, or is marked failed after three tries
+    # for its owner to restart. Every 5 minutes, so a killed worker delays a file by at most
+    # a lease and 5 minutes.
+    "recover-exports": {
+        "task": "linkprog.tasks.recover_exports",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Export files hold pseudonymised survey answers: each is deleted LINK_EXPORT_KEEP_HOURS
+    # after it is built (docs/privacy.md). Every 15 minutes, so none outlives its time by more.
+    "delete-expired-exports": {
+        "task": "linkprog.tasks.delete_expired_exports",
+        "schedule": crontab(minute="*/15"),
+    },
     # Facilitation meetings: a reminder to those invited the day before (LINK_MEETING_REMINDER_
     # DAYS). Hourly, like the workshop reminders, so a missed run costs an hour.
     "send-meeting-reminders": {

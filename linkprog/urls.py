@@ -68,6 +68,7 @@ urlpatterns = [
     path("outbox/", include("linkprog.outbox_pages.urls")),
     path("privacy/", include("linkprog.privacy_pages.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("exports/", include("linkprog.exports.urls")),
     path("survey/", include("evaluation.urls_survey")),
     path("admin/", admin.site.urls),
 ]

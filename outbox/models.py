@@ -35,6 +35,7 @@ class EmailKind(models.TextChoices):
     MEETING_REMINDER = "meeting_reminder", _("Facilitation meeting reminder")
     NOTES_REMINDER = "notes_reminder", _("Meeting notes reminder to the facilitator")
     PLAN_REMINDER = "plan_reminder", _("Goal or action due reminder")
+    EXPORT_READY = "export_ready", _("Large export ready (or stopped)")
 
 
 class EmailStatus(models.TextChoices):

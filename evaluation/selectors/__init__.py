@@ -44,4 +44,8 @@ from evaluation.selectors.outcomes import (  # noqa: F401
     paired_changes,
 )
 from evaluation.selectors.rates import response_rates, response_rates_summary  # noqa: F401
-from evaluation.selectors.rows import AnonymisedExport, anonymised_responses  # noqa: F401
+from evaluation.selectors.rows import (  # noqa: F401
+    AnonymisedExport,
+    anonymised_responses,
+    anonymised_responses_count,
+)

@@ -1,10 +1,25 @@
 """Anonymised responses, one row each, for those allowed to export them, with the data
 dictionary that says what every column is."""
 
-from collections import defaultdict
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import MD5, Coalesce, Concat, NullIf, TruncMonth
 
 from cohorts.models import CohortFormat
 from evaluation import suppression
@@ -17,10 +32,8 @@ from workshops.models import DeliveryKind
 # --- Anonymised responses -----------------------------------------------------------------
 
 RESPONSE_KEYS = (
-    "pk",
     "cohort_id",
     "time_point",
-    "submitted_at",
     "cohort__phase__name",
     "cohort__local_authority__region",
     "cohort__local_authority__name",
@@ -78,18 +91,53 @@ COLUMNS = (
 )
 
 
+class JSONObjectAgg(Aggregate):
+    function = "JSONB_OBJECT_AGG"
+    output_field = JSONField()
+
+
 @dataclass(frozen=True)
 class AnonymisedExport:
-    """The rows (the first is the header) and the data dictionary (the first row is its
-    header) of one export."""
+    """The header, the rows (read as they are written: a generator, read once) and the
+    data dictionary (the first row is its header) of one export."""
 
-    rows: list[list]
+    header: list[str]
+    body: Iterable[list]
     dictionary: list[list]
+
+    @property
+    def rows(self) -> Iterator[list]:
+        """The header, then the rows."""
+        yield self.header
+        yield from self.body
 
 
 def _delivery_model(kind: str, format: str) -> str:
     kinds, formats = dict(DeliveryKind.choices), dict(CohortFormat.choices)
     return f"{kinds.get(kind, kind)}, {str(formats.get(format, format)).lower()}"
+
+
+def anonymised_responses_count(group: ReportGroup) -> int:
+    """How many rows ``anonymised_responses`` would give: one query."""
+    return submitted_responses(group).count()
+
+
+def _answers(codes: list[str]) -> Subquery:
+    """Each response's answers to ``codes``, as {code: number, else choice, else text}."""
+    value = Coalesce(
+        Func(F("number"), function="to_jsonb"),
+        Func(NullIf(F("choice"), Value("")), function="to_jsonb"),
+        Func(F("text"), function="to_jsonb"),
+        output_field=JSONField(),
+    )
+    given = (
+        Answer.objects.filter(response=OuterRef("pk"), question__code__in=codes)
+        .order_by()
+        .values("response")
+        .annotate(given=JSONObjectAgg(F("question__code"), value))
+        .values("given")
+    )
+    return Subquery(given, output_field=JSONField())
 
 
 def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> AnonymisedExport:
@@ -99,27 +147,19 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
 
     No school, name, email, cohort name or database id; keys, LA and month as
     ``suppression`` rule 5 says. Free-text columns only with ``include_free_text``. Rows are
-    sorted by respondent key (random in each export) and time point, so their order says
-    nothing of when they came in. Five queries.
+    grouped by person in a random order (new in each export), then by time point, so their
+    order says nothing of when they came in.
+
+    Memory does not grow with the rows: the database counts people per LA and responses per
+    cell and month (two small aggregates, when the first row is read), then hands over the
+    rows, each with its answers, each person's together in a shuffled order, through a
+    server-side cursor as they are written; the respondent keys are made here (their key
+    never leaves this process).
+    One query here, two for the dictionary, three more as the rows are read (six in all).
     """
     responses = submitted_responses(group)
-    found = list(
-        responses.values(*RESPONSE_KEYS, respondent=respondent("invitation__"))
-        .order_by()
-        .iterator(chunk_size=2000)
-    )
-    pseudonyms = suppression.Pseudonyms()
-    people_in_la: dict[str, set] = defaultdict(set)
-    for row in found:
-        people_in_la[row["cohort__local_authority__name"]].add(row["respondent"])
-    months = suppression.release_months(
-        (
-            row["pk"],
-            (row["cohort_id"], row["questionnaire__audience"], row["time_point"]),
-            timezone.localtime(row["submitted_at"]).strftime("%Y-%m"),
-        )
-        for row in found
-    )
+    person = respondent("invitation__")
+    month = TruncMonth("submitted_at")
     kinds = (
         Question.objects.filter(questionnaire__in=responses.values("questionnaire"))
         .values_list("code", "kind")
@@ -129,52 +169,83 @@ def anonymised_responses(group: ReportGroup, *, include_free_text: bool) -> Anon
     for code, kind in kinds:
         if kind != QuestionKind.FREE_TEXT or include_free_text:
             codes.setdefault(code, kind)
-    answers: dict[int, dict[str, object]] = defaultdict(dict)
-    given = (
-        Answer.objects.filter(response__in=responses, question__code__in=list(codes))
-        .values_list("response_id", "question__code", "number", "choice", "text")
-        .order_by()
+    order = Case(
+        *(When(time_point=value, then=Value(n)) for n, value in enumerate(TimePoint.values)),
+        default=Value(99),
     )
-    for response_id, code, number, choice, text in given.iterator(chunk_size=5000):
-        answers[response_id][code] = number if number is not None else (choice or text)
+    # The database shuffles people with a salt of its own (it never sees the pseudonyms'
+    # key): each person's rows stay together, in an order that says nothing of when anyone
+    # answered and is different in every export.
+    shuffle = MD5(Concat(Value(secrets.token_hex(16)), person, output_field=CharField()))
+    found = (
+        responses.annotate(who=person, shuffle=shuffle, month=month, given=_answers(list(codes)))
+        .order_by("shuffle", "who", order, "questionnaire__family", "questionnaire__version")
+        .values_list("who", "month", "given", *RESPONSE_KEYS)
+    )
+    header = [name for name, *_ in COLUMNS]
+    return AnonymisedExport(
+        header=[*header, *codes],
+        body=_body(found, codes, suppression.Pseudonyms(), responses=responses, person=person),
+        dictionary=data_dictionary(codes, audience=group.audience),
+    )
+
+
+def _released_months(responses, month) -> dict:
+    cell_months: dict[tuple, Counter] = defaultdict(Counter)
+    for cohort_id, audience, time_point, at, n in (
+        responses.order_by()
+        .annotate(month=month)
+        .values_list("cohort_id", "questionnaire__audience", "time_point", "month")
+        .annotate(n=Count("pk"))
+    ):
+        cell_months[cohort_id, audience, time_point][f"{at:%Y-%m}"] = n
+    return suppression.release_month_counts(cell_months)
+
+
+def _body(found, codes, pseudonyms, *, responses, person) -> Iterator[list]:
+    """The rows; the two aggregates they need are read when the first row is asked for, so a
+    streamed download starts before them."""
+    people_in_la = dict(
+        responses.order_by()
+        .values_list("cohort__local_authority__name")
+        .annotate(people=Count(person, distinct=True))
+    )
+    months = _released_months(responses, TruncMonth("submitted_at"))
     time_points, regions = dict(TimePoint.choices), dict(Region.choices)
     audiences = dict(Audience.choices)
-    order = {value: n for n, value in enumerate(TimePoint.values)}
-    body = []
-    for row in found:
-        la = row["cohort__local_authority__name"]
+    time_points = {value: str(label) for value, label in time_points.items()}
+    regions = {value: str(label) for value, label in regions.items()}
+    audiences = {value: str(label) for value, label in audiences.items()}
+    cohort_keys: dict[int, str] = {}
+    delivery_models: dict[tuple, str] = {}
+    for row in found.iterator(chunk_size=2000):
+        who, at, given, cohort_id, time_point, phase, region, la, delivery, format, *rest = row
+        audience, family, version = rest
         if la is None:
             la_shown = "No LA"
-        elif suppression.is_small(len(people_in_la[la])):
+        elif suppression.is_small(people_in_la.get(la, 0)):
             la_shown = suppression.small_label()
         else:
             la_shown = la
-        given = answers.get(row["pk"], {})
-        body.append(
-            (
-                order.get(row["time_point"], 99),
-                [
-                    pseudonyms("respondent", row["respondent"]),
-                    pseudonyms("cohort", row["cohort_id"]),
-                    str(time_points.get(row["time_point"], row["time_point"])),
-                    months[row["pk"]].export(),
-                    row["cohort__phase__name"],
-                    str(regions.get(row["cohort__local_authority__region"], "Region not known")),
-                    la_shown,
-                    _delivery_model(row["cohort__delivery__kind"], row["cohort__format"]),
-                    str(audiences.get(row["questionnaire__audience"], "")),
-                    row["questionnaire__family"],
-                    row["questionnaire__version"],
-                    *(given.get(code, "") for code in codes),
-                ],
-            )
-        )
-    body.sort(key=lambda item: (item[1][0], item[0], item[1][9], item[1][10]))
-    header = [name for name, *_ in COLUMNS]
-    return AnonymisedExport(
-        rows=[[*header, *codes], *(row for _, row in body)],
-        dictionary=data_dictionary(codes, audience=group.audience),
-    )
+        if cohort_id not in cohort_keys:
+            cohort_keys[cohort_id] = pseudonyms("cohort", cohort_id)
+        if (delivery, format) not in delivery_models:
+            delivery_models[delivery, format] = _delivery_model(delivery, format)
+        given = given or {}
+        yield [
+            pseudonyms("respondent", who),
+            cohort_keys[cohort_id],
+            time_points.get(time_point, time_point),
+            months[(cohort_id, audience, time_point), f"{at:%Y-%m}"].export(),
+            phase,
+            regions.get(region, "Region not known"),
+            la_shown,
+            delivery_models[delivery, format],
+            audiences.get(audience, ""),
+            family,
+            version,
+            *(given.get(code, "") for code in codes),
+        ]
 
 
 # --- The data dictionary ------------------------------------------------------------------

@@ -5,6 +5,8 @@ filters; the selectors return figures already suppressed. Free text needs the
 ``view_free_text`` capability (national roles).
 """
 
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import CoordinatorRequiredMixin
@@ -16,10 +18,11 @@ from evaluation.exports import (
     distribution_rows,
     rates_rows,
 )
-from evaluation.filters import DEFAULT_TIME_A, DEFAULT_TIME_B, ReportFilter
+from evaluation.filters import ReportFilter
 from evaluation.selectors import (
     ReportGroup,
     anonymised_responses,
+    anonymised_responses_count,
     answer_distributions,
     free_text_answers,
     paired_changes,
@@ -48,14 +51,7 @@ class ReportMixin(CoordinatorRequiredMixin):
     def report_group(self) -> tuple[ReportGroup | None, dict]:
         """The group and options the filters ask for; no group when the filters are invalid
         (a cohort or area outside the user's scope among them)."""
-        filterset = self.report_filter()
-        if filterset.is_bound and not filterset.is_valid():
-            return None, {}
-        if not filterset.is_bound:
-            options = {"audience": "", "time_a": DEFAULT_TIME_A, "time_b": DEFAULT_TIME_B}
-            return ReportGroup(cohorts=filterset.queryset), options
-        options = filterset.report_options()
-        return ReportGroup(cohorts=filterset.qs, audience=options["audience"]), options
+        return self.report_filter().report_group()
 
     @property
     def can_read_free_text(self) -> bool:
@@ -149,6 +145,9 @@ class ResponsesExportView(ReportMixin, View):
     dictionary. Row-level data needs its own capability: facilitators, who know each
     attendee, get the aggregates only.
 
+    More than ``conf.export_inline_rows()`` rows (fewer for XLSX) go to a worker: the view
+    sends the user to the page that asks for one (``exports:new``), with the same filters.
+
     XLSX: a "Responses" sheet and a "Data dictionary" sheet. CSV: a ZIP holding
     responses.csv and data_dictionary.csv, one download rather than two links, because the
     dictionary describes the question columns of that very file (they follow the filters),
@@ -163,6 +162,10 @@ class ResponsesExportView(ReportMixin, View):
         if group is None:
             invalid = [["The filters are not valid: nothing to export."]]
             rows, dictionary = invalid, invalid
+        elif anonymised_responses_count(group) > conf.export_inline_rows(self.export_format):
+            # Too large for a page request: a worker builds it (linkprog.exports).
+            url = reverse("exports:new", args=[f"responses-{self.export_format}"])
+            return redirect(f"{url}?{request.GET.urlencode()}")
         else:
             export = anonymised_responses(group, include_free_text=self.can_read_free_text)
             rows, dictionary = export.rows, export.dictionary

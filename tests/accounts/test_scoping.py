@@ -166,7 +166,7 @@ def test_exports_hold_only_what_the_role_may_see(client, world, users):
     client.force_login(users["regional"])
     assert exported_urns(client.get(reverse("schools:establishment-export-csv"))) == {500001}
     sheet = load_workbook(
-        io.BytesIO(client.get(reverse("schools:establishment-export-xlsx")).content)
+        io.BytesIO(client.get(reverse("schools:establishment-export-xlsx")).getvalue())
     ).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [500001]
 

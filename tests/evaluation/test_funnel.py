@@ -162,7 +162,7 @@ def test_a_coordinator_sees_only_their_areas_and_the_exports_match_the_page(clie
         "fewer than 5",
     ]
     assert not any("Camden" in cell for row in rows for cell in row)
-    workbook = load_workbook(io.BytesIO(client.get(reverse("evaluation:funnel-xlsx")).content))
+    workbook = load_workbook(io.BytesIO(client.get(reverse("evaluation:funnel-xlsx")).getvalue()))
     sheet = [list(r) for r in workbook["Programme funnel"].iter_rows(values_only=True)]
     assert sheet[1][:6] == ["All", "All areas", 10, 6, 5, 3]
 

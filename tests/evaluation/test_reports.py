@@ -97,17 +97,24 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
+def body(response) -> bytes:
+    """The whole body of a response, streamed or not, read once and kept on it."""
+    if not hasattr(response, "_read_body"):
+        response._read_body = response.getvalue()
+    return response._read_body
+
+
 def zip_rows(response, name="responses.csv") -> list[list[str]]:
     """The rows of one CSV file in the zipped responses export."""
     assert response["Content-Type"] == "application/zip"
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(body(response))) as archive:
         assert sorted(archive.namelist()) == ["data_dictionary.csv", "responses.csv"]
         text = archive.read(name).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
 def xlsx_rows(response, sheet) -> list[list]:
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(body(response)))
     return [list(row) for row in workbook[sheet].iter_rows(values_only=True)]
 
 

@@ -80,7 +80,14 @@ def deliver() -> None:
 
 
 @pytest.fixture
-def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_broker, smtp):  # noqa: F811
+def journey(
+    clock,
+    settings,
+    django_capture_on_commit_callbacks,
+    stub_outbox_broker,
+    smtp,  # noqa: F811
+    tmp_path,
+):
     """Every kind of email, sent by the real services to schools named like ``SCHOOL``."""
     settings.LINK_PROGRAMME_NAME = PROGRAMME
     seed_questionnaires(apps)  # a live-server test may have flushed them
@@ -250,6 +257,16 @@ def journey(clock, settings, django_capture_on_commit_callbacks, stub_outbox_bro
         due_date=timezone.localdate() + dt.timedelta(days=5),
     )
     step(plan_reminders_send)
+
+    # A large export, built by a worker: its owner is told it is ready.
+    from linkprog.exports.services import export_job_queue, export_job_run
+
+    settings.LINK_EXPORT_INLINE_ROWS, settings.LINK_EXPORT_DIR = 0, str(tmp_path)
+    evaluator = user_with_role(Role.NATIONAL_ADMIN, username="evaluator")
+    evaluator.first_name, evaluator.last_name = "Sam", "O'Neil & Co"
+    evaluator.save()
+    job = export_job_queue(kind="responses-csv", params={}, actor=evaluator)
+    step(lambda: export_job_run(job_id=job.pk))
     return {"preview": preview, "smtp": smtp}
 
 
