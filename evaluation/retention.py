@@ -27,6 +27,7 @@ from core.privacy import (
     register_subject_records,
 )
 from evaluation import conf
+from evaluation.cells import cells_refresh
 from evaluation.models import SurveyInvitation
 from evaluation.scheduling import follow_up_window
 from workshops.models import ParticipantKind, Workshop
@@ -43,20 +44,23 @@ def invitations_unlink(invitations: QuerySet[SurveyInvitation]) -> int:
                 pk__in=invitations.values("pk"), participant__isnull=False
             )
             .select_for_update()
-            .values_list("pk", "participant_id")
+            .values_list("pk", "participant_id", "cohort_id")
         )
-        keys = {participant: uuid.uuid4().hex for _, participant in rows}
+        keys = {participant: uuid.uuid4().hex for _, participant, _ in rows}
         changed = 0
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
             pair_key = Case(
-                *(When(pk=pk, then=Value(keys[participant])) for pk, participant in chunk),
+                *(When(pk=pk, then=Value(keys[participant])) for pk, participant, _ in chunk),
                 default=F("pair_key"),
                 output_field=CharField(),
             )
-            changed += SurveyInvitation.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
+            changed += SurveyInvitation.objects.filter(pk__in=[pk for pk, *_ in chunk]).update(
                 participant=None, pair_key=pair_key, updated_at=timezone.now()
             )
+        # Pairs stay pairs, so the report cells do not move; they are worked out again in
+        # this transaction all the same rather than left stale for the next reader.
+        cells_refresh(cohort for _, _, cohort in rows)
     return changed
 
 

@@ -11,6 +11,7 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from scipy import stats as scipy_stats
 
@@ -48,7 +49,10 @@ def paired_change(pairs: Iterable[tuple[float, float]]) -> PairedChange:
     mean_b = statistics.fmean(b for _, b in pairs)
     if n < 2:
         return PairedChange(n=n, mean_a=mean_a, mean_b=mean_b, mean_change=mean_change)
-    sd = statistics.stdev(differences)
+    return _with_interval(n, mean_a, mean_b, mean_change, statistics.stdev(differences))
+
+
+def _with_interval(n: int, mean_a: float, mean_b: float, mean_change: float, sd: float):
     half_width = t_critical(n - 1) * sd / math.sqrt(n)
     return PairedChange(
         n=n,
@@ -59,3 +63,22 @@ def paired_change(pairs: Iterable[tuple[float, float]]) -> PairedChange:
         ci_low=mean_change - half_width,
         ci_high=mean_change + half_width,
     )
+
+
+def paired_change_from_sums(
+    *, n: int, sum_a: float, sum_b: float, sum_d: float, sum_d2: float
+) -> PairedChange:
+    """``paired_change`` from the sums over the pairs of a, b, d = b − a and d², which add
+    up over groups (the report cells): sd² = (Σd² − (Σd)²/n) / (n − 1). With whole-number
+    sums (scores of single questions) the variance is worked out exactly."""
+    if n == 0:
+        return PairedChange(n=0)
+    mean_change = sum_d / n
+    mean_a, mean_b = sum_a / n, sum_b / n
+    if n < 2:
+        return PairedChange(n=n, mean_a=mean_a, mean_b=mean_b, mean_change=mean_change)
+    if float(sum_d).is_integer() and float(sum_d2).is_integer():
+        squares = Fraction(n * int(sum_d2) - int(sum_d) ** 2, n * (n - 1))
+    else:
+        squares = max(0.0, (sum_d2 - sum_d * sum_d / n) / (n - 1))
+    return _with_interval(n, mean_a, mean_b, mean_change, math.sqrt(squares))

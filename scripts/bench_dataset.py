@@ -35,6 +35,7 @@ from accounts.services import user_assign_role
 from cohorts.models import Cohort, CohortStatus, Invitation, Phase, Place, PlaceStatus, Wave
 from cohorts.models.invitations import InvitationChannel
 from cohorts.models.waves import WaveStatus
+from evaluation.cells import cells_rebuild
 from evaluation.models import (
     Answer,
     Audience,
@@ -166,6 +167,8 @@ def build(*, scale: int, log=print) -> dict[str, int]:
         log(f"  round {round_no + 1} of {scale}: {dict(made)}")
     with transaction.atomic():
         counts["outbox emails"] = _outbox(schools, scale, rng, now)
+    # Bulk inserts only mark cohorts stale: work the report cells out in one go.
+    cells_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return dict(counts)

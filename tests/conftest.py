@@ -231,8 +231,9 @@ _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequen
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """After every test that used the database and passed, the kept programme statuses
-    (``cohorts.ProgrammeStatus``) must equal the rule worked out from places and invitations:
-    whatever a test did to them, through whichever service, the summary followed."""
+    (``cohorts.ProgrammeStatus``) must equal the rule worked out from places and invitations,
+    and the evaluation report cells the answers (or be marked stale): whatever a test did to
+    them, through whichever service, the summaries followed."""
     result = yield
     if item.get_closest_marker("django_db") or _DB_FIXTURES & set(item.fixturenames):
         from django.db import DatabaseError, transaction
@@ -247,5 +248,13 @@ def pytest_runtest_call(item):
         assert not drift, (
             "ProgrammeStatus is not what the places and invitations say "
             f"(establishment id, kept, live): {drift}"
+        )
+        from evaluation.cells import cells_drift
+
+        with transaction.atomic():
+            drift = cells_drift()
+        assert not drift, (
+            "The evaluation report cells are not what the answers say, and their cohorts "
+            f"are not marked stale (table, kept or live, row): {drift}"
         )
     return result

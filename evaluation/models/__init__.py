@@ -11,6 +11,12 @@ Time points: each person on a cohort is invited (``SurveyInvitation``) at baseli
 the programme and at follow-up; their ``Response`` holds one ``Answer`` per question.
 """
 
+from evaluation.models.cells import (  # noqa: F401
+    AnswerCell,
+    PairCell,
+    StaleCohort,
+    SurveyCell,
+)
 from evaluation.models.questionnaires import (  # noqa: F401 - the app's models, one import path
     AUDIENCE_OF_PARTICIPANT,
     LIKERT_MAX,

@@ -4,19 +4,22 @@ free text, every figure suppressed."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from evaluation import suppression
+from evaluation.cells import cells_in_use
 from evaluation.models import (
     LIKERT_MAX,
     LIKERT_MIN,
+    Answer,
     Choice,
     Outcome,
     Question,
     QuestionKind,
     TimePoint,
 )
+from evaluation.selectors import cells
 from evaluation.selectors.groups import (
     ReportGroup,
     _audience_q,
@@ -24,7 +27,7 @@ from evaluation.selectors.groups import (
     respondent,
     submitted_responses,
 )
-from evaluation.stats import paired_change
+from evaluation.stats import PairedChange, paired_change
 from evaluation.suppression import Cell, guarded, suppress_row
 
 #: At most this many written answers are listed per question and time point.
@@ -72,8 +75,10 @@ class ChangeRow:
 
 
 def _change_row(key: str, label: str, pairs: list[tuple[float, float]]) -> ChangeRow:
-    change = paired_change(pairs)
+    return _row(key, label, paired_change(pairs))
 
+
+def _row(key: str, label: str, change: PairedChange) -> ChangeRow:
     def cell(value):
         return guarded(None if value is None else round(value, 3), respondents=change.n)
 
@@ -166,13 +171,19 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
     """Paired change from ``time_a`` to ``time_b`` per outcome and per scored question (a
     scale, or choices in an order with their scores).
 
-    One query pairs the answers in the database (``paired_rows``); Python then takes each
-    person's mean per outcome and the statistics; a second query names the questions.
+    From the report cells (``selectors.cells.pair_sums``: one query, however many answers),
+    or live: one query pairs the answers in the database (``paired_rows``), Python then takes
+    each person's mean per outcome and the statistics. A second query names the questions.
     """
-    rows = list(paired_rows(group, time_a=time_a, time_b=time_b))
-    by_code: dict[str, list] = defaultdict(list)
-    for row in rows:
-        by_code[row["question__code"]].append((row["a"], row["b"]))
+    if cells_in_use():
+        by_code, by_outcome = cells.pair_sums(group, time_a=time_a, time_b=time_b)
+    else:
+        rows = list(paired_rows(group, time_a=time_a, time_b=time_b))
+        pairs: dict[str, list] = defaultdict(list)
+        for row in rows:
+            pairs[row["question__code"]].append((row["a"], row["b"]))
+        by_code = {code: paired_change(found) for code, found in pairs.items()}
+        by_outcome = {key: paired_change(found) for key, found in outcome_pairs(rows).items()}
     questions = _questions_by_code(by_code, audience=group.audience)
     ordered = sorted(
         (code for code in by_code if code in questions),
@@ -181,8 +192,12 @@ def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:
     return {
         "time_a": str(TimePoint(time_a).label),
         "time_b": str(TimePoint(time_b).label),
-        "outcomes": outcome_change_rows(rows),
-        "questions": [_change_row(code, questions[code].text, by_code[code]) for code in ordered],
+        "outcomes": [
+            _row(outcome.value, str(outcome.label), by_outcome[outcome.value])
+            for outcome in Outcome
+            if outcome.value in by_outcome
+        ],
+        "questions": [_row(code, questions[code].text, by_code[code]) for code in ordered],
     }
 
 
@@ -211,21 +226,31 @@ class Distribution:
     time_points: list[dict] = field(default_factory=list)
 
 
+def _answer_counts(group: ReportGroup):
+    """(time point, code, value, respondents) of the distribution's questions: from the
+    report cells, or live from the answers."""
+    if cells_in_use():
+        return cells.answer_counts(group, kinds=DISTRIBUTION_KINDS)
+    counts = (
+        _group_answers(group)
+        .filter(question__kind__in=DISTRIBUTION_KINDS)
+        .values_list("response__time_point", "question__code", "number", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        (time_point, code, choice if number is None else str(number), n)
+        for time_point, code, number, choice, n in counts
+    ]
+
+
 def answer_distributions(group: ReportGroup) -> list[Distribution]:
     """How many respondents gave each answer to each scale, yes/no and single-choice
     question at each time point (two queries), suppressed row by row: the row's total is
     the number who answered the question then."""
-    counts = (
-        _group_answers(group)
-        .filter(question__kind__in=DISTRIBUTION_KINDS)
-        .values("response__time_point", "question__code", "number", "choice")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     found: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in counts:
-        value = str(row["number"]) if row["number"] is not None else row["choice"]
-        found[(row["question__code"], row["response__time_point"])][value] += row["n"]
+    for time_point, code, value, n in _answer_counts(group):
+        found[(code, time_point)][value] += n
     questions = _questions_by_code({code for code, _ in found}, audience=group.audience)
     distributions = []
     for code in sorted(questions, key=lambda c: _question_order(questions[c])):
@@ -250,43 +275,77 @@ def answer_distributions(group: ReportGroup) -> list[Distribution]:
 # --- Free text ----------------------------------------------------------------------------
 
 
+def _free_text(group: ReportGroup) -> tuple[dict, dict, dict]:
+    """Respondents per time point, written answers per (time point, code), and the texts
+    per (time point, code) in alphabetical order, at most ``FREE_TEXT_LIMIT`` of each:
+    from the report cells and a bounded read, or live from every answer."""
+    texts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    answers = _group_answers(group) if not cells_in_use() else _pooled_answers(group)
+    answers = answers.filter(question__kind=QuestionKind.FREE_TEXT).exclude(text="")
+    if cells_in_use():
+        respondents = cells.respondents(group)
+        counts = {
+            (time_point, code): n
+            for time_point, code, _, n in cells.answer_counts(group, kinds=[QuestionKind.FREE_TEXT])
+        }
+        answers = answers.annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("response__time_point"), F("question__code")],
+                order_by=F("text").asc(),
+            )
+        ).filter(place__lte=FREE_TEXT_LIMIT)
+    else:
+        respondents = dict(
+            submitted_responses(group).values_list("time_point").annotate(n=Count("pk")).order_by()
+        )
+        counts = None
+    found = answers.values_list("response__time_point", "question__code", "text").order_by(
+        "response__time_point", "question__code", "text"
+    )
+    for time_point, code, text in found.iterator(chunk_size=2000):
+        texts[(time_point, code)].append(text)
+    if counts is None:
+        counts = {key: len(written) for key, written in texts.items()}
+    return respondents, counts, texts
+
+
+def _pooled_answers(group: ReportGroup):
+    """The group's submitted answers in cells of at least the threshold, by the cells."""
+    answers = Answer.objects.filter(
+        _audience_q(group.audience, "response__"),
+        response__submitted_at__isnull=False,
+        response__cohort__in=group.cohorts,
+    )
+    return answers.filter(cells.pooled("response__"))
+
+
 def free_text_answers(group: ReportGroup) -> list[dict]:
     """Written answers per time point and question, for users allowed to read them: only
     where the group had at least the threshold of respondents at that time point and the
     question that many written answers; in alphabetical order (not the order they came
-    in), with nothing else about who wrote them. Two queries."""
-    respondents = dict(
-        submitted_responses(group).values_list("time_point").annotate(n=Count("pk")).order_by()
-    )
-    texts: dict[tuple[str, str], list[str]] = defaultdict(list)
-    answers = (
-        _group_answers(group)
-        .filter(question__kind=QuestionKind.FREE_TEXT)
-        .exclude(text="")
-        .values_list("response__time_point", "question__code", "text")
-        .order_by("response__time_point", "question__code", "text")
-    )
-    for time_point, code, text in answers.iterator(chunk_size=2000):
-        texts[(time_point, code)].append(text)
-    questions = _questions_by_code({code for _, code in texts}, audience=group.audience)
+    in), with nothing else about who wrote them. Four queries from the cells (the texts
+    read are at most ``FREE_TEXT_LIMIT`` per question), two live."""
+    respondents, counts, texts = _free_text(group)
+    questions = _questions_by_code({code for _, code in counts}, audience=group.audience)
     sections = []
     for tp in TimePoint:
         if suppression.is_small(respondents.get(tp.value, 0)):
             continue
         items = []
         for code in sorted(
-            (c for t, c in texts if t == tp.value and c in questions),
+            (c for t, c in counts if t == tp.value and c in questions),
             key=lambda c: _question_order(questions[c]),
         ):
-            written = texts[(tp.value, code)]
+            written = counts[(tp.value, code)]
             items.append(
                 {
                     "code": code,
                     "text": questions[code].text,
-                    "count": suppression.count(len(written)),
+                    "count": suppression.count(written),
                     "answers": []
-                    if suppression.is_small(len(written))
-                    else written[:FREE_TEXT_LIMIT],
+                    if suppression.is_small(written)
+                    else texts[(tp.value, code)][:FREE_TEXT_LIMIT],
                 }
             )
         if items:

@@ -8,7 +8,9 @@ from django.db.models import Count, Q, QuerySet
 
 from cohorts.models import Cohort
 from evaluation import suppression
+from evaluation.cells import cells_in_use
 from evaluation.models import SurveyInvitation, TimePoint
+from evaluation.selectors.cells import rate_cells
 from evaluation.selectors.groups import ReportGroup, _audience_q, reportable_cohorts
 from evaluation.suppression import Cell
 from schools.models import Region
@@ -57,6 +59,15 @@ def _response_cells(invitations: QuerySet[SurveyInvitation]) -> list[suppression
     ]
 
 
+def group_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
+    """The group's cells: from the kept report cells, or live from the invitations."""
+    if cells_in_use():
+        return rate_cells(group)
+    return _response_cells(
+        SurveyInvitation.objects.filter(_audience_q(group.audience, ""), cohort__in=group.cohorts)
+    )
+
+
 BREAKDOWNS = (
     ("phase", "By phase", "Phase"),
     ("region", "By region", "Region"),
@@ -99,9 +110,7 @@ def response_rates(group: ReportGroup) -> dict:
     breakdown (two queries). Every responses figure is a sum over the same cells (one cohort,
     one audience, one time point), each counted the same way wherever it appears
     (``suppression.responses``), so no figure less others gives a small cell away."""
-    cells = _response_cells(
-        SurveyInvitation.objects.filter(_audience_q(group.audience, ""), cohort__in=group.cohorts)
-    )
+    cells = group_cells(group)
     cohorts = {
         c.pk: c
         for c in Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells})
@@ -144,9 +153,7 @@ def response_rates_summary(*, scope) -> list[dict]:
     """For the dashboard: per time point, invitations sent, submitted responses and the
     response rate in ``scope`` (one query), made of the same cells and counted the same way
     as the reports (``suppression.responses``)."""
-    cells = _response_cells(
-        SurveyInvitation.objects.filter(cohort__in=reportable_cohorts(scope=scope))
-    )
+    cells = group_cells(ReportGroup(cohorts=reportable_cohorts(scope=scope)))
     rows = []
     for tp in TimePoint:
         at = [cell for cell in cells if cell.time_point == tp.value]

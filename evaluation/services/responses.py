@@ -19,6 +19,7 @@ from django.utils import timezone
 from cohorts.notifications import notify
 from core.dates import day
 from evaluation import conf
+from evaluation.cells import cells_refresh
 from evaluation.errors import AnswersInvalid, SurveyAlreadySubmitted, SurveyClosed
 from evaluation.links import survey_link_url
 from evaluation.models import (
@@ -219,6 +220,8 @@ def response_save(
         if submit and not errors:
             response.submitted_at = now
         response.save(update_fields=["submitted_at", "updated_at"])
+        if response.submitted_at is not None:
+            cells_refresh([response.cohort_id])  # the report cells count it from now on
 
     if errors:
         count = len(errors)

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from cohorts.models import CohortStatus
 from evaluation import conf
+from evaluation.cells import cells_refresh
 from evaluation.links import survey_link_url
 from evaluation.models import (
     PERSON_RELATED,
@@ -195,6 +196,7 @@ def surveys_invite_due(*, now: datetime | None = None) -> int:
         SurveyInvitation.objects.filter(pk__in=[i.pk for i in unsent]).update(
             sent_at=now, updated_at=now
         )
+        cells_refresh(i.cohort_id for i in unsent)  # response rates count them as sent
     logger.info(
         "surveys: %s invitations made, %s invitation emails queued",
         made,

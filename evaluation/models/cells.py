@@ -1,0 +1,97 @@
+"""Report cells: the evaluation reports' figures summed per cohort, audience and time point,
+kept current as surveys are answered (``evaluation.cells``), so that a report over many
+cohorts adds up a few rows per cohort instead of reading every answer.
+
+A cell is the smallest group any report can single out (``suppression`` rules 3 and 4), so
+every figure of a report is a sum of cells. Each row carries the size of the cell(s) it
+comes from, so a reader leaves out small cells (rule 3) without a join.
+"""
+
+from django.db import models
+
+
+class SurveyCell(models.Model):
+    """Invitations and responses of one cohort, audience and time point."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    audience = models.CharField(max_length=20)
+    time_point = models.CharField(max_length=20)
+    #: Invitations sent, by the invitation's cohort, questionnaire audience and time point.
+    invited = models.IntegerField(default=0)
+    #: Of those, the ones with a submitted response (what response rates count).
+    responded = models.IntegerField(default=0)
+    #: Submitted responses, by the response's own cohort, audience and time point: the size
+    #: of the cell whose answers are pooled only from 5 up (``pooled_responses``).
+    submitted = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "audience", "time_point"], name="survey_cell_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}:{self.audience}:{self.time_point}"
+
+
+class AnswerCell(models.Model):
+    """How many submitted responses of one cell gave one answer to one question code: for a
+    scale, yes/no or single-choice question, one row per value; for free text, one row
+    (value "") counting the written answers."""
+
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=20)
+    time_point = models.CharField(max_length=20)
+    code = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20)
+    value = models.CharField(max_length=60, blank=True)
+    answers = models.IntegerField()
+    #: Submitted responses in the cell (``SurveyCell.submitted``).
+    cell_size = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}:{self.audience}:{self.time_point}:{self.code}={self.value}"
+
+
+class PairCell(models.Model):
+    """The sums behind a paired change from ``time_a`` to ``time_b`` (each order of two time
+    points has its rows), for the people of one cohort and audience: of one scored question
+    (``code``) or of one outcome (``outcome``: each person's mean over its paired questions,
+    the outcome being the question's at ``time_b``, as ``paired_rows`` takes it). The mean
+    change and its confidence interval follow from the sums
+    (``stats.paired_change_from_sums``), over one cohort or many."""
+
+    cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=20)
+    time_a = models.CharField(max_length=20)
+    time_b = models.CharField(max_length=20)
+    code = models.CharField(max_length=60, blank=True)
+    outcome = models.CharField(max_length=30, blank=True)
+    pairs = models.IntegerField()
+    sum_a = models.FloatField()
+    sum_b = models.FloatField()
+    sum_d = models.FloatField()
+    sum_d2 = models.FloatField()
+    #: Submitted responses in the cells at ``time_a`` and at ``time_b``.
+    size_a = models.IntegerField()
+    size_b = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["time_a", "time_b"], name="pair_cell_times")]
+
+    def __str__(self) -> str:
+        key = self.code or self.outcome
+        return f"{self.cohort_id}:{self.audience}:{self.time_a}-{self.time_b}:{key}"
+
+
+class StaleCohort(models.Model):
+    """A cohort whose cells a write has made out of date (database triggers mark it, so no
+    writer can forget); the next reader, or the writer itself, works its cells out again."""
+
+    cohort_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"cohort {self.cohort_id}"

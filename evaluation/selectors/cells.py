@@ -1,0 +1,98 @@
+"""Reads of the report cells (``evaluation.models.cells``): each sums a group's cells in one
+query, leaving out small cells where the figure rests on answers (``suppression`` rule 3),
+exactly as the live computation over the answers does (``pooled_responses``)."""
+
+from django.db.models import Exists, OuterRef, QuerySet, Sum
+
+from evaluation import conf, suppression
+from evaluation.cells import cells_fresh
+from evaluation.models import AnswerCell, PairCell, SurveyCell
+from evaluation.selectors.groups import ReportGroup
+from evaluation.stats import PairedChange, paired_change_from_sums
+
+
+def _of_group(queryset: QuerySet, group: ReportGroup) -> QuerySet:
+    queryset = queryset.filter(cohort__in=group.cohorts)
+    return queryset.filter(audience=group.audience) if group.audience else queryset
+
+
+def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
+    """Invitations sent and submitted responses per cohort, audience and time point, as
+    ``rates._response_cells`` counts them from the invitations (two queries)."""
+    cells_fresh()
+    rows = _of_group(SurveyCell.objects.filter(invited__gt=0), group).values_list(
+        "cohort_id", "audience", "time_point", "responded", "invited"
+    )
+    return [
+        suppression.ResponseCell(
+            cohort_id=cohort_id,
+            audience=audience,
+            time_point=time_point,
+            responded=responded,
+            invited=invited,
+        )
+        for cohort_id, audience, time_point, responded, invited in rows
+    ]
+
+
+def pair_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[dict, dict]:
+    """The paired change per question code and per outcome from ``time_a`` to ``time_b``,
+    summed over the group's cells of at least the threshold at both (two queries)."""
+    cells_fresh()
+    least = conf.min_cell()
+    rows = (
+        _of_group(PairCell.objects.filter(time_a=time_a, time_b=time_b), group)
+        .filter(size_a__gte=least, size_b__gte=least)
+        .values("code", "outcome")
+        .annotate(n=Sum("pairs"), a=Sum("sum_a"), b=Sum("sum_b"), d=Sum("sum_d"), d2=Sum("sum_d2"))
+        .order_by()
+    )
+    by_code: dict[str, PairedChange] = {}
+    by_outcome: dict[str, PairedChange] = {}
+    for row in rows:
+        change = paired_change_from_sums(
+            n=row["n"], sum_a=row["a"], sum_b=row["b"], sum_d=row["d"], sum_d2=row["d2"]
+        )
+        if row["code"]:
+            by_code[row["code"]] = change
+        else:
+            by_outcome[row["outcome"]] = change
+    return by_code, by_outcome
+
+
+def answer_counts(group: ReportGroup, *, kinds) -> QuerySet:
+    """(time point, code, value, answers) summed over the group's cells of at least the
+    threshold, for questions of ``kinds`` (free text: value "", written answers)."""
+    cells_fresh()
+    return (
+        _of_group(AnswerCell.objects.filter(kind__in=kinds), group)
+        .filter(cell_size__gte=conf.min_cell())
+        .values_list("time_point", "code", "value")
+        .annotate(n=Sum("answers"))
+        .order_by()
+    )
+
+
+def respondents(group: ReportGroup) -> dict[str, int]:
+    """Submitted responses per time point in the group's cells of at least the threshold."""
+    cells_fresh()
+    rows = (
+        _of_group(SurveyCell.objects.filter(submitted__gte=conf.min_cell()), group)
+        .values_list("time_point")
+        .annotate(n=Sum("submitted"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def pooled(path: str = "response__"):
+    """Whether the response at ``path`` is in a cell of at least the threshold: the cells'
+    form of ``pooled_responses``, a lookup per response instead of a window over all."""
+    return Exists(
+        SurveyCell.objects.filter(
+            cohort_id=OuterRef(f"{path}cohort_id"),
+            audience=OuterRef(f"{path}questionnaire__audience"),
+            time_point=OuterRef(f"{path}time_point"),
+            submitted__gte=conf.min_cell(),
+        )
+    )
