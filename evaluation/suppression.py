@@ -93,7 +93,7 @@ import hmac
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils.crypto import salted_hmac
@@ -123,14 +123,16 @@ def _draw(cell: str) -> float:
     return int.from_bytes(digest.digest()[:8], "big") / 2**64
 
 
-def released_count(responded: int, invited: int, *, cell: str) -> int:
+def released_count(responded: int, invited: int, *, cell: str, least: int | None = None) -> int:
     """The number of responses that ``cell`` (one cohort, one audience, one time point, named
     by a string of its own) counts for in every figure: ``responded`` when that is at least
     the threshold, otherwise 0 or ``min(threshold, invited)``, the larger with probability
-    ``responded / min(threshold, invited)`` over the cell's fixed draw (rule 4)."""
-    if not is_small(responded):
+    ``responded / min(threshold, invited)`` over the cell's fixed draw (rule 4). ``least``
+    is the threshold when the caller has read it already."""
+    least = min_cell() if least is None else least
+    if responded >= least:
         return responded
-    most = min(min_cell(), invited)
+    most = min(least, invited)
     if most < 2:
         return 0
     return most if _draw(cell) * most < responded else 0
@@ -146,17 +148,24 @@ class ResponseCell:
     time_point: str
     responded: int
     invited: int
+    #: The threshold, when the caller read it once for many cells (reading the setting for
+    #: each of a national report's thousands of cells costs more than the rest).
+    least: int | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def _least(self) -> int:
+        return min_cell() if self.least is None else self.least
 
     @cached_property
     def small(self) -> bool:
-        return is_small(self.responded)
+        return self.responded < self._least
 
     @cached_property
     def released(self) -> int:
         """What the cell counts for; worked out once per cell, though a report sums each
         cell into every breakdown it appears in."""
         key = f"{self.cohort_id}:{self.audience}:{self.time_point}"
-        return released_count(self.responded, self.invited, cell=key)
+        return released_count(self.responded, self.invited, cell=key, least=self._least)
 
 
 def responses(cells: Iterable[ResponseCell]) -> Cell:

@@ -120,6 +120,10 @@ BEGIN
            sum(b - a), sum((b - a) * (b - a)), max(size_a), max(size_b)
     FROM people
     GROUP BY 1, 2, 3, 4, 6' USING ids;
+
+    IF ids IS NULL THEN
+        ANALYZE evaluation_surveycell, evaluation_answercell, evaluation_paircell;
+    END IF;
 END
 $fn$;
 

@@ -23,6 +23,7 @@ def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
     rows = _of_group(SurveyCell.objects.filter(invited__gt=0), group).values_list(
         "cohort_id", "audience", "time_point", "responded", "invited"
     )
+    least = conf.min_cell()
     return [
         suppression.ResponseCell(
             cohort_id=cohort_id,
@@ -30,6 +31,7 @@ def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
             time_point=time_point,
             responded=responded,
             invited=invited,
+            least=least,
         )
         for cohort_id, audience, time_point, responded, invited in rows
     ]

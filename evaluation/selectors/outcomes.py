@@ -278,26 +278,45 @@ def answer_distributions(group: ReportGroup) -> list[Distribution]:
 def _free_text(group: ReportGroup) -> tuple[dict, dict, dict]:
     """Respondents per time point, written answers per (time point, code), and the texts
     per (time point, code) in alphabetical order, at most ``FREE_TEXT_LIMIT`` of each:
-    from the report cells and a bounded read, or live from every answer."""
+    from the report cells and a bounded read (none when nothing may be shown), or live
+    from every answer."""
     texts: dict[tuple[str, str], list[str]] = defaultdict(list)
-    answers = _group_answers(group) if not cells_in_use() else _pooled_answers(group)
-    answers = answers.filter(question__kind=QuestionKind.FREE_TEXT).exclude(text="")
     if cells_in_use():
         respondents = cells.respondents(group)
         counts = {
             (time_point, code): n
             for time_point, code, _, n in cells.answer_counts(group, kinds=[QuestionKind.FREE_TEXT])
         }
-        answers = answers.annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=[F("response__time_point"), F("question__code")],
-                order_by=F("text").asc(),
+        shown = [
+            key
+            for key, n in counts.items()
+            if not suppression.is_small(n) and not suppression.is_small(respondents.get(key[0]))
+        ]
+        if not shown:
+            return respondents, counts, texts
+        answers = (
+            _pooled_answers(group)
+            .filter(
+                question__kind=QuestionKind.FREE_TEXT,
+                response__time_point__in={tp for tp, _ in shown},
+                question__code__in={code for _, code in shown},
             )
-        ).filter(place__lte=FREE_TEXT_LIMIT)
+            .exclude(text="")
+            .annotate(
+                place=Window(
+                    RowNumber(),
+                    partition_by=[F("response__time_point"), F("question__code")],
+                    order_by=F("text").asc(),
+                )
+            )
+            .filter(place__lte=FREE_TEXT_LIMIT)
+        )
     else:
         respondents = dict(
             submitted_responses(group).values_list("time_point").annotate(n=Count("pk")).order_by()
+        )
+        answers = (
+            _group_answers(group).filter(question__kind=QuestionKind.FREE_TEXT).exclude(text="")
         )
         counts = None
     found = answers.values_list("response__time_point", "question__code", "text").order_by(
@@ -324,8 +343,9 @@ def free_text_answers(group: ReportGroup) -> list[dict]:
     """Written answers per time point and question, for users allowed to read them: only
     where the group had at least the threshold of respondents at that time point and the
     question that many written answers; in alphabetical order (not the order they came
-    in), with nothing else about who wrote them. Four queries from the cells (the texts
-    read are at most ``FREE_TEXT_LIMIT`` per question), two live."""
+    in), with nothing else about who wrote them. From the cells, three queries and a fourth
+    that reads at most ``FREE_TEXT_LIMIT`` texts per question when any may be shown; live,
+    two."""
     respondents, counts, texts = _free_text(group)
     questions = _questions_by_code({code for _, code in counts}, audience=group.audience)
     sections = []
@@ -345,7 +365,7 @@ def free_text_answers(group: ReportGroup) -> list[dict]:
                     "count": suppression.count(written),
                     "answers": []
                     if suppression.is_small(written)
-                    else texts[(tp.value, code)][:FREE_TEXT_LIMIT],
+                    else texts.get((tp.value, code), [])[:FREE_TEXT_LIMIT],
                 }
             )
         if items:

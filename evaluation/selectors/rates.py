@@ -13,7 +13,7 @@ from evaluation.models import SurveyInvitation, TimePoint
 from evaluation.selectors.cells import rate_cells
 from evaluation.selectors.groups import ReportGroup, _audience_q, reportable_cohorts
 from evaluation.suppression import Cell
-from schools.models import Region
+from schools.models import IntegratedCareBoard, LocalAuthority, Region
 
 
 @dataclass(frozen=True)
@@ -78,29 +78,32 @@ BREAKDOWNS = (
 )
 
 
-def _icb_label(la) -> str:
-    """The ICB of a cohort's LA; an LA in several ICBs is a row of its own, named for all of
-    them, so no cohort is counted twice."""
-    if la is None:
-        return "No LA"
-    names = sorted(icb.short_name for icb in la.icbs.all())
-    return " / ".join(names) or "ICB not known"
+def _icb_labels(la_ids) -> dict[int | None, str]:
+    """The ICB row label of each LA (one query); an LA in several ICBs is a row of its own,
+    named for all of them, so no cohort is counted twice."""
+    names: dict[int | None, list[str]] = {pk: [] for pk in la_ids}
+    links = LocalAuthority.icbs.through.objects.filter(localauthority_id__in=names)
+    for la_id, icb in links.values_list("localauthority_id", "integratedcareboard__name"):
+        names[la_id].append(IntegratedCareBoard(name=icb).short_name)
+    labels = {la_id: " / ".join(sorted(found)) for la_id, found in names.items()}
+    return {None: "No LA"} | {la_id: label or "ICB not known" for la_id, label in labels.items()}
 
 
-def _breakdown_keys(cohort: Cohort) -> dict[str, tuple]:
-    """(sort key, label) of the cohort's row in each breakdown."""
+def _breakdown_keys(cohort: Cohort, regions: dict[str, str], icbs: dict) -> dict[str, tuple]:
+    """(sort key, label) of the cohort's row in each breakdown; ``regions`` are the region
+    labels and ``icbs`` the ICB labels by LA id."""
     la, area, phase = cohort.local_authority, cohort.mhst_area, cohort.phase
-    regions = dict(Region.choices)
     region = la.region if la and la.region else ""
+    icb = icbs[la.pk if la else None]
     return {
         "phase": ((phase.start_date, phase.name), phase.name),
-        "region": ((not region, region), str(regions.get(region, "Region not known"))),
+        "region": ((not region, region), regions.get(region, "Region not known")),
         "local_authority": ((la is None, la.name if la else ""), la.name if la else "No LA"),
         "mhst_area": (
             (area is None, area.name if area else ""),
             area.name if area else "Not in an MHST area",
         ),
-        "icb": ((la is None, _icb_label(la)), _icb_label(la)),
+        "icb": ((la is None, icb), icb),
         "cohort": ((phase.start_date, cohort.name, cohort.pk), f"{cohort.name} ({phase.name})"),
     }
 
@@ -111,12 +114,22 @@ def response_rates(group: ReportGroup) -> dict:
     one audience, one time point), each counted the same way wherever it appears
     (``suppression.responses``), so no figure less others gives a small cell away."""
     cells = group_cells(group)
-    cohorts = {
-        c.pk: c
-        for c in Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells})
+    regions = {value: str(label) for value, label in Region.choices}
+    cohorts = list(
+        Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells})
         .select_related("phase", "local_authority", "mhst_area")
-        .prefetch_related("local_authority__icbs")
-    }
+        .only(
+            "name",
+            "phase__name",
+            "phase__start_date",
+            "local_authority__name",
+            "local_authority__region",
+            "mhst_area__name",
+        )
+    )
+    icbs = _icb_labels({c.local_authority_id for c in cohorts if c.local_authority_id})
+    # Worked out once per cohort, not per cell: a national report has thousands of each.
+    keys = {c.pk: _breakdown_keys(c, regions, icbs) for c in cohorts}
     time_points = list(TimePoint)
     totals = {tp: [] for tp in time_points}
     grouped = {key: defaultdict(lambda: {tp: [] for tp in time_points}) for key, *_ in BREAKDOWNS}
@@ -124,7 +137,7 @@ def response_rates(group: ReportGroup) -> dict:
     for cell in cells:
         tp = TimePoint(cell.time_point)
         totals[tp].append(cell)
-        for key, (sort_key, label) in _breakdown_keys(cohorts[cell.cohort_id]).items():
+        for key, (sort_key, label) in keys[cell.cohort_id].items():
             grouped[key][sort_key][tp].append(cell)
             labels[key][sort_key] = label
 
