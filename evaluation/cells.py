@@ -26,9 +26,19 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from evaluation.models import AnswerCell, PairCell, StaleCohort, SurveyCell
+from evaluation import conf
+from evaluation.models import (
+    AnswerCell,
+    AnswerTotal,
+    CellThreshold,
+    PairCell,
+    PairTotal,
+    StaleCohort,
+    SurveyCell,
+)
 
 CELL_MODELS = (SurveyCell, AnswerCell, PairCell)
+TOTAL_MODELS = (AnswerTotal, PairTotal, CellThreshold)
 
 
 def cells_in_use() -> bool:
@@ -42,7 +52,7 @@ def cells_refresh(cohort_ids: Iterable[int | None]) -> None:
     if not ids or not cells_in_use():
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT evaluation_cells_refresh(%s::bigint[])", [ids])
+        cursor.execute("SELECT evaluation_cells_refresh(%s::bigint[], NULL)", [ids])
 
 
 def cells_fresh() -> None:
@@ -58,38 +68,49 @@ def cells_rebuild() -> None:
     if not cells_in_use():
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT evaluation_cells_refresh(NULL)")
+        cursor.execute("SELECT evaluation_cells_refresh(NULL, %s)", [conf.min_cell()])
 
 
 class _Undo(Exception):
     pass
 
 
-def _kept(stale: set[int]) -> dict[str, set[tuple]]:
-    kept = {}
-    for model in CELL_MODELS:
-        fields = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
-        rows = model.objects.exclude(cohort_id__in=stale).values_list(*fields)
-        # Sums of means are floats added in no fixed order: equal to 9 decimals is equal.
-        kept[model.__name__] = {
-            tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows
-        }
+def _rows(queryset) -> set[tuple]:
+    fields = [f.attname for f in queryset.model._meta.concrete_fields if f.name != "id"]
+    # Sums of means are floats added in no fixed order: equal to 6 decimals is equal.
+    return {
+        tuple(round(v, 6) if isinstance(v, float) else v for v in row)
+        for row in queryset.values_list(*fields)
+    }
+
+
+def _kept(stale: set[int], totals: bool) -> dict[str, set[tuple]]:
+    kept = {m.__name__: _rows(m.objects.exclude(cohort_id__in=stale)) for m in CELL_MODELS}
+    if totals:
+        kept.update({m.__name__: _rows(m.objects.all()) for m in TOTAL_MODELS})
     return kept
 
 
 def cells_drift(limit: int = 10) -> list[tuple]:
     """Cells that differ from what the answers say, for the cohorts not marked stale (a
-    cohort marked stale is worked out before it is read): (table, kept or live, row). The
-    cohorts are worked out again inside a savepoint that is rolled back."""
+    cohort marked stale is worked out before it is read), and the region totals when none
+    is: (table, kept or live, row). Everything is worked out again inside a savepoint that
+    is rolled back."""
     if not cells_in_use():
         return []
     stale = set(StaleCohort.objects.values_list("cohort_id", flat=True))
-    before = _kept(stale)
+    least = CellThreshold.objects.values_list("min_size", flat=True).first()
+    # The totals follow each cohort as it is worked out, once a rebuild has summed them.
+    totals = not stale and least is not None
+    before = _kept(stale, totals)
     after = {}
     try:
         with transaction.atomic():
-            cells_rebuild()
-            after.update(_kept(stale))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT evaluation_cells_refresh(NULL, %s)", [least or conf.min_cell()]
+                )
+            after.update(_kept(stale, totals))
             raise _Undo
     except _Undo:
         pass

@@ -13,7 +13,10 @@ the programme and at follow-up; their ``Response`` holds one ``Answer`` per ques
 
 from evaluation.models.cells import (  # noqa: F401
     AnswerCell,
+    AnswerTotal,
+    CellThreshold,
     PairCell,
+    PairTotal,
     StaleCohort,
     SurveyCell,
 )

@@ -16,6 +16,9 @@ class SurveyCell(models.Model):
     cohort = models.ForeignKey(
         "cohorts.Cohort", on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    #: The region of the cohort's LA ("" for none) when the cell was worked out: the
+    #: region totals it is counted in.
+    region = models.CharField(max_length=30, blank=True)
     audience = models.CharField(max_length=20)
     time_point = models.CharField(max_length=20)
     #: Invitations sent, by the invitation's cohort, questionnaire audience and time point.
@@ -43,6 +46,7 @@ class AnswerCell(models.Model):
     (value "") counting the written answers."""
 
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=30, blank=True)
     audience = models.CharField(max_length=20)
     time_point = models.CharField(max_length=20)
     code = models.CharField(max_length=60)
@@ -65,6 +69,7 @@ class PairCell(models.Model):
     (``stats.paired_change_from_sums``), over one cohort or many."""
 
     cohort = models.ForeignKey("cohorts.Cohort", on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(max_length=30, blank=True)
     audience = models.CharField(max_length=20)
     time_a = models.CharField(max_length=20)
     time_b = models.CharField(max_length=20)
@@ -95,3 +100,67 @@ class StaleCohort(models.Model):
 
     def __str__(self) -> str:
         return f"cohort {self.cohort_id}"
+
+
+class CellThreshold(models.Model):
+    """The threshold (``conf.min_cell()``) the region totals were summed with: cells under it
+    are left out of them. One row; a report with another threshold sums the cells."""
+
+    min_size = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"cells of {self.min_size} or more"
+
+
+class AnswerTotal(models.Model):
+    """``AnswerCell`` summed over every cell of at least the threshold of one region (the
+    region of the cohort's LA): a report over whole regions (national, a region's
+    coordinator) adds up a few rows instead of one per cohort."""
+
+    region = models.CharField(max_length=30, blank=True)
+    audience = models.CharField(max_length=20)
+    time_point = models.CharField(max_length=20)
+    code = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20)
+    value = models.CharField(max_length=60, blank=True)
+    answers = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "audience", "time_point", "code", "kind", "value"],
+                name="answer_total_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region}:{self.audience}:{self.time_point}:{self.code}={self.value}"
+
+
+class PairTotal(models.Model):
+    """``PairCell`` summed over the cells of one region with at least the threshold at both
+    time points."""
+
+    region = models.CharField(max_length=30, blank=True)
+    audience = models.CharField(max_length=20)
+    time_a = models.CharField(max_length=20)
+    time_b = models.CharField(max_length=20)
+    code = models.CharField(max_length=60, blank=True)
+    outcome = models.CharField(max_length=30, blank=True)
+    pairs = models.IntegerField()
+    sum_a = models.FloatField()
+    sum_b = models.FloatField()
+    sum_d = models.FloatField()
+    sum_d2 = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "audience", "time_a", "time_b", "code", "outcome"],
+                name="pair_total_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        key = self.code or self.outcome
+        return f"{self.region}:{self.audience}:{self.time_a}-{self.time_b}:{key}"

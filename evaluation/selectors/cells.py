@@ -1,19 +1,44 @@
 """Reads of the report cells (``evaluation.models.cells``): each sums a group's cells in one
 query, leaving out small cells where the figure rests on answers (``suppression`` rule 3),
-exactly as the live computation over the answers does (``pooled_responses``)."""
+exactly as the live computation over the answers does (``pooled_responses``).
+
+A group that holds every cohort with surveys in the regions it touches (a national report,
+a region's coordinator's) sums the region totals instead, which are those same cells
+already added up: a few hundred rows, however many cohorts. One query says which.
+"""
 
 from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from evaluation import conf, suppression
 from evaluation.cells import cells_fresh
-from evaluation.models import AnswerCell, PairCell, SurveyCell
+from evaluation.models import (
+    AnswerCell,
+    AnswerTotal,
+    CellThreshold,
+    PairCell,
+    PairTotal,
+    SurveyCell,
+)
 from evaluation.selectors.groups import ReportGroup
 from evaluation.stats import PairedChange, paired_change_from_sums
 
 
 def _of_group(queryset: QuerySet, group: ReportGroup) -> QuerySet:
     queryset = queryset.filter(cohort__in=group.cohorts)
+    return _of_audience(queryset, group)
+
+
+def _of_audience(queryset: QuerySet, group: ReportGroup) -> QuerySet:
     return queryset.filter(audience=group.audience) if group.audience else queryset
+
+
+def whole_regions(group: ReportGroup) -> QuerySet | None:
+    """The regions of the group's cells, when the group holds every cohort with cells in
+    them and the totals were summed with today's threshold (one query); else None."""
+    regions = SurveyCell.objects.filter(cohort__in=group.cohorts).values("region")
+    outside = SurveyCell.objects.filter(region__in=regions).exclude(cohort__in=group.cohorts)
+    whole = CellThreshold.objects.filter(min_size=conf.min_cell()).filter(~Exists(outside))
+    return regions if whole.exists() else None
 
 
 def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
@@ -39,12 +64,16 @@ def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
 
 def pair_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[dict, dict]:
     """The paired change per question code and per outcome from ``time_a`` to ``time_b``,
-    summed over the group's cells of at least the threshold at both (two queries)."""
+    summed over the group's cells of at least the threshold at both (three queries)."""
     cells_fresh()
     least = conf.min_cell()
+    regions = whole_regions(group)
+    if regions is not None:
+        found = _of_audience(PairTotal.objects.filter(region__in=regions), group)
+    else:
+        found = _of_group(PairCell.objects, group).filter(size_a__gte=least, size_b__gte=least)
     rows = (
-        _of_group(PairCell.objects.filter(time_a=time_a, time_b=time_b), group)
-        .filter(size_a__gte=least, size_b__gte=least)
+        found.filter(time_a=time_a, time_b=time_b)
         .values("code", "outcome")
         .annotate(n=Sum("pairs"), a=Sum("sum_a"), b=Sum("sum_b"), d=Sum("sum_d"), d2=Sum("sum_d2"))
         .order_by()
@@ -64,11 +93,16 @@ def pair_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[dict, di
 
 def answer_counts(group: ReportGroup, *, kinds) -> QuerySet:
     """(time point, code, value, answers) summed over the group's cells of at least the
-    threshold, for questions of ``kinds`` (free text: value "", written answers)."""
+    threshold, for questions of ``kinds`` (free text: value "", written answers); three
+    queries."""
     cells_fresh()
+    regions = whole_regions(group)
+    if regions is not None:
+        found = _of_audience(AnswerTotal.objects.filter(region__in=regions), group)
+    else:
+        found = _of_group(AnswerCell.objects, group).filter(cell_size__gte=conf.min_cell())
     return (
-        _of_group(AnswerCell.objects.filter(kind__in=kinds), group)
-        .filter(cell_size__gte=conf.min_cell())
+        found.filter(kind__in=kinds)
         .values_list("time_point", "code", "value")
         .annotate(n=Sum("answers"))
         .order_by()

@@ -30,6 +30,7 @@ from evaluation.selectors import (
     paired_changes,
     response_rates,
 )
+from evaluation.selectors.cells import whole_regions
 from evaluation.selectors.rates import response_rates_summary
 from evaluation.services.responses import response_save
 from evaluation.stats import paired_change, paired_change_from_sums
@@ -187,6 +188,12 @@ def test_the_cells_give_the_live_figures_after_every_kind_of_change(monkeypatch,
     assert rates["rates"]["total"][0].responded.value == 15  # 10 staff (one cell of 3) + 5
     assert SurveyCell.objects.filter(cohort=small, submitted=3).count() == 3
     assert PairCell.objects.filter(cohort=big, code="comms").exists()
+    # The whole programme sums the region totals; one cohort of two in a region, its cells.
+    assert whole_regions(ReportGroup(cohorts=Cohort.objects.all())) is not None
+    big.local_authority = small.local_authority
+    big.save()
+    assert whole_regions(ReportGroup(cohorts=Cohort.objects.filter(pk=big.pk))) is None
+    assert_cells_give_the_live_figures(monkeypatch)
 
     # A submission through the service works its cohort out in the same transaction.
     staff, staff_questions = programme["staff"]
@@ -369,3 +376,12 @@ def test_cells_refresh_and_rebuild_agree(programme):
     assert sorted(PairCell.objects.values_list("cohort_id", "code", "outcome", "pairs")) == (
         everything
     )
+
+
+def test_with_another_threshold_the_reports_sum_the_cells_not_the_totals(
+    monkeypatch, programme, settings
+):
+    settings.LINK_SURVEY_MIN_CELL = 3
+    assert whole_regions(ReportGroup(cohorts=Cohort.objects.all())) is None
+    kept = assert_cells_give_the_live_figures(monkeypatch)
+    assert kept[0]["rates"]["total"][0].responded.value == 15
