@@ -94,8 +94,9 @@ import secrets
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from core.suppression import (  # noqa: F401 - rules 1 and 2, shared with other reports
@@ -119,7 +120,15 @@ from core.suppression import (  # noqa: F401 - rules 1 and 2, shared with other 
 
 def _draw(cell: str) -> float:
     """A number in [0, 1) fixed for ``cell`` and unknowable without the secret key."""
-    digest = salted_hmac("evaluation.suppression.released_count", cell, algorithm="sha256")
+    return _keyed_draw(cell, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=100_000)
+def _keyed_draw(cell: str, secret: str) -> float:
+    """``_draw`` under ``secret``, kept: a national report draws for thousands of cells."""
+    digest = salted_hmac(
+        "evaluation.suppression.released_count", cell, secret=secret, algorithm="sha256"
+    )
     return int.from_bytes(digest.digest()[:8], "big") / 2**64
 
 
@@ -152,11 +161,11 @@ class ResponseCell:
     #: each of a national report's thousands of cells costs more than the rest).
     least: int | None = field(default=None, compare=False, repr=False)
 
-    @cached_property
+    @property
     def _least(self) -> int:
         return min_cell() if self.least is None else self.least
 
-    @cached_property
+    @property
     def small(self) -> bool:
         return self.responded < self._least
 
@@ -171,10 +180,38 @@ class ResponseCell:
 def responses(cells: Iterable[ResponseCell]) -> Cell:
     """The responses figure of a group made of ``cells``: the sum of what each counts for,
     shown only if one of them has at least the threshold of responses (rule 4)."""
-    cells = [cell for cell in cells if cell.invited]
-    if any(not cell.small for cell in cells):
-        return Cell(sum(cell.released for cell in cells))
-    return hidden_secondary() if len(cells) > 1 else hidden_small()
+    total = ResponseSum()
+    for cell in cells:
+        total.add(cell)
+    return total.figure()
+
+
+class ResponseSum:
+    """``responses`` built up one cell at a time, for a report that adds each cell into
+    several figures (the total and a row of each breakdown); ``invited`` is the sum of the
+    cells' invitations."""
+
+    __slots__ = ("cells", "large", "released", "invited")
+
+    def __init__(self) -> None:
+        self.cells = self.large = self.released = self.invited = 0
+
+    def add(self, cell: ResponseCell) -> None:
+        if cell.invited:
+            self.add_counts(cell.invited, cell.released, not cell.small)
+
+    def add_counts(self, invited: int, released: int, large: bool) -> None:
+        """Add a cell of ``invited`` invitations that counts for ``released`` (``large``:
+        of at least the threshold)."""
+        self.cells += 1
+        self.invited += invited
+        self.released += released
+        self.large += large
+
+    def figure(self) -> Cell:
+        if self.large:
+            return Cell(self.released)
+        return hidden_secondary() if self.cells > 1 else hidden_small()
 
 
 # --- The row-level export (rule 5) --------------------------------------------------------

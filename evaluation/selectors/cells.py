@@ -32,13 +32,26 @@ def _of_audience(queryset: QuerySet, group: ReportGroup) -> QuerySet:
     return queryset.filter(audience=group.audience) if group.audience else queryset
 
 
-def whole_regions(group: ReportGroup) -> QuerySet | None:
+def whole_regions(group: ReportGroup) -> list[str] | None:
     """The regions of the group's cells, when the group holds every cohort with cells in
-    them and the totals were summed with today's threshold (one query); else None."""
-    regions = SurveyCell.objects.filter(cohort__in=group.cohorts).values("region")
-    outside = SurveyCell.objects.filter(region__in=regions).exclude(cohort__in=group.cohorts)
-    whole = CellThreshold.objects.filter(min_size=conf.min_cell()).filter(~Exists(outside))
-    return regions if whole.exists() else None
+    them and the totals were summed with today's threshold (three small queries: the
+    group's cohorts with cells, how many cohorts have cells in their regions, the
+    threshold); else None."""
+    found = set(
+        SurveyCell.objects.filter(cohort__in=group.cohorts)
+        .values_list("cohort_id", "region")
+        .distinct()
+        .order_by()
+    )
+    regions = sorted({region for _, region in found})
+    if not regions:
+        return None
+    everyone = SurveyCell.objects.filter(region__in=regions).values("cohort_id").distinct().count()
+    if everyone != len({cohort for cohort, _ in found}):
+        return None
+    if not CellThreshold.objects.filter(min_size=conf.min_cell()).exists():
+        return None
+    return regions
 
 
 def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:

@@ -28,8 +28,14 @@ class RateCell:
 
 
 def _rate_cell(cells: list[suppression.ResponseCell]) -> RateCell:
-    invited = sum(cell.invited for cell in cells)
-    responded = suppression.responses(cells)
+    total = suppression.ResponseSum()
+    for cell in cells:
+        total.add(cell)
+    return _rate_of(total)
+
+
+def _rate_of(total: suppression.ResponseSum) -> RateCell:
+    invited, responded = total.invited, total.figure()
     if responded.hidden:
         return RateCell(invited, responded, Cell(None, responded.reason))
     return RateCell(invited, responded, Cell(round(100 * responded.value / invited)))
@@ -89,22 +95,32 @@ def _icb_labels(la_ids) -> dict[int | None, str]:
     return {None: "No LA"} | {la_id: label or "ICB not known" for la_id, label in labels.items()}
 
 
-def _breakdown_keys(cohort: Cohort, regions: dict[str, str], icbs: dict) -> dict[str, tuple]:
-    """(sort key, label) of the cohort's row in each breakdown; ``regions`` are the region
-    labels and ``icbs`` the ICB labels by LA id."""
-    la, area, phase = cohort.local_authority, cohort.mhst_area, cohort.phase
-    region = la.region if la and la.region else ""
-    icb = icbs[la.pk if la else None]
+#: What a cohort's breakdown rows are worked out from (``_breakdown_keys``).
+COHORT_FIELDS = (
+    "pk",
+    "name",
+    "phase__name",
+    "phase__start_date",
+    "local_authority_id",
+    "local_authority__name",
+    "local_authority__region",
+    "mhst_area_id",
+    "mhst_area__name",
+)
+
+
+def _breakdown_keys(cohort: tuple, regions: dict[str, str], icbs: dict) -> dict[str, tuple]:
+    """(sort key, label) of the cohort's row in each breakdown, from its ``COHORT_FIELDS``;
+    ``regions`` are the region labels and ``icbs`` the ICB labels by LA id."""
+    pk, name, phase, start, la_id, la_name, region, area_id, area = cohort
+    region = region or ""
     return {
-        "phase": ((phase.start_date, phase.name), phase.name),
+        "phase": ((start, phase), phase),
         "region": ((not region, region), regions.get(region, "Region not known")),
-        "local_authority": ((la is None, la.name if la else ""), la.name if la else "No LA"),
-        "mhst_area": (
-            (area is None, area.name if area else ""),
-            area.name if area else "Not in an MHST area",
-        ),
-        "icb": ((la is None, icb), icb),
-        "cohort": ((phase.start_date, cohort.name, cohort.pk), f"{cohort.name} ({phase.name})"),
+        "local_authority": ((la_id is None, la_name or ""), la_name or "No LA"),
+        "mhst_area": ((area_id is None, area or ""), area or "Not in an MHST area"),
+        "icb": ((la_id is None, icbs[la_id]), icbs[la_id]),
+        "cohort": ((start, name, pk), f"{name} ({phase})"),
     }
 
 
@@ -117,28 +133,26 @@ def response_rates(group: ReportGroup) -> dict:
     regions = {value: str(label) for value, label in Region.choices}
     cohorts = list(
         Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells})
-        .select_related("phase", "local_authority", "mhst_area")
-        .only(
-            "name",
-            "phase__name",
-            "phase__start_date",
-            "local_authority__name",
-            "local_authority__region",
-            "mhst_area__name",
-        )
+        .values_list(*COHORT_FIELDS)
+        .order_by()
     )
-    icbs = _icb_labels({c.local_authority_id for c in cohorts if c.local_authority_id})
+    icbs = _icb_labels({cohort[4] for cohort in cohorts if cohort[4]})
     # Worked out once per cohort, not per cell: a national report has thousands of each.
-    keys = {c.pk: _breakdown_keys(c, regions, icbs) for c in cohorts}
+    keys = {cohort[0]: _breakdown_keys(cohort, regions, icbs) for cohort in cohorts}
     time_points = list(TimePoint)
-    totals = {tp: [] for tp in time_points}
-    grouped = {key: defaultdict(lambda: {tp: [] for tp in time_points}) for key, *_ in BREAKDOWNS}
+    totals = {tp: suppression.ResponseSum() for tp in time_points}
+    grouped = {
+        key: defaultdict(lambda: {tp: suppression.ResponseSum() for tp in time_points})
+        for key, *_ in BREAKDOWNS
+    }
     labels = {key: {} for key, *_ in BREAKDOWNS}
     for cell in cells:
-        tp = TimePoint(cell.time_point)
-        totals[tp].append(cell)
+        if not cell.invited:
+            continue
+        tp, counts = cell.time_point, (cell.invited, cell.released, not cell.small)
+        totals[tp].add_counts(*counts)
         for key, (sort_key, label) in keys[cell.cohort_id].items():
-            grouped[key][sort_key][tp].append(cell)
+            grouped[key][sort_key][tp].add_counts(*counts)
             labels[key][sort_key] = label
 
     breakdowns = []
@@ -146,12 +160,12 @@ def response_rates(group: ReportGroup) -> dict:
         rows = [
             {
                 "label": labels[key][k],
-                "cells": [_rate_cell(grouped[key][k][tp]) for tp in time_points],
+                "cells": [_rate_of(grouped[key][k][tp]) for tp in time_points],
             }
             for k in sorted(grouped[key])
         ]
         breakdowns.append({"key": key, "title": title, "column": column, "rows": rows})
-    total_row = [_rate_cell(totals[tp]) for tp in time_points]
+    total_row = [_rate_of(totals[tp]) for tp in time_points]
     return {
         "time_points": [(tp.value, str(tp.label)) for tp in time_points],
         "total": total_row,
