@@ -385,9 +385,9 @@ def test_a_coordinators_dashboard_costs_the_same_with_many_cohorts_and_workshops
         user_with_role(Role.REGIONAL_COORDINATOR, username="reg", local_authorities=[las[0]])
     )
     # session, user, permissions (2), roles, assignment and its areas (3), 13 figures (the
-    # phases' places apart from their cohorts), menu roles, the programme's start and the
-    # establishments opened and closed since
-    with django_assert_max_num_queries(24) as few:
+    # phases' places apart from their cohorts), menu roles, the programme's start, the
+    # establishments opened and closed since, and the survey rates' stale cells worked out
+    with django_assert_max_num_queries(25) as few:
         client.get(reverse("home"))
 
     cohorts(25)
