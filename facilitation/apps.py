@@ -9,7 +9,10 @@ class FacilitationConfig(AppConfig):
     verbose_name = _("Online strategic facilitation")
 
     def ready(self) -> None:
-        from facilitation import notifications, retention
+        from facilitation import notifications, rating_retention, retention
+        from facilitation.services import ratings
 
         notifications.register()
         retention.register()
+        ratings.register()
+        rating_retention.register()

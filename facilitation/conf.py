@@ -49,3 +49,12 @@ DEFAULT_RETAIN_STAKEHOLDERS_MONTHS = 24
 
 def retain_stakeholders_months() -> int:
     return setting("LINK_RETAIN_STAKEHOLDERS_MONTHS", DEFAULT_RETAIN_STAKEHOLDERS_MONTHS)
+
+
+#: A stakeholder who has not rated the CASCADE areas this many days after their link went
+#: is reminded, once, while the round is open.
+DEFAULT_RATING_REMINDER_DAYS = 7
+
+
+def rating_reminder_days() -> int:
+    return setting("LINK_RATING_REMINDER_DAYS", DEFAULT_RATING_REMINDER_DAYS)

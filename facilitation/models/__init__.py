@@ -14,6 +14,14 @@ from facilitation.models.plans import (
     Priority,
     Progress,
 )
+from facilitation.models.ratings import (
+    RATING_MAX,
+    RATING_MIN,
+    CascadeRating,
+    RatingPoint,
+    RatingRequest,
+    RatingRound,
+)
 from facilitation.models.stages import MOVES, OPEN_STAGES, PATH, Move, Stage
 
 __all__ = [
@@ -39,4 +47,10 @@ __all__ = [
     "StageChange",
     "Stakeholder",
     "StakeholderRole",
+    "RATING_MAX",
+    "RATING_MIN",
+    "CascadeRating",
+    "RatingPoint",
+    "RatingRequest",
+    "RatingRound",
 ]

@@ -19,6 +19,7 @@ from facilitation.views.people import (
     StakeholderImportView,
 )
 from facilitation.views.plans import PlanAddView
+from facilitation.views.ratings import RoundOpenView
 
 ACTIONS = {
     "open": EngagementCreateView,
@@ -33,4 +34,5 @@ ACTIONS = {
     "attendance": MeetingAttendanceView,
     "plan": PlanAddView,
     "review": MeetingReviewView,
+    "rate": RoundOpenView,
 }
