@@ -16,7 +16,8 @@ from evaluation.exports import (
     distribution_rows,
     rates_rows,
 )
-from evaluation.filters import DEFAULT_TIME_A, DEFAULT_TIME_B, ReportFilter
+from evaluation.exports_facilitation import CHANGE_TABLE, RATES_TABLE, cascade_tables
+from evaluation.filters import COHORTS, DEFAULT_TIME_A, DEFAULT_TIME_B, FACILITATION, ReportFilter
 from evaluation.selectors import (
     ReportGroup,
     anonymised_responses,
@@ -26,9 +27,20 @@ from evaluation.selectors import (
     reportable_cohorts,
     response_rates,
 )
+from evaluation.selectors.facilitation import (
+    cascade_ratings,
+    engagements_filtered,
+    reportable_engagements,
+)
 
 VIEW = "accounts.view_evaluation"
-CSV_TABLES = {"rates": "Response rates", "change": "Paired change", "distribution": "Answers"}
+CSV_TABLES = {
+    "rates": "Response rates",
+    "change": "Paired change",
+    "distribution": "Answers",
+    "cascade-rates": RATES_TABLE,
+    "cascade-change": CHANGE_TABLE,
+}
 FREE_TEXT = "accounts.view_free_text"
 #: The page lists each cohort's response rates only up to this many cohorts (a national
 #: report would be one row per cohort in the country); the CSV and XLSX list them all.
@@ -56,6 +68,15 @@ class ReportMixin(CoordinatorRequiredMixin):
             return ReportGroup(cohorts=filterset.queryset), options
         options = filterset.report_options()
         return ReportGroup(cohorts=filterset.qs, audience=options["audience"]), options
+
+    def report_cascade(self, options: dict) -> dict | None:
+        """The facilitation engagements' CASCADE ratings in the user's scope and the area
+        filters, unless the delivery model asked for is the cohorts'."""
+        if options.get("delivery_model") == COHORTS:
+            return None
+        filterset = self.report_filter()
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        return cascade_ratings(engagements_filtered(reportable_engagements(scope=self.scope), data))
 
     @property
     def can_read_free_text(self) -> bool:
@@ -99,6 +120,17 @@ class ReportView(ReportMixin, TemplateView):
         context["query_string"] = query.urlencode()
         if group is None:
             return context
+        cascade = self.report_cascade(options)
+        context.update(
+            report_ok=True,
+            show_cohorts=options.get("delivery_model") != FACILITATION,
+            cascade=cascade,
+            cascade_chart=cascade
+            and cascade["engagements"]
+            and change_chart({**cascade, "outcomes": cascade["changes"]}),
+        )
+        if not context["show_cohorts"]:
+            return context
         rates = response_rates(group)
         for breakdown in rates["breakdowns"]:
             breakdown["collapsed"] = (
@@ -130,6 +162,8 @@ class AggregatesExportView(ReportMixin, View):
         group, options = self.report_group()
         if group is None:
             tables = {"Response rates": [["The filters are not valid: nothing to export."]]}
+        elif options.get("delivery_model") == FACILITATION:
+            tables = {}
         else:
             tables = {
                 "Response rates": rates_rows(response_rates(group)),
@@ -138,9 +172,11 @@ class AggregatesExportView(ReportMixin, View):
                 ),
                 "Answers": distribution_rows(answer_distributions(group)),
             }
+        if group is not None and (cascade := self.report_cascade(options)) is not None:
+            tables.update(cascade_tables(cascade))
         if self.export_format == "xlsx":
             return xlsx_response(tables, "evaluation-report")
-        rows = tables.get(CSV_TABLES[table], tables["Response rates"])
+        rows = tables.get(CSV_TABLES[table]) or next(iter(tables.values()))
         return csv_response(rows, f"evaluation-{table}")
 
 
