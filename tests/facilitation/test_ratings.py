@@ -37,6 +37,7 @@ from linkprog.privacy import subject_erase, subject_find
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
 from tests.facilitation.factories import EngagementFactory, StakeholderFactory
+from tests.request_cost import request_cost
 from tests.schools.factories import LocalAuthorityFactory
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +325,66 @@ def test_subject_access_finds_whether_they_rated_and_erases_the_link(engagement)
     request = RatingRequest.objects.get(pk=rows[0]["id"])
     assert request.stakeholder is None and request.pair_key
     assert request.ratings.count() == 7
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_rounds_and_requests_read_only_and_closes_through_the_service(
+    admin_client, opened
+):
+    round_, request, _ = opened
+    cascade_ratings_submit(request=request, scores=ALL_THREES)
+    for obj in (round_, request):
+        meta = obj._meta
+        prefix = f"admin:{meta.app_label}_{meta.model_name}"
+        assert admin_client.get(reverse(f"{prefix}_changelist")).status_code == 200
+        page = admin_client.get(reverse(f"{prefix}_change", args=[obj.pk]))
+        assert page.status_code == 200
+        assert reverse("facilitation:ratings", args=[round_.engagement_id]) in page.content.decode()
+        assert admin_client.get(reverse(f"{prefix}_add")).status_code == 403
+    # The ratings themselves have no admin: no page shows who rated what.
+    assert admin_client.get("/admin/facilitation/cascaderating/").status_code == 404
+
+    admin_client.post(
+        reverse("admin:facilitation_ratinground_changelist"),
+        {"action": "close", "_selected_action": [round_.pk]},
+    )
+    round_.refresh_from_db()
+    assert round_.closed_at is not None
+
+
+# --- Cost at 5 and 500 stakeholders ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [5, 500])
+def test_rounds_scans_and_pages_cost_the_same_at_5_and_500_stakeholders(
+    size, client, monkeypatch, clock, django_assert_max_num_queries
+):
+    engagement = EngagementFactory(stage=Stage.CONSULTATION)
+    StakeholderFactory.create_batch(size, engagement=engagement)
+    with django_assert_max_num_queries(13) as opening:
+        round_ = rating_round_open(engagement=engagement, point=RatingPoint.CONSULTATION)
+    assert invitations().count() == size
+    StakeholderFactory.create_batch(size, engagement=engagement)  # latecomers
+    clock.shift(dt.timedelta(days=8))
+    with django_assert_max_num_queries(13) as scanning:
+        assert rating_requests_send() == 2 * size  # the latecomers asked, the first reminded
+    print(f"at {size}: open {len(opening)}, scan {len(scanning)} queries")  # noqa: T201
+    request = round_.requests.order_by("pk").first()
+    client.force_login(
+        user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[engagement.local_authority])
+    )
+    pages = {
+        "ratings": (reverse("facilitation:ratings", args=[engagement.pk]), 13),
+        "detail": (reverse("facilitation:detail", args=[engagement.pk]), 16),
+        "rate": (rating_link_path(request=request), 6),
+    }
+    for name, (url, most) in pages.items():
+        cost = request_cost(monkeypatch, lambda url=url: client.get(url))
+        print(f"{name} at {size} stakeholders: {cost.queries} queries")  # noqa: T201
+        assert cost.status_code == 200 and cost.queries <= most, (name, cost.queries)
+    url = rating_link_path(request=request)
+    cost = request_cost(monkeypatch, lambda: client.post(url, form_data(ALL_THREES)))
+    print(f"rating at {size} stakeholders: {cost.queries} queries")  # noqa: T201
+    assert cost.status_code == 302 and cost.queries <= 8
