@@ -8,7 +8,9 @@ from facilitation.models import RATING_MAX, RATING_MIN, CascadeArea
 
 DONT_KNOW = "dk"
 SCALE = (
-    *[(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)],
+    (str(RATING_MIN), _("%(n)s (not at all)") % {"n": RATING_MIN}),
+    *[(str(n), str(n)) for n in range(RATING_MIN + 1, RATING_MAX)],
+    (str(RATING_MAX), _("%(n)s (very well)") % {"n": RATING_MAX}),
     (DONT_KNOW, _("Don’t know")),
 )
 #: What the ends of the scale mean, said once above the areas.
