@@ -40,7 +40,8 @@ def stakeholders_anonymise(stakeholders: QuerySet[Stakeholder]) -> int:
             name=FORMER_ATTENDEE, email="", updated_at=timezone.now()
         )
         Stakeholder.history.filter(id__in=ids).update(name=FORMER_ATTENDEE, email="")
-        rating_requests_unlink(stakeholder_ids=ids)  # their ratings become anonymous too
+        if ids:
+            rating_requests_unlink(stakeholder_ids=ids)  # their ratings become anonymous too
     return changed
 
 
