@@ -18,9 +18,14 @@ preview and subject-access pages. A way of delivering added later (facilitation'
 stakeholders) registers its own the same way and is in every run and every search at once.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.utils import timezone
 
 #: What a person's name becomes when their record is anonymised.
 FORMER_ATTENDEE = "former attendee"
@@ -76,3 +81,36 @@ def subject_records() -> list[SubjectRecords]:
 def normalise_email(email: str) -> str:
     """Addresses compare without case and surrounding spaces."""
     return (email or "").strip().lower()
+
+
+_CHUNK = 1000
+
+
+def unlink_keeping_pairs(records: QuerySet, *, person: str, pair_key: str = "pair_key") -> int:
+    """Remove the link to the person (the foreign key ``person``) from ``records`` (all of each
+    person's, as callers pass them), giving each person's records one new random key
+    (``uuid4``, derived from nothing) in ``pair_key``: records answered by one person at two
+    time points stay a pair, though no one can say whose. Returns how many changed.
+
+    Used where answers are paired over time (evaluation's survey invitations, facilitation's
+    CASCADE rating requests); the model needs ``updated_at``."""
+    model = records.model
+    with transaction.atomic():
+        rows = list(
+            model.objects.filter(pk__in=records.values("pk"), **{f"{person}__isnull": False})
+            .select_for_update()
+            .values_list("pk", f"{person}_id")
+        )
+        keys = {owner: uuid.uuid4().hex for _, owner in rows}
+        changed = 0
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            new_key = Case(
+                *(When(pk=pk, then=Value(keys[owner])) for pk, owner in chunk),
+                default=F(pair_key),
+                output_field=CharField(),
+            )
+            changed += model.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
+                **{person: None, pair_key: new_key, "updated_at": timezone.now()}
+            )
+    return changed

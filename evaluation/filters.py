@@ -1,9 +1,11 @@
 """The filters of the evaluation reports (django-filter over the cohorts a user may see).
 
 Phase, region, local authority, MHST area and cohort narrow the cohorts; audience and the
-pair of time points say what to report on them. Every choice offered lies in the user's
-scope, so a cohort or area outside it is an invalid choice: the report then shows the error
-and no figures.
+pair of time points say what to report on them. The delivery model shows the cohorts'
+figures, the facilitation engagements' CASCADE ratings (narrowed by region, local authority
+and MHST area: ``evaluation.selectors.facilitation``), or both. Every choice offered lies in
+the user's scope, so a cohort or area outside it is an invalid choice: the report then shows
+the error and no figures.
 """
 
 import django_filters
@@ -20,6 +22,12 @@ DEFAULT_TIME_B = TimePoint.FOLLOW_UP
 #: The cohort filter lists every cohort in the user's scope up to this many; beyond (a
 #: national report), only those of the local authority or MHST area chosen.
 COHORT_OPTIONS_MAX = 150
+#: The programme's two ways of delivering; the report shows either or both (the default).
+COHORTS, FACILITATION = "cohorts", "facilitation"
+DELIVERY_MODELS = (
+    (COHORTS, _("Workshops (cohorts)")),
+    (FACILITATION, _("Online strategic facilitation")),
+)
 
 
 class ReportFilterForm(forms.Form):
@@ -62,6 +70,9 @@ class ReportFilter(django_filters.FilterSet):
         choices=Audience.choices,
         method=_keep,
         empty_label=_("Staff and professionals"),
+    )
+    delivery_model = django_filters.ChoiceFilter(
+        label=_("Delivery model"), choices=DELIVERY_MODELS, method=_keep, empty_label=_("Both")
     )
     time_a = django_filters.ChoiceFilter(
         label=_("Compare from"), choices=TimePoint.choices, method=_keep, empty_label=None
@@ -136,6 +147,7 @@ class ReportFilter(django_filters.FilterSet):
             "audience": data.get("audience") or "",
             "time_a": data.get("time_a") or DEFAULT_TIME_A,
             "time_b": data.get("time_b") or DEFAULT_TIME_B,
+            "delivery_model": data.get("delivery_model") or "",
         }
 
     def report_group(self) -> tuple[ReportGroup | None, dict]:

@@ -12,12 +12,10 @@ An erasure (subject access) removes the link of that person's invitations at onc
 way, and the person is not invited again (``scheduling._not_invited``).
 """
 
-import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from core.privacy import (
     Retention,
@@ -25,6 +23,7 @@ from core.privacy import (
     normalise_email,
     register_retention,
     register_subject_records,
+    unlink_keeping_pairs,
 )
 from evaluation import conf
 from evaluation.cells import cells_refresh
@@ -32,35 +31,18 @@ from evaluation.models import SurveyInvitation
 from evaluation.scheduling import follow_up_window
 from workshops.models import ParticipantKind, Workshop
 
-_CHUNK = 1000
-
 
 def invitations_unlink(invitations: QuerySet[SurveyInvitation]) -> int:
     """Remove the link to the person from ``invitations`` (all of each person's, as callers
     pass them), giving each person's a new random pair key; returns how many changed."""
     with transaction.atomic():
-        rows = list(
-            SurveyInvitation.objects.filter(
-                pk__in=invitations.values("pk"), participant__isnull=False
-            )
-            .select_for_update()
-            .values_list("pk", "participant_id", "cohort_id")
+        cohorts = set(
+            invitations.filter(participant__isnull=False).values_list("cohort_id", flat=True)
         )
-        keys = {participant: uuid.uuid4().hex for _, participant, _ in rows}
-        changed = 0
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            pair_key = Case(
-                *(When(pk=pk, then=Value(keys[participant])) for pk, participant, _ in chunk),
-                default=F("pair_key"),
-                output_field=CharField(),
-            )
-            changed += SurveyInvitation.objects.filter(pk__in=[pk for pk, *_ in chunk]).update(
-                participant=None, pair_key=pair_key, updated_at=timezone.now()
-            )
+        changed = unlink_keeping_pairs(invitations, person="participant")
         # Pairs stay pairs, so the report cells do not move; they are worked out again in
         # this transaction all the same rather than left stale for the next reader.
-        cells_refresh(cohort for _, _, cohort in rows)
+        cells_refresh(cohorts)
     return changed
 
 

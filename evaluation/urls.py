@@ -15,7 +15,7 @@ urlpatterns = [
         name="funnel-xlsx",
     ),
     re_path(
-        r"^export/(?P<table>rates|change|distribution)\.csv$",
+        r"^export/(?P<table>rates|change|distribution|cascade-rates|cascade-change)\.csv$",
         reports.AggregatesExportView.as_view(),
         name="export-aggregates-csv",
     ),

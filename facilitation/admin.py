@@ -5,6 +5,7 @@ record with a link to the page that changes it, and its bulk actions call the se
 
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ChangedOnItsPageAdmin, ChangedOnItsPageMixin
@@ -17,12 +18,15 @@ from facilitation.models import (
     Meeting,
     MeetingInvite,
     Priority,
+    RatingRequest,
+    RatingRound,
     SchoolsSurvey,
     SchoolsSurveyInvite,
     StageChange,
     Stakeholder,
 )
 from facilitation.services.engagements import engagement_move
+from facilitation.services.ratings import rating_round_close
 
 
 class StageChangeInline(ChangedOnItsPageMixin, admin.TabularInline):
@@ -155,3 +159,56 @@ class SchoolsSurveyInviteAdmin(ChangedOnItsPageMixin, admin.ModelAdmin):
     readonly_fields = fields
     search_fields = ("establishment__name", "establishment__urn", "survey__engagement__name")
     list_select_related = ("establishment", "survey__engagement")
+
+
+# --- CASCADE ratings: rounds and who was asked; never the ratings themselves, which are
+# reported only in aggregate (the evaluation report), so no admin page shows who rated what.
+
+
+class RatingsPageMixin(ChangedOnItsPageMixin):
+    @admin.display(description=_("Where to change it"))
+    def change_on_its_page(self, obj) -> str:
+        engagement_id = getattr(obj, "engagement_id", None) or obj.round.engagement_id
+        url = reverse("facilitation:ratings", args=[engagement_id])
+        return format_html('<a href="{}">{}</a>', url, _("The engagement's ratings page"))
+
+
+@admin.register(RatingRound)
+class RatingRoundAdmin(RatingsPageMixin, admin.ModelAdmin):
+    list_display = ("engagement", "point", "opened_at", "closed_at", "change_on_its_page")
+    list_filter = ("point",)
+    search_fields = ("engagement__name",)
+    list_select_related = ("engagement",)
+    readonly_fields = ("change_on_its_page",)
+    actions = ["close"]
+
+    @admin.action(description=_("Close the selected rating rounds"))
+    def close(self, request, queryset):
+        closed = 0
+        for rating_round in queryset:
+            try:
+                rating_round_close(rating_round=rating_round, actor=request.user)
+            except LinkDomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                closed += 1
+        self.message_user(request, f"{closed} rating round(s) closed.")
+
+
+@admin.register(RatingRequest)
+class RatingRequestAdmin(RatingsPageMixin, admin.ModelAdmin):
+    list_display = ("round", "stakeholder", "sent_at", "reminded_at", "submitted_at")
+    list_filter = ("round__point",)
+    search_fields = ("round__engagement__name", "stakeholder__name")
+    list_select_related = ("round__engagement", "stakeholder")
+    fields = (
+        "change_on_its_page",
+        "round",
+        "stakeholder",
+        "pair_key",
+        "sent_at",
+        "reminded_at",
+        "submitted_at",
+        "entered_by",
+    )
+    readonly_fields = ("change_on_its_page",)

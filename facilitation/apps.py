@@ -9,8 +9,11 @@ class FacilitationConfig(AppConfig):
     verbose_name = _("Online strategic facilitation")
 
     def ready(self) -> None:
-        from facilitation import email_checks, notifications, retention
+        from facilitation import email_checks, notifications, rating_retention, retention
+        from facilitation.services import ratings
 
         notifications.register()
         retention.register()
         email_checks.register()
+        ratings.register()
+        rating_retention.register()

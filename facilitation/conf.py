@@ -71,3 +71,12 @@ def schools_survey_reminder_days() -> int:
 
 def schools_survey_link_days() -> int:
     return setting("LINK_SCHOOLS_SURVEY_LINK_DAYS", DEFAULT_SCHOOLS_SURVEY_LINK_DAYS)
+
+
+#: A stakeholder who has not rated the CASCADE areas this many days after their link went
+#: is reminded, once, while the round is open.
+DEFAULT_RATING_REMINDER_DAYS = 7
+
+
+def rating_reminder_days() -> int:
+    return setting("LINK_RATING_REMINDER_DAYS", DEFAULT_RATING_REMINDER_DAYS)

@@ -3,8 +3,10 @@
 ``LINK_RETAIN_STAKEHOLDERS_MONTHS`` (24) months after an engagement closes, each of its
 stakeholders becomes "former attendee" with no email address, as a cohort's attendees do;
 their role, organisation, sector, attendance, and the goals and actions they own stay, so no
-figure changes. The audit history's copies of their name and address are emptied too. A
-subject access request finds a stakeholder by email and erases them the same way.
+figure changes. Their CASCADE ratings lose the link to them, pairs kept
+(``facilitation.rating_retention``). The audit history's copies of their name and address
+are emptied too. A subject access request finds a stakeholder by email and erases them the
+same way.
 """
 
 from datetime import datetime
@@ -25,6 +27,7 @@ from core.privacy import (
 from facilitation import conf
 from facilitation.models import QUESTIONS, SchoolsSurveyInvite, Stakeholder
 from facilitation.models.stages import Stage
+from facilitation.rating_retention import rating_requests_unlink
 
 NOT_ANONYMISED = ~Q(name=FORMER_ATTENDEE, email="")
 
@@ -37,6 +40,8 @@ def stakeholders_anonymise(stakeholders: QuerySet[Stakeholder]) -> int:
             name=FORMER_ATTENDEE, email="", updated_at=timezone.now()
         )
         Stakeholder.history.filter(id__in=ids).update(name=FORMER_ATTENDEE, email="")
+        if ids:
+            rating_requests_unlink(stakeholder_ids=ids)  # their ratings become anonymous too
     return changed
 
 

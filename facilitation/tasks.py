@@ -33,3 +33,11 @@ def send_schools_survey_reminders() -> int:
     from facilitation.services.survey import schools_survey_reminders_send
 
     return schools_survey_reminders_send()
+
+
+@shared_task(name="facilitation.tasks.send_rating_requests", ignore_result=True)
+def send_rating_requests() -> int:
+    """Send CASCADE rating links to stakeholders added since a round opened; remind once."""
+    from facilitation.services.ratings import rating_requests_send
+
+    return rating_requests_send()

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from facilitation.models import MOVES, Action, Goal
-from facilitation.views import engagements, meetings, people, plans, survey
+from facilitation.views import engagements, meetings, people, plans, ratings, survey
 
 app_name = "facilitation"
 
@@ -77,6 +77,22 @@ urlpatterns = [
         survey.SchoolsSurveyAnswerView.as_view(),
         name="schools-survey-answer",
     ),
+    # CASCADE ratings: the rounds of an engagement, and a stakeholder's page from their link.
+    path("<int:pk>/ratings/", ratings.RatingsView.as_view(), name="ratings"),
+    path(
+        "<int:pk>/ratings/<str:point>/open/", ratings.RoundOpenView.as_view(), name="ratings-open"
+    ),
+    path(
+        "<int:pk>/ratings/<str:point>/close/",
+        ratings.RoundCloseView.as_view(),
+        name="ratings-close",
+    ),
+    path(
+        "<int:pk>/ratings/<str:point>/enter/",
+        ratings.LiveEntryView.as_view(),
+        name="ratings-enter",
+    ),
+    path("rate/<str:token>/", ratings.RateView.as_view(), name="rate"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.MeetingEditView.as_view(), name="meeting-edit"),
     path("meetings/<int:pk>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting-cancel"),

@@ -165,6 +165,12 @@ app.conf.beat_schedule = {
         "task": "facilitation.tasks.send_schools_survey_reminders",
         "schedule": crontab(hour=9, minute=55),
     },
+    # CASCADE ratings: stakeholders added since a round opened are sent their link, and those
+    # who have not rated LINK_RATING_REMINDER_DAYS (7) on are reminded once. Hourly.
+    "send-rating-requests": {
+        "task": "facilitation.tasks.send_rating_requests",
+        "schedule": crontab(minute=35),
+    },
     # Database sessions are not deleted when they expire; sweep them nightly, at a quiet hour.
     "clear-expired-sessions": {
         "task": "linkprog.tasks.clear_expired_sessions",

@@ -18,7 +18,8 @@ from evaluation.exports import (
     distribution_rows,
     rates_rows,
 )
-from evaluation.filters import ReportFilter
+from evaluation.exports_facilitation import CHANGE_TABLE, RATES_TABLE, cascade_tables
+from evaluation.filters import COHORTS, FACILITATION, ReportFilter
 from evaluation.selectors import (
     ReportGroup,
     anonymised_responses,
@@ -29,9 +30,20 @@ from evaluation.selectors import (
     reportable_cohorts,
     response_rates,
 )
+from evaluation.selectors.facilitation import (
+    cascade_ratings,
+    engagements_filtered,
+    reportable_engagements,
+)
 
 VIEW = "accounts.view_evaluation"
-CSV_TABLES = {"rates": "Response rates", "change": "Paired change", "distribution": "Answers"}
+CSV_TABLES = {
+    "rates": "Response rates",
+    "change": "Paired change",
+    "distribution": "Answers",
+    "cascade-rates": RATES_TABLE,
+    "cascade-change": CHANGE_TABLE,
+}
 FREE_TEXT = "accounts.view_free_text"
 #: The page lists each cohort's response rates only up to this many cohorts (a national
 #: report would be one row per cohort in the country); the CSV and XLSX list them all.
@@ -52,6 +64,15 @@ class ReportMixin(CoordinatorRequiredMixin):
         """The group and options the filters ask for; no group when the filters are invalid
         (a cohort or area outside the user's scope among them)."""
         return self.report_filter().report_group()
+
+    def report_cascade(self, options: dict) -> dict | None:
+        """The facilitation engagements' CASCADE ratings in the user's scope and the area
+        filters, unless the delivery model asked for is the cohorts'."""
+        if options.get("delivery_model") == COHORTS:
+            return None
+        filterset = self.report_filter()
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        return cascade_ratings(engagements_filtered(reportable_engagements(scope=self.scope), data))
 
     @property
     def can_read_free_text(self) -> bool:
@@ -95,6 +116,17 @@ class ReportView(ReportMixin, TemplateView):
         context["query_string"] = query.urlencode()
         if group is None:
             return context
+        cascade = self.report_cascade(options)
+        context.update(
+            report_ok=True,
+            show_cohorts=options.get("delivery_model") != FACILITATION,
+            cascade=cascade,
+            cascade_chart=cascade
+            and cascade["engagements"]
+            and change_chart({**cascade, "outcomes": cascade["changes"]}),
+        )
+        if not context["show_cohorts"]:
+            return context
         rates = response_rates(group)
         for breakdown in rates["breakdowns"]:
             breakdown["collapsed"] = (
@@ -126,6 +158,8 @@ class AggregatesExportView(ReportMixin, View):
         group, options = self.report_group()
         if group is None:
             tables = {"Response rates": [["The filters are not valid: nothing to export."]]}
+        elif options.get("delivery_model") == FACILITATION:
+            tables = {}
         else:
             tables = {
                 "Response rates": rates_rows(response_rates(group)),
@@ -134,9 +168,11 @@ class AggregatesExportView(ReportMixin, View):
                 ),
                 "Answers": distribution_rows(answer_distributions(group)),
             }
+        if group is not None and (cascade := self.report_cascade(options)) is not None:
+            tables.update(cascade_tables(cascade))
         if self.export_format == "xlsx":
             return xlsx_response(tables, "evaluation-report")
-        rows = tables.get(CSV_TABLES[table], tables["Response rates"])
+        rows = tables.get(CSV_TABLES[table]) or next(iter(tables.values()))
         return csv_response(rows, f"evaluation-{table}")
 
 

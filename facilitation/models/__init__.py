@@ -14,6 +14,14 @@ from facilitation.models.plans import (
     Priority,
     Progress,
 )
+from facilitation.models.ratings import (
+    RATING_MAX,
+    RATING_MIN,
+    CascadeRating,
+    RatingPoint,
+    RatingRequest,
+    RatingRound,
+)
 from facilitation.models.stages import MOVES, OPEN_STAGES, PATH, Move, Stage
 from facilitation.models.survey import QUESTIONS, Question, SchoolsSurvey, SchoolsSurveyInvite
 
@@ -44,4 +52,10 @@ __all__ = [
     "StageChange",
     "Stakeholder",
     "StakeholderRole",
+    "RATING_MAX",
+    "RATING_MIN",
+    "CascadeRating",
+    "RatingPoint",
+    "RatingRequest",
+    "RatingRound",
 ]

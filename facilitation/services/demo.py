@@ -23,12 +23,14 @@ from facilitation.models import (
     Meeting,
     MeetingKind,
     Priority,
+    RatingPoint,
     Sector,
     Stage,
     StageChange,
     Stakeholder,
     StakeholderRole,
 )
+from facilitation.services.demo_ratings import demo_ratings_seed
 from facilitation.services.survey_demo import demo_schools_survey
 from schools.models import LocalAuthority
 from workshops.models import Attendance, Workshop
@@ -205,6 +207,20 @@ def _plans(engagement: Engagement, people: list[Stakeholder], today: dt.date) ->
         )
 
 
+def _rating_points(engagement: Engagement, today: dt.date) -> dict:
+    """The CASCADE rating rounds of the meetings held: the consultation's, and the final
+    review's once the engagement has closed."""
+    held = dict(
+        engagement.meetings.filter(workshop__date__lte=today).values_list("kind", "workshop__date")
+    )
+    points = {}
+    if MeetingKind.CONSULTATION in held:
+        points[RatingPoint.CONSULTATION] = held[MeetingKind.CONSULTATION]
+    if engagement.stage == Stage.CLOSED and MeetingKind.REVIEW in held:
+        points[RatingPoint.FINAL_REVIEW] = held[MeetingKind.REVIEW]
+    return points
+
+
 def demo_engagements_seed(*, today: dt.date | None = None) -> int:
     """One demo engagement per stage, in the demo's LAs; returns how many were made now."""
     today = today or timezone.localdate()
@@ -252,6 +268,7 @@ def demo_engagements_seed(*, today: dt.date | None = None) -> int:
             _meetings(engagement, people, meetings, today)
             if stage in (Stage.SUPPORT, Stage.REVIEW, Stage.CLOSED):
                 _plans(engagement, people, today)
+                demo_ratings_seed(engagement, people, points=_rating_points(engagement, today))
             demo_schools_survey(engagement=engagement, today=today)
             made += 1
     return made

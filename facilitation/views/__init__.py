@@ -21,6 +21,7 @@ from facilitation.views.people import (
     StakeholderImportView,
 )
 from facilitation.views.plans import PlanAddView
+from facilitation.views.ratings import RoundOpenView
 
 ACTIONS = {
     "open": EngagementCreateView,
@@ -37,4 +38,5 @@ ACTIONS = {
     "attendance": MeetingAttendanceView,
     "plan": PlanAddView,
     "review": MeetingReviewView,
+    "rate": RoundOpenView,
 }

@@ -13,6 +13,7 @@ from core.errors import LinkDomainError
 from facilitation.forms import EngagementForm, ReasonForm, StakeholderForm
 from facilitation.models import MOVES, Stage
 from facilitation.selectors import area_choices, engagement_detail, engagements_in_scope
+from facilitation.selectors_ratings import rating_rounds_summary
 from facilitation.services.engagements import engagement_move, engagement_open, engagement_update
 from facilitation.services.stakeholders import StakeholderDetails, stakeholder_add
 from facilitation.views.mixins import MANAGE, RUN, ScopedEngagementMixin
@@ -102,6 +103,7 @@ class EngagementDetailView(ScopedEngagementMixin, View):
             **engagement_detail(engagement=engagement),
             "can": can,
             "moves": engagement.next_moves if can["move"] else [],
+            "rating_rounds": rating_rounds_summary(engagement=engagement),
         }
         if request.user.has_perm("accounts.view_audit"):
             context["history"] = history_of(engagement)

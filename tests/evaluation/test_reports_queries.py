@@ -124,7 +124,8 @@ def test_report_exports_and_dashboard_queries_stay_constant_from_100_to_10000_re
     bulk_responses(survey, 50)
     small = {}
     for name, _ in PAGES:
-        with django_assert_max_num_queries(40) as counted:
+        # 41: the report also reads the facilitation engagements' CASCADE ratings (issue 15)
+        with django_assert_max_num_queries(41) as counted:
             fetch(client, name)
         small[name] = len(counted.captured_queries)
 

@@ -36,7 +36,7 @@ ANSWERS = {
 #: The most queries each request may cost, at 5 establishments or at 500.
 QUERIES = {
     "start": 23,
-    "detail": 19,
+    "detail": 20,
     "survey": 15,
     "meeting": 18,
     "answer-page": 2,

@@ -59,6 +59,7 @@ def test_every_variable_the_readme_documents_is_read():
         (facilitation_conf.meeting_reminder_days, "LINK_MEETING_REMINDER_DAYS", "2", 2),
         (facilitation_conf.notes_reminder_days, "LINK_NOTES_REMINDER_DAYS", "5", 5),
         (facilitation_conf.plan_reminder_days, "LINK_PLAN_REMINDER_DAYS", "14", 14),
+        (facilitation_conf.rating_reminder_days, "LINK_RATING_REMINDER_DAYS", "10", 10),
         (outbox_conf.max_attempts, "OUTBOX_MAX_ATTEMPTS", "3", 3),
         (outbox_conf.retain_sent_days, "OUTBOX_RETAIN_SENT_DAYS", "30", 30),
         (cohorts_conf.retain_access_needs_days, "LINK_RETAIN_ACCESS_NEEDS_DAYS", "10", 10),

@@ -257,6 +257,11 @@ def journey(
         due_date=timezone.localdate() + dt.timedelta(days=5),
     )
     step(plan_reminders_send)
+    # CASCADE ratings: each stakeholder's link when the round opens, one reminder a week on.
+    from facilitation.services.ratings import rating_requests_send, rating_round_open
+
+    step(lambda: rating_round_open(engagement=engagement, point="consultation"))
+    step(lambda: rating_requests_send(now=timezone.now() + dt.timedelta(days=8)))
 
     # A large export, built by a worker: its owner is told it is ready.
     from linkprog.exports.services import export_job_queue, export_job_run
@@ -310,6 +315,19 @@ def test_every_email_says_names_as_they_are_in_its_subject_and_text_and_escapes_
     )
     assert invited.body_text.startswith("Dear Mo O'Hare,")
     assert "Dear Mo O&#x27;Hare," in invited.body_html
+    rating, reminder = (
+        r for r in sorted(rows.values(), key=lambda r: r.pk) if "/facilitation/rate/" in r.body_text
+    )
+    assert (
+        reminder.subject
+        == "Reminder: rate joint working for Camden & Islington's leaders (consultation)"
+    )
+    assert rating.subject == (
+        "How well does your area work together? Rate it for Camden & Islington's leaders "
+        "(consultation)"
+    )
+    assert rating.body_text.startswith("Dear Jo O'Keefe,")
+    assert "Dear Jo O&#x27;Keefe," in rating.body_html
 
 
 def test_the_wave_preview_shows_the_subject_and_text_as_they_will_be_sent(journey):

@@ -33,6 +33,7 @@ WRITTEN_BY_LINK = {
     "facilitation.MeetingInvite": {"told_digest"},
     "evaluation.Answer": {"choice"},  # the value of one of the question's choices
     "evaluation.SurveyInvitation": {"pair_key"},  # random, made by the retention job
+    "facilitation.RatingRequest": {"pair_key"},  # likewise (facilitation.rating_retention)
     # What a GIAS import and the register's review say happened, written by Link.
     "schools.GiasImport": {"message"},
     "schools.RegisterChange": {"held_because", "outcome"},
