@@ -48,7 +48,9 @@ def test_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_quer
 @pytest.mark.parametrize("rows", [20, 2000])
 def test_the_job_costs_a_few_queries_per_thousand_emails(django_assert_max_num_queries, rows):
     _emails(rows)
-    with django_assert_max_num_queries(25 + 4 * (rows // 1000)):
+    # Each kind of data the registry knows costs its query and a savepoint's two (the
+    # schools survey's free text added three); the emails, four more per thousand.
+    with django_assert_max_num_queries(30 + 4 * (rows // 1000)):
         run = retention_run()
     assert run.counts["outbox.emails"] == rows
     assert not OutgoingEmail.objects.exclude(recipient="").exists()
