@@ -2,8 +2,9 @@
 and an action owner would run it (issue 15, "Done when"): opened, stakeholders imported from
 a CSV, the area's schools surveyed (one answering from its emailed link on a phone), the
 consultation scheduled, held with attendance and notes, priorities, goals and actions agreed,
-an owner updating progress from the link in their reminder email, a review recording it,
-closed."""
+stakeholders rating the CASCADE areas there and at the final review (the change shown in the
+evaluation report), an owner updating progress from the link in their reminder email, a review
+recording it, closed."""
 
 import datetime as dt
 import re
@@ -15,8 +16,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from facilitation.models import Engagement, Goal, GoalReview, Stage
+from facilitation.models import (
+    CascadeArea,
+    Engagement,
+    Goal,
+    GoalReview,
+    RatingPoint,
+    RatingRequest,
+    Stage,
+)
 from facilitation.services.plan_reminders import plan_reminders_send
+from facilitation.services.ratings import cascade_ratings_submit
 from facilitation.services.survey import schools_survey_answer
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
@@ -45,6 +55,29 @@ STAKEHOLDERS = [
 def _move(page, label: str) -> None:
     page.get_by_role("button", name=label).click()
     expect(page.locator(".alert-success, .alert-info").first).to_be_visible()
+
+
+def _rating_round(page, url, engagement, point, *, score: int) -> None:
+    """Open the round from the ratings page; the first stakeholder rates from their emailed
+    link on a phone, the others through the service (as their own links would)."""
+    page.goto(f"{url}/facilitation/{engagement.pk}/ratings/")
+    page.locator(f"#round-{point} button").first.click()
+    expect(page.locator(f"#round-{point}")).to_contain_text("6")
+    requests = list(RatingRequest.objects.filter(round__engagement=engagement, round__point=point))
+    first = requests[0]
+    email = OutgoingEmail.objects.filter(recipient=first.stakeholder.email).latest("pk")
+    link = re.search(r"https?://\S+/facilitation/rate/\S+/", email.body_text).group(0)
+    phone = page.context.browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(url + urlparse(link).path)
+    for _value, label in CascadeArea.choices:
+        phone.get_by_role("group", name=str(label)).get_by_label(str(score)).check()
+    phone.get_by_role("button", name="Send my ratings").click()
+    expect(phone.get_by_role("button", name="Save my changes")).to_be_visible()
+    assert_accessible(phone)
+    for request in requests[1:]:
+        cascade_ratings_submit(
+            request=request, scores={value: score for value, _ in CascadeArea.choices}
+        )
 
 
 def test_one_engagement_from_opening_to_closing(live_server, page, client, tmp_path):
@@ -144,6 +177,9 @@ def test_one_engagement_from_opening_to_closing(live_server, page, client, tmp_p
     expect(page.get_by_text("The notes are saved.")).to_be_visible()
     assert_accessible(page)
 
+    # The stakeholders rate the seven CASCADE areas: one from the emailed link on a phone.
+    _rating_round(page, url, engagement, RatingPoint.CONSULTATION, score=2)
+
     # Priorities, goals and actions agreed at it.
     page.goto(f"{url}/facilitation/{engagement.pk}/goals/")
     page.locator("#id_title").fill("Clear referral routes")
@@ -199,6 +235,16 @@ def test_one_engagement_from_opening_to_closing(live_server, page, client, tmp_p
     page.get_by_role("button", name="Record progress").click()
     expect(page.get_by_text("Each goal's progress is recorded.")).to_be_visible()
     assert GoalReview.objects.get(goal=goal).progress == 3
+
+    # Rated again at the final review; the evaluation report shows the change.
+    _rating_round(page, url, engagement, RatingPoint.FINAL_REVIEW, score=4)
+    page.goto(f"{url}/evaluation/?delivery_model=facilitation")
+    cascade = page.locator("#cascade")
+    expect(cascade).to_contain_text("Did joint working improve?")
+    clarity = cascade.get_by_role("row", name=re.compile("^Clarity on roles"))
+    expect(clarity).to_contain_text("6")  # pairs
+    expect(clarity).to_contain_text("2.00 to 2.00")  # from 2 to 4 for everyone: +2
+    assert_accessible(page)
     assert consultation_url != page.url
 
     # Closed.
