@@ -87,6 +87,12 @@ class ReportFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, queryset, **kwargs):
         """``queryset``: the cohorts the user may report on (``reportable_cohorts``)."""
+        if data is not None and not (data.get("time_a") and data.get("time_b")):
+            # A link naming only other filters compares the default time points: the form
+            # shows them, rather than the first choice of each list beside other figures.
+            data = data.copy()
+            data["time_a"] = data.get("time_a") or DEFAULT_TIME_A
+            data["time_b"] = data.get("time_b") or DEFAULT_TIME_B
         super().__init__(data, queryset=queryset, **kwargs)
         in_scope = queryset.values("pk")
         self.filters["phase"].queryset = Phase.objects.filter(cohorts__in=in_scope).distinct()

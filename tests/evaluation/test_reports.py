@@ -490,3 +490,13 @@ def test_every_chart_on_the_report_has_a_table(national, camden):
     assert page.count("<canvas") == 2
     assert page.count('aria-hidden="true" height') == 2
     assert "(the figures of the chart)" in page
+
+
+def test_a_link_naming_other_filters_shows_the_time_points_it_compares(national, camden):
+    """A link that names only, say, the delivery model compares baseline with follow-up,
+    and the form says so (not the first choice of each list)."""
+    response = national.get(reverse("evaluation:report"), {"audience": Audience.SCHOOL_STAFF})
+    page = response.content.decode()
+    assert f'<option value="{TimePoint.FOLLOW_UP.value}" selected>' in page
+    assert f'<option value="{TimePoint.BASELINE.value}" selected>' in page
+    assert page.count(" selected>") >= 2
