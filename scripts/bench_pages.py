@@ -352,7 +352,7 @@ def run_scale(url: str, gias: Path, scale: int, args) -> list[dict]:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    for label, kind in WORKER_EXPORTS:
+    for label, kind in () if args.skip_worker_builds else WORKER_EXPORTS:
         for who, username in USERS:
             built = _worker_build(url, kind, username)
             rows.append({"scale": scale, "worker": label, "who": who, **built})
@@ -420,7 +420,7 @@ def _write(rows: list[dict], args, gias: Path, load: tuple) -> None:
                 goal = "< 300 ms" if who == "national admin" else "< 150 ms"
             lines.append(f"| {label} | {who} | " + " | ".join(cells) + f" | {goal} |")
     built = [r for r in rows if "worker" in r]
-    for label, _ in WORKER_EXPORTS:
+    for label, _ in WORKER_EXPORTS if built else ():
         for who, _ in USERS:
             cells = []
             for scale in scales:
@@ -461,6 +461,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--export-requests", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--skip-worker-builds",
+        action="store_true",
+        help="measure the pages only, not the exports a worker builds (minutes at 10x)",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
