@@ -176,3 +176,44 @@ def test_a_cohort_opening_invites_its_professionals_through_the_worker_once(work
     assert sorted(smtp.recipients()) == sorted(p.email for p in professionals)
     assert set(sent.values_list("kind", flat=True)) == {EmailKind.PROFESSIONAL_INVITATION}
     assert all(row.attachments[0]["mimetype"] == "text/calendar" for row in sent)
+
+
+def test_a_facilitation_meeting_scheduled_then_cancelled_reaches_each_invitee_once_each(
+    worker, smtp
+):
+    """Issue 15's real parts: the online meeting's invitations (with an .ics) and its
+    cancellation go from the services through the fan-out and the outbox to a real worker
+    and a real SMTP server, each stakeholder told once of each."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from facilitation.models import MeetingKind
+    from facilitation.services.meetings import meeting_cancel, meeting_schedule
+    from tests.facilitation.factories import EngagementFactory, StakeholderFactory
+    from workshops.services import WorkshopDetails
+
+    engagement = EngagementFactory()
+    people = StakeholderFactory.create_batch(4, engagement=engagement)
+    meeting = meeting_schedule(
+        engagement=engagement,
+        kind=MeetingKind.CONSULTATION,
+        details=WorkshopDetails(
+            date=timezone.localdate() + dt.timedelta(days=10),
+            start_time=dt.time(10),
+            end_time=dt.time(12),
+            joining_link="https://meet.example/c",
+        ),
+        agenda="Priorities",
+    )
+    sent = OutgoingEmail.objects.filter(status=EmailStatus.SENT)
+    assert wait_until(lambda: sent.count() == 4), OutgoingEmail.objects.values("status")
+
+    meeting_cancel(meeting=meeting, reason="The council's budget meeting moved onto it")
+    assert wait_until(lambda: sent.count() == 8), OutgoingEmail.objects.values("status")
+    time.sleep(2)  # anything extra would arrive now
+    emails = [p.email for p in people]
+    assert sorted(smtp.recipients()) == sorted(emails * 2)
+    cancelled = OutgoingEmail.objects.filter(subject__startswith="Cancelled")
+    assert sorted(cancelled.values_list("recipient", flat=True)) == sorted(emails)
+    assert all("METHOD:CANCEL" in str(e.attachments) for e in cancelled)
