@@ -34,6 +34,12 @@ WRITTEN_BY_LINK = {
     "evaluation.Answer": {"choice"},  # the value of one of the question's choices
     "evaluation.SurveyInvitation": {"pair_key"},  # random, made by the retention job
     "facilitation.RatingRequest": {"pair_key"},  # likewise (facilitation.rating_retention)
+    # The evaluation report's cells, worked out from the answers (evaluation.cells).
+    "evaluation.SurveyCell": {"audience", "region", "time_point"},
+    "evaluation.AnswerCell": {"audience", "code", "kind", "region", "time_point", "value"},
+    "evaluation.AnswerTotal": {"audience", "code", "kind", "region", "time_point", "value"},
+    "evaluation.PairCell": {"audience", "code", "outcome", "region", "time_a", "time_b"},
+    "evaluation.PairTotal": {"audience", "code", "outcome", "region", "time_a", "time_b"},
     # What a GIAS import and the register's review say happened, written by Link.
     "schools.GiasImport": {"message"},
     "schools.RegisterChange": {"held_because", "outcome"},
