@@ -36,6 +36,7 @@ from evaluation.models import (
     StaleCohort,
     SurveyCell,
 )
+from evaluation.suppression import draw_pads
 
 CELL_MODELS = (SurveyCell, AnswerCell, PairCell)
 TOTAL_MODELS = (AnswerTotal, PairTotal, CellThreshold)
@@ -52,14 +53,16 @@ def cells_refresh(cohort_ids: Iterable[int | None]) -> None:
     if not ids or not cells_in_use():
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT evaluation_cells_refresh(%s::bigint[], NULL)", [ids])
+        cursor.execute(
+            "SELECT evaluation_cells_refresh(%s::bigint[], NULL, %s, %s)", [ids, *draw_pads()]
+        )
 
 
 def cells_fresh() -> None:
     """Before reading cells: work out again those of any cohort marked stale (one query)."""
     if cells_in_use():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT evaluation_cells_refresh_stale()")
+            cursor.execute("SELECT evaluation_cells_refresh_stale(%s, %s)", draw_pads())
 
 
 def cells_rebuild() -> None:
@@ -68,15 +71,21 @@ def cells_rebuild() -> None:
     if not cells_in_use():
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT evaluation_cells_refresh(NULL, %s)", [conf.min_cell()])
+        cursor.execute(
+            "SELECT evaluation_cells_refresh(NULL, %s, %s, %s)", [conf.min_cell(), *draw_pads()]
+        )
 
 
 class _Undo(Exception):
     pass
 
 
-def _rows(queryset) -> set[tuple]:
-    fields = [f.attname for f in queryset.model._meta.concrete_fields if f.name != "id"]
+def _rows(queryset, leave_out: tuple[str, ...] = ()) -> set[tuple]:
+    fields = [
+        f.attname
+        for f in queryset.model._meta.concrete_fields
+        if f.name != "id" and f.name not in leave_out
+    ]
     # Sums of means are floats added in no fixed order: equal to 6 decimals is equal.
     return {
         tuple(round(v, 6) if isinstance(v, float) else v for v in row)
@@ -84,8 +93,12 @@ def _rows(queryset) -> set[tuple]:
     }
 
 
-def _kept(stale: set[int], totals: bool) -> dict[str, set[tuple]]:
-    kept = {m.__name__: _rows(m.objects.exclude(cohort_id__in=stale)) for m in CELL_MODELS}
+def _kept(stale: set[int], totals: bool, released: bool) -> dict[str, set[tuple]]:
+    # Released counts are drawn with the threshold of a rebuild: none before the first.
+    leave_out = () if released else ("released",)
+    kept = {
+        m.__name__: _rows(m.objects.exclude(cohort_id__in=stale), leave_out) for m in CELL_MODELS
+    }
     if totals:
         kept.update({m.__name__: _rows(m.objects.all()) for m in TOTAL_MODELS})
     return kept
@@ -102,15 +115,16 @@ def cells_drift(limit: int = 10) -> list[tuple]:
     least = CellThreshold.objects.values_list("min_size", flat=True).first()
     # The totals follow each cohort as it is worked out, once a rebuild has summed them.
     totals = not stale and least is not None
-    before = _kept(stale, totals)
+    before = _kept(stale, totals, least is not None)
     after = {}
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT evaluation_cells_refresh(NULL, %s)", [least or conf.min_cell()]
+                    "SELECT evaluation_cells_refresh(NULL, %s, %s, %s)",
+                    [least or conf.min_cell(), *draw_pads()],
                 )
-            after.update(_kept(stale, totals))
+            after.update(_kept(stale, totals, least is not None))
             raise _Undo
     except _Undo:
         pass

@@ -118,18 +118,37 @@ from core.suppression import (  # noqa: F401 - rules 1 and 2, shared with other 
 # --- Response counts (rule 4) -------------------------------------------------------------
 
 
-def _draw(cell: str) -> float:
-    """A number in [0, 1) fixed for ``cell`` and unknowable without the secret key."""
+#: The salt of ``_draw``'s keyed hash (``django.utils.crypto.salted_hmac``).
+DRAW_SALT = "evaluation.suppression.released_count"
+
+
+def _draw(cell: str) -> int:
+    """A 64-bit number fixed for ``cell`` and unknowable without the secret key: the draw
+    is this over 2**64, a number in [0, 1)."""
     return _keyed_draw(cell, settings.SECRET_KEY)
 
 
 @lru_cache(maxsize=100_000)
-def _keyed_draw(cell: str, secret: str) -> float:
+def _keyed_draw(cell: str, secret: str) -> int:
     """``_draw`` under ``secret``, kept: a national report draws for thousands of cells."""
-    digest = salted_hmac(
-        "evaluation.suppression.released_count", cell, secret=secret, algorithm="sha256"
-    )
-    return int.from_bytes(digest.digest()[:8], "big") / 2**64
+    digest = salted_hmac(DRAW_SALT, cell, secret=secret, algorithm="sha256")
+    return int.from_bytes(digest.digest()[:8], "big")
+
+
+def draw_pads(secret: str | None = None) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of ``_draw``'s HMAC-SHA256 (RFC 2104), so that the
+    database works out the same draw as ``sha256(outer || sha256(inner || cell))`` without
+    being given the secret key (``evaluation.cells``)."""
+    secret = settings.SECRET_KEY if secret is None else secret
+    key = hashlib.sha256(DRAW_SALT.encode() + secret.encode()).digest().ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def draw_key_id(secret: str | None = None) -> str:
+    """Names the key of the draws (not the key itself): what the report cells' released
+    counts were drawn with (``CellThreshold.key_id``)."""
+    inner, _ = draw_pads(secret)
+    return hashlib.sha256(b"key id:" + inner).hexdigest()[:16]
 
 
 def released_count(responded: int, invited: int, *, cell: str, least: int | None = None) -> int:
@@ -144,7 +163,9 @@ def released_count(responded: int, invited: int, *, cell: str, least: int | None
     most = min(least, invited)
     if most < 2:
         return 0
-    return most if _draw(cell) * most < responded else 0
+    # The draw over 2**64, times ``most``, under ``responded``: in whole numbers, exactly
+    # as the database works it out for the report cells.
+    return most if _draw(cell) * most < responded << 64 else 0
 
 
 @dataclass(frozen=True)
@@ -207,6 +228,21 @@ class ResponseSum:
         self.invited += invited
         self.released += released
         self.large += large
+
+    @classmethod
+    def of(cls, *, cells: int, invited: int, released: int, large: int) -> "ResponseSum":
+        """The sum of ``cells`` cells, ``large`` of them of at least the threshold, added up
+        elsewhere (in SQL, from the report cells)."""
+        total = cls()
+        total.cells, total.invited, total.released, total.large = cells, invited, released, large
+        return total
+
+    def add_sum(self, other: "ResponseSum") -> None:
+        """Add the cells ``other`` was built up from."""
+        self.cells += other.cells
+        self.invited += other.invited
+        self.released += other.released
+        self.large += other.large
 
     def figure(self) -> Cell:
         if self.large:

@@ -28,6 +28,10 @@ class SurveyCell(models.Model):
     #: Submitted responses, by the response's own cohort, audience and time point: the size
     #: of the cell whose answers are pooled only from 5 up (``pooled_responses``).
     submitted = models.IntegerField(default=0)
+    #: What ``responded`` counts for in every response figure (``suppression.released_count``,
+    #: drawn in the database with the threshold and the key ``CellThreshold`` names), so
+    #: that a report sums the cells in SQL.
+    released = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [
@@ -107,6 +111,9 @@ class CellThreshold(models.Model):
     are left out of them. One row; a report with another threshold sums the cells."""
 
     min_size = models.IntegerField()
+    #: Names the key the survey cells' released counts were drawn with
+    #: (``suppression.draw_key_id``); "" before they were.
+    key_id = models.CharField(max_length=16, blank=True, db_default="")
 
     def __str__(self) -> str:
         return f"cells of {self.min_size} or more"

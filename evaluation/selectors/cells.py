@@ -7,7 +7,7 @@ a region's coordinator's) sums the region totals instead, which are those same c
 already added up: a few hundred rows, however many cohorts. One query says which.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 
 from evaluation import conf, suppression
 from evaluation.cells import cells_fresh
@@ -73,6 +73,41 @@ def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
         )
         for cohort_id, audience, time_point, responded, invited in rows
     ]
+
+
+def rate_sums(group: ReportGroup, by: tuple[str, ...], *, fresh: bool = True):
+    """The group's response figures summed in SQL from the cells' released counts, grouped
+    by the fields ``by`` (paths from a cell) and the time point: a list of (``by``'s
+    values, time point, ``suppression.ResponseSum``) and how many cohorts the group has
+    with an invitation sent. Cells with no invitation sent count for nothing, as
+    ``ResponseSum.add`` leaves them out. None when the released counts were not drawn with
+    today's threshold and key (the caller draws for each cell). Two queries (one when
+    ``fresh`` is false: the caller has worked out the stale cohorts)."""
+    if fresh:
+        cells_fresh()
+    least = conf.min_cell()
+    drawn = CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id())
+    cells = _of_group(SurveyCell.objects.filter(invited__gt=0), group).order_by()
+    # Worked out once by the database (a subquery of no outer reference).
+    cohorts = cells.values(one=Value(1)).annotate(n=Count("cohort_id", distinct=True))
+    rows = cells.values_list(*by, "time_point").annotate(
+        cells=Count("pk"),
+        invited=Sum("invited"),
+        released=Sum("released"),
+        large=Count("pk", filter=Q(responded__gte=least)),
+        drawn=Exists(drawn),
+        cohorts=Subquery(cohorts.values("n")),
+    )
+    sums, count = [], 0
+    for row in rows:
+        *key, tp, cells, invited, released, large, is_drawn, count = row
+        if not is_drawn:
+            return None
+        total = suppression.ResponseSum.of(
+            cells=cells, invited=invited, released=released, large=large
+        )
+        sums.append((tuple(key), tp, total))
+    return sums, count
 
 
 def pair_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[dict, dict]:

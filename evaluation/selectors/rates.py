@@ -10,7 +10,7 @@ from cohorts.models import Cohort
 from evaluation import suppression
 from evaluation.cells import cells_in_use
 from evaluation.models import SurveyInvitation, TimePoint
-from evaluation.selectors.cells import rate_cells
+from evaluation.selectors.cells import rate_cells, rate_sums
 from evaluation.selectors.groups import ReportGroup, _audience_q, reportable_cohorts
 from evaluation.suppression import Cell
 from schools.models import IntegratedCareBoard, LocalAuthority, Region
@@ -95,10 +95,9 @@ def _icb_labels(la_ids) -> dict[int | None, str]:
     return {None: "No LA"} | {la_id: label or "ICB not known" for la_id, label in labels.items()}
 
 
-#: What a cohort's breakdown rows are worked out from (``_breakdown_keys``).
-COHORT_FIELDS = (
-    "pk",
-    "name",
+#: What a cohort's rows in the breakdowns other than by cohort are worked out from
+#: (``_area_keys``): cohorts alike in these fall in the same rows everywhere.
+AREA_FIELDS = (
     "phase__name",
     "phase__start_date",
     "local_authority_id",
@@ -107,53 +106,102 @@ COHORT_FIELDS = (
     "mhst_area_id",
     "mhst_area__name",
 )
+#: And its row in the breakdown by cohort.
+COHORT_FIELDS = ("pk", "name", "phase__name", "phase__start_date")
 
 
-def _breakdown_keys(cohort: tuple, regions: dict[str, str], icbs: dict) -> dict[str, tuple]:
-    """(sort key, label) of the cohort's row in each breakdown, from its ``COHORT_FIELDS``;
-    ``regions`` are the region labels and ``icbs`` the ICB labels by LA id."""
-    pk, name, phase, start, la_id, la_name, region, area_id, area = cohort
+def _area_keys(area: tuple, regions: dict[str, str], icbs: dict) -> dict[str, tuple]:
+    """(sort key, label) of a cohort's row in each breakdown but the one by cohort, from
+    its ``AREA_FIELDS``; ``regions`` are the region labels and ``icbs`` the ICB labels by
+    LA id."""
+    phase, start, la_id, la_name, region, area_id, area_name = area
     region = region or ""
     return {
         "phase": ((start, phase), phase),
         "region": ((not region, region), regions.get(region, "Region not known")),
         "local_authority": ((la_id is None, la_name or ""), la_name or "No LA"),
-        "mhst_area": ((area_id is None, area or ""), area or "Not in an MHST area"),
+        "mhst_area": ((area_id is None, area_name or ""), area_name or "Not in an MHST area"),
         "icb": ((la_id is None, icbs[la_id]), icbs[la_id]),
-        "cohort": ((start, name, pk), f"{name} ({phase})"),
     }
 
 
-def response_rates(group: ReportGroup) -> dict:
-    """Invited, responded and response rate per time point, for the whole group and by each
-    breakdown (two queries). Every responses figure is a sum over the same cells (one cohort,
-    one audience, one time point), each counted the same way wherever it appears
-    (``suppression.responses``), so no figure less others gives a small cell away."""
+def _cohort_key(cohort: tuple) -> tuple[tuple, str]:
+    pk, name, phase, start = cohort
+    return (start, name, pk), f"{name} ({phase})"
+
+
+def _drawn_sums(group: ReportGroup, cohort_rows_max: int | None):
+    """(sums by area, sums by cohort or None, cohorts), summed in SQL from the cells'
+    released counts; None when those were not drawn with today's threshold and key."""
+    found = rate_sums(group, tuple(f"cohort__{field}" for field in AREA_FIELDS))
+    if found is None:
+        return None
+    areas, count = found
+    if cohort_rows_max is not None and count > cohort_rows_max:
+        return areas, None, count
+    by = tuple(f"cohort__{field}" for field in COHORT_FIELDS)
+    cohorts, _ = rate_sums(group, by, fresh=False) or ([], 0)
+    return areas, cohorts, count
+
+
+def _drawn_here(group: ReportGroup, cohort_rows_max: int | None):
+    """``_drawn_sums`` from each cell's figures, drawn here (the embedded SQLite default,
+    or cells not yet drawn with today's threshold): two queries and a loop over cells."""
     cells = group_cells(group)
-    regions = {value: str(label) for value, label in Region.choices}
-    cohorts = list(
-        Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells})
-        .values_list(*COHORT_FIELDS)
+    cohorts = {
+        row[0]: row
+        for row in Cohort.objects.filter(pk__in={cell.cohort_id for cell in cells})
+        .values_list(*COHORT_FIELDS, *AREA_FIELDS[2:])
         .order_by()
+    }
+    areas: dict[tuple, suppression.ResponseSum] = defaultdict(suppression.ResponseSum)
+    by_cohort: dict[tuple, suppression.ResponseSum] = defaultdict(suppression.ResponseSum)
+    for cell in cells:
+        if not cell.invited:
+            continue
+        cohort = cohorts[cell.cohort_id]
+        counts = (cell.invited, cell.released, not cell.small)
+        areas[cohort[2:], cell.time_point].add_counts(*counts)
+        by_cohort[cohort[:4], cell.time_point].add_counts(*counts)
+    count = len({cohort for cohort, _ in by_cohort})
+    listed = cohort_rows_max is None or count <= cohort_rows_max
+    return (
+        [(key, tp, total) for (key, tp), total in areas.items()],
+        [(key, tp, total) for (key, tp), total in by_cohort.items()] if listed else None,
+        count,
     )
-    icbs = _icb_labels({cohort[4] for cohort in cohorts if cohort[4]})
-    # Worked out once per cohort, not per cell: a national report has thousands of each.
-    keys = {cohort[0]: _breakdown_keys(cohort, regions, icbs) for cohort in cohorts}
-    time_points = list(TimePoint)
+
+
+def response_rates(group: ReportGroup, *, cohort_rows_max: int | None = None) -> dict:
+    """Invited, responded and response rate per time point, for the whole group and by each
+    breakdown. Every responses figure is a sum over the same cells (one cohort, one
+    audience, one time point), each counted the same way wherever it appears
+    (``suppression.responses``), so no figure less others gives a small cell away.
+
+    The sums are made in SQL from the report cells (``selectors.cells.rate_sums``: the
+    cost grows with the areas, not the cohorts), else here, cell by cell. The breakdown by
+    cohort is left empty and marked ``collapsed`` when the group has more cohorts than
+    ``cohort_rows_max``."""
+    found = _drawn_sums(group, cohort_rows_max) if cells_in_use() else None
+    areas, cohorts, count = found or _drawn_here(group, cohort_rows_max)
+    regions = {value: str(label) for value, label in Region.choices}
+    icbs = _icb_labels({area[2] for area, _, _ in areas if area[2]})
+    time_points = [tp.value for tp in TimePoint]
     totals = {tp: suppression.ResponseSum() for tp in time_points}
     grouped = {
         key: defaultdict(lambda: {tp: suppression.ResponseSum() for tp in time_points})
         for key, *_ in BREAKDOWNS
     }
     labels = {key: {} for key, *_ in BREAKDOWNS}
-    for cell in cells:
-        if not cell.invited:
-            continue
-        tp, counts = cell.time_point, (cell.invited, cell.released, not cell.small)
-        totals[tp].add_counts(*counts)
-        for key, (sort_key, label) in keys[cell.cohort_id].items():
-            grouped[key][sort_key][tp].add_counts(*counts)
+    for area, tp, total in areas:
+        totals[tp].add_sum(total)
+        for key, (sort_key, label) in _area_keys(area, regions, icbs).items():
+            grouped[key][sort_key][tp].add_sum(total)
             labels[key][sort_key] = label
+    for cohort, tp, total in cohorts or ():
+        sort_key, label = _cohort_key(cohort)
+        grouped["cohort"][sort_key][tp].add_sum(total)
+        labels["cohort"][sort_key] = label
 
     breakdowns = []
     for key, title, column in BREAKDOWNS:
@@ -164,13 +212,23 @@ def response_rates(group: ReportGroup) -> dict:
             }
             for k in sorted(grouped[key])
         ]
-        breakdowns.append({"key": key, "title": title, "column": column, "rows": rows})
+        collapsed = key == "cohort" and cohorts is None
+        breakdowns.append(
+            {
+                "key": key,
+                "title": title,
+                "column": column,
+                "rows": rows,
+                "count": count if key == "cohort" else len(rows),
+                "collapsed": collapsed,
+            }
+        )
     total_row = [_rate_of(totals[tp]) for tp in time_points]
     return {
-        "time_points": [(tp.value, str(tp.label)) for tp in time_points],
+        "time_points": [(tp.value, str(tp.label)) for tp in TimePoint],
         "total": total_row,
         "total_rows": [
-            (str(tp.label), cell) for tp, cell in zip(time_points, total_row, strict=True)
+            (str(tp.label), cell) for tp, cell in zip(TimePoint, total_row, strict=True)
         ],
         "breakdowns": breakdowns,
     }
@@ -180,7 +238,18 @@ def response_rates_summary(*, scope) -> list[dict]:
     """For the dashboard: per time point, invitations sent, submitted responses and the
     response rate in ``scope`` (one query), made of the same cells and counted the same way
     as the reports (``suppression.responses``)."""
-    cells = group_cells(ReportGroup(cohorts=reportable_cohorts(scope=scope)))
+    group = ReportGroup(cohorts=reportable_cohorts(scope=scope))
+    found = rate_sums(group, ()) if cells_in_use() else None
+    if found is not None:
+        by_time = {tp: total for _, tp, total in found[0]}
+        return [
+            {
+                "time_point": str(tp.label),
+                "cell": _rate_of(by_time.get(tp.value, suppression.ResponseSum())),
+            }
+            for tp in TimePoint
+        ]
+    cells = group_cells(group)
     rows = []
     for tp in TimePoint:
         at = [cell for cell in cells if cell.time_point == tp.value]

@@ -127,11 +127,7 @@ class ReportView(ReportMixin, TemplateView):
         )
         if not context["show_cohorts"]:
             return context
-        rates = response_rates(group)
-        for breakdown in rates["breakdowns"]:
-            breakdown["collapsed"] = (
-                breakdown["key"] == "cohort" and len(breakdown["rows"]) > COHORT_ROWS_MAX
-            )
+        rates = response_rates(group, cohort_rows_max=COHORT_ROWS_MAX)
         change = paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
         context.update(
             cohort_rows_max=COHORT_ROWS_MAX,

@@ -12,10 +12,16 @@ from django.db import connections
 
 from cohorts.models import Cohort
 from evaluation import retention
-from evaluation.cells import cells_drift, cells_fresh, cells_rebuild, cells_refresh
+from evaluation.cells import (
+    cells_drift,
+    cells_fresh,
+    cells_rebuild,
+    cells_refresh,
+)
 from evaluation.models import (
     AnswerCell,
     Audience,
+    CellThreshold,
     Outcome,
     PairCell,
     QuestionKind,
@@ -30,10 +36,11 @@ from evaluation.selectors import (
     paired_changes,
     response_rates,
 )
-from evaluation.selectors.cells import whole_regions
+from evaluation.selectors.cells import rate_sums, whole_regions
 from evaluation.selectors.rates import response_rates_summary
 from evaluation.services.responses import response_save
 from evaluation.stats import paired_change, paired_change_from_sums
+from evaluation.suppression import draw_pads, released_count
 from linkprog.privacy import subject_erase
 from tests.cohorts.factories import CohortFactory, PlaceFactory
 from tests.evaluation.factories import (
@@ -385,3 +392,62 @@ def test_with_another_threshold_the_reports_sum_the_cells_not_the_totals(
     assert whole_regions(ReportGroup(cohorts=Cohort.objects.all())) is None
     kept = assert_cells_give_the_live_figures(monkeypatch)
     assert kept[0]["rates"]["total"][0].responded.value == 15
+
+
+def test_the_database_draws_each_small_cell_as_suppression_does():
+    """The released count the cells keep is ``released_count``'s, worked out in SQL from the
+    padded keys (the same keyed draw, in whole numbers), for every size under the threshold,
+    and the responses themselves from it up."""
+    cohort = CohortFactory()
+    sizes = [(responded, invited) for invited in (1, 2, 3, 8) for responded in range(invited + 1)]
+    sizes += [(5, 9), (7, 7)]
+    cells = [
+        SurveyCell(
+            cohort=cohort, audience=f"a{n}", time_point=tp, responded=responded, invited=invited
+        )
+        for n, (responded, invited) in enumerate(sizes * 12)
+        for tp in ("baseline", "post")
+    ]
+    SurveyCell.objects.bulk_create(cells)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT evaluation_cells_release(%s::bigint[], 5, %s, %s)", [[cohort.pk], *draw_pads()]
+        )
+    kept = SurveyCell.objects.filter(cohort=cohort).values_list(
+        "audience", "time_point", "responded", "invited", "released"
+    )
+    drawn = [
+        released_count(responded, invited, cell=f"{cohort.pk}:{audience}:{tp}", least=5)
+        for audience, tp, responded, invited, _ in kept
+    ]
+    assert [row[-1] for row in kept] == drawn
+    # Both ways a small cell can fall, and the large ones as they are.
+    small = {(row[2], row[3], row[4]) for row in kept if row[2] < 5}
+    assert (2, 8, 0) in small and (2, 8, 5) in small
+    assert all(row[4] == row[2] for row in kept if row[2] >= 5)
+    SurveyCell.objects.filter(cohort=cohort).delete()  # made by hand: no answers behind them
+
+
+def test_the_report_sums_the_drawn_cells_in_sql_and_lists_cohorts_up_to_a_limit(
+    monkeypatch, programme
+):
+    group = ReportGroup(cohorts=Cohort.objects.all())
+    assert rate_sums(group, ()) is not None  # drawn with today's threshold and key
+    with monkeypatch.context() as patched:
+        # The drawn sums alone: no cell drawn here.
+        patched.setattr("evaluation.selectors.rates.group_cells", None)
+        summed = response_rates(group, cohort_rows_max=1)
+        full = response_rates(group)
+    by_cohort = summed["breakdowns"][-1]
+    assert by_cohort["collapsed"] and by_cohort["rows"] == [] and by_cohort["count"] == 2
+    assert summed["total"] == full["total"] and summed["breakdowns"][:-1] == full["breakdowns"][:-1]
+    assert len(full["breakdowns"][-1]["rows"]) == 2
+    with monkeypatch.context() as patched:
+        live(patched)
+        assert response_rates(group) == full
+    # Another key (a new SECRET_KEY) until a rebuild: drawn here again, cell by cell.
+    CellThreshold.objects.update(key_id="another")
+    assert rate_sums(group, ()) is None
+    assert response_rates(group) == full
+    cells_rebuild()  # what the drift check asks for: drawn again with today's key
+    assert rate_sums(group, ()) is not None
