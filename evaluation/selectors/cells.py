@@ -7,7 +7,7 @@ a region's coordinator's) sums the region totals instead, which are those same c
 already added up: a few hundred rows, however many cohorts. One query says which.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 
 from evaluation import conf, suppression
 from evaluation.cells import cells_fresh
@@ -34,23 +34,28 @@ def _of_audience(queryset: QuerySet, group: ReportGroup) -> QuerySet:
 
 def whole_regions(group: ReportGroup) -> list[str] | None:
     """The regions of the group's cells, when the group holds every cohort with cells in
-    them and the totals were summed with today's threshold (three small queries: the
-    group's cohorts with cells, how many cohorts have cells in their regions, the
-    threshold); else None."""
-    found = set(
-        SurveyCell.objects.filter(cohort__in=group.cohorts)
-        .values_list("cohort_id", "region")
-        .distinct()
+    them and the totals were summed with today's threshold (two small queries, once per
+    group: the group's cohorts and all cohorts with cells, per region; the threshold);
+    else None."""
+    if "_whole_regions" in group.__dict__:  # a report asks once per figure
+        return group.__dict__["_whole_regions"]
+    counts = (
+        SurveyCell.objects.values("region")
+        .annotate(
+            mine=Count("cohort_id", distinct=True, filter=Q(cohort__in=group.cohorts)),
+            everyone=Count("cohort_id", distinct=True),
+        )
         .order_by()
     )
-    regions = sorted({region for _, region in found})
-    if not regions:
-        return None
-    everyone = SurveyCell.objects.filter(region__in=regions).values("cohort_id").distinct().count()
-    if everyone != len({cohort for cohort, _ in found}):
-        return None
-    if not CellThreshold.objects.filter(min_size=conf.min_cell()).exists():
-        return None
+    touched = [row for row in counts if row["mine"]]
+    regions = sorted(row["region"] for row in touched)
+    if (
+        not regions
+        or any(row["mine"] != row["everyone"] for row in touched)
+        or not CellThreshold.objects.filter(min_size=conf.min_cell()).exists()
+    ):
+        regions = None
+    group.__dict__["_whole_regions"] = regions
     return regions
 
 
@@ -75,14 +80,18 @@ def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
     ]
 
 
-def rate_sums(group: ReportGroup, by: tuple[str, ...], *, fresh: bool = True):
+def rate_sums(
+    group: ReportGroup, by: tuple[str, ...], labels: tuple[str, ...] = (), *, fresh: bool = True
+):
     """The group's response figures summed in SQL from the cells' released counts, grouped
-    by the fields ``by`` (paths from a cell) and the time point: a list of (``by``'s
-    values, time point, ``suppression.ResponseSum``) and how many cohorts the group has
-    with an invitation sent. Cells with no invitation sent count for nothing, as
-    ``ResponseSum.add`` leaves them out. None when the released counts were not drawn with
-    today's threshold and key (the caller draws for each cell). Two queries (one when
-    ``fresh`` is false: the caller has worked out the stale cohorts)."""
+    by the fields ``by`` (paths from a cell: ids, so that the database groups by numbers)
+    and the time point: a list of (``by``'s values and then ``labels``', time point,
+    ``suppression.ResponseSum``) and how many cohorts the group has with an invitation
+    sent. ``labels`` are paths that ``by`` decides (a name for an id). Cells with no
+    invitation sent count for nothing, as ``ResponseSum.add`` leaves them out. None when
+    the released counts were not drawn with today's threshold and key (the caller draws
+    for each cell). Two queries (one when ``fresh`` is false: the caller has worked out
+    the stale cohorts)."""
     if fresh:
         cells_fresh()
     least = conf.min_cell()
@@ -91,6 +100,7 @@ def rate_sums(group: ReportGroup, by: tuple[str, ...], *, fresh: bool = True):
     # Worked out once by the database (a subquery of no outer reference).
     cohorts = cells.values(one=Value(1)).annotate(n=Count("cohort_id", distinct=True))
     rows = cells.values_list(*by, "time_point").annotate(
+        *(Min(path) for path in labels),
         cells=Count("pk"),
         invited=Sum("invited"),
         released=Sum("released"),
@@ -98,15 +108,16 @@ def rate_sums(group: ReportGroup, by: tuple[str, ...], *, fresh: bool = True):
         drawn=Exists(drawn),
         cohorts=Subquery(cohorts.values("n")),
     )
-    sums, count = [], 0
+    sums, count, width = [], 0, len(by)
     for row in rows:
-        *key, tp, cells, invited, released, large, is_drawn, count = row
+        *named, cells, invited, released, large, is_drawn, count = row
         if not is_drawn:
             return None
+        key = (*named[:width], *named[width + 1 :])
         total = suppression.ResponseSum.of(
             cells=cells, invited=invited, released=released, large=large
         )
-        sums.append((tuple(key), tp, total))
+        sums.append((key, named[width], total))
     return sums, count
 
 

@@ -130,17 +130,32 @@ def _cohort_key(cohort: tuple) -> tuple[tuple, str]:
     return (start, name, pk), f"{name} ({phase})"
 
 
+#: The area fields as ``rate_sums`` groups by them: by the ids, the rest labels.
+AREA_IDS = ("cohort__phase_id", "cohort__local_authority_id", "cohort__mhst_area_id")
+AREA_LABELS = (
+    "cohort__phase__name",
+    "cohort__phase__start_date",
+    "cohort__local_authority__name",
+    "cohort__local_authority__region",
+    "cohort__mhst_area__name",
+)
+
+
 def _drawn_sums(group: ReportGroup, cohort_rows_max: int | None):
     """(sums by area, sums by cohort or None, cohorts), summed in SQL from the cells'
     released counts; None when those were not drawn with today's threshold and key."""
-    found = rate_sums(group, tuple(f"cohort__{field}" for field in AREA_FIELDS))
+    found = rate_sums(group, AREA_IDS, AREA_LABELS)
     if found is None:
         return None
-    areas, count = found
+    areas = [
+        ((phase, start, la_id, la, region, area_id, area), tp, total)
+        for (_, la_id, area_id, phase, start, la, region, area), tp, total in found[0]
+    ]
+    count = found[1]
     if cohort_rows_max is not None and count > cohort_rows_max:
         return areas, None, count
-    by = tuple(f"cohort__{field}" for field in COHORT_FIELDS)
-    cohorts, _ = rate_sums(group, by, fresh=False) or ([], 0)
+    labels = tuple(f"cohort__{field}" for field in COHORT_FIELDS[1:])
+    cohorts, _ = rate_sums(group, ("cohort_id",), labels, fresh=False) or ([], 0)
     return areas, cohorts, count
 
 

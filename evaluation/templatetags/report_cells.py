@@ -1,0 +1,17 @@
+"""``{% report_cell cell %}``: one report figure, the value or the words that stand for a
+hidden one (``evaluation.suppression.Cell``). A tag rather than an included template: a
+national report shows a few thousand figures, and an include costs as much as the rest."""
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def report_cell(cell, suffix: str = "", decimals: int | None = None) -> str:
+    if cell.hidden:
+        return format_html('<span class="text-body-secondary fst-italic">{}</span>', cell.label)
+    value = floatformat(cell.value, decimals) if decimals else cell.value
+    return format_html("{}{}", value, suffix)
