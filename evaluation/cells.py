@@ -33,13 +33,14 @@ from evaluation.models import (
     CellThreshold,
     PairCell,
     PairTotal,
+    RateTotal,
     StaleCohort,
     SurveyCell,
 )
 from evaluation.suppression import draw_pads
 
 CELL_MODELS = (SurveyCell, AnswerCell, PairCell)
-TOTAL_MODELS = (AnswerTotal, PairTotal, CellThreshold)
+TOTAL_MODELS = (AnswerTotal, PairTotal, RateTotal, CellThreshold)
 
 
 def cells_in_use() -> bool:

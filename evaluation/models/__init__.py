@@ -17,6 +17,7 @@ from evaluation.models.cells import (  # noqa: F401
     CellThreshold,
     PairCell,
     PairTotal,
+    RateTotal,
     StaleCohort,
     SurveyCell,
 )

@@ -28,6 +28,33 @@ class SurveyCell(models.Model):
     #: Submitted responses, by the response's own cohort, audience and time point: the size
     #: of the cell whose answers are pooled only from 5 up (``pooled_responses``).
     submitted = models.IntegerField(default=0)
+    #: The cohort's phase, LA and MHST area when the cell was worked out: the rows of a
+    #: report's breakdowns it is counted in (``RateTotal``). No database constraint: a
+    #: cell worked out before a move may name what has since gone, until it is worked out.
+    phase = models.ForeignKey(
+        "cohorts.Phase",
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority",
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    mhst_area = models.ForeignKey(
+        "schools.MHSTArea",
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
     #: What ``responded`` counts for in every response figure (``suppression.released_count``,
     #: drawn in the database with the threshold and the key ``CellThreshold`` names), so
     #: that a report sums the cells in SQL.
@@ -171,3 +198,63 @@ class PairTotal(models.Model):
     def __str__(self) -> str:
         key = self.code or self.outcome
         return f"{self.region}:{self.audience}:{self.time_a}-{self.time_b}:{key}"
+
+
+class RateTotal(models.Model):
+    """``SurveyCell`` with an invitation sent summed over each region, audience, time point,
+    phase, LA and MHST area, with the threshold ``CellThreshold`` names: the response rates
+    of a report over whole regions (national, a region's coordinator) add up a few thousand
+    rows instead of one per cohort."""
+
+    region = models.CharField(max_length=30, blank=True)
+    audience = models.CharField(max_length=20)
+    time_point = models.CharField(max_length=20)
+    phase = models.ForeignKey(
+        "cohorts.Phase",
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    local_authority = models.ForeignKey(
+        "schools.LocalAuthority",
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    mhst_area = models.ForeignKey(
+        "schools.MHSTArea",
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    #: How many cells, their invitations, their released responses, and how many of them
+    #: have at least the threshold of responses.
+    cells = models.IntegerField()
+    invited = models.IntegerField()
+    released = models.IntegerField()
+    large = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "region",
+                    "audience",
+                    "time_point",
+                    "phase",
+                    "local_authority",
+                    "mhst_area",
+                ],
+                name="rate_total_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region}:{self.audience}:{self.time_point}:{self.local_authority_id}"

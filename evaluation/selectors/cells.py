@@ -17,6 +17,7 @@ from evaluation.models import (
     CellThreshold,
     PairCell,
     PairTotal,
+    RateTotal,
     SurveyCell,
 )
 from evaluation.selectors.groups import ReportGroup
@@ -32,18 +33,18 @@ def _of_audience(queryset: QuerySet, group: ReportGroup) -> QuerySet:
     return queryset.filter(audience=group.audience) if group.audience else queryset
 
 
-def whole_regions(group: ReportGroup) -> list[str] | None:
-    """The regions of the group's cells, when the group holds every cohort with cells in
-    them and the totals were summed with today's threshold (two small queries, once per
-    group: the group's cohorts and all cohorts with cells, per region; the threshold);
-    else None."""
+def _whole_regions(group: ReportGroup) -> tuple[list[str] | None, int]:
+    """``whole_regions``, and how many cohorts with an invitation sent (to the group's
+    audience) those regions have (two small queries, once per group)."""
     if "_whole_regions" in group.__dict__:  # a report asks once per figure
         return group.__dict__["_whole_regions"]
+    rated = Q(invited__gt=0, audience=group.audience) if group.audience else Q(invited__gt=0)
     counts = (
         SurveyCell.objects.values("region")
         .annotate(
             mine=Count("cohort_id", distinct=True, filter=Q(cohort__in=group.cohorts)),
             everyone=Count("cohort_id", distinct=True),
+            invited=Count("cohort_id", distinct=True, filter=rated),
         )
         .order_by()
     )
@@ -55,8 +56,15 @@ def whole_regions(group: ReportGroup) -> list[str] | None:
         or not CellThreshold.objects.filter(min_size=conf.min_cell()).exists()
     ):
         regions = None
-    group.__dict__["_whole_regions"] = regions
-    return regions
+    found = regions, sum(row["invited"] for row in touched)
+    group.__dict__["_whole_regions"] = found
+    return found
+
+
+def whole_regions(group: ReportGroup) -> list[str] | None:
+    """The regions of the group's cells, when the group holds every cohort with cells in
+    them and the totals were summed with today's threshold; else None."""
+    return _whole_regions(group)[0]
 
 
 def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
@@ -81,35 +89,56 @@ def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
 
 
 def rate_sums(
-    group: ReportGroup, by: tuple[str, ...], labels: tuple[str, ...] = (), *, fresh: bool = True
+    group: ReportGroup,
+    by: tuple[str, ...],
+    labels: tuple[str, ...] = (),
+    *,
+    fresh: bool = True,
+    totals: bool = True,
 ):
     """The group's response figures summed in SQL from the cells' released counts, grouped
     by the fields ``by`` (paths from a cell: ids, so that the database groups by numbers)
     and the time point: a list of (``by``'s values and then ``labels``', time point,
     ``suppression.ResponseSum``) and how many cohorts the group has with an invitation
     sent. ``labels`` are paths that ``by`` decides (a name for an id). Cells with no
-    invitation sent count for nothing, as ``ResponseSum.add`` leaves them out. None when
-    the released counts were not drawn with today's threshold and key (the caller draws
-    for each cell). Two queries (one when ``fresh`` is false: the caller has worked out
-    the stale cohorts)."""
+    invitation sent count for nothing, as ``ResponseSum.add`` leaves them out.
+
+    A group of whole regions sums the region totals (``RateTotal``: the same cells
+    already added up by phase, LA and MHST area), unless ``totals`` is false (a breakdown
+    by cohort). None when the released counts were not drawn with today's threshold and
+    key (the caller draws for each cell). Three queries (``fresh`` false: the caller has
+    worked the stale cohorts out, one less)."""
     if fresh:
         cells_fresh()
     least = conf.min_cell()
-    drawn = CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id())
-    cells = _of_group(SurveyCell.objects.filter(invited__gt=0), group).order_by()
-    # Worked out once by the database (a subquery of no outer reference).
-    cohorts = cells.values(one=Value(1)).annotate(n=Count("cohort_id", distinct=True))
-    rows = cells.values_list(*by, "time_point").annotate(
-        *(Min(path) for path in labels),
-        cells=Count("pk"),
-        invited=Sum("invited"),
-        released=Sum("released"),
-        large=Count("pk", filter=Q(responded__gte=least)),
-        drawn=Exists(drawn),
-        cohorts=Subquery(cohorts.values("n")),
-    )
+    drawn = Exists(CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id()))
+    regions, count = _whole_regions(group) if totals else (None, 0)
+    if regions is not None:
+        rows = _of_audience(RateTotal.objects.filter(region__in=regions), group)
+        rows = rows.values_list(*by, "time_point").annotate(
+            *(Min(path) for path in labels),
+            cells=Sum("cells"),
+            invited=Sum("invited"),
+            released=Sum("released"),
+            large=Sum("large"),
+            drawn=drawn,
+            cohorts=Value(count),
+        )
+    else:
+        cells = _of_group(SurveyCell.objects.filter(invited__gt=0), group).order_by()
+        # Worked out once by the database (a subquery of no outer reference).
+        cohorts = cells.values(one=Value(1)).annotate(n=Count("cohort_id", distinct=True))
+        rows = cells.values_list(*by, "time_point").annotate(
+            *(Min(path) for path in labels),
+            cells=Count("pk"),
+            invited=Sum("invited"),
+            released=Sum("released"),
+            large=Count("pk", filter=Q(responded__gte=least)),
+            drawn=drawn,
+            cohorts=Subquery(cohorts.values("n")),
+        )
     sums, count, width = [], 0, len(by)
-    for row in rows:
+    for row in rows.order_by():
         *named, cells, invited, released, large, is_drawn, count = row
         if not is_drawn:
             return None

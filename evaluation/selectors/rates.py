@@ -130,15 +130,10 @@ def _cohort_key(cohort: tuple) -> tuple[tuple, str]:
     return (start, name, pk), f"{name} ({phase})"
 
 
-#: The area fields as ``rate_sums`` groups by them: by the ids, the rest labels.
-AREA_IDS = ("cohort__phase_id", "cohort__local_authority_id", "cohort__mhst_area_id")
-AREA_LABELS = (
-    "cohort__phase__name",
-    "cohort__phase__start_date",
-    "cohort__local_authority__name",
-    "cohort__local_authority__region",
-    "cohort__mhst_area__name",
-)
+#: The area fields as ``rate_sums`` groups by them (a cell's own, as it was worked out:
+#: its cohort's, once the stale ones are worked out), then their labels.
+AREA_IDS = ("phase_id", "local_authority_id", "mhst_area_id", "region")
+AREA_LABELS = ("phase__name", "phase__start_date", "local_authority__name", "mhst_area__name")
 
 
 def _drawn_sums(group: ReportGroup, cohort_rows_max: int | None):
@@ -149,14 +144,14 @@ def _drawn_sums(group: ReportGroup, cohort_rows_max: int | None):
         return None
     areas = [
         ((phase, start, la_id, la, region, area_id, area), tp, total)
-        for (_, la_id, area_id, phase, start, la, region, area), tp, total in found[0]
+        for (_, la_id, area_id, region, phase, start, la, area), tp, total in found[0]
     ]
     count = found[1]
     if cohort_rows_max is not None and count > cohort_rows_max:
         return areas, None, count
     labels = tuple(f"cohort__{field}" for field in COHORT_FIELDS[1:])
-    cohorts, _ = rate_sums(group, ("cohort_id",), labels, fresh=False) or ([], 0)
-    return areas, cohorts, count
+    cohorts = rate_sums(group, ("cohort_id",), labels, fresh=False, totals=False)
+    return areas, (cohorts or ([], 0))[0], count
 
 
 def _drawn_here(group: ReportGroup, cohort_rows_max: int | None):
@@ -254,7 +249,8 @@ def response_rates_summary(*, scope) -> list[dict]:
     response rate in ``scope`` (one query), made of the same cells and counted the same way
     as the reports (``suppression.responses``)."""
     group = ReportGroup(cohorts=reportable_cohorts(scope=scope))
-    found = rate_sums(group, ()) if cells_in_use() else None
+    # The cells themselves: one sum, cheaper than finding whether the regions are whole.
+    found = rate_sums(group, (), totals=False) if cells_in_use() else None
     if found is not None:
         by_time = {tp: total for _, tp, total in found[0]}
         return [

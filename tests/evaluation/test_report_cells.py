@@ -25,6 +25,7 @@ from evaluation.models import (
     Outcome,
     PairCell,
     QuestionKind,
+    RateTotal,
     StaleCohort,
     SurveyCell,
     TimePoint,
@@ -451,3 +452,23 @@ def test_the_report_sums_the_drawn_cells_in_sql_and_lists_cohorts_up_to_a_limit(
     assert response_rates(group) == full
     cells_rebuild()  # what the drift check asks for: drawn again with today's key
     assert rate_sums(group, ()) is not None
+
+
+def test_the_rate_totals_follow_a_cohort_moved_to_another_phase_or_mhst_area(
+    monkeypatch, programme
+):
+    from tests.cohorts.factories import PhaseFactory
+    from tests.schools.factories import MHSTAreaFactory
+
+    big, _ = programme["cohorts"]
+    everyone = ReportGroup(cohorts=Cohort.objects.all())
+    cells_fresh()
+    assert whole_regions(everyone) is not None  # the report sums the rate totals
+    big.mhst_area = MHSTAreaFactory(name="Moved here")
+    big.phase = PhaseFactory(name="Later phase")
+    big.save()
+    assert StaleCohort.objects.filter(cohort_id=big.pk).exists()  # the trigger marked it
+    kept = assert_cells_give_the_live_figures(monkeypatch)
+    by_area = {row["label"] for row in kept[0]["rates"]["breakdowns"][3]["rows"]}
+    assert "Moved here" in by_area
+    assert RateTotal.objects.filter(mhst_area=big.mhst_area, phase=big.phase).exists()
