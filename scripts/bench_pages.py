@@ -201,6 +201,7 @@ def _gunicorn(url: str, static_root: str) -> subprocess.Popen:
 WORKER_EXPORTS = (
     ("anonymised responses CSV", "responses-csv"),
     ("anonymised responses XLSX", "responses-xlsx"),
+    ("establishments XLSX", "establishments-xlsx"),
 )
 #: What the worker process runs: the job as ``linkprog.tasks.build_export`` runs it, then its
 #: own peak memory (the kernel's high-water mark of its resident set) and the file's size.
