@@ -18,11 +18,6 @@ DEFAULT_OPEN_DAYS = 42
 #: A personal survey link works for this many days after it was made; an older one can ask
 #: for a new link while the survey is still open.
 DEFAULT_LINK_MAX_AGE_DAYS = 28
-#: An export of more rows than this is built by a worker and offered for download on a page
-#: of its own (``linkprog.exports``), rather than within the request.
-DEFAULT_EXPORT_INLINE_ROWS = 50_000
-#: The same for XLSX, which takes openpyxl several times as long per row as CSV.
-DEFAULT_EXPORT_INLINE_XLSX_ROWS = 10_000
 # Reports suppress any figure resting on fewer respondents than ``LINK_SURVEY_MIN_CELL``
 # (``DEFAULT_MIN_CELL``, 5): the programme's one threshold, read by ``core.suppression``.
 
@@ -52,11 +47,3 @@ DEFAULT_RETAIN_SURVEY_LINK_DAYS = 90
 
 def retain_survey_link_days() -> int:
     return setting("LINK_RETAIN_SURVEY_LINK_DAYS", DEFAULT_RETAIN_SURVEY_LINK_DAYS)
-
-
-def export_inline_rows(export_format: str = "csv") -> int:
-    """The most rows an export of ``export_format`` ("csv" or "xlsx") is built with in the
-    request; a larger one goes to a worker."""
-    if export_format == "xlsx":
-        return setting("LINK_EXPORT_INLINE_XLSX_ROWS", DEFAULT_EXPORT_INLINE_XLSX_ROWS)
-    return setting("LINK_EXPORT_INLINE_ROWS", DEFAULT_EXPORT_INLINE_ROWS)

@@ -44,6 +44,7 @@ class RetentionRun(models.Model):
 class ExportKind(models.TextChoices):
     RESPONSES_CSV = "responses-csv", _("Anonymised responses, CSV files in a ZIP")
     RESPONSES_XLSX = "responses-xlsx", _("Anonymised responses, Excel workbook")
+    ESTABLISHMENTS_XLSX = "establishments-xlsx", _("Establishments, Excel workbook")
 
 
 class ExportStatus(models.TextChoices):

@@ -5,26 +5,39 @@ from django.db.models import Count, Q, QuerySet
 
 from outbox.models import EmailStatus, OutgoingEmail
 
+#: The stamps that scope an email, as ``Scope.apply`` names its paths.
+SCOPE_PATHS = {"la": "local_authority", "mhst_area": "mhst_area", "icb": "icb"}
+
 
 def emails_for(scope) -> QuerySet[OutgoingEmail]:
     """Emails stamped with areas ``scope`` covers (its local authority, its MHST area or an
     ICB it reaches into: a school's email, a professional's on a cohort there, a local
     leader's on an engagement there); national scopes see all."""
     queryset = OutgoingEmail.objects.select_related("establishment").order_by("-created_at", "-pk")
-    return scope.apply(queryset, la="local_authority", mhst_area="mhst_area", icb="icb")
+    return scope.apply(queryset, **SCOPE_PATHS)
 
 
 def campaigns_for(scope) -> list[str]:
     """The campaigns of the emails ``scope`` may see, for the outbox page's filter."""
-    if scope.national and connection.vendor == "postgresql":
-        return _all_campaigns()
-    return list(
-        emails_for(scope)
-        .exclude(campaign="")
-        .order_by("campaign")
-        .values_list("campaign", flat=True)
-        .distinct()
-    )
+    if scope.national:
+        if connection.vendor == "postgresql":
+            return _all_campaigns()
+        return list(
+            OutgoingEmail.objects.exclude(campaign="")
+            .order_by("campaign")
+            .values_list("campaign", flat=True)
+            .distinct()
+        )
+    # One SELECT per stamp, joined by UNION (which keeps each campaign once): each reads only
+    # its (stamp, campaign) index (``outbox_<stamp>_campaign``), where one query ORing the
+    # stamps reads every email of the areas from the table (59,000 rows of 2 KB for London
+    # at ten times the national programme).
+    emails = OutgoingEmail.objects.exclude(campaign="").order_by()
+    branches = [
+        scope.apply(emails, **{name: path}).values_list("campaign", flat=True)
+        for name, path in SCOPE_PATHS.items()
+    ]
+    return list(branches[0].union(*branches[1:]).order_by("campaign"))
 
 
 def _all_campaigns() -> list[str]:

@@ -57,7 +57,9 @@ FIELDS = (
 )
 
 
-def _rows(queryset) -> Iterator[list]:
+def establishment_rows(queryset) -> Iterator[list]:
+    """The header, then one row per establishment of ``queryset`` (``establishments_for``,
+    filtered, with or without ``with_programme_status``), read in chunks."""
     yield list(HEADER)
     type_groups = {value: str(label) for value, label in TypeGroup.choices}
     statuses = {value: str(label) for value, label in Status.choices}
@@ -114,8 +116,8 @@ def _rows(queryset) -> Iterator[list]:
 
 
 def csv_response(queryset, filename: str) -> StreamingHttpResponse:
-    return csv_stream_response(_rows(queryset), filename)
+    return csv_stream_response(establishment_rows(queryset), filename)
 
 
 def xlsx_response(queryset, filename: str) -> HttpResponse:
-    return spreadsheet_xlsx_response({"Establishments": _rows(queryset)}, filename)
+    return spreadsheet_xlsx_response({"Establishments": establishment_rows(queryset)}, filename)

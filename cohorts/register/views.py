@@ -5,6 +5,7 @@ import itertools
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, View
 from django_filters.views import FilterView
@@ -18,7 +19,7 @@ from cohorts.selectors import (
     with_programme_status,
 )
 from core.audit import history_of
-from core.spreadsheets import csv_stream_response
+from core.spreadsheets import csv_stream_response, export_inline_rows
 from outbox.selectors import emails_about
 from schools.selectors import establishments_for, register_review_summary
 from schools.services.contacts import (
@@ -71,7 +72,11 @@ class EstablishmentListView(ScopedEstablishmentsMixin, FilterView):
 
 
 class EstablishmentExportView(ScopedEstablishmentsMixin, FilterView):
-    """The filtered list as CSV or XLSX: the same filters and scope as the list page."""
+    """The filtered list as CSV or XLSX: the same filters and scope as the list page.
+
+    The CSV streams whatever its size. An XLSX of more than ``export_inline_rows("xlsx")``
+    rows (openpyxl takes seconds for the whole register) goes to a worker: the view sends
+    the user to the page that asks for one (``exports:new``), with the same filters."""
 
     permission_required = ("accounts.view_register", "accounts.export_register")
     filterset_class = EstablishmentFilter
@@ -83,6 +88,9 @@ class EstablishmentExportView(ScopedEstablishmentsMixin, FilterView):
         invalid = filterset.is_bound and not filterset.is_valid()
         queryset = self.get_queryset().none() if invalid else filterset.qs
         if self.export_format == "xlsx":
+            if not invalid and queryset.count() > export_inline_rows("xlsx"):
+                url = reverse("exports:new", args=["establishments-xlsx"])
+                return redirect(f"{url}?{request.GET.urlencode()}")
             return xlsx_response(queryset, "establishments")
         return csv_response(queryset, "establishments")
 

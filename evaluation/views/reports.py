@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import CoordinatorRequiredMixin
-from core.spreadsheets import csv_zip_response, xlsx_response
+from core.spreadsheets import csv_zip_response, export_inline_rows, xlsx_response
 from evaluation import conf
 from evaluation.exports import (
     change_rows,
@@ -177,7 +177,7 @@ class ResponsesExportView(ReportMixin, View):
     dictionary. Row-level data needs its own capability: facilitators, who know each
     attendee, get the aggregates only.
 
-    More than ``conf.export_inline_rows()`` rows (fewer for XLSX) go to a worker: the view
+    More than ``export_inline_rows()`` rows (fewer for XLSX) go to a worker: the view
     sends the user to the page that asks for one (``exports:new``), with the same filters.
 
     XLSX: a "Responses" sheet and a "Data dictionary" sheet. CSV: a ZIP holding
@@ -194,7 +194,7 @@ class ResponsesExportView(ReportMixin, View):
         if group is None:
             invalid = [["The filters are not valid: nothing to export."]]
             rows, dictionary = invalid, invalid
-        elif anonymised_responses_count(group) > conf.export_inline_rows(self.export_format):
+        elif anonymised_responses_count(group) > export_inline_rows(self.export_format):
             # Too large for a page request: a worker builds it (linkprog.exports).
             url = reverse("exports:new", args=[f"responses-{self.export_format}"])
             return redirect(f"{url}?{request.GET.urlencode()}")

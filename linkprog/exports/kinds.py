@@ -1,12 +1,17 @@
 """What each kind of worker-built export is: how many rows it will have, and how its file
 is written, from the filters as asked and the scope of the person who asked."""
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.db.models import QuerySet
 from django.http import QueryDict
 
+from cohorts.register.exports import establishment_rows
+from cohorts.register.filters import EstablishmentFilter
+from cohorts.selectors import with_programme_status
 from core.errors import LinkDomainError
 from core.spreadsheets import XLSX_TYPE, csv_zip_stream, xlsx_write
 from evaluation.filters import ReportFilter
@@ -17,6 +22,7 @@ from evaluation.selectors import (
     reportable_cohorts,
 )
 from linkprog.models import ExportKind
+from schools.selectors import establishments_for
 
 FREE_TEXT = "accounts.view_free_text"
 
@@ -37,6 +43,10 @@ class Kind:
     count: Callable[["Request"], int]
     #: Writes the file to the binary file, calling progress(rows written) as it goes.
     write: Callable[["Request", BinaryIO, Callable[[int], None]], None]
+    #: The page the export belongs to, as its links name it ("Back to the report").
+    back_label: str = "the report"
+    #: What the file holds and how to keep it, under its download button.
+    care: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,17 @@ class Request:
                 f"The filters are not valid: {filterset.problems()}", code="bad_filters"
             )
         return group
+
+    def establishments(self) -> QuerySet:
+        """The establishments the list page shows with these filters, in the person's areas."""
+        queryset = with_programme_status(establishments_for(self.scope))
+        filterset = EstablishmentFilter(self.query() or None, queryset=queryset, scope=self.scope)
+        if filterset.is_bound and not filterset.is_valid():
+            problems = "; ".join(
+                f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+            )
+            raise ExportError(f"The filters are not valid: {problems}", code="bad_filters")
+        return filterset.qs
 
 
 def _counted(rows: Iterable[list], progress: Callable[[int], None]) -> Iterator[list]:
@@ -106,7 +127,21 @@ def _count_responses(request: Request) -> int:
     return anonymised_responses_count(request.report_group())
 
 
+def _count_establishments(request: Request) -> int:
+    return request.establishments().count()
+
+
+def _write_establishments_xlsx(request: Request, file: BinaryIO, progress) -> None:
+    rows = establishment_rows(request.establishments())
+    header = next(rows)
+    xlsx_write({"Establishments": itertools.chain([header], _counted(rows, progress))}, file)
+
+
 _RESPONSES = ("accounts.view_evaluation", "accounts.export_responses")
+RESPONSES_CARE = (
+    "It holds pseudonymised survey answers: keep any copy somewhere only the evaluation team "
+    "can read, and delete it when the analysis is done."
+)
 
 KINDS = {
     ExportKind.RESPONSES_CSV: Kind(
@@ -117,6 +152,7 @@ KINDS = {
         back_url_name="evaluation:report",
         count=_count_responses,
         write=_write_responses_csv,
+        care=RESPONSES_CARE,
     ),
     ExportKind.RESPONSES_XLSX: Kind(
         key=ExportKind.RESPONSES_XLSX,
@@ -126,5 +162,20 @@ KINDS = {
         back_url_name="evaluation:report",
         count=_count_responses,
         write=_write_responses_xlsx,
+        care=RESPONSES_CARE,
+    ),
+    ExportKind.ESTABLISHMENTS_XLSX: Kind(
+        key=ExportKind.ESTABLISHMENTS_XLSX,
+        permissions=("accounts.view_register", "accounts.export_register"),
+        file_name="establishments.xlsx",
+        content_type=XLSX_TYPE,
+        back_url_name="schools:establishment-list",
+        back_label="the establishment list",
+        count=_count_establishments,
+        write=_write_establishments_xlsx,
+        care=(
+            "It holds schools' contact details: keep any copy where only the programme team "
+            "can read it."
+        ),
     ),
 }

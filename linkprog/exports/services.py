@@ -229,6 +229,7 @@ def _tell(job: ExportJob) -> None:
         context={
             "user": user,
             "job": job,
+            "care": KINDS[job.kind].care,
             "link": settings.LINK_BASE_URL + reverse("exports:job", args=[job.pk]),
         },
         concerns=job,

@@ -55,6 +55,7 @@ class NewExportView(KindMixin, TemplateView):
             label=ExportKind(kind.key).label,
             query_string=self.request.GET.urlencode(),
             back_url=reverse(kind.back_url_name),
+            back_label=kind.back_label,
             keep_hours=int(conf.keep_for().total_seconds() // 3600),
         )
         try:

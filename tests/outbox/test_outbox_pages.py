@@ -258,6 +258,40 @@ def test_the_campaign_filter_lists_every_campaign_once_in_order(world):
     assert campaigns_for(leeds_only) == ["w1"]
 
 
+def test_a_coordinators_campaigns_come_from_each_stamp_that_scopes_an_email(world):
+    """The campaign filter of an area's coordinator is read one stamp at a time (local
+    authority, MHST area, ICB) and joined: a campaign reached through any of them is listed
+    once, one reached through none is not."""
+    from accounts.scoping import Scope
+    from outbox.selectors import campaigns_for
+    from schools.models import IntegratedCareBoard
+    from tests.schools.factories import MHSTAreaFactory
+
+    area = MHSTAreaFactory()
+    icb = IntegratedCareBoard.objects.create(ods_code="QKS", name="NHS Kent ICB")
+    medway = LocalAuthorityFactory(code="T03", region="E12000008")
+    medway.icbs.add(icb)
+    elsewhere = LocalAuthorityFactory(code="T04", region="E12000001")
+    in_area = EstablishmentFactory(la=elsewhere, mhst_area=area, contact_email="a@x.example")
+    email(in_area, wave="area wave", n=30)
+    email(in_area, wave="", n=31)  # no campaign: never listed
+    engagement = email(in_area, wave="icb engagement", n=32)
+    OutgoingEmail.objects.filter(pk=engagement.pk).update(
+        local_authority=None, mhst_area=None, icb=icb
+    )
+    email(EstablishmentFactory(la=medway, contact_email="m@x.example"), wave="area wave", n=33)
+
+    assert campaigns_for(Scope(mhst_area_ids=frozenset({area.pk}))) == ["area wave"]
+    # The South East's coordinator: Medway's own email, and the ICB's through Medway.
+    assert campaigns_for(Scope(regions=frozenset({"E12000008"}))) == [
+        "area wave",
+        "icb engagement",
+    ]
+    both = Scope(la_ids=frozenset({world["camden"].pk}), mhst_area_ids=frozenset({area.pk}))
+    assert campaigns_for(both) == ["area wave", "w1"]
+    assert campaigns_for(Scope(facilitator_id=1)) == []
+
+
 def test_a_list_past_the_cap_says_so_and_counts_no_further(client, world, monkeypatch):
     from core.pagination import CappedPaginator
 
@@ -274,3 +308,19 @@ def test_a_list_past_the_cap_says_so_and_counts_no_further(client, world, monkey
     narrowed = client.get(reverse("outbox:email-list"), {"recipient": "camden"})
     assert not narrowed.context["paginator"].capped
     assert "<strong>1</strong> email found" in narrowed.content.decode()
+
+
+def test_the_outbox_table_is_vacuumed_after_two_percent_of_it_changes():
+    """The list's index-only reads (its capped count, a coordinator's campaigns) skip the
+    table only where the visibility map is current, and the newest emails are read first."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [OutgoingEmail._meta.db_table]
+        )
+        [options] = cursor.fetchone()
+    assert {
+        "autovacuum_vacuum_scale_factor=0.02",
+        "autovacuum_vacuum_insert_scale_factor=0.02",
+    } <= set(options or ())
