@@ -179,6 +179,19 @@ def pair_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[dict, di
     return by_code, by_outcome
 
 
+def outcome_sums(group: ReportGroup, *, time_a: str, time_b: str) -> QuerySet:
+    """(cohort id, outcome, pairs, sum_a, sum_b, sum_d, sum_d2) of each cohort's paired
+    change per outcome from ``time_a`` to ``time_b``, from its cells of at least the
+    threshold at both (two queries): what ``pair_sums`` adds up, cohort by cohort, for a
+    report that puts each cohort in rows of its own (the funnel)."""
+    cells_fresh()
+    least = conf.min_cell()
+    found = _of_group(PairCell.objects.filter(code="", size_a__gte=least, size_b__gte=least), group)
+    return found.filter(time_a=time_a, time_b=time_b).values_list(
+        "cohort_id", "outcome", "pairs", "sum_a", "sum_b", "sum_d", "sum_d2"
+    )
+
+
 def answer_counts(group: ReportGroup, *, kinds) -> QuerySet:
     """(time point, code, value, answers) summed over the group's cells of at least the
     threshold, for questions of ``kinds`` (free text: value "", written answers); three

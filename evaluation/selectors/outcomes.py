@@ -27,7 +27,7 @@ from evaluation.selectors.groups import (
     respondent,
     submitted_responses,
 )
-from evaluation.stats import PairedChange, paired_change
+from evaluation.stats import PairedChange, paired_change, paired_change_from_sums
 from evaluation.suppression import Cell, guarded, suppress_row
 
 #: At most this many written answers are listed per question and time point.
@@ -165,6 +165,23 @@ def outcome_change_rows(rows, *, outcomes=None) -> list[ChangeRow]:
         _change_row(outcome.value, str(outcome.label), by_outcome.get(outcome.value, []))
         for outcome in wanted
     ]
+
+
+def outcome_change_rows_from_sums(sums: dict[str, list], *, outcomes=None) -> list[ChangeRow]:
+    """``outcome_change_rows`` from the sums of the pairs per outcome (``selectors.cells``:
+    [pairs, sum_a, sum_b, sum_d, sum_d2])."""
+    wanted = [o for o in Outcome if (o.value in sums if outcomes is None else o in outcomes)]
+    rows = []
+    for outcome in wanted:
+        if outcome.value in sums:
+            n, sum_a, sum_b, sum_d, sum_d2 = sums[outcome.value]
+            change = paired_change_from_sums(
+                n=n, sum_a=sum_a, sum_b=sum_b, sum_d=sum_d, sum_d2=sum_d2
+            )
+        else:
+            change = paired_change([])
+        rows.append(_row(outcome.value, str(outcome.label), change))
+    return rows
 
 
 def paired_changes(group: ReportGroup, *, time_a: str, time_b: str) -> dict:

@@ -230,3 +230,26 @@ def test_an_area_nobody_was_surveyed_in_says_so_rather_than_hiding_a_change(clie
     text = b"".join(client.get(reverse("evaluation:funnel-csv")).streaming_content).decode()
     [row] = [line for line in text.splitlines() if ",Rutland," in line]
     assert row.endswith(",no survey,no survey,no survey,no survey")
+
+
+def _shown(funnel: dict) -> list:
+    """What the page shows of each row: its label, stages, responses and changes."""
+    rows = [funnel["total"], *(row for b in funnel["breakdowns"] for row in b["rows"])]
+    return [(row.label, row.stages, row.responded, row.change) for row in rows]
+
+
+@pytest.mark.postgres
+def test_the_funnel_from_the_report_cells_shows_what_the_answers_give(monkeypatch, world):
+    """On PostgreSQL the funnel's responses and changes come from the report cells (one row
+    per cohort, however many answers); they are the live computation's, row by row."""
+    from accounts.scoping import Scope
+    from evaluation.cells import cells_in_use
+    from evaluation.selectors.funnel import programme_funnel
+
+    assert cells_in_use()
+    kept = programme_funnel(scope=Scope(national=True))
+    with monkeypatch.context() as patched:
+        patched.setattr("evaluation.selectors.funnel.cells_in_use", lambda: False)
+        live = programme_funnel(scope=Scope(national=True))
+    assert _shown(kept) == _shown(live)
+    assert any(row.pairs.value for row in kept["total"].change)  # changes to compare

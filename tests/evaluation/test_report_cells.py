@@ -55,7 +55,8 @@ from tests.evaluation.factories import (
 )
 from tests.workshops.factories import ProfessionalFactory
 
-pytestmark = pytest.mark.django_db
+# The cells are kept by PostgreSQL functions and triggers; on SQLite reports compute live.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 TIME_POINTS = list(TimePoint)
 #: Forwards and backwards: each order of two time points has cells of its own.
