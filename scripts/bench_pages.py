@@ -45,6 +45,7 @@ PAGES = (
     ("cohort list", "cohorts:list", {}, False),
     ("outbox list", "outbox:email-list", {}, False),
     ("evaluation report", "evaluation:report", {}, False),
+    ("programme funnel", "evaluation:funnel", {}, False),
     ("establishments CSV", "schools:establishment-export-csv", {}, True),
     ("establishments XLSX", "schools:establishment-export-xlsx", {}, True),
     ("evaluation rates CSV", "evaluation:export-aggregates-csv", {"table": "rates"}, True),

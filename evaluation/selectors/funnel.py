@@ -28,7 +28,7 @@ answered. Six queries, however many schools or responses (eight from the report 
 which give the responses and the pairs on PostgreSQL: ``evaluation.cells``).
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -74,8 +74,8 @@ class FunnelRow:
     label: str
     eligible: int = 0
     invited: int = 0
-    booked: set = field(default_factory=set)
-    attended: set = field(default_factory=set)
+    booked: int = 0
+    attended: int = 0
     cells: list = field(default_factory=list)
     pairs: list = field(default_factory=list)
     #: Per outcome, [pairs, sum_a, sum_b, sum_d, sum_d2] from the report cells.
@@ -90,7 +90,7 @@ class FunnelRow:
 
     @property
     def stages(self) -> list[int]:
-        return [self.eligible, self.invited, len(self.booked), len(self.attended)]
+        return [self.eligible, self.invited, self.booked, self.attended]
 
 
 def _keys(region, la_id, mhst_area_id) -> dict[str, tuple]:
@@ -105,15 +105,10 @@ def _responded(cells: list[suppression.ResponseCell]) -> Cell:
     return suppression.responses(cells)
 
 
-def _area_fields(establishment: str) -> tuple[str, ...]:
-    """An establishment's LA (id, name, region) and MHST area (id, name), through a path."""
-    return (
-        f"{establishment}__la_id",
-        f"{establishment}__la__name",
-        f"{establishment}__la__region",
-        f"{establishment}__mhst_area_id",
-        f"{establishment}__mhst_area__name",
-    )
+def _area_fields(la: str) -> tuple[str, ...]:
+    """An LA (id, name, region) and MHST area (id, name): an establishment's or a
+    cohort's, by the name of its LA field."""
+    return (f"{la}_id", f"{la}__name", f"{la}__region", "mhst_area_id", "mhst_area__name")
 
 
 def _label(key: str, value, names: dict) -> str:
@@ -127,19 +122,17 @@ def _label(key: str, value, names: dict) -> str:
 def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> dict:
     """The funnel for ``scope``: the total and a row per region, LA and MHST area, each
     with the stages, responses per time point and the mean change per outcome."""
-    cohorts = list(reportable_cohorts(scope=scope).select_related("local_authority", "mhst_area"))
-    cohort_ids = [c.pk for c in cohorts]
+    in_scope = reportable_cohorts(scope=scope)
+    cohorts = list(in_scope.values_list("pk", *_area_fields("local_authority")).order_by())
+    cohort_ids = in_scope.values("pk")
     names: dict[tuple, str] = {}
     cohort_keys = {}
-    for cohort in cohorts:
-        la, area = cohort.local_authority, cohort.mhst_area
-        cohort_keys[cohort.pk] = _keys(
-            la.region if la else "", cohort.local_authority_id, cohort.mhst_area_id
-        )
-        if la:
-            names[("local_authority", la.pk)] = la.name
-        if area:
-            names[("mhst_area", area.pk)] = area.name
+    for pk, la_id, la_name, region, area_id, area_name in cohorts:
+        cohort_keys[pk] = _keys(region or "", la_id, area_id)
+        if la_id:
+            names[("local_authority", la_id)] = la_name
+        if area_id:
+            names[("mhst_area", area_id)] = area_name
 
     total = FunnelRow(label="All areas")
     rows: dict[str, dict] = {key: {} for key, *_ in BREAKDOWNS}
@@ -169,38 +162,50 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
             target.eligible += row["eligible"]
             target.invited += row["invited"]
 
-    school = "participant__school_attendee__establishment"
-    booked = (
-        Place.objects.filter(cohort__in=cohort_ids, status__in=ROSTER_STATUSES)
-        .values_list("establishment_id", *_area_fields("establishment"), "cohort_id")
-        .distinct()
-    )
-    attended = (
+    # Schools booked and attended both days, counted per area in the database: a school is
+    # in one LA and one MHST area, so the counts of its areas add up to the region's.
+    roster = Place.objects.filter(cohort__in=cohort_ids, status__in=ROSTER_STATUSES)
+    school = "participant__school_attendee__establishment_id"
+    both_days = (
         Attendance.objects.filter(
             present=True,
             workshop__day__in=WORKSHOP_DAYS,
             participant__school_attendee__cohort__in=cohort_ids,
         )
-        .values_list(f"{school}_id", *_area_fields(school))
+        .values(school)
         .annotate(days=Count("workshop__day", distinct=True))
         .filter(days=len(WORKSHOP_DAYS))
-        .order_by()
+        .values(school)
     )
-    schools_in_area: dict[int, Counter] = defaultdict(Counter)
-    for stage, found in (("booked", booked), ("attended", attended)):
-        for establishment_id, la_id, la_name, region, area_id, area_name, extra in found:
+    for stage, schools in (
+        ("booked", roster.values("establishment_id")),
+        ("attended", both_days),
+    ):
+        found = (
+            Establishment.objects.filter(pk__in=schools)
+            .values_list(*_area_fields("la"))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for la_id, la_name, region, area_id, area_name, n in found:
             names[("local_authority", la_id)] = la_name
             names[("mhst_area", area_id)] = area_name
-            if stage == "booked":
-                schools_in_area[extra][area_id] += 1
             for target in rows_for(_keys(region, la_id, area_id)):
-                getattr(target, stage).add(establishment_id)
+                setattr(target, stage, getattr(target, stage) + n)
     # A cohort organised by LA (no MHST area of its own) counts its surveys in the MHST area
-    # most of its schools are in: every cell still goes whole to one row (rule 4 holds).
-    for cohort in cohorts:
-        if cohort.mhst_area_id is None and schools_in_area[cohort.pk]:
-            [(area_id, _)] = schools_in_area[cohort.pk].most_common(1)
-            cohort_keys[cohort.pk]["mhst_area"] = area_id
+    # most of its booked schools are in (the lowest id of the most, on a tie): every cell
+    # still goes whole to one row (rule 4 holds).
+    by_la = (
+        roster.filter(cohort__mhst_area__isnull=True)
+        .values_list("cohort_id", "establishment__mhst_area_id")
+        .annotate(n=Count("establishment_id", distinct=True))
+        .order_by()
+    )
+    schools_in_area: dict[int, list] = defaultdict(list)
+    for cohort_id, area_id, n in by_la:
+        schools_in_area[cohort_id].append((-n, area_id is None, area_id or 0, area_id))
+    for cohort_id, areas in schools_in_area.items():
+        cohort_keys[cohort_id]["mhst_area"] = min(areas)[-1]
 
     group = ReportGroup(cohorts=reportable_cohorts(scope=scope), audience=AUDIENCE)
     from_sums = cells_in_use()
