@@ -27,3 +27,18 @@ def setting(name: str, default, *, cast=None):
     if value is None:
         return default
     return cast(value)
+
+
+#: An export of more rows than this is built by a worker and offered for download on a page
+#: of its own (``linkprog.exports``), rather than within the request.
+DEFAULT_EXPORT_INLINE_ROWS = 50_000
+#: The same for XLSX, which takes openpyxl several times as long per row as CSV.
+DEFAULT_EXPORT_INLINE_XLSX_ROWS = 10_000
+
+
+def export_inline_rows(export_format: str = "csv") -> int:
+    """The most rows an export of ``export_format`` ("csv" or "xlsx") is built with in the
+    request; a larger one goes to a worker (every export shares the threshold)."""
+    if export_format == "xlsx":
+        return setting("LINK_EXPORT_INLINE_XLSX_ROWS", DEFAULT_EXPORT_INLINE_XLSX_ROWS)
+    return setting("LINK_EXPORT_INLINE_ROWS", DEFAULT_EXPORT_INLINE_ROWS)

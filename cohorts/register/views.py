@@ -19,7 +19,8 @@ from cohorts.selectors import (
     with_programme_status,
 )
 from core.audit import history_of
-from core.spreadsheets import csv_stream_response, export_inline_rows
+from core.conf import export_inline_rows
+from core.spreadsheets import csv_stream_response
 from outbox.selectors import emails_about
 from schools.selectors import establishments_for, register_review_summary
 from schools.services.contacts import (

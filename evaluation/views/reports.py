@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from accounts.mixins import CoordinatorRequiredMixin
-from core.spreadsheets import csv_zip_response, export_inline_rows, xlsx_response
+from core.conf import export_inline_rows
+from core.spreadsheets import csv_zip_response, xlsx_response
 from evaluation import conf
 from evaluation.exports import (
     change_rows,
