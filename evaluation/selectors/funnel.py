@@ -76,7 +76,8 @@ class FunnelRow:
     invited: int = 0
     booked: int = 0
     attended: int = 0
-    cells: list = field(default_factory=list)
+    #: Per time point, the responses of the cells counted here (``suppression``, rule 4).
+    at: dict = field(default_factory=dict)
     pairs: list = field(default_factory=list)
     #: Per outcome, [pairs, sum_a, sum_b, sum_d, sum_d2] from the report cells.
     sums: dict = field(default_factory=dict)
@@ -86,7 +87,28 @@ class FunnelRow:
     @property
     def surveyed(self) -> bool:
         """Whether anyone here was sent a survey: if not, there is no change to report."""
-        return any(cell.invited for cell in self.cells)
+        return any(total.invited for total in self.at.values())
+
+    def add_cell(self, cell: suppression.ResponseCell) -> None:
+        self.at.setdefault(cell.time_point, suppression.ResponseSum()).add(cell)
+
+    def add(self, part: "FunnelRow") -> None:
+        """Count ``part``'s responses and pairs here too."""
+        for time_point, total in part.at.items():
+            self.at.setdefault(time_point, suppression.ResponseSum()).add_sum(total)
+        for outcome, sums in part.sums.items():
+            kept = self.sums.setdefault(outcome, [0, 0.0, 0.0, 0.0, 0.0])
+            for n, value in enumerate(sums):
+                kept[n] += value
+        self.pairs.extend(part.pairs)
+
+    def responded_at(self, time_point: str) -> Cell:
+        """Responses at one time point (``suppression.responses``); 0 where nobody was sent
+        the survey, which says nothing of anyone's answer."""
+        total = self.at.get(time_point)
+        if total is None or not total.invited:
+            return suppression.shown(0)
+        return total.figure()
 
     @property
     def stages(self) -> list[int]:
@@ -95,14 +117,6 @@ class FunnelRow:
 
 def _keys(region, la_id, mhst_area_id) -> dict[str, tuple]:
     return {"region": region or "", "local_authority": la_id, "mhst_area": mhst_area_id}
-
-
-def _responded(cells: list[suppression.ResponseCell]) -> Cell:
-    """Responses at one time point (``suppression.responses``); 0 where nobody was sent the
-    survey, which says nothing of anyone's answer."""
-    if not any(cell.invited for cell in cells):
-        return suppression.shown(0)
-    return suppression.responses(cells)
 
 
 def _area_fields(la: str) -> tuple[str, ...]:
@@ -209,40 +223,40 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
 
     group = ReportGroup(cohorts=reportable_cohorts(scope=scope), audience=AUDIENCE)
     from_sums = cells_in_use()
+    # Each cohort's figures are added up per area first (many cohorts share one), then
+    # into the rows of that area.
+    by_area: dict[tuple, FunnelRow] = defaultdict(lambda: FunnelRow(label=""))
+    area_of = {pk: tuple(keys.values()) for pk, keys in cohort_keys.items()}
     if from_sums:
         # The report cells: a row per cohort and time point, and per cohort and outcome,
         # however many answers (the live pairing read every answer: 40 s at 10x).
         response_cells = rate_cells(group)
         for cohort_id, outcome, *sums in outcome_sums(group, time_a=time_a, time_b=time_b):
-            for target in rows_for(cohort_keys[cohort_id]):
-                kept = target.sums.setdefault(outcome, [0, 0.0, 0.0, 0.0, 0.0])
-                for n, value in enumerate(sums):
-                    kept[n] += value
+            kept = by_area[area_of[cohort_id]].sums.setdefault(outcome, [0, 0.0, 0.0, 0.0, 0.0])
+            for n, value in enumerate(sums):
+                kept[n] += value
         change_rows = outcome_change_rows_from_sums
     else:
         response_cells = _response_cells(
             SurveyInvitation.objects.filter(cohort__in=cohort_ids, questionnaire__audience=AUDIENCE)
         )
         for pair in paired_rows(group, time_a=time_a, time_b=time_b):
-            for target in rows_for(cohort_keys[pair["response__cohort_id"]]):
-                target.pairs.append(pair)
+            by_area[area_of[pair["response__cohort_id"]]].pairs.append(pair)
         change_rows = outcome_change_rows
     for cell in response_cells:
-        for target in rows_for(cohort_keys[cell.cohort_id]):
-            target.cells.append(cell)
+        by_area[area_of[cell.cohort_id]].add_cell(cell)
+    for area, part in by_area.items():
+        for target in rows_for(_keys(*area)):
+            target.add(part)
 
     def change_of(row, **kwargs):
-        return change_rows(
-            row.sums if change_rows is outcome_change_rows_from_sums else row.pairs, **kwargs
-        )
+        return change_rows(row.sums if from_sums else row.pairs, **kwargs)
 
     total.change = change_of(total)
     outcomes = [row.key for row in total.change]
     every = [total, *(row for by_key in rows.values() for row in by_key.values())]
     for row in every:
-        row.responded = [
-            _responded([c for c in row.cells if c.time_point == tp.value]) for tp in TimePoint
-        ]
+        row.responded = [row.responded_at(tp.value) for tp in TimePoint]
         if row is not total:
             row.change = change_of(row, outcomes=outcomes)
     breakdowns = []

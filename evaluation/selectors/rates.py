@@ -35,6 +35,8 @@ def _rate_cell(cells: list[suppression.ResponseCell]) -> RateCell:
 
 
 def _rate_of(total: suppression.ResponseSum) -> RateCell:
+    if not total.invited:  # nobody was sent the survey: no response to hide, and no rate
+        return RateCell(0, suppression.shown(0), Cell(None))
     invited, responded = total.invited, total.figure()
     if responded.hidden:
         return RateCell(invited, responded, Cell(None, responded.reason))

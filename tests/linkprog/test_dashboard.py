@@ -216,7 +216,9 @@ def test_survey_response_rates_are_scoped_and_small_counts_suppressed(client, la
     assert (baseline.invited, baseline.responded.value, baseline.rate.value) == (9, 6, 67)
     assert post.invited == 8
     assert post.responded.hidden and post.rate.hidden
-    assert follow_up.invited == 0 and follow_up.responded.hidden
+    # Nobody sent the follow-up yet: 0 responses and no rate, nothing to hide.
+    assert follow_up.invited == 0 and follow_up.responded.value == 0
+    assert follow_up.rate.value is None and not follow_up.rate.hidden
     page = response.content.decode()
     assert "Survey response rates" in page
     assert "fewer than 5" in page
