@@ -7,7 +7,7 @@ a region's coordinator's) sums the region totals instead, which are those same c
 already added up: a few hundred rows, however many cohorts. One query says which.
 """
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
 from evaluation import conf, suppression
 from evaluation.cells import cells_fresh
@@ -33,38 +33,41 @@ def _of_audience(queryset: QuerySet, group: ReportGroup) -> QuerySet:
     return queryset.filter(audience=group.audience) if group.audience else queryset
 
 
-def _whole_regions(group: ReportGroup) -> tuple[list[str] | None, int]:
-    """``whole_regions``, and how many cohorts with an invitation sent (to the group's
-    audience) those regions have (two small queries, once per group)."""
+#: ``whole_regions`` of a group of every cohort: every region, the totals unfiltered.
+EVERY_REGION = ("*",)
+
+
+def whole_regions(group: ReportGroup) -> tuple[str, ...] | None:
+    """The regions of the group's cells, when the group holds every cohort with cells in
+    them and the totals were summed with today's threshold; else None. A group of every
+    cohort (a national report with no filter) holds every region: ``EVERY_REGION``, with
+    no count over the cells (one query, the threshold; else two). Once per group."""
     if "_whole_regions" in group.__dict__:  # a report asks once per figure
         return group.__dict__["_whole_regions"]
-    rated = Q(invited__gt=0, audience=group.audience) if group.audience else Q(invited__gt=0)
-    counts = (
-        SurveyCell.objects.values("region")
-        .annotate(
-            mine=Count("cohort_id", distinct=True, filter=Q(cohort__in=group.cohorts)),
-            everyone=Count("cohort_id", distinct=True),
-            invited=Count("cohort_id", distinct=True, filter=rated),
-        )
-        .order_by()
-    )
-    touched = [row for row in counts if row["mine"]]
-    regions = sorted(row["region"] for row in touched)
-    if (
-        not regions
-        or any(row["mine"] != row["everyone"] for row in touched)
-        or not CellThreshold.objects.filter(min_size=conf.min_cell()).exists()
-    ):
+    query = group.cohorts.query
+    if not CellThreshold.objects.filter(min_size=conf.min_cell()).exists():
         regions = None
-    found = regions, sum(row["invited"] for row in touched)
-    group.__dict__["_whole_regions"] = found
-    return found
+    elif not query.has_filters() and not query.is_sliced:
+        regions = EVERY_REGION
+    else:
+        counts = (
+            SurveyCell.objects.values("region")
+            .annotate(
+                mine=Count("cohort_id", distinct=True, filter=Q(cohort__in=group.cohorts)),
+                everyone=Count("cohort_id", distinct=True),
+            )
+            .order_by()
+        )
+        touched = [row for row in counts if row["mine"]]
+        whole = touched and all(row["mine"] == row["everyone"] for row in touched)
+        regions = tuple(sorted(row["region"] for row in touched)) if whole else None
+    group.__dict__["_whole_regions"] = regions
+    return regions
 
 
-def whole_regions(group: ReportGroup) -> list[str] | None:
-    """The regions of the group's cells, when the group holds every cohort with cells in
-    them and the totals were summed with today's threshold; else None."""
-    return _whole_regions(group)[0]
+def _in_regions(queryset: QuerySet, regions: tuple[str, ...]) -> QuerySet:
+    """The region totals of ``regions`` (``whole_regions``)."""
+    return queryset if regions == EVERY_REGION else queryset.filter(region__in=regions)
 
 
 def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
@@ -95,59 +98,54 @@ def rate_sums(
     *,
     fresh: bool = True,
     totals: bool = True,
-):
+) -> list[tuple] | None:
     """The group's response figures summed in SQL from the cells' released counts, grouped
     by the fields ``by`` (paths from a cell: ids, so that the database groups by numbers)
-    and the time point: a list of (``by``'s values and then ``labels``', time point,
-    ``suppression.ResponseSum``) and how many cohorts the group has with an invitation
-    sent. ``labels`` are paths that ``by`` decides (a name for an id). Cells with no
-    invitation sent count for nothing, as ``ResponseSum.add`` leaves them out.
+    and the time point: (``by``'s values and then ``labels``', time point,
+    ``suppression.ResponseSum``) per group. ``labels`` are paths that ``by`` decides (a
+    name for an id). Cells with no invitation sent count for nothing, as
+    ``ResponseSum.add`` leaves them out.
 
     A group of whole regions sums the region totals (``RateTotal``: the same cells
     already added up by phase, LA and MHST area), unless ``totals`` is false (a breakdown
     by cohort). None when the released counts were not drawn with today's threshold and
-    key (the caller draws for each cell). Three queries (``fresh`` false: the caller has
-    worked the stale cohorts out, one less)."""
+    key (the caller draws for each cell). Two or three queries (``fresh`` false: the
+    caller has worked the stale cohorts out, one less)."""
     if fresh:
         cells_fresh()
     least = conf.min_cell()
     drawn = Exists(CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id()))
-    regions, count = _whole_regions(group) if totals else (None, 0)
+    regions = whole_regions(group) if totals else None
     if regions is not None:
-        rows = _of_audience(RateTotal.objects.filter(region__in=regions), group)
-        rows = rows.values_list(*by, "time_point").annotate(
-            *(Min(path) for path in labels),
-            cells=Sum("cells"),
-            invited=Sum("invited"),
-            released=Sum("released"),
-            large=Sum("large"),
-            drawn=drawn,
-            cohorts=Value(count),
-        )
+        rows = _of_audience(_in_regions(RateTotal.objects, regions), group)
+        sums = {
+            "cells": Sum("cells"),
+            "invited": Sum("invited"),
+            "released": Sum("released"),
+            "large": Sum("large"),
+        }
     else:
-        cells = _of_group(SurveyCell.objects.filter(invited__gt=0), group).order_by()
-        # Worked out once by the database (a subquery of no outer reference).
-        cohorts = cells.values(one=Value(1)).annotate(n=Count("cohort_id", distinct=True))
-        rows = cells.values_list(*by, "time_point").annotate(
-            *(Min(path) for path in labels),
-            cells=Count("pk"),
-            invited=Sum("invited"),
-            released=Sum("released"),
-            large=Count("pk", filter=Q(responded__gte=least)),
-            drawn=drawn,
-            cohorts=Subquery(cohorts.values("n")),
-        )
-    sums, count, width = [], 0, len(by)
+        rows = _of_group(SurveyCell.objects.filter(invited__gt=0), group)
+        sums = {
+            "cells": Count("pk"),
+            "invited": Sum("invited"),
+            "released": Sum("released"),
+            "large": Count("pk", filter=Q(responded__gte=least)),
+        }
+    rows = rows.values_list(*by, "time_point").annotate(
+        *(Min(path) for path in labels), **sums, drawn=drawn
+    )
+    found, width = [], len(by)
     for row in rows.order_by():
-        *named, cells, invited, released, large, is_drawn, count = row
+        *named, cells, invited, released, large, is_drawn = row
         if not is_drawn:
             return None
         key = (*named[:width], *named[width + 1 :])
         total = suppression.ResponseSum.of(
             cells=cells, invited=invited, released=released, large=large
         )
-        sums.append((key, named[width], total))
-    return sums, count
+        found.append((key, named[width], total))
+    return found
 
 
 def pair_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[dict, dict]:
@@ -157,7 +155,7 @@ def pair_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[dict, di
     least = conf.min_cell()
     regions = whole_regions(group)
     if regions is not None:
-        found = _of_audience(PairTotal.objects.filter(region__in=regions), group)
+        found = _of_audience(_in_regions(PairTotal.objects, regions), group)
     else:
         found = _of_group(PairCell.objects, group).filter(size_a__gte=least, size_b__gte=least)
     rows = (
@@ -199,7 +197,7 @@ def answer_counts(group: ReportGroup, *, kinds) -> QuerySet:
     cells_fresh()
     regions = whole_regions(group)
     if regions is not None:
-        found = _of_audience(AnswerTotal.objects.filter(region__in=regions), group)
+        found = _of_audience(_in_regions(AnswerTotal.objects, regions), group)
     else:
         found = _of_group(AnswerCell.objects, group).filter(cell_size__gte=conf.min_cell())
     return (

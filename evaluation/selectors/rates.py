@@ -138,25 +138,23 @@ AREA_IDS = ("phase_id", "local_authority_id", "mhst_area_id", "region")
 AREA_LABELS = ("phase__name", "phase__start_date", "local_authority__name", "mhst_area__name")
 
 
-def _drawn_sums(group: ReportGroup, cohort_rows_max: int | None):
-    """(sums by area, sums by cohort or None, cohorts), summed in SQL from the cells'
-    released counts; None when those were not drawn with today's threshold and key."""
+def _drawn_sums(group: ReportGroup, listed: bool):
+    """(sums by area, sums by cohort or None), summed in SQL from the cells' released
+    counts; None when those were not drawn with today's threshold and key."""
     found = rate_sums(group, AREA_IDS, AREA_LABELS)
     if found is None:
         return None
     areas = [
         ((phase, start, la_id, la, region, area_id, area), tp, total)
-        for (_, la_id, area_id, region, phase, start, la, area), tp, total in found[0]
+        for (_, la_id, area_id, region, phase, start, la, area), tp, total in found
     ]
-    count = found[1]
-    if cohort_rows_max is not None and count > cohort_rows_max:
-        return areas, None, count
+    if not listed:
+        return areas, None
     labels = tuple(f"cohort__{field}" for field in COHORT_FIELDS[1:])
-    cohorts = rate_sums(group, ("cohort_id",), labels, fresh=False, totals=False)
-    return areas, (cohorts or ([], 0))[0], count
+    return areas, rate_sums(group, ("cohort_id",), labels, fresh=False, totals=False) or []
 
 
-def _drawn_here(group: ReportGroup, cohort_rows_max: int | None):
+def _drawn_here(group: ReportGroup, listed: bool):
     """``_drawn_sums`` from each cell's figures, drawn here (the embedded SQLite default,
     or cells not yet drawn with today's threshold): two queries and a loop over cells."""
     cells = group_cells(group)
@@ -175,12 +173,9 @@ def _drawn_here(group: ReportGroup, cohort_rows_max: int | None):
         counts = (cell.invited, cell.released, not cell.small)
         areas[cohort[2:], cell.time_point].add_counts(*counts)
         by_cohort[cohort[:4], cell.time_point].add_counts(*counts)
-    count = len({cohort for cohort, _ in by_cohort})
-    listed = cohort_rows_max is None or count <= cohort_rows_max
     return (
         [(key, tp, total) for (key, tp), total in areas.items()],
         [(key, tp, total) for (key, tp), total in by_cohort.items()] if listed else None,
-        count,
     )
 
 
@@ -194,8 +189,11 @@ def response_rates(group: ReportGroup, *, cohort_rows_max: int | None = None) ->
     cost grows with the areas, not the cohorts), else here, cell by cell. The breakdown by
     cohort is left empty and marked ``collapsed`` when the group has more cohorts than
     ``cohort_rows_max``."""
-    found = _drawn_sums(group, cohort_rows_max) if cells_in_use() else None
-    areas, cohorts, count = found or _drawn_here(group, cohort_rows_max)
+    # How many cohorts the report covers, surveyed or not, when it may have too many to list.
+    count = None if cohort_rows_max is None else group.cohorts.count()
+    listed = count is None or count <= cohort_rows_max
+    found = _drawn_sums(group, listed) if cells_in_use() else None
+    areas, cohorts = found or _drawn_here(group, listed)
     regions = {value: str(label) for value, label in Region.choices}
     icbs = _icb_labels({area[2] for area, _, _ in areas if area[2]})
     time_points = [tp.value for tp in TimePoint]
@@ -231,7 +229,7 @@ def response_rates(group: ReportGroup, *, cohort_rows_max: int | None = None) ->
                 "title": title,
                 "column": column,
                 "rows": rows,
-                "count": count if key == "cohort" else len(rows),
+                "count": count if collapsed else len(rows),
                 "collapsed": collapsed,
             }
         )
@@ -254,7 +252,7 @@ def response_rates_summary(*, scope) -> list[dict]:
     # The cells themselves: one sum, cheaper than finding whether the regions are whole.
     found = rate_sums(group, (), totals=False) if cells_in_use() else None
     if found is not None:
-        by_time = {tp: total for _, tp, total in found[0]}
+        by_time = {tp: total for _, tp, total in found}
         return [
             {
                 "time_point": str(tp.label),

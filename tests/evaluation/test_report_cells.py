@@ -37,7 +37,7 @@ from evaluation.selectors import (
     paired_changes,
     response_rates,
 )
-from evaluation.selectors.cells import rate_sums, whole_regions
+from evaluation.selectors.cells import EVERY_REGION, rate_sums, whole_regions
 from evaluation.selectors.rates import response_rates_summary
 from evaluation.services.responses import response_save
 from evaluation.stats import paired_change, paired_change_from_sums
@@ -473,3 +473,16 @@ def test_the_rate_totals_follow_a_cohort_moved_to_another_phase_or_mhst_area(
     by_area = {row["label"] for row in kept[0]["rates"]["breakdowns"][3]["rows"]}
     assert "Moved here" in by_area
     assert RateTotal.objects.filter(mhst_area=big.mhst_area, phase=big.phase).exists()
+
+
+def test_a_report_of_every_cohort_sums_every_region_without_counting_cells(
+    programme, django_assert_num_queries
+):
+    cells_fresh()
+    everyone = ReportGroup(cohorts=Cohort.objects.all())
+    with django_assert_num_queries(1):  # the threshold; no count over the cells
+        assert whole_regions(everyone) == EVERY_REGION
+    # The same cohorts named one by one: their regions, counted, give the same figures.
+    named = ReportGroup(cohorts=Cohort.objects.filter(pk__in=[c.pk for c in programme["cohorts"]]))
+    assert whole_regions(named) not in (None, EVERY_REGION)
+    assert figures(named) == figures(everyone)
