@@ -37,6 +37,13 @@ def _of_audience(queryset: QuerySet, group: ReportGroup) -> QuerySet:
 EVERY_REGION = ("*",)
 
 
+def every_cohort(group: ReportGroup) -> bool:
+    """Whether the group holds every cohort (a national scope with no filter): known from
+    the query, without reading a row."""
+    query = group.cohorts.query
+    return not query.has_filters() and not query.is_sliced
+
+
 def whole_regions(group: ReportGroup) -> tuple[str, ...] | None:
     """The regions of the group's cells, when the group holds every cohort with cells in
     them and the totals were summed with today's threshold; else None. A group of every
@@ -44,10 +51,9 @@ def whole_regions(group: ReportGroup) -> tuple[str, ...] | None:
     no count over the cells (one query, the threshold; else two). Once per group."""
     if "_whole_regions" in group.__dict__:  # a report asks once per figure
         return group.__dict__["_whole_regions"]
-    query = group.cohorts.query
     if not CellThreshold.objects.filter(min_size=conf.min_cell()).exists():
         regions = None
-    elif not query.has_filters() and not query.is_sliced:
+    elif every_cohort(group):
         regions = EVERY_REGION
     else:
         counts = (

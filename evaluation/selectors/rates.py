@@ -10,7 +10,7 @@ from cohorts.models import Cohort
 from evaluation import suppression
 from evaluation.cells import cells_in_use
 from evaluation.models import SurveyInvitation, TimePoint
-from evaluation.selectors.cells import rate_cells, rate_sums
+from evaluation.selectors.cells import every_cohort, rate_cells, rate_sums
 from evaluation.selectors.groups import ReportGroup, _audience_q, reportable_cohorts
 from evaluation.suppression import Cell
 from schools.models import IntegratedCareBoard, LocalAuthority, Region
@@ -249,8 +249,9 @@ def response_rates_summary(*, scope) -> list[dict]:
     response rate in ``scope`` (one query), made of the same cells and counted the same way
     as the reports (``suppression.responses``)."""
     group = ReportGroup(cohorts=reportable_cohorts(scope=scope))
-    # The cells themselves: one sum, cheaper than finding whether the regions are whole.
-    found = rate_sums(group, (), totals=False) if cells_in_use() else None
+    # A national dashboard sums the region totals; another the cells of its scope, which
+    # costs less than finding whether its regions are whole.
+    found = rate_sums(group, (), totals=every_cohort(group)) if cells_in_use() else None
     if found is not None:
         by_time = {tp: total for _, tp, total in found}
         return [
