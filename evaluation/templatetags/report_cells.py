@@ -12,7 +12,9 @@ register = template.Library()
 @register.simple_tag
 def report_cell(cell, suffix: str = "", decimals: int | None = None) -> str:
     if cell.hidden:
-        return format_html('<span class="text-body-secondary fst-italic text-nowrap">{}</span>', cell.label)
+        return format_html(
+            '<span class="text-body-secondary fst-italic text-nowrap">{}</span>', cell.label
+        )
     if cell.value is None:  # no figure at all (a rate of no invitations)
         return "–"
     value = floatformat(cell.value, decimals) if decimals else cell.value
