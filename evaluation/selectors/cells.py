@@ -4,7 +4,8 @@ exactly as the live computation over the answers does (``pooled_responses``).
 
 A group that holds every cohort with surveys in the regions it touches (a national report,
 a region's coordinator's) sums the region totals instead, which are those same cells
-already added up: a few hundred rows, however many cohorts. One query says which.
+already added up: a few thousand rows at most, however many cohorts. A group of every
+cohort holds every region (known from its query); for another, one query says which.
 """
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
