@@ -10,6 +10,15 @@ comes from, so a reader leaves out small cells (rule 3) without a join.
 from django.db import models
 
 
+def _as_worked_out(to: str) -> models.ForeignKey:
+    """A phase, LA or MHST area as a cell was worked out with: no database constraint nor
+    index, so a cell worked out before a move may name what has since gone, until it is
+    worked out again."""
+    return models.ForeignKey(
+        to, models.DO_NOTHING, null=True, db_constraint=False, db_index=False, related_name="+"
+    )
+
+
 class SurveyCell(models.Model):
     """Invitations and responses of one cohort, audience and time point."""
 
@@ -29,32 +38,10 @@ class SurveyCell(models.Model):
     #: of the cell whose answers are pooled only from 5 up (``pooled_responses``).
     submitted = models.IntegerField(default=0)
     #: The cohort's phase, LA and MHST area when the cell was worked out: the rows of a
-    #: report's breakdowns it is counted in (``RateTotal``). No database constraint: a
-    #: cell worked out before a move may name what has since gone, until it is worked out.
-    phase = models.ForeignKey(
-        "cohorts.Phase",
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    local_authority = models.ForeignKey(
-        "schools.LocalAuthority",
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    mhst_area = models.ForeignKey(
-        "schools.MHSTArea",
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    #: report's breakdowns it is counted in (``RateTotal``).
+    phase = _as_worked_out("cohorts.Phase")
+    local_authority = _as_worked_out("schools.LocalAuthority")
+    mhst_area = _as_worked_out("schools.MHSTArea")
     #: What ``responded`` counts for in every response figure (``suppression.released_count``,
     #: drawn in the database with the threshold and the key ``CellThreshold`` names), so
     #: that a report sums the cells in SQL.
@@ -229,30 +216,9 @@ class RateTotal(models.Model):
     region = models.CharField(max_length=30, blank=True)
     audience = models.CharField(max_length=20)
     time_point = models.CharField(max_length=20)
-    phase = models.ForeignKey(
-        "cohorts.Phase",
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    local_authority = models.ForeignKey(
-        "schools.LocalAuthority",
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    mhst_area = models.ForeignKey(
-        "schools.MHSTArea",
-        models.DO_NOTHING,
-        null=True,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    phase = _as_worked_out("cohorts.Phase")
+    local_authority = _as_worked_out("schools.LocalAuthority")
+    mhst_area = _as_worked_out("schools.MHSTArea")
     #: How many cells, their invitations, their released responses, and how many of them
     #: have at least the threshold of responses.
     cells = models.IntegerField()

@@ -92,14 +92,18 @@ class FunnelRow:
     def add_cell(self, cell: suppression.ResponseCell) -> None:
         self.at.setdefault(cell.time_point, suppression.ResponseSum()).add(cell)
 
+    def add_sums(self, outcome: str, sums) -> None:
+        """Add one outcome's [pairs, sum_a, sum_b, sum_d, sum_d2]."""
+        kept = self.sums.setdefault(outcome, [0, 0.0, 0.0, 0.0, 0.0])
+        for n, value in enumerate(sums):
+            kept[n] += value
+
     def add(self, part: "FunnelRow") -> None:
         """Count ``part``'s responses and pairs here too."""
         for time_point, total in part.at.items():
             self.at.setdefault(time_point, suppression.ResponseSum()).add_sum(total)
         for outcome, sums in part.sums.items():
-            kept = self.sums.setdefault(outcome, [0, 0.0, 0.0, 0.0, 0.0])
-            for n, value in enumerate(sums):
-                kept[n] += value
+            self.add_sums(outcome, sums)
         self.pairs.extend(part.pairs)
 
     def responded_at(self, time_point: str) -> Cell:
@@ -221,7 +225,7 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
     for cohort_id, areas in schools_in_area.items():
         cohort_keys[cohort_id]["mhst_area"] = min(areas)[-1]
 
-    group = ReportGroup(cohorts=reportable_cohorts(scope=scope), audience=AUDIENCE)
+    group = ReportGroup(cohorts=in_scope, audience=AUDIENCE)
     from_sums = cells_in_use()
     # Each cohort's figures are added up per area first (many cohorts share one), then
     # into the rows of that area.
@@ -232,9 +236,7 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
         # however many answers (the live pairing read every answer: 40 s at 10x).
         response_cells = rate_cells(group)
         for cohort_id, outcome, *sums in outcome_sums(group, time_a=time_a, time_b=time_b):
-            kept = by_area[area_of[cohort_id]].sums.setdefault(outcome, [0, 0.0, 0.0, 0.0, 0.0])
-            for n, value in enumerate(sums):
-                kept[n] += value
+            by_area[area_of[cohort_id]].add_sums(outcome, sums)
         change_rows = outcome_change_rows_from_sums
     else:
         response_cells = _response_cells(
