@@ -92,8 +92,25 @@ COLUMNS = (
 
 
 class JSONObjectAgg(Aggregate):
+    """{key: value} over a group's rows: PostgreSQL's JSONB_OBJECT_AGG, SQLite's
+    JSON_GROUP_OBJECT (the embedded default of ``make run``)."""
+
     function = "JSONB_OBJECT_AGG"
     output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_OBJECT", **extra_context)
+
+
+class ToJSON(Func):
+    """A value as JSON (``to_jsonb``): a number stays a number, text becomes a string. On
+    SQLite the value itself, which JSON_GROUP_OBJECT writes by its type in the same way."""
+
+    function = "to_jsonb"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
 
 
 @dataclass(frozen=True)
@@ -125,9 +142,9 @@ def anonymised_responses_count(group: ReportGroup) -> int:
 def _answers(codes: list[str]) -> Subquery:
     """Each response's answers to ``codes``, as {code: number, else choice, else text}."""
     value = Coalesce(
-        Func(F("number"), function="to_jsonb"),
-        Func(NullIf(F("choice"), Value("")), function="to_jsonb"),
-        Func(F("text"), function="to_jsonb"),
+        ToJSON(F("number")),
+        ToJSON(NullIf(F("choice"), Value(""))),
+        ToJSON(F("text")),
         output_field=JSONField(),
     )
     given = (
