@@ -10,6 +10,8 @@ is the check: tests run it after every cohorts test.
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
 from cohorts.models import Invitation, Place, ProgrammeStatus
@@ -27,12 +29,13 @@ def programme_status_refresh(establishment_ids: Iterable[int | None]) -> None:
     for start in range(0, len(ids), BATCH):
         rows = live_programme_status(
             Establishment.objects.filter(pk__in=ids[start : start + BATCH]).order_by()
-        ).values_list("pk", "live_status")
+        ).values_list("pk", "live_status", "live_has_been_booked")
         sql, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (establishment_id, status) {sql} "  # noqa: S608 - ORM SQL
-                "ON CONFLICT (establishment_id) DO UPDATE SET status = EXCLUDED.status",
+                f"INSERT INTO {table} (establishment_id, status, has_been_booked) {sql} "  # noqa: S608 - ORM SQL
+                "ON CONFLICT (establishment_id) DO UPDATE SET status = EXCLUDED.status, "
+                "has_been_booked = EXCLUDED.has_been_booked",
                 params,
             )
 
@@ -42,15 +45,19 @@ def programme_status_refresh_all() -> None:
     programme_status_refresh(Establishment.objects.values_list("pk", flat=True).iterator())
 
 
-def programme_status_drift(limit: int = 10) -> list[tuple[int, str, str]]:
-    """Establishments whose kept status differs from the rule: (id, kept, live)."""
+def programme_status_drift(limit: int = 10) -> list[tuple[int, tuple, tuple]]:
+    """Establishments whose kept status, or whether they have been booked, differs from the
+    rule: (id, (status, booked) kept, (status, booked) live)."""
     from cohorts.selectors.status import with_programme_status
 
-    queryset = live_programme_status(with_programme_status(Establishment.objects.order_by("pk")))
+    queryset = live_programme_status(
+        with_programme_status(Establishment.objects.order_by("pk"))
+    ).annotate(has_been_booked=Coalesce("programme__has_been_booked", Value(False)))
+    fields = ("programme_status", "has_been_booked", "live_status", "live_has_been_booked")
     return [
-        row
-        for row in queryset.values_list("pk", "programme_status", "live_status").iterator()
-        if row[1] != row[2]
+        (pk, kept, live)
+        for pk, *values in queryset.values_list("pk", *fields).iterator()
+        if (kept := tuple(values[:2])) != (live := tuple(values[2:]))
     ][:limit]
 
 

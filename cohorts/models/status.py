@@ -37,6 +37,14 @@ class ProgrammeStatus(models.Model):
     status = models.CharField(
         _("programme status"), max_length=20, choices=ProgrammeStatusKind.choices
     )
+    has_been_booked = models.BooleanField(
+        _("has been booked"),
+        default=False,
+        help_text=_(
+            "Has held a place on a cohort's roster (booked, then attended or not), whatever "
+            'its status now: the programme funnel\'s "booked".'
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme status")

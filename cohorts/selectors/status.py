@@ -4,8 +4,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -16,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from cohorts.models import (
     BOOKED_STATUSES,
+    ROSTER_STATUSES,
     Invitation,
     Phase,
     Place,
@@ -83,7 +86,9 @@ def live_programme_status_conditions() -> dict[str, Q]:
 
 
 def live_programme_status(queryset: QuerySet[Establishment]) -> QuerySet[Establishment]:
-    """Annotate ``live_status`` by the rule itself (for the summary's upkeep and checks)."""
+    """Annotate ``live_status`` by the rule itself, and ``live_has_been_booked``: whether the
+    establishment has ever held a place on a cohort's roster (for the summary's upkeep and
+    checks)."""
     conditions = live_programme_status_conditions()
     order = ("completed", "booked", "waiting", "attended_one_day", "did_not_attend", "invited")
     return queryset.annotate(
@@ -91,7 +96,10 @@ def live_programme_status(queryset: QuerySet[Establishment]) -> QuerySet[Establi
             *(When(conditions[key], then=Value(key)) for key in order),
             default=Value("not_invited"),
             output_field=CharField(),
-        )
+        ),
+        live_has_been_booked=Exists(
+            Place.objects.filter(establishment=OuterRef("pk"), status__in=ROSTER_STATUSES)
+        ),
     )
 
 

@@ -9,10 +9,12 @@ Definitions (the funnel page says the same in plain words):
 - **Invited**: establishments invited in a wave by any channel (``cohorts.Invitation``) or
   ever given a place, as the dashboard counts them (``cohorts.selectors.programme_counts``),
   by their own area; so a school invited and since closed still counts as invited.
-- **Booked**: establishments with a place on a cohort's roster (booked, then attended or
-  not; not cancelled, not only waiting) on a cohort in scope, by their own area.
-- **Attended both days**: those whose attendee is marked present on workshop day 1 and
-  day 2 of that cohort (``workshops.Attendance``), by their own area.
+- **Booked**: establishments that have held a place on a cohort's roster (booked, then
+  attended or not; not cancelled, not only waiting), by their own area.
+- **Attended both days**: those that completed a cohort: their attendee was marked present
+  on workshop day 1 and day 2 (``workshops.Attendance``; marking it moves the place to
+  "completed", ``cohorts.services.sessions.attendance_mark``), by their own area.
+
 - **Responded**: school staff who submitted the survey at each time point, by the area of
   the cohort they were invited with (usually the school's own; for a cohort with no MHST
   area, the MHST area most of its booked schools are in), every cohort's cells whole in
@@ -22,9 +24,14 @@ Definitions (the funnel page says the same in plain words):
 - **Mean change** per outcome, school staff, from baseline to follow-up: as the report's
   paired change (rule 3 pooling, rule 1 threshold on pairs), for the cohorts in the area.
 
+The four counts of schools are of the establishments in the user's areas (booked within
+invited, attended within booked), read from each establishment's kept programme status
+(``cohorts.ProgrammeStatus``, which every write of a place or invitation keeps, checked
+against the places after every test), not from the places and attendance themselves.
+
 Counts of schools eligible, invited, booked and attended are shown exactly: they say who
 took part in the programme, which coordinators know and the dashboard shows, not what anyone
-answered. Six queries, however many schools or responses (eight from the report cells,
+answered. Four queries, however many schools or responses (six from the report cells,
 which give the responses and the pairs on PostgreSQL: ``evaluation.cells``).
 """
 
@@ -33,7 +40,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from cohorts.models import ROSTER_STATUSES, Invitation, Place
+from cohorts.models import ROSTER_STATUSES, Place, ProgrammeStatusKind
 from evaluation import suppression
 from evaluation.cells import cells_in_use
 from evaluation.filters import DEFAULT_TIME_A, DEFAULT_TIME_B
@@ -49,7 +56,6 @@ from evaluation.selectors.outcomes import (
 from evaluation.selectors.rates import _response_cells
 from evaluation.suppression import Cell
 from schools.models import Establishment, Region, eligible_q
-from workshops.models import Attendance
 
 AUDIENCE = Audience.SCHOOL_STAFF
 STAGES = (
@@ -63,7 +69,10 @@ BREAKDOWNS = (
     ("local_authority", "By local authority", "Local authority"),
     ("mhst_area", "By MHST area", "MHST area"),
 )
-WORKSHOP_DAYS = (1, 2)
+#: Every programme status but "not invited": invited in a wave, or given a place, at any time.
+INVITED_STATUSES = tuple(
+    key for key in ProgrammeStatusKind.values if key != ProgrammeStatusKind.NOT_INVITED
+)
 
 
 @dataclass
@@ -161,55 +170,31 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
             found.append(rows[key].setdefault(value, FunnelRow(label="")))
         return found
 
-    invited_q = Q(pk__in=Invitation.objects.values("establishment_id")) | Q(
-        pk__in=Place.objects.values("establishment_id")
-    )
+    # Every stage from each establishment's kept programme status (``cohorts.ProgrammeStatus``,
+    # which the writes keep): one query over the register, however many places, attendance
+    # records and invitations the programme has.
+    invited = Q(programme__status__in=INVITED_STATUSES)
     establishments = (
         scope.apply(Establishment.objects.all(), la="la", mhst_area="mhst_area")
-        .filter(eligible_q() | invited_q)
-        .values("la_id", "la__name", "la__region", "mhst_area_id", "mhst_area__name")
-        .annotate(eligible=Count("pk", filter=eligible_q()), invited=Count("pk", filter=invited_q))
+        .filter(eligible_q() | invited)
+        .values_list(*_area_fields("la"))
+        .annotate(
+            eligible=Count("pk", filter=eligible_q()),
+            invited=Count("pk", filter=invited),
+            booked=Count("pk", filter=Q(programme__has_been_booked=True)),
+            attended=Count("pk", filter=Q(programme__status=ProgrammeStatusKind.COMPLETED)),
+        )
         .order_by()
     )
-    for row in establishments:
-        if row["la_id"]:
-            names[("local_authority", row["la_id"])] = row["la__name"]
-        if row["mhst_area_id"]:
-            names[("mhst_area", row["mhst_area_id"])] = row["mhst_area__name"]
-        for target in rows_for(_keys(row["la__region"], row["la_id"], row["mhst_area_id"])):
-            target.eligible += row["eligible"]
-            target.invited += row["invited"]
-
-    # Schools booked and attended both days, counted per area in the database: a school is
-    # in one LA and one MHST area, so the counts of its areas add up to the region's.
-    roster = Place.objects.filter(cohort__in=cohort_ids, status__in=ROSTER_STATUSES)
-    school = "participant__school_attendee__establishment_id"
-    both_days = (
-        Attendance.objects.filter(
-            present=True,
-            workshop__day__in=WORKSHOP_DAYS,
-            participant__school_attendee__cohort__in=cohort_ids,
-        )
-        .values(school)
-        .annotate(days=Count("workshop__day", distinct=True))
-        .filter(days=len(WORKSHOP_DAYS))
-        .values(school)
-    )
-    for stage, schools in (
-        ("booked", roster.values("establishment_id")),
-        ("attended", both_days),
-    ):
-        found = (
-            Establishment.objects.filter(pk__in=schools)
-            .values_list(*_area_fields("la"))
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for la_id, la_name, region, area_id, area_name, n in found:
+    for la_id, la_name, region, area_id, area_name, *stages in establishments:
+        if la_id:
             names[("local_authority", la_id)] = la_name
+        if area_id:
             names[("mhst_area", area_id)] = area_name
-            for target in rows_for(_keys(region, la_id, area_id)):
+        for target in rows_for(_keys(region, la_id, area_id)):
+            for (stage, _), n in zip(STAGES, stages, strict=True):
                 setattr(target, stage, getattr(target, stage) + n)
+    roster = Place.objects.filter(cohort__in=cohort_ids, status__in=ROSTER_STATUSES)
     # A cohort organised by LA (no MHST area of its own) counts its surveys in the MHST area
     # most of its booked schools are in (the lowest id of the most, on a tie): every cell
     # still goes whole to one row (rule 4 holds).

@@ -11,28 +11,32 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from cohorts.models import PlaceStatus
+from cohorts.models import CohortStatus, PlaceStatus
+from cohorts.services.sessions import attendance_mark
 from evaluation.models import Outcome, TimePoint
 from schools.models import Establishment, Region
 from tests.accounts.factories import user_with_role
 from tests.cohorts.factories import CohortFactory, InvitationFactory, PlaceFactory
+from tests.conftest import NOW
 from tests.evaluation.test_reports import answer, make_questionnaire
 from tests.schools.factories import EstablishmentFactory, LocalAuthorityFactory, MHSTAreaFactory
 from tests.workshops.factories import WorkshopFactory
-from workshops.models import Attendance
 
 pytestmark = pytest.mark.django_db
 
 
 def _present(place, *workshops):
+    """Mark ``place``'s attendee present, as a coordinator does (present on both days, the
+    place moves to "completed")."""
     for workshop in workshops:
-        Attendance.objects.create(workshop=workshop, participant=place.participant, present=True)
+        attendance_mark(workshop=workshop, place=place, present=True)
+        place.refresh_from_db()
 
 
 def _area(la, *, booked, attended, responded, eligible_extra=0, invited_extra=0, area=None):
     """A cohort in ``la`` with ``booked`` places, ``attended`` of them present both days,
     ``responded`` of them answering at baseline and follow-up (comms 2 then 4)."""
-    cohort = CohortFactory(local_authority=la, mhst_area=area)
+    cohort = CohortFactory(local_authority=la, mhst_area=area, status=CohortStatus.RUNNING)
     day_1 = WorkshopFactory(cohort=cohort, day=1)
     day_2 = WorkshopFactory(cohort=cohort, day=2)
     questionnaire, questions = make_questionnaire()
@@ -253,3 +257,42 @@ def test_the_funnel_from_the_report_cells_shows_what_the_answers_give(monkeypatc
         live = programme_funnel(scope=Scope(national=True))
     assert _shown(kept) == _shown(live)
     assert any(row.pairs.value for row in kept["total"].change)  # changes to compare
+
+
+def test_booked_counts_each_school_once_that_has_been_on_a_roster_whatever_it_holds_now(
+    client,
+):
+    """A school that did not attend one cohort and waits for a place on another has been
+    booked (once); one that booked and cancelled has not; the kept summary says so after
+    each write, and the migration that added it works it out from the places."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from cohorts.models import ProgrammeStatus
+
+    client.force_login(user_with_role(Role.NATIONAL_ADMIN))
+    la = LocalAuthorityFactory(name="Camden", code="T01")
+    earlier, later = CohortFactory(local_authority=la), CohortFactory(local_authority=la)
+    again = PlaceFactory(cohort=earlier, status=PlaceStatus.DID_NOT_ATTEND)
+    PlaceFactory(
+        cohort=later,
+        establishment=again.establishment,
+        status=PlaceStatus.WAITING,
+        waiting_position=1,
+    )
+    cancelled = PlaceFactory(cohort=later, status=PlaceStatus.CANCELLED)
+    completed = PlaceFactory(cohort=later, status=PlaceStatus.COMPLETED, completed_on=NOW.date())
+
+    assert funnel_page(client).context["funnel"]["total"].stages == [3, 3, 2, 1]
+
+    ProgrammeStatus.objects.update(has_been_booked=False)
+    import_module("cohorts.migrations.0027_programme_status_has_been_booked").fill(
+        django_apps, None
+    )
+    assert set(
+        ProgrammeStatus.objects.filter(has_been_booked=True).values_list(
+            "establishment_id", flat=True
+        )
+    ) == {again.establishment_id, completed.establishment_id}
+    assert ProgrammeStatus.objects.get(establishment=cancelled.establishment).status == "invited"
