@@ -23,7 +23,9 @@ from django.db.models.functions import MD5, Coalesce, Concat, NullIf, TruncMonth
 
 from cohorts.models import CohortFormat
 from evaluation import suppression
+from evaluation.cells import cells_in_use
 from evaluation.models import Answer, Audience, Outcome, Question, QuestionKind, TimePoint
+from evaluation.selectors.cells import respondents
 from evaluation.selectors.groups import ReportGroup, respondent, submitted_responses
 from evaluation.selectors.outcomes import _questions_by_code
 from schools.models import Region
@@ -135,7 +137,12 @@ def _delivery_model(kind: str, format: str) -> str:
 
 
 def anonymised_responses_count(group: ReportGroup) -> int:
-    """How many rows ``anonymised_responses`` would give: one query."""
+    """How many rows ``anonymised_responses`` would give: on PostgreSQL the submitted
+    responses of the group's report cells of at least the threshold, summed (two queries,
+    however many responses: counting them took 1.1 s at ten times the national programme,
+    before the national export could even be sent to a worker); elsewhere, one count."""
+    if cells_in_use():
+        return sum(respondents(group).values())
     return submitted_responses(group).count()
 
 

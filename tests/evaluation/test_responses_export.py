@@ -237,3 +237,27 @@ def test_the_seeded_contact_question_is_scored_1_to_5_in_order():
         ("weekly", 5),
     ]
     assert not Choice.objects.filter(question__code="organisation_type", score__isnull=False)
+
+
+@pytest.mark.postgres
+def test_the_row_count_that_sends_an_export_to_a_worker_comes_from_the_cells_and_is_the_live_one(
+    monkeypatch, camden
+):
+    """Counting the rows decides whether a worker builds the export: on PostgreSQL it sums
+    the report cells (the national count read 440,000 responses at 10x); it is the count
+    of the rows the export has, small cells left out."""
+    from accounts.scoping import Scope
+    from evaluation.selectors import ReportGroup, anonymised_responses, reportable_cohorts
+    from evaluation.selectors.rows import anonymised_responses_count
+
+    questionnaire, questions = make_questionnaire()
+    _pairs(CohortFactory(local_authority=camden), 6, questionnaire, questions)
+    _pairs(CohortFactory(local_authority=camden), 3, questionnaire, questions)  # small cells
+    group = ReportGroup(cohorts=reportable_cohorts(scope=Scope(national=True)))
+
+    rows = list(anonymised_responses(group, include_free_text=False).body)
+    assert len(rows) == 12  # 6 people at two time points; the cohort of 3 is left out
+    assert anonymised_responses_count(group) == 12
+    with monkeypatch.context() as patched:
+        patched.setattr("evaluation.selectors.rows.cells_in_use", lambda: False)
+        assert anonymised_responses_count(group) == 12
