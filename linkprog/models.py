@@ -45,6 +45,7 @@ class ExportKind(models.TextChoices):
     RESPONSES_CSV = "responses-csv", _("Anonymised responses, CSV files in a ZIP")
     RESPONSES_XLSX = "responses-xlsx", _("Anonymised responses, Excel workbook")
     ESTABLISHMENTS_XLSX = "establishments-xlsx", _("Establishments, Excel workbook")
+    REPORT_XLSX = "report-xlsx", _("Evaluation report, Excel workbook")
 
 
 class ExportStatus(models.TextChoices):

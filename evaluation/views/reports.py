@@ -14,13 +14,11 @@ from core.conf import export_inline_rows
 from core.spreadsheets import csv_zip_response, xlsx_response
 from evaluation import conf
 from evaluation.exports import (
-    change_rows,
     csv_response,
-    distribution_rows,
-    rates_rows,
 )
-from evaluation.exports_facilitation import CHANGE_TABLE, RATES_TABLE, cascade_tables
-from evaluation.filters import COHORTS, FACILITATION, ReportFilter
+from evaluation.exports_facilitation import CHANGE_TABLE, RATES_TABLE
+from evaluation.filters import FACILITATION, ReportFilter
+from evaluation.report_export import report_cascade, report_rows, report_tables
 from evaluation.selectors import (
     ReportGroup,
     anonymised_responses,
@@ -30,11 +28,6 @@ from evaluation.selectors import (
     paired_changes,
     reportable_cohorts,
     response_rates,
-)
-from evaluation.selectors.facilitation import (
-    cascade_ratings,
-    engagements_filtered,
-    reportable_engagements,
 )
 
 VIEW = "accounts.view_evaluation"
@@ -69,11 +62,7 @@ class ReportMixin(CoordinatorRequiredMixin):
     def report_cascade(self, options: dict) -> dict | None:
         """The facilitation engagements' CASCADE ratings in the user's scope and the area
         filters, unless the delivery model asked for is the cohorts'."""
-        if options.get("delivery_model") == COHORTS:
-            return None
-        filterset = self.report_filter()
-        data = filterset.form.cleaned_data if filterset.is_bound else {}
-        return cascade_ratings(engagements_filtered(reportable_engagements(scope=self.scope), data))
+        return report_cascade(self.report_filter(), options, scope=self.scope)
 
     @property
     def can_read_free_text(self) -> bool:
@@ -152,21 +141,16 @@ class AggregatesExportView(ReportMixin, View):
     export_format = "csv"
 
     def get(self, request, *args, table: str = "rates", **kwargs):
-        group, options = self.report_group()
-        if group is None:
-            tables = {"Response rates": [["The filters are not valid: nothing to export."]]}
-        elif options.get("delivery_model") == FACILITATION:
-            tables = {}
-        else:
-            tables = {
-                "Response rates": rates_rows(response_rates(group)),
-                "Paired change": change_rows(
-                    paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
-                ),
-                "Answers": distribution_rows(answer_distributions(group)),
-            }
-        if group is not None and (cascade := self.report_cascade(options)) is not None:
-            tables.update(cascade_tables(cascade))
+        group, _ = self.report_group()
+        if (
+            self.export_format == "xlsx"
+            and group is not None
+            and report_rows(group) > export_inline_rows("xlsx")
+        ):
+            # Every cohort's rates in the country: a worker builds it (linkprog.exports).
+            url = reverse("exports:new", args=["report-xlsx"])
+            return redirect(f"{url}?{request.GET.urlencode()}")
+        tables = report_tables(self.report_filter(), scope=self.scope)
         if self.export_format == "xlsx":
             return xlsx_response(tables, "evaluation-report")
         rows = tables.get(CSV_TABLES[table]) or next(iter(tables.values()))

@@ -15,6 +15,7 @@ from cohorts.selectors import with_programme_status
 from core.errors import LinkDomainError
 from core.spreadsheets import XLSX_TYPE, csv_zip_stream, xlsx_write
 from evaluation.filters import ReportFilter
+from evaluation.report_export import report_rows, report_tables
 from evaluation.selectors import (
     ReportGroup,
     anonymised_responses,
@@ -74,6 +75,18 @@ class Request:
             )
         return group
 
+    def report_filter(self) -> ReportFilter:
+        """The report's filters as asked, over the cohorts the person may report on now;
+        ``ExportError`` when they are not valid."""
+        filterset = ReportFilter(
+            self.query() or None, queryset=reportable_cohorts(scope=self.scope)
+        )
+        if filterset.report_group()[0] is None:
+            raise ExportError(
+                f"The filters are not valid: {filterset.problems()}", code="bad_filters"
+            )
+        return filterset
+
     def establishments(self) -> QuerySet:
         """The establishments the list page shows with these filters, in the person's areas."""
         queryset = with_programme_status(establishments_for(self.scope))
@@ -127,6 +140,18 @@ def _count_responses(request: Request) -> int:
     return anonymised_responses_count(request.report_group())
 
 
+def _count_report(request: Request) -> int:
+    return report_rows(request.report_group())
+
+
+def _write_report_xlsx(request: Request, file: BinaryIO, progress) -> None:
+    tables = report_tables(request.report_filter(), scope=request.scope)
+    rates = tables.get("Response rates")
+    if rates is not None:
+        tables["Response rates"] = _counted(rates, progress)
+    xlsx_write(tables, file)
+
+
 def _count_establishments(request: Request) -> int:
     return request.establishments().count()
 
@@ -163,6 +188,19 @@ KINDS = {
         count=_count_responses,
         write=_write_responses_xlsx,
         care=RESPONSES_CARE,
+    ),
+    ExportKind.REPORT_XLSX: Kind(
+        key=ExportKind.REPORT_XLSX,
+        permissions=("accounts.view_evaluation",),
+        file_name="evaluation-report.xlsx",
+        content_type=XLSX_TYPE,
+        back_url_name="evaluation:report",
+        count=_count_report,
+        write=_write_report_xlsx,
+        care=(
+            "It holds the report's figures, each cohort's response rates among them, with "
+            "figures resting on few people hidden as on the page."
+        ),
     ),
     ExportKind.ESTABLISHMENTS_XLSX: Kind(
         key=ExportKind.ESTABLISHMENTS_XLSX,

@@ -1,0 +1,60 @@
+"""The evaluation report's tables as the spreadsheets give them (every cohort's response
+rates, the paired change, the answers and the facilitation engagements' CASCADE ratings),
+from the report's filters and the user's areas: for the page's own downloads and for a
+worker building a large XLSX (``linkprog.exports``)."""
+
+from collections.abc import Iterable
+
+from evaluation.exports import change_rows, distribution_rows, rates_rows
+from evaluation.exports_facilitation import cascade_tables
+from evaluation.filters import COHORTS, FACILITATION, ReportFilter
+from evaluation.models import TimePoint
+from evaluation.selectors import (
+    ReportGroup,
+    answer_distributions,
+    paired_changes,
+    response_rates,
+)
+from evaluation.selectors.facilitation import (
+    cascade_ratings,
+    engagements_filtered,
+    reportable_engagements,
+)
+
+INVALID = {"Response rates": [["The filters are not valid: nothing to export."]]}
+
+
+def report_cascade(filterset: ReportFilter, options: dict, *, scope) -> dict | None:
+    """The facilitation engagements' CASCADE ratings in ``scope`` and the area filters,
+    unless the delivery model asked for is the cohorts'."""
+    if options.get("delivery_model") == COHORTS:
+        return None
+    data = filterset.form.cleaned_data if filterset.is_bound else {}
+    return cascade_ratings(engagements_filtered(reportable_engagements(scope=scope), data))
+
+
+def report_tables(filterset: ReportFilter, *, scope) -> dict[str, Iterable[list]]:
+    """Each table of the report (title: rows, the first the header), hidden figures as on
+    the page; one saying the filters are not valid when they are not."""
+    group, options = filterset.report_group()
+    if group is None:
+        return INVALID
+    if options.get("delivery_model") == FACILITATION:
+        tables = {}
+    else:
+        tables = {
+            "Response rates": rates_rows(response_rates(group)),
+            "Paired change": change_rows(
+                paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
+            ),
+            "Answers": distribution_rows(answer_distributions(group)),
+        }
+    if (cascade := report_cascade(filterset, options, scope=scope)) is not None:
+        tables.update(cascade_tables(cascade))
+    return tables
+
+
+def report_rows(group: ReportGroup) -> int:
+    """About how many rows the report's largest table has: each cohort's response rate at
+    each time point (one query)."""
+    return group.cohorts.count() * len(TimePoint)
