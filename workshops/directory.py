@@ -8,7 +8,7 @@ coordinator may write to is their scope's, given by the caller as the areas allo
 
 from dataclasses import asdict, dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 
 from core.actors import takes_actor
@@ -111,8 +111,19 @@ def local_professional_check(details: LocalProfessionalDetails) -> None:
     )
 
 
-def _save(entry, *, taken: str) -> None:
-    """Save, turning the area's uniqueness (one name, one email) into a readable refusal."""
+def _save(entry, *, taken: str, unique: str) -> None:
+    """Save, turning the area's uniqueness (one name, one email: ``unique``, compared
+    without case) into a readable refusal. The database's constraint decides; where it
+    cannot treat "no MHST area" as one area (SQLite, the embedded default, has no NULLS NOT
+    DISTINCT), the same rule is checked here first."""
+    if not connection.features.supports_nulls_distinct_unique_constraints:
+        same = type(entry)._default_manager.filter(
+            local_authority=entry.local_authority_id,
+            mhst_area=entry.mhst_area_id,
+            **{f"{unique}__iexact": getattr(entry, unique)},
+        )
+        if same.exclude(pk=entry.pk).exists():
+            raise DirectoryError(taken, code="taken")
     try:
         with transaction.atomic():
             entry.save()
@@ -142,7 +153,11 @@ def venue_save(
     area_check(area, local_authorities=local_authorities, mhst_areas=mhst_areas)
     venue = venue if venue is not None else Venue()
     _write(venue, details, area)
-    _save(venue, taken=f"{area_label(area)} has a venue called {details.name.strip()} already.")
+    _save(
+        venue,
+        taken=f"{area_label(area)} has a venue called {details.name.strip()} already.",
+        unique="name",
+    )
     return venue
 
 
@@ -164,6 +179,7 @@ def local_professional_save(
         professional,
         taken=f"{area_label(area)} lists someone with the email address "
         f"{details.email.strip()} already.",
+        unique="email",
     )
     return professional
 

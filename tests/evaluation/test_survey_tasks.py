@@ -15,6 +15,7 @@ from evaluation.tasks import invite_due, send_reminders
 from linkprog.celery import app as celery_app
 from outbox.models import EmailKind, OutgoingEmail
 from tests.cohorts.factories import PlaceFactory
+from tests.conftest import at_scale
 from tests.evaluation.factories import (
     QuestionFactory,
     QuestionnaireFactory,
@@ -245,7 +246,7 @@ def test_professionals_are_reminded_too(clock, survey_cohort):
 # --- Cost and wiring --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("people", [5, 50])
+@pytest.mark.parametrize("people", [5, at_scale(50)])
 def test_the_scans_cost_the_same_for_5_and_50_people(
     clock, survey_cohort, django_assert_max_num_queries, people
 ):

@@ -12,6 +12,7 @@ from facilitation.services.meetings import meeting_schedule
 from outbox.fanout import handler_for
 from outbox.models import EmailKind, FanOut, OutgoingEmail
 from tests.accounts.factories import user_with_role
+from tests.conftest import at_scale
 from tests.facilitation.factories import EngagementFactory, StakeholderFactory, future
 from tests.request_cost import request_cost
 from workshops.services import WorkshopDetails
@@ -32,7 +33,7 @@ def fan_outs_run(django_assert_max_num_queries) -> None:
         row.save()
 
 
-@pytest.mark.parametrize("size", [5, 500])
+@pytest.mark.parametrize("size", [5, at_scale(500)])
 def test_the_invite_list_and_cancelling_cost_the_same_at_5_and_500(
     size, client, committed, monkeypatch, outbox_broker, django_assert_max_num_queries
 ):

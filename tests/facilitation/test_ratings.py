@@ -36,6 +36,7 @@ from facilitation.services.ratings import (
 from linkprog.privacy import subject_erase, subject_find
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
+from tests.conftest import at_scale
 from tests.facilitation.factories import EngagementFactory, StakeholderFactory
 from tests.request_cost import request_cost
 from tests.schools.factories import LocalAuthorityFactory
@@ -357,7 +358,7 @@ def test_the_admin_shows_rounds_and_requests_read_only_and_closes_through_the_se
 # --- Cost at 5 and 500 stakeholders ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [5, 500])
+@pytest.mark.parametrize("size", [5, at_scale(500)])
 def test_rounds_scans_and_pages_cost_the_same_at_5_and_500_stakeholders(
     size, client, monkeypatch, clock, django_assert_max_num_queries
 ):

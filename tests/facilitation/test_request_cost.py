@@ -13,6 +13,7 @@ from facilitation.services.meetings import meeting_attendance_mark, meeting_sche
 from facilitation.services.plans import action_add, goal_add, priority_add
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
+from tests.conftest import at_scale
 from tests.facilitation.factories import EngagementFactory, StakeholderFactory, future
 from tests.request_cost import request_cost
 from workshops.services import WorkshopDetails
@@ -72,7 +73,7 @@ def test_pages_cost_the_same_at_5_and_500_stakeholders(
         print(f"{name} at {size} stakeholders: {cost.queries} queries")  # noqa: T201
 
 
-@pytest.mark.parametrize("size", [5, 500])
+@pytest.mark.parametrize("size", [5, at_scale(500)])
 def test_scheduling_a_meeting_costs_one_fan_out_whatever_the_invite_list(
     size, client, monkeypatch, outbox_broker
 ):

@@ -18,6 +18,7 @@ from facilitation.services.survey import (
 )
 from outbox.models import EmailKind, OutgoingEmail
 from tests.accounts.factories import user_with_role
+from tests.conftest import at_scale
 from tests.facilitation.factories import EngagementFactory
 from tests.request_cost import request_cost
 from tests.schools.factories import EstablishmentFactory
@@ -48,7 +49,7 @@ def factory_email():
     return factory.Sequence(lambda n: f"lead{n}@school.example")
 
 
-@pytest.mark.parametrize("size", [5, 500])
+@pytest.mark.parametrize("size", [5, at_scale(500)])
 def test_the_survey_costs_the_same_at_5_and_500_establishments(size, client, monkeypatch):
     engagement = EngagementFactory(stage=Stage.SURVEY)
     EstablishmentFactory.create_batch(
@@ -106,7 +107,7 @@ def test_the_survey_costs_the_same_at_5_and_500_establishments(size, client, mon
         assert spent.queries <= QUERIES[name], (name, size, spent.queries)
 
 
-@pytest.mark.parametrize("size", [5, 500])
+@pytest.mark.parametrize("size", [5, at_scale(500)])
 def test_asking_more_and_reminding_cost_a_fixed_number_of_queries(
     size, clock, django_assert_max_num_queries
 ):

@@ -310,6 +310,7 @@ def test_a_list_past_the_cap_says_so_and_counts_no_further(client, world, monkey
     assert "<strong>1</strong> email found" in narrowed.content.decode()
 
 
+@pytest.mark.postgres  # PostgreSQL's storage parameters; SQLite has no vacuum settings
 def test_the_outbox_table_is_vacuumed_after_two_percent_of_it_changes():
     """The list's index-only reads (its capped count, a coordinator's campaigns) skip the
     table only where the visibility map is current, and the newest emails are read first."""
