@@ -20,7 +20,10 @@ from evaluation.selectors.facilitation import (
     engagements_filtered,
     reportable_engagements,
 )
+from evaluation.selectors.rates import BREAKDOWNS
 
+#: The first column of the response rates table's rows of one cohort.
+COHORT_COLUMN = {key: column for key, _, column in BREAKDOWNS}["cohort"]
 INVALID = {"Response rates": [["The filters are not valid: nothing to export."]]}
 
 
@@ -55,6 +58,8 @@ def report_tables(filterset: ReportFilter, *, scope) -> dict[str, Iterable[list]
 
 
 def report_rows(group: ReportGroup) -> int:
-    """About how many rows the report's largest table has: each cohort's response rate at
-    each time point (one query)."""
+    """How many rows of each cohort's response rate at each time point the report has at
+    most (its largest table; one query; a cohort nobody was sent a survey from has none):
+    the size that sends its XLSX to a worker, and the rows the worker counts as it writes
+    them."""
     return group.cohorts.count() * len(TimePoint)

@@ -15,7 +15,7 @@ from cohorts.selectors import with_programme_status
 from core.errors import LinkDomainError
 from core.spreadsheets import XLSX_TYPE, csv_zip_stream, xlsx_write
 from evaluation.filters import ReportFilter
-from evaluation.report_export import report_rows, report_tables
+from evaluation.report_export import COHORT_COLUMN, report_rows, report_tables
 from evaluation.selectors import (
     ReportGroup,
     anonymised_responses,
@@ -148,8 +148,20 @@ def _write_report_xlsx(request: Request, file: BinaryIO, progress) -> None:
     tables = report_tables(request.report_filter(), scope=request.scope)
     rates = tables.get("Response rates")
     if rates is not None:
-        tables["Response rates"] = _counted(rates, progress)
+        tables["Response rates"] = _cohort_rows_counted(rates, progress)
     xlsx_write(tables, file)
+
+
+def _cohort_rows_counted(rows: Iterable[list], progress: Callable[[int], None]) -> Iterator[list]:
+    """The response rates table, counting the rows ``report_rows`` counted: each cohort's
+    rate at each time point (the table's other rows are its totals by area)."""
+    written = 0
+    for row in rows:
+        yield row
+        if row and row[0] == COHORT_COLUMN:
+            written += 1
+            progress(written)
+    progress(written)
 
 
 def _count_establishments(request: Request) -> int:
