@@ -189,6 +189,13 @@ class Place(TimeStampedModel):
         indexes = [
             models.Index(fields=["cohort", "status"], name="place_cohort_status"),
             models.Index(fields=["status", "offer_expires_at"], name="place_status_offer_expiry"),
+            # Each cohort's schools on its roster, read from the index alone: the funnel
+            # puts a cohort organised by LA in the MHST area most of them are in.
+            models.Index(
+                fields=["cohort", "establishment"],
+                condition=Q(status__in=ROSTER_STATUSES),
+                name="place_roster_schools",
+            ),
         ]
 
     def save(self, *args, **kwargs) -> None:
