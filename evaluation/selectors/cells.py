@@ -8,6 +8,7 @@ already added up: a few thousand rows at most, however many cohorts. A group of 
 cohort holds every region (known from its query); for another, one query says which.
 """
 
+from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
 from evaluation import conf, suppression
@@ -238,3 +239,54 @@ def pooled(path: str = "response__"):
             submitted__gte=conf.min_cell(),
         )
     )
+
+
+def area_sums(
+    group: ReportGroup, areas: dict[int, int], *, time_a: str, time_b: str
+) -> tuple[list, list] | None:
+    """The group's response figures and paired sums added up per area in SQL, for a report
+    that puts each cohort whole in one row of its own choosing (the funnel): ``areas`` maps
+    each cohort id to a number standing for its row. Returns
+    (``[(area, time point, suppression.ResponseSum)]``, ``[(area, outcome, pairs, sum_a,
+    sum_b, sum_d, sum_d2)]``), each cohort's cells counted as ``rate_sums`` and
+    ``outcome_sums`` count them; None when the released counts were not drawn with today's
+    threshold and key. Four queries, whatever the number of cohorts: the rows grow with
+    the areas, not the cohorts (the funnel added up 130,000 rows in Python at 10x)."""
+    cells_fresh()
+    least = conf.min_cell()
+    if not CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id()).exists():
+        return None
+    cohort_ids = list(areas)
+    mapping = "unnest(%s::bigint[], %s::int[]) AS area (cohort_id, number)"
+    params = [cohort_ids, [areas[pk] for pk in cohort_ids]]
+    audience = "AND cell.audience = %s" if group.audience else ""
+    audience_params = [group.audience] if group.audience else []
+    survey, pair = SurveyCell._meta.db_table, PairCell._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT area.number, cell.time_point, COUNT(*), SUM(cell.invited), "  # noqa: S608
+            f"SUM(cell.released), COUNT(*) FILTER (WHERE cell.responded >= %s) "
+            f"FROM {survey} cell JOIN {mapping} ON area.cohort_id = cell.cohort_id "
+            f"WHERE cell.invited > 0 {audience} GROUP BY 1, 2",
+            [least, *params, *audience_params],
+        )
+        rates = [
+            (
+                number,
+                time_point,
+                suppression.ResponseSum.of(
+                    cells=cells, invited=invited, released=released, large=large
+                ),
+            )
+            for number, time_point, cells, invited, released, large in cursor.fetchall()
+        ]
+        cursor.execute(
+            f"SELECT area.number, cell.outcome, SUM(cell.pairs), SUM(cell.sum_a), "  # noqa: S608
+            f"SUM(cell.sum_b), SUM(cell.sum_d), SUM(cell.sum_d2) "
+            f"FROM {pair} cell JOIN {mapping} ON area.cohort_id = cell.cohort_id "
+            f"WHERE cell.code = '' AND cell.size_a >= %s AND cell.size_b >= %s "
+            f"AND cell.time_a = %s AND cell.time_b = %s {audience} GROUP BY 1, 2",
+            [*params, least, least, time_a, time_b, *audience_params],
+        )
+        pairs = cursor.fetchall()
+    return rates, pairs
