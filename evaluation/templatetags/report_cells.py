@@ -2,11 +2,23 @@
 hidden one (``evaluation.suppression.Cell``). A tag rather than an included template: a
 national report shows a few thousand figures, and an include costs as much as the rest."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 
 register = template.Library()
+
+
+def fixed(value, decimals: int) -> str:
+    """``value`` to ``decimals`` places as Django's ``floatformat`` writes it here (halves
+    rounded up on the number as written, never "-0.00", no thousands separator: the
+    project's settings), ten times as fast: the national funnel and report write a few
+    thousand figures. '' for None, as floatformat."""
+    if value is None:
+        return ""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return f"{abs(rounded) if rounded == 0 else rounded:f}"
 
 
 @register.simple_tag
@@ -17,7 +29,7 @@ def report_cell(cell, suffix: str = "", decimals: int | None = None) -> str:
         )
     if cell.value is None:  # no figure at all (a rate of no invitations)
         return "–"
-    value = floatformat(cell.value, decimals) if decimals else cell.value
+    value = fixed(cell.value, decimals) if decimals else cell.value
     return format_html("{}{}", value, suffix)
 
 
@@ -29,10 +41,10 @@ def change_cell(change) -> str:
     if mean.hidden:
         return format_html('<span class="text-body-secondary fst-italic">{}</span>', mean.label)
     if change.ci_low.value is None:
-        return floatformat(mean.value, 2)
+        return fixed(mean.value, 2)
     return format_html(
         '{} <span class="text-nowrap">({} to {})</span>',
-        floatformat(mean.value, 2),
-        floatformat(change.ci_low.value, 2),
-        floatformat(change.ci_high.value, 2),
+        fixed(mean.value, 2),
+        fixed(change.ci_low.value, 2),
+        fixed(change.ci_high.value, 2),
     )
