@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation.cells import cells_fresh
 from linkprog import conf
 from linkprog.exports.services import export_jobs_recover
 from linkprog.models import ExportJob
@@ -81,6 +82,9 @@ def test_a_worker_killed_mid_export_leaves_a_job_the_next_worker_finishes(
     exports,
 ):
     survey(LocalAuthorityFactory(name="Camden"))
+    # The report cells worked out, as the report page the export is asked from does: asking
+    # counts the rows from them, and would otherwise wait for the lock below to read answers.
+    cells_fresh()
     var_dir = tmp_path / "var"
     os.environ["LINK_EXPORT_DIR"] = str(exports)  # the worker processes write there too
     holder = _hold_answers()
