@@ -24,8 +24,9 @@ Definitions (the funnel page says the same in plain words):
 - **Mean change** per outcome, school staff, from baseline to follow-up: as the report's
   paired change (rule 3 pooling, rule 1 threshold on pairs), for the cohorts in the area.
 
-The four counts of schools are of the establishments in the user's areas (booked within
-invited, attended within booked), read from each establishment's kept programme status
+The four counts of schools are of the establishments in the user's areas (for a facilitator,
+who has none, the schools placed on the cohorts they run; booked within invited, attended
+within booked), read from each establishment's kept programme status
 (``cohorts.ProgrammeStatus``, which every write of a place or invitation keeps, checked
 against the places after every test), not from the places and attendance themselves.
 
@@ -174,9 +175,15 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
     # which the writes keep): one query over the register, however many places, attendance
     # records and invitations the programme has.
     invited = Q(programme__status__in=INVITED_STATUSES)
+    if scope.has_areas:
+        register = scope.apply(Establishment.objects.all(), la="la", mhst_area="mhst_area")
+    else:
+        # A facilitator has no areas: the schools placed on the cohorts they run.
+        register = Establishment.objects.filter(
+            pk__in=Place.objects.filter(cohort__in=cohort_ids).values("establishment_id")
+        )
     establishments = (
-        scope.apply(Establishment.objects.all(), la="la", mhst_area="mhst_area")
-        .filter(eligible_q() | invited)
+        register.filter(eligible_q() | invited)
         .values_list(*_area_fields("la"))
         .annotate(
             eligible=Count("pk", filter=eligible_q()),
@@ -200,13 +207,15 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
     # still goes whole to one row (rule 4 holds).
     by_la = (
         roster.filter(cohort__mhst_area__isnull=True)
-        .values_list("cohort_id", "establishment__mhst_area_id")
+        .values_list("cohort_id", "establishment__mhst_area_id", "establishment__mhst_area__name")
         .annotate(n=Count("establishment_id", distinct=True))
         .order_by()
     )
     schools_in_area: dict[int, list] = defaultdict(list)
-    for cohort_id, area_id, n in by_la:
+    for cohort_id, area_id, area_name, n in by_la:
         schools_in_area[cohort_id].append((-n, area_id is None, area_id or 0, area_id))
+        if area_id:  # schools from outside the user's areas can make it a row of its own
+            names[("mhst_area", area_id)] = area_name
     for cohort_id, areas in schools_in_area.items():
         cohort_keys[cohort_id]["mhst_area"] = min(areas)[-1]
 

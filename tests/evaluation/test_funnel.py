@@ -303,3 +303,45 @@ def test_booked_counts_each_school_once_that_has_been_on_a_roster_whatever_it_ho
         )
     ) == {again.establishment_id, completed.establishment_id}
     assert ProgrammeStatus.objects.get(establishment=cancelled.establishment).status == "invited"
+
+
+def test_a_facilitator_sees_the_schools_of_their_cohorts_and_no_area_goes_unnamed(client):
+    """A facilitator has no areas: their funnel counts the schools placed on the cohorts they
+    run. A cohort organised by LA counts its surveys in its schools' MHST area, which gets
+    its name however the user came to see it (the page failed with a KeyError)."""
+    hamlets = LocalAuthorityFactory(name="Tower Hamlets", code="T03")
+    area = MHSTAreaFactory(name="Tower Hamlets MHST")
+    cohort, _ = _area(hamlets, booked=6, attended=5, responded=5, area=area, eligible_extra=9)
+    cohort.mhst_area = None
+    cohort.save()
+    _area(LocalAuthorityFactory(name="Leeds", code="T02"), booked=4, attended=4, responded=0)
+    facilitator = user_with_role(Role.FACILITATOR)
+    cohort.facilitators.add(facilitator)
+    client.force_login(facilitator)
+
+    funnel = funnel_page(client).context["funnel"]
+
+    # The 6 booked and the cancelled place's school; not the 9 others, nor Leeds's.
+    assert funnel["total"].stages == [7, 7, 6, 5]
+    by_area = {row.label: row for row in funnel["breakdowns"][2]["rows"]}
+    assert str(by_area["Tower Hamlets MHST"].responded[0]) == "5"
+    assert client.get(reverse("evaluation:funnel-xlsx")).status_code == 200
+
+
+def test_a_cohort_whose_schools_are_outside_the_users_areas_still_has_its_row_named(client):
+    camden = LocalAuthorityFactory(name="Camden", code="T01")
+    area = MHSTAreaFactory(name="Islington MHST")
+    cohort = CohortFactory(local_authority=camden, mhst_area=None)
+    islington = LocalAuthorityFactory(name="Islington", code="T04")
+    questionnaire, questions = make_questionnaire()
+    for _ in range(3):
+        place = PlaceFactory(
+            cohort=cohort, establishment__la=islington, establishment__mhst_area=area
+        )
+        answer(place, TimePoint.BASELINE, questionnaire, questions, comms=2)
+    client.force_login(user_with_role(Role.REGIONAL_COORDINATOR, local_authorities=[camden]))
+
+    funnel = funnel_page(client).context["funnel"]
+
+    labels = {row.label for row in funnel["breakdowns"][2]["rows"]}
+    assert "Islington MHST" in labels
