@@ -20,6 +20,7 @@ class FunnelView(ReportMixin, TemplateView):
         total = funnel["total"]
         context.update(
             funnel=funnel,
+            own_cohorts=not self.scope.has_areas,  # a facilitator: the cohorts they run
             min_cell=conf.min_cell(),
             stage_rows=[
                 *(

@@ -319,8 +319,10 @@ def test_a_facilitator_sees_the_schools_of_their_cohorts_and_no_area_goes_unname
     cohort.facilitators.add(facilitator)
     client.force_login(facilitator)
 
-    funnel = funnel_page(client).context["funnel"]
+    page = funnel_page(client)
+    funnel = page.context["funnel"]
 
+    assert "for the schools on the cohorts you run" in page.content.decode()
     # The 6 booked and the cancelled place's school; not the 9 others, nor Leeds's.
     assert funnel["total"].stages == [7, 7, 6, 5]
     by_area = {row.label: row for row in funnel["breakdowns"][2]["rows"]}
