@@ -35,6 +35,12 @@ def _of_audience(queryset: QuerySet, group: ReportGroup) -> QuerySet:
     return queryset.filter(audience=group.audience) if group.audience else queryset
 
 
+def _drawn_with(least: int) -> QuerySet:
+    """The cells' threshold row, if their released counts were drawn with ``least`` and
+    today's key (else the caller draws each cell itself)."""
+    return CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id())
+
+
 #: ``whole_regions`` of a group of every cohort: every region, the totals unfiltered.
 EVERY_REGION = ("*",)
 
@@ -122,7 +128,7 @@ def rate_sums(
     if fresh:
         cells_fresh()
     least = conf.min_cell()
-    drawn = Exists(CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id()))
+    drawn = Exists(_drawn_with(least))
     regions = whole_regions(group) if totals else None
     if regions is not None:
         rows = _of_audience(_in_regions(RateTotal.objects, regions), group)
@@ -254,7 +260,7 @@ def area_sums(
     the areas, not the cohorts (the funnel added up 130,000 rows in Python at 10x)."""
     cells_fresh()
     least = conf.min_cell()
-    if not CellThreshold.objects.filter(min_size=least, key_id=suppression.draw_key_id()).exists():
+    if not _drawn_with(least).exists():
         return None
     cohort_ids = list(areas)
     mapping = "unnest(%s::bigint[], %s::int[]) AS area (cohort_id, number)"

@@ -65,15 +65,7 @@ class Request:
         return data
 
     def report_group(self) -> ReportGroup:
-        filterset = ReportFilter(
-            self.query() or None, queryset=reportable_cohorts(scope=self.scope)
-        )
-        group, _ = filterset.report_group()
-        if group is None:
-            raise ExportError(
-                f"The filters are not valid: {filterset.problems()}", code="bad_filters"
-            )
-        return group
+        return self.report_filter().report_group()[0]
 
     def report_filter(self) -> ReportFilter:
         """The report's filters as asked, over the cohorts the person may report on now;
@@ -99,11 +91,16 @@ class Request:
         return filterset.qs
 
 
-def _counted(rows: Iterable[list], progress: Callable[[int], None]) -> Iterator[list]:
+def _counted(
+    rows: Iterable[list], progress: Callable[[int], None], counts=lambda row: True
+) -> Iterator[list]:
+    """``rows``, calling progress(rows written so far) after each row that ``counts``."""
     written = 0
-    for written, row in enumerate(rows, start=1):
+    for row in rows:
         yield row
-        progress(written)
+        if counts(row):
+            written += 1
+            progress(written)
     progress(written)
 
 
@@ -148,20 +145,12 @@ def _write_report_xlsx(request: Request, file: BinaryIO, progress) -> None:
     tables = report_tables(request.report_filter(), scope=request.scope)
     rates = tables.get("Response rates")
     if rates is not None:
-        tables["Response rates"] = _cohort_rows_counted(rates, progress)
+        # Counting the rows ``report_rows`` counted: each cohort's rate at each time point
+        # (the table's other rows are its totals by area).
+        tables["Response rates"] = _counted(
+            rates, progress, counts=lambda row: bool(row) and row[0] == COHORT_COLUMN
+        )
     xlsx_write(tables, file)
-
-
-def _cohort_rows_counted(rows: Iterable[list], progress: Callable[[int], None]) -> Iterator[list]:
-    """The response rates table, counting the rows ``report_rows`` counted: each cohort's
-    rate at each time point (the table's other rows are its totals by area)."""
-    written = 0
-    for row in rows:
-        yield row
-        if row and row[0] == COHORT_COLUMN:
-            written += 1
-            progress(written)
-    progress(written)
 
 
 def _count_establishments(request: Request) -> int:
