@@ -31,6 +31,7 @@ from evaluation.models import (
     AnswerCell,
     AnswerTotal,
     CellThreshold,
+    PairAreaTotal,
     PairCell,
     PairTotal,
     RateTotal,
@@ -40,7 +41,7 @@ from evaluation.models import (
 from evaluation.suppression import draw_pads
 
 CELL_MODELS = (SurveyCell, AnswerCell, PairCell)
-TOTAL_MODELS = (AnswerTotal, PairTotal, RateTotal, CellThreshold)
+TOTAL_MODELS = (AnswerTotal, PairTotal, PairAreaTotal, RateTotal, CellThreshold)
 
 
 def cells_in_use() -> bool:

@@ -15,6 +15,7 @@ from evaluation.models.cells import (  # noqa: F401
     AnswerCell,
     AnswerTotal,
     CellThreshold,
+    PairAreaTotal,
     PairCell,
     PairTotal,
     RateTotal,

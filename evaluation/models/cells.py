@@ -42,6 +42,12 @@ class SurveyCell(models.Model):
     phase = _as_worked_out("cohorts.Phase")
     local_authority = _as_worked_out("schools.LocalAuthority")
     mhst_area = _as_worked_out("schools.MHSTArea")
+    #: The MHST area whose row of the programme funnel counts the cohort's cells, when they
+    #: were worked out: the cohort's own, or for a cohort organised by LA (none of its own)
+    #: the one most of the schools on its roster are in (the lowest id of the most, on a
+    #: tie; none if most are in no area). A booking or a school's move of area works the
+    #: cohort's cells out again (``evaluation_cells_stale_places``).
+    funnel_area = _as_worked_out("schools.MHSTArea")
     #: What ``responded`` counts for in every response figure (``suppression.released_count``,
     #: drawn in the database with the threshold and the key ``CellThreshold`` names), so
     #: that a report sums the cells in SQL.
@@ -78,7 +84,22 @@ class AnswerCell(models.Model):
         return f"{self.cohort_id}:{self.audience}:{self.time_point}:{self.code}={self.value}"
 
 
-class PairCell(models.Model):
+class PairSums(models.Model):
+    """The sums a paired change is worked out from (``stats.paired_change_from_sums``): how
+    many pairs, the sums of the scores at each time point, of their differences and of the
+    differences squared. They add up over cells, cohorts and areas."""
+
+    pairs = models.IntegerField()
+    sum_a = models.FloatField()
+    sum_b = models.FloatField()
+    sum_d = models.FloatField()
+    sum_d2 = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+
+class PairCell(PairSums):
     """The sums behind a paired change from ``time_a`` to ``time_b`` (each order of two time
     points has its rows), for the people of one cohort and audience: of one scored question
     (``code``) or of one outcome (``outcome``: each person's mean over its paired questions,
@@ -93,14 +114,13 @@ class PairCell(models.Model):
     time_b = models.CharField(max_length=20)
     code = models.CharField(max_length=60, blank=True)
     outcome = models.CharField(max_length=30, blank=True)
-    pairs = models.IntegerField()
-    sum_a = models.FloatField()
-    sum_b = models.FloatField()
-    sum_d = models.FloatField()
-    sum_d2 = models.FloatField()
     #: Submitted responses in the cells at ``time_a`` and at ``time_b``.
     size_a = models.IntegerField()
     size_b = models.IntegerField()
+    #: The cohort's LA and funnel area as its survey cells were worked out (``SurveyCell``):
+    #: the rows of the funnel its changes are counted in (``PairAreaTotal``).
+    local_authority = _as_worked_out("schools.LocalAuthority")
+    funnel_area = _as_worked_out("schools.MHSTArea")
 
     class Meta:
         indexes = [
@@ -178,7 +198,7 @@ class AnswerTotal(models.Model):
         return f"{self.region}:{self.audience}:{self.time_point}:{self.code}={self.value}"
 
 
-class PairTotal(models.Model):
+class PairTotal(PairSums):
     """``PairCell`` summed over the cells of one region with at least the threshold at both
     time points."""
 
@@ -188,11 +208,6 @@ class PairTotal(models.Model):
     time_b = models.CharField(max_length=20)
     code = models.CharField(max_length=60, blank=True)
     outcome = models.CharField(max_length=30, blank=True)
-    pairs = models.IntegerField()
-    sum_a = models.FloatField()
-    sum_b = models.FloatField()
-    sum_d = models.FloatField()
-    sum_d2 = models.FloatField()
 
     class Meta:
         constraints = [
@@ -207,11 +222,48 @@ class PairTotal(models.Model):
         return f"{self.region}:{self.audience}:{self.time_a}-{self.time_b}:{key}"
 
 
+class PairAreaTotal(PairSums):
+    """``PairCell``'s outcome rows summed over the cells of one region, LA and funnel area
+    with at least the threshold at both time points: the programme funnel's mean changes
+    over whole regions add up a few thousand rows, however many cohorts."""
+
+    region = models.CharField(max_length=30, blank=True)
+    audience = models.CharField(max_length=20)
+    time_a = models.CharField(max_length=20)
+    time_b = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=30)
+    local_authority = _as_worked_out("schools.LocalAuthority")
+    funnel_area = _as_worked_out("schools.MHSTArea")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "region",
+                    "audience",
+                    "time_a",
+                    "time_b",
+                    "outcome",
+                    "local_authority",
+                    "funnel_area",
+                ],
+                name="pair_area_total_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.region}:{self.audience}:{self.time_a}-{self.time_b}:{self.outcome}:"
+            f"{self.local_authority_id}:{self.funnel_area_id}"
+        )
+
+
 class RateTotal(models.Model):
     """``SurveyCell`` with an invitation sent summed over each region, audience, time point,
-    phase, LA and MHST area, with the threshold ``CellThreshold`` names: the response rates
-    of a report over whole regions (national, a region's coordinator) add up a few thousand
-    rows instead of one per cohort."""
+    phase, LA, MHST area and funnel area, with the threshold ``CellThreshold`` names: the
+    response rates of a report or the funnel over whole regions (national, a region's
+    coordinator) add up a few thousand rows instead of one per cohort."""
 
     region = models.CharField(max_length=30, blank=True)
     audience = models.CharField(max_length=20)
@@ -219,6 +271,7 @@ class RateTotal(models.Model):
     phase = _as_worked_out("cohorts.Phase")
     local_authority = _as_worked_out("schools.LocalAuthority")
     mhst_area = _as_worked_out("schools.MHSTArea")
+    funnel_area = _as_worked_out("schools.MHSTArea")
     #: How many cells, their invitations, their released responses, and how many of them
     #: have at least the threshold of responses.
     cells = models.IntegerField()
@@ -236,6 +289,7 @@ class RateTotal(models.Model):
                     "phase",
                     "local_authority",
                     "mhst_area",
+                    "funnel_area",
                 ],
                 name="rate_total_unique",
                 nulls_distinct=False,

@@ -8,7 +8,6 @@ already added up: a few thousand rows at most, however many cohorts. A group of 
 cohort holds every region (known from its query); for another, one query says which.
 """
 
-from django.db import connection
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
 from evaluation import conf, suppression
@@ -17,6 +16,7 @@ from evaluation.models import (
     AnswerCell,
     AnswerTotal,
     CellThreshold,
+    PairAreaTotal,
     PairCell,
     PairTotal,
     RateTotal,
@@ -55,14 +55,17 @@ def every_cohort(group: ReportGroup) -> bool:
 def whole_regions(group: ReportGroup) -> tuple[str, ...] | None:
     """The regions of the group's cells, when the group holds every cohort with cells in
     them and the totals were summed with today's threshold; else None. A group of every
-    cohort (a national report with no filter) holds every region: ``EVERY_REGION``, with
-    no count over the cells (one query, the threshold; else two). Once per group."""
+    cohort (a national report with no filter) holds every region: ``EVERY_REGION``; a
+    group that knows its regions (``ReportGroup.regions``) holds those; either with no count
+    over the cells (one query, the threshold; else two). Once per group."""
     if "_whole_regions" in group.__dict__:  # a report asks once per figure
         return group.__dict__["_whole_regions"]
     if not CellThreshold.objects.filter(min_size=conf.min_cell()).exists():
         regions = None
     elif every_cohort(group):
         regions = EVERY_REGION
+    elif group.regions is not None:
+        regions = group.regions  # known from the scope: a region's coordinator
     else:
         counts = (
             SurveyCell.objects.values("region")
@@ -247,52 +250,30 @@ def pooled(path: str = "response__"):
     )
 
 
-def area_sums(
-    group: ReportGroup, areas: dict[int, int], *, time_a: str, time_b: str
-) -> tuple[list, list] | None:
-    """The group's response figures and paired sums added up per area in SQL, for a report
-    that puts each cohort whole in one row of its own choosing (the funnel): ``areas`` maps
-    each cohort id to a number standing for its row. Returns
-    (``[(area, time point, suppression.ResponseSum)]``, ``[(area, outcome, pairs, sum_a,
-    sum_b, sum_d, sum_d2)]``), each cohort's cells counted as ``rate_sums`` and
-    ``outcome_sums`` count them; None when the released counts were not drawn with today's
-    threshold and key. Four queries, whatever the number of cohorts: the rows grow with
-    the areas, not the cohorts (the funnel added up 130,000 rows in Python at 10x)."""
-    cells_fresh()
-    least = conf.min_cell()
-    if not _drawn_with(least).exists():
+def funnel_sums(group: ReportGroup, *, time_a: str, time_b: str) -> tuple[list, list] | None:
+    """The group's response figures and paired sums per outcome added up per row of the
+    programme funnel: by region, LA and funnel area (each cohort's cells whole in one row,
+    ``SurveyCell.funnel_area``). Returns (``[((region, LA id, area id), time point,
+    suppression.ResponseSum)]``, ``[(region, LA id, area id, outcome, pairs, sum_a, sum_b,
+    sum_d, sum_d2)]``), each cohort's cells counted as ``rate_sums`` and ``outcome_sums``
+    count them; None when the released counts were not drawn with today's threshold and
+    key. A group of whole regions adds up the totals (``RateTotal``, ``PairAreaTotal``):
+    rows per area, however many cohorts (the funnel added up 130,000 cell rows at 10x)."""
+    rates = rate_sums(group, ("region", "local_authority_id", "funnel_area_id"))
+    if rates is None:
         return None
-    cohort_ids = list(areas)
-    mapping = "unnest(%s::bigint[], %s::int[]) AS area (cohort_id, number)"
-    params = [cohort_ids, [areas[pk] for pk in cohort_ids]]
-    audience = "AND cell.audience = %s" if group.audience else ""
-    audience_params = [group.audience] if group.audience else []
-    survey, pair = SurveyCell._meta.db_table, PairCell._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT area.number, cell.time_point, COUNT(*), SUM(cell.invited), "  # noqa: S608
-            f"SUM(cell.released), COUNT(*) FILTER (WHERE cell.responded >= %s) "
-            f"FROM {survey} cell JOIN {mapping} ON area.cohort_id = cell.cohort_id "
-            f"WHERE cell.invited > 0 {audience} GROUP BY 1, 2",
-            [least, *params, *audience_params],
+    least = conf.min_cell()
+    regions = whole_regions(group)
+    if regions is not None:
+        found = _of_audience(_in_regions(PairAreaTotal.objects, regions), group)
+    else:
+        found = _of_group(
+            PairCell.objects.filter(code="", size_a__gte=least, size_b__gte=least), group
         )
-        rates = [
-            (
-                number,
-                time_point,
-                suppression.ResponseSum.of(
-                    cells=cells, invited=invited, released=released, large=large
-                ),
-            )
-            for number, time_point, cells, invited, released, large in cursor.fetchall()
-        ]
-        cursor.execute(
-            f"SELECT area.number, cell.outcome, SUM(cell.pairs), SUM(cell.sum_a), "  # noqa: S608
-            f"SUM(cell.sum_b), SUM(cell.sum_d), SUM(cell.sum_d2) "
-            f"FROM {pair} cell JOIN {mapping} ON area.cohort_id = cell.cohort_id "
-            f"WHERE cell.code = '' AND cell.size_a >= %s AND cell.size_b >= %s "
-            f"AND cell.time_a = %s AND cell.time_b = %s {audience} GROUP BY 1, 2",
-            [*params, least, least, time_a, time_b, *audience_params],
-        )
-        pairs = cursor.fetchall()
-    return rates, pairs
+    pairs = (
+        found.filter(time_a=time_a, time_b=time_b)
+        .values_list("region", "local_authority_id", "funnel_area_id", "outcome")
+        .annotate(Sum("pairs"), Sum("sum_a"), Sum("sum_b"), Sum("sum_d"), Sum("sum_d2"))
+        .order_by()
+    )
+    return rates, list(pairs)

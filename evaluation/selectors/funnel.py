@@ -32,8 +32,16 @@ against the places after every test), not from the places and attendance themsel
 
 Counts of schools eligible, invited, booked and attended are shown exactly: they say who
 took part in the programme, which coordinators know and the dashboard shows, not what anyone
-answered. Four queries, however many schools or responses (six from the report cells,
-which give the responses and the pairs on PostgreSQL: ``evaluation.cells``).
+answered.
+
+On PostgreSQL the responses and the pairs come from the report cells (``evaluation.cells``),
+which keep each cohort's row of the funnel as they are worked out (``SurveyCell.funnel_area``:
+a booking or a school's move marks an LA-organised cohort's cells stale). A funnel of whole
+regions (national; a region's coordinator) adds up the totals the cells keep per region, LA
+and funnel area: a few thousand rows, however many cohorts or answers; another funnel (a
+facilitator's) adds up its cohorts' cells. About six queries either way. On SQLite, and when
+the cells' released counts were drawn with another key, each cohort's row is worked out
+from its roster and its figures cell by cell.
 """
 
 from collections import defaultdict
@@ -46,8 +54,8 @@ from evaluation import suppression
 from evaluation.cells import cells_in_use
 from evaluation.filters import DEFAULT_TIME_A, DEFAULT_TIME_B
 from evaluation.models import Audience, SurveyInvitation, TimePoint
-from evaluation.selectors.cells import area_sums, outcome_sums, rate_cells
-from evaluation.selectors.groups import ReportGroup, reportable_cohorts
+from evaluation.selectors.cells import funnel_sums, outcome_sums, rate_cells
+from evaluation.selectors.groups import ReportGroup, reportable_cohorts, scope_regions
 from evaluation.selectors.outcomes import (
     ChangeRow,
     outcome_change_rows,
@@ -56,7 +64,7 @@ from evaluation.selectors.outcomes import (
 )
 from evaluation.selectors.rates import _response_cells
 from evaluation.suppression import Cell
-from schools.models import Establishment, Region, eligible_q
+from schools.models import Establishment, LocalAuthority, MHSTArea, Region, eligible_q
 
 AUDIENCE = Audience.SCHOOL_STAFF
 STAGES = (
@@ -144,24 +152,63 @@ def _label(key: str, value, names: dict) -> str:
         return str(dict(Region.choices).get(value, "Region not known"))
     if value is None:
         return "No LA" if key == "local_authority" else "Not in an MHST area"
-    return names[(key, value)]
+    # An LA or area a cell was worked out with that has since gone from the register.
+    return names.get((key, value), "No longer in the register")
+
+
+def _cohort_areas(in_scope, names: dict) -> dict[int, tuple]:
+    """Each cohort's row of the funnel, (region, LA id, MHST area id), worked out from the
+    cohorts and their rosters, naming what it finds in ``names`` (two queries): for the
+    funnel computed cohort by cohort (SQLite; cells not drawn with today's key), as the
+    cells keep it (``SurveyCell.funnel_area``)."""
+    cohort_keys = {}
+    for pk, la_id, la_name, region, area_id, area_name in in_scope.values_list(
+        "pk", *_area_fields("local_authority")
+    ).order_by():
+        cohort_keys[pk] = [region or "", la_id, area_id]
+        if la_id:
+            names[("local_authority", la_id)] = la_name
+        if area_id:
+            names[("mhst_area", area_id)] = area_name
+    roster = Place.objects.filter(cohort__in=in_scope.values("pk"), status__in=ROSTER_STATUSES)
+    # A cohort organised by LA (no MHST area of its own) counts its surveys in the MHST area
+    # most of its booked schools are in (the lowest id of the most, on a tie): every cell
+    # still goes whole to one row (rule 4 holds).
+    by_la = (
+        roster.filter(cohort__mhst_area__isnull=True)
+        .values_list("cohort_id", "establishment__mhst_area_id", "establishment__mhst_area__name")
+        .annotate(n=Count("establishment_id", distinct=True))
+        .order_by()
+    )
+    schools_in_area: dict[int, list] = defaultdict(list)
+    for cohort_id, area_id, area_name, n in by_la:
+        schools_in_area[cohort_id].append((-n, area_id is None, area_id or 0, area_id))
+        if area_id:  # schools from outside the user's areas can make it a row of its own
+            names[("mhst_area", area_id)] = area_name
+    for cohort_id, areas in schools_in_area.items():
+        cohort_keys[cohort_id][2] = min(areas)[-1]
+    return {pk: tuple(keys) for pk, keys in cohort_keys.items()}
+
+
+def _name_areas(names: dict, areas) -> None:
+    """Put in ``names`` the LAs and MHST areas of ``areas`` ((region, LA id, area id)) not
+    named yet: cohorts counted in an area outside the user's register (at most two
+    queries, none when every one is named)."""
+    for key, model, at in (
+        ("local_authority", LocalAuthority, 1),
+        ("mhst_area", MHSTArea, 2),
+    ):
+        missing = {area[at] for area in areas if area[at] and (key, area[at]) not in names}
+        if missing:
+            for pk, name in model.objects.filter(pk__in=missing).values_list("pk", "name"):
+                names[(key, pk)] = name
 
 
 def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> dict:
     """The funnel for ``scope``: the total and a row per region, LA and MHST area, each
     with the stages, responses per time point and the mean change per outcome."""
     in_scope = reportable_cohorts(scope=scope)
-    cohorts = list(in_scope.values_list("pk", *_area_fields("local_authority")).order_by())
-    cohort_ids = in_scope.values("pk")
     names: dict[tuple, str] = {}
-    cohort_keys = {}
-    for pk, la_id, la_name, region, area_id, area_name in cohorts:
-        cohort_keys[pk] = _keys(region or "", la_id, area_id)
-        if la_id:
-            names[("local_authority", la_id)] = la_name
-        if area_id:
-            names[("mhst_area", area_id)] = area_name
-
     total = FunnelRow(label="All areas")
     rows: dict[str, dict] = {key: {} for key, *_ in BREAKDOWNS}
 
@@ -180,7 +227,7 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
     else:
         # A facilitator has no areas: the schools placed on the cohorts they run.
         register = Establishment.objects.filter(
-            pk__in=Place.objects.filter(cohort__in=cohort_ids).values("establishment_id")
+            pk__in=Place.objects.filter(cohort__in=in_scope.values("pk")).values("establishment_id")
         )
     establishments = (
         register.filter(eligible_q() | invited)
@@ -201,65 +248,41 @@ def programme_funnel(*, scope, time_a=DEFAULT_TIME_A, time_b=DEFAULT_TIME_B) -> 
         for target in rows_for(_keys(region, la_id, area_id)):
             for (stage, _), n in zip(STAGES, stages, strict=True):
                 setattr(target, stage, getattr(target, stage) + n)
-    roster = Place.objects.filter(cohort__in=cohort_ids, status__in=ROSTER_STATUSES)
-    # A cohort organised by LA (no MHST area of its own) counts its surveys in the MHST area
-    # most of its booked schools are in (the lowest id of the most, on a tie): every cell
-    # still goes whole to one row (rule 4 holds).
-    by_la = (
-        roster.filter(cohort__mhst_area__isnull=True)
-        .values_list("cohort_id", "establishment__mhst_area_id", "establishment__mhst_area__name")
-        .annotate(n=Count("establishment_id", distinct=True))
-        .order_by()
-    )
-    schools_in_area: dict[int, list] = defaultdict(list)
-    for cohort_id, area_id, area_name, n in by_la:
-        schools_in_area[cohort_id].append((-n, area_id is None, area_id or 0, area_id))
-        if area_id:  # schools from outside the user's areas can make it a row of its own
-            names[("mhst_area", area_id)] = area_name
-    for cohort_id, areas in schools_in_area.items():
-        cohort_keys[cohort_id]["mhst_area"] = min(areas)[-1]
 
-    group = ReportGroup(cohorts=in_scope, audience=AUDIENCE)
+    group = ReportGroup(cohorts=in_scope, audience=AUDIENCE, regions=scope_regions(scope))
     from_sums = cells_in_use()
     # Each cohort's figures are added up per area first (many cohorts share one), then
-    # into the rows of that area.
+    # into the rows of that area: (region, LA id, MHST area id) -> its figures.
     by_area: dict[tuple, FunnelRow] = defaultdict(lambda: FunnelRow(label=""))
-    area_of = {pk: tuple(keys.values()) for pk, keys in cohort_keys.items()}
-    numbered = {area: number for number, area in enumerate(set(area_of.values()))}
-    summed = (
-        area_sums(
-            group,
-            {pk: numbered[area] for pk, area in area_of.items()},
-            time_a=time_a,
-            time_b=time_b,
-        )
-        if from_sums
-        else None
-    )
+    summed = funnel_sums(group, time_a=time_a, time_b=time_b) if from_sums else None
     change_rows = outcome_change_rows_from_sums if from_sums else outcome_change_rows
     if summed is not None:
-        # The report cells added up per area in the database: rows per area, however many
-        # cohorts and answers (the live pairing read every answer: 40 s at 10x).
-        area_named = {number: area for area, number in numbered.items()}
+        # The report cells added up per area in the database (from the totals the cells
+        # keep, for whole regions): rows per area, however many cohorts and answers (the
+        # live pairing read every answer: 40 s at 10x).
         response_totals, outcome_rows = summed
-        for number, time_point, response_sum in response_totals:
-            by_area[area_named[number]].at[time_point] = response_sum
-        for number, outcome, *sums in outcome_rows:
-            by_area[area_named[number]].add_sums(outcome, sums)
-        response_cells = []
-    elif from_sums:
-        # The cells with released counts not drawn with today's key: each cell drawn here.
-        response_cells = rate_cells(group)
-        for cohort_id, outcome, *sums in outcome_sums(group, time_a=time_a, time_b=time_b):
-            by_area[area_of[cohort_id]].add_sums(outcome, sums)
+        for area, time_point, response_sum in response_totals:
+            by_area[area].at[time_point] = response_sum
+        for region, la_id, area_id, outcome, *sums in outcome_rows:
+            by_area[(region, la_id, area_id)].add_sums(outcome, sums)
+        _name_areas(names, by_area)
     else:
-        response_cells = _response_cells(
-            SurveyInvitation.objects.filter(cohort__in=cohort_ids, questionnaire__audience=AUDIENCE)
-        )
-        for pair in paired_rows(group, time_a=time_a, time_b=time_b):
-            by_area[area_of[pair["response__cohort_id"]]].pairs.append(pair)
-    for cell in response_cells:
-        by_area[area_of[cell.cohort_id]].add_cell(cell)
+        area_of = _cohort_areas(in_scope, names)
+        if from_sums:
+            # The cells with released counts not drawn with today's key: each cell drawn here.
+            response_cells = rate_cells(group)
+            for cohort_id, outcome, *sums in outcome_sums(group, time_a=time_a, time_b=time_b):
+                by_area[area_of[cohort_id]].add_sums(outcome, sums)
+        else:
+            response_cells = _response_cells(
+                SurveyInvitation.objects.filter(
+                    cohort__in=in_scope.values("pk"), questionnaire__audience=AUDIENCE
+                )
+            )
+            for pair in paired_rows(group, time_a=time_a, time_b=time_b):
+                by_area[area_of[pair["response__cohort_id"]]].pairs.append(pair)
+        for cell in response_cells:
+            by_area[area_of[cell.cohort_id]].add_cell(cell)
     for area, part in by_area.items():
         for target in rows_for(_keys(*area)):
             target.add(part)

@@ -18,6 +18,11 @@ class ReportGroup:
 
     cohorts: QuerySet[Cohort]
     audience: str = ""
+    #: The regions ``cohorts`` is known to be every cohort of (and of no other region), from
+    #: the scope it was made for (``scope_regions``), so that reading the region totals asks
+    #: no count over the cells (``selectors.cells.whole_regions``); None: not known. A group
+    #: narrowed by a filter is another group, which does not know it.
+    regions: tuple[str, ...] | None = None
 
 
 def reportable_cohorts(*, scope) -> QuerySet[Cohort]:
@@ -28,6 +33,16 @@ def reportable_cohorts(*, scope) -> QuerySet[Cohort]:
         mhst_area="mhst_area",
         facilitator="facilitators",
     )
+
+
+def scope_regions(scope) -> tuple[str, ...] | None:
+    """The regions whose every cohort ``reportable_cohorts(scope=scope)`` holds, when it
+    holds no other: a coordinator of regions and nothing else (a cohort is in the region of
+    its LA, as its cells are). None for any other scope: an LA or MHST area of its own may
+    be part of a region, and a facilitator's cohorts are theirs, wherever they are."""
+    if scope.national or scope.la_ids or scope.mhst_area_ids or scope.facilitator_id:
+        return None
+    return tuple(sorted(scope.regions)) or None
 
 
 def respondent(path: str):

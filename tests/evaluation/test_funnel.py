@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from cohorts.models import CohortStatus, PlaceStatus
+from cohorts.models import CohortStatus, Place, PlaceStatus
 from cohorts.services.sessions import attendance_mark
 from evaluation.models import Outcome, TimePoint
 from schools.models import Establishment, Region
@@ -347,3 +347,65 @@ def test_a_cohort_whose_schools_are_outside_the_users_areas_still_has_its_row_na
 
     labels = {row.label for row in funnel["breakdowns"][2]["rows"]}
     assert "Islington MHST" in labels
+
+
+@pytest.mark.postgres
+def test_a_cohort_organised_by_la_is_counted_where_its_roster_is_after_every_kind_of_change(
+    monkeypatch,
+):
+    """The cells keep the MHST area each cohort's figures are counted in. For a cohort
+    organised by LA it is where most of its roster is: a booking, a cancellation and a
+    school's move of area each work it out again (database triggers); attendance, which
+    moves a place within the roster, does not. The national funnel adds up the totals the
+    cells keep, and shows what the live computation shows."""
+    from accounts.scoping import Scope
+    from cohorts.models import Cohort
+    from cohorts.services.places import place_cancel
+    from evaluation.cells import cells_fresh
+    from evaluation.models import StaleCohort, SurveyCell
+    from evaluation.selectors.cells import EVERY_REGION, whole_regions
+    from evaluation.selectors.funnel import programme_funnel
+    from evaluation.selectors.groups import ReportGroup
+
+    hamlets = LocalAuthorityFactory(name="Tower Hamlets", code="T03")
+    east, west = MHSTAreaFactory(name="East MHST"), MHSTAreaFactory(name="West MHST")
+    cohort, _ = _area(hamlets, booked=6, attended=6, responded=6, area=east)
+    cohort.mhst_area = None
+    cohort.save()
+
+    def counted_in() -> set:
+        cells_fresh()
+        rows = SurveyCell.objects.filter(cohort=cohort).values_list("funnel_area_id", flat=True)
+        return set(rows)
+
+    def stale() -> bool:
+        return StaleCohort.objects.filter(cohort_id=cohort.pk).exists()
+
+    def by_area(funnel) -> dict:
+        return {row.label: str(row.responded[0]) for row in funnel["breakdowns"][2]["rows"]}
+
+    assert counted_in() == {east.pk}
+    western = [PlaceFactory(cohort=cohort, establishment__mhst_area=west) for _ in range(7)]
+    assert stale() and counted_in() == {west.pk}  # 7 in the West, 6 in the East
+
+    for place in western[:3]:
+        attendance_mark(workshop=cohort.workshops.get(day=1), place=place, present=True)
+    assert not stale()  # still on the roster: nothing to work out
+
+    for place in western[-2:]:
+        place_cancel(place=place)
+    assert stale() and counted_in() == {east.pk}  # 5 against 6
+
+    for place in Place.objects.filter(cohort=cohort, establishment__mhst_area=east)[:2]:
+        place.establishment.mhst_area = west
+        place.establishment.save()
+    assert stale() and counted_in() == {west.pk}  # 7 against 4
+
+    group = ReportGroup(cohorts=Cohort.objects.all(), audience="school_staff")
+    assert whole_regions(group) == EVERY_REGION  # the national funnel reads the totals
+    kept = programme_funnel(scope=Scope(national=True))
+    assert by_area(kept) == {"East MHST": "0", "West MHST": "6"}  # East: its schools left
+    with monkeypatch.context() as patched:
+        patched.setattr("evaluation.selectors.funnel.cells_in_use", lambda: False)
+        live = programme_funnel(scope=Scope(national=True))
+    assert _shown(kept) == _shown(live)

@@ -486,3 +486,36 @@ def test_a_report_of_every_cohort_sums_every_region_without_counting_cells(
     named = ReportGroup(cohorts=Cohort.objects.filter(pk__in=[c.pk for c in programme["cohorts"]]))
     assert whole_regions(named) not in (None, EVERY_REGION)
     assert figures(named) == figures(everyone)
+
+
+def test_a_regions_coordinator_reads_its_region_totals_without_counting_the_cells(
+    programme, django_assert_num_queries
+):
+    """A scope of whole regions and nothing else holds every cohort of them: its group
+    knows its regions, reads their totals with no count over the cells, and gives the
+    figures the counted group gives. Any other scope does not know."""
+    from accounts.scoping import NATIONAL, Scope
+    from evaluation.selectors.groups import reportable_cohorts, scope_regions
+    from tests.schools.factories import LocalAuthorityFactory
+
+    cells_fresh()
+    big, _ = programme["cohorts"]
+    elsewhere = CohortFactory(local_authority=LocalAuthorityFactory(region="E12000003"))
+    PlaceFactory(cohort=elsewhere)
+    region = big.local_authority.region
+    scope = Scope(regions=frozenset({region}))
+    known = ReportGroup(cohorts=reportable_cohorts(scope=scope), regions=scope_regions(scope))
+    with django_assert_num_queries(1):  # the threshold
+        assert whole_regions(known) == (region,)
+    counted = ReportGroup(cohorts=reportable_cohorts(scope=scope))
+    assert whole_regions(counted) == (region,)
+    assert figures(known) == figures(counted)
+    assert elsewhere not in known.cohorts
+    for other in (
+        NATIONAL,
+        Scope(regions=frozenset({region}), la_ids=frozenset({elsewhere.local_authority_id})),
+        Scope(regions=frozenset({region}), mhst_area_ids=frozenset({1})),
+        Scope(regions=frozenset({region}), facilitator_id=1),
+        Scope(la_ids=frozenset({big.local_authority_id})),
+    ):
+        assert scope_regions(other) is None

@@ -40,6 +40,7 @@ WRITTEN_BY_LINK = {
     "evaluation.AnswerTotal": {"audience", "code", "kind", "region", "time_point", "value"},
     "evaluation.PairCell": {"audience", "code", "outcome", "region", "time_a", "time_b"},
     "evaluation.PairTotal": {"audience", "code", "outcome", "region", "time_a", "time_b"},
+    "evaluation.PairAreaTotal": {"audience", "outcome", "region", "time_a", "time_b"},
     "evaluation.RateTotal": {"audience", "region", "time_point"},
     "evaluation.CellThreshold": {"key_id"},  # the name of a key, made by the database
     # What a GIAS import and the register's review say happened, written by Link.
