@@ -36,22 +36,29 @@ def report_cascade(filterset: ReportFilter, options: dict, *, scope) -> dict | N
     return cascade_ratings(engagements_filtered(reportable_engagements(scope=scope), data))
 
 
-def report_tables(filterset: ReportFilter, *, scope) -> dict[str, Iterable[list]]:
+def report_tables(
+    filterset: ReportFilter, *, scope, only: str | None = None
+) -> dict[str, Iterable[list]]:
     """Each table of the report (title: rows, the first the header), hidden figures as on
-    the page; one saying the filters are not valid when they are not."""
+    the page; one saying the filters are not valid when they are not. ``only``: the title
+    of the one table wanted (a CSV download), worked out alone when it is one of the
+    cohorts' (the national rates CSV worked out the change and the answers too)."""
     group, options = filterset.report_group()
     if group is None:
         return INVALID
     if options.get("delivery_model") == FACILITATION:
-        tables = {}
+        makers = {}
     else:
-        tables = {
-            "Response rates": rates_rows(response_rates(group)),
-            "Paired change": change_rows(
+        makers = {
+            "Response rates": lambda: rates_rows(response_rates(group)),
+            "Paired change": lambda: change_rows(
                 paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
             ),
-            "Answers": distribution_rows(answer_distributions(group)),
+            "Answers": lambda: distribution_rows(answer_distributions(group)),
         }
+    if only in makers:
+        return {only: makers[only]()}
+    tables = {title: make() for title, make in makers.items()}
     if (cascade := report_cascade(filterset, options, scope=scope)) is not None:
         tables.update(cascade_tables(cascade))
     return tables

@@ -150,9 +150,10 @@ class AggregatesExportView(ReportMixin, View):
             # Every cohort's rates in the country: a worker builds it (linkprog.exports).
             url = reverse("exports:new", args=["report-xlsx"])
             return redirect(f"{url}?{request.GET.urlencode()}")
-        tables = report_tables(self.report_filter(), scope=self.scope)
         if self.export_format == "xlsx":
+            tables = report_tables(self.report_filter(), scope=self.scope)
             return xlsx_response(tables, "evaluation-report")
+        tables = report_tables(self.report_filter(), scope=self.scope, only=CSV_TABLES[table])
         rows = tables.get(CSV_TABLES[table]) or next(iter(tables.values()))
         return csv_response(rows, f"evaluation-{table}")
 

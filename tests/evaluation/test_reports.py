@@ -504,3 +504,33 @@ def test_a_link_naming_other_filters_shows_the_time_points_it_compares(national,
     assert f'<option value="{TimePoint.FOLLOW_UP.value}" selected>' in page
     assert f'<option value="{TimePoint.BASELINE.value}" selected>' in page
     assert page.count(" selected>") >= 2
+
+
+def test_a_csv_download_works_out_only_its_own_table(national, camden, monkeypatch):
+    """Each CSV holds one table of the report: the others are not worked out for it (the
+    national rates CSV worked out every paired change and answer as well)."""
+    whole = {
+        table: csv_rows(national.get(reverse("evaluation:export-aggregates-csv", args=[table])))
+        for table in ("rates", "change", "distribution")
+    }
+    asked = []
+    for name in ("response_rates", "paired_changes", "answer_distributions"):
+        real = getattr(__import__("evaluation.report_export").report_export, name)
+
+        def counted(*args, _name=name, _real=real, **kwargs):
+            asked.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(f"evaluation.report_export.{name}", counted)
+    for table, selector in (
+        ("rates", "response_rates"),
+        ("change", "paired_changes"),
+        ("distribution", "answer_distributions"),
+    ):
+        asked.clear()
+        url = reverse("evaluation:export-aggregates-csv", args=[table])
+        assert csv_rows(national.get(url)) == whole[table]
+        assert asked == [selector], table
+    asked.clear()
+    national.get(reverse("evaluation:export-aggregates-xlsx"))
+    assert sorted(asked) == ["answer_distributions", "paired_changes", "response_rates"]
