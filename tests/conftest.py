@@ -240,7 +240,8 @@ _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequen
 def pytest_runtest_call(item):
     """After every test that used the database and passed, the kept programme statuses
     (``cohorts.ProgrammeStatus``) must equal the rule worked out from places and invitations,
-    and the evaluation report cells the answers (or be marked stale): whatever a test did to
+    each cohort's kept place counts (``cohorts.PlaceCount``) its places, and the evaluation
+    report cells the answers (or be marked stale): whatever a test did to
     them, through whichever service, the summaries followed."""
     result = yield
     if item.get_closest_marker("django_db") or _DB_FIXTURES & set(item.fixturenames):
@@ -256,6 +257,13 @@ def pytest_runtest_call(item):
         assert not drift, (
             "ProgrammeStatus is not what the places and invitations say "
             f"(establishment id, kept, live): {drift}"
+        )
+        from cohorts.place_counts import place_counts_drift
+
+        with transaction.atomic():
+            drift = place_counts_drift()
+        assert not drift, (
+            f"PlaceCount is not what the places say (cohort id, status, kept, live): {drift}"
         )
         from evaluation.cells import cells_drift
 

@@ -36,6 +36,7 @@ from cohorts.models.places import (
     AreaInterest,
     CancelReason,
     Place,
+    PlaceCount,
     PlaceStatus,
 )
 from cohorts.models.status import (
@@ -78,6 +79,7 @@ __all__ = [
     "PHONE_CHANGE_PREFIX",
     "Phase",
     "Place",
+    "PlaceCount",
     "PlaceStatus",
     "ROSTER_STATUSES",
     "SEAT_HOLDING_STATUSES",

@@ -291,3 +291,28 @@ class AreaInterest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.establishment}: interested in the area's next cohort"
+
+
+class PlaceCount(models.Model):
+    """How many places one cohort has in one status, kept by database triggers on the places
+    whichever code writes them (PostgreSQL, cohorts 0029; ``cohorts.place_counts``), so
+    that the dashboard's phases add up a row per cohort and status instead of every place.
+    On the embedded SQLite default nothing keeps it and the dashboard counts the places."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort",
+        on_delete=models.DO_NOTHING,  # the places' triggers take a deleted cohort's away
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=20, choices=PlaceStatus.choices)
+    places = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "status"], name="place_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"cohort {self.cohort_id}: {self.places} {self.status}"

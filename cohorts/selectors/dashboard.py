@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from cohorts.models import (
     BOOKABLE_COHORT_STATUSES,
@@ -11,8 +11,10 @@ from cohorts.models import (
     CohortStatus,
     Phase,
     Place,
+    PlaceCount,
     PlaceStatus,
 )
+from cohorts.place_counts import place_counts_in_use
 from cohorts.selectors.coordinator import _cohorts_scoped, phases_in_scope
 from workshops.models import Workshop
 
@@ -72,9 +74,9 @@ def phases_progress(*, scope) -> list[Phase]:
     and (on cohorts that finished) attended one day or did not attend. Only the cohorts the
     scope may see count (a phase shared with other areas counts none of theirs).
 
-    Two queries, cohorts joined to phases and places grouped by phase, so that no count needs
-    DISTINCT: counting distinct cohorts over a join with every place sorted all the places
-    (600 ms at ten times the programme)."""
+    Two queries, cohorts joined to phases and places grouped by phase (each cohort's kept
+    counts on PostgreSQL), so that no count needs DISTINCT: counting distinct cohorts over a
+    join with every place sorted all the places (600 ms at ten times the programme)."""
     mine = Q() if scope.national else Q(cohorts__in=_cohorts_scoped(scope).values("pk"))
     phases = list(
         phases_in_scope(scope=scope).annotate(
@@ -86,19 +88,24 @@ def phases_progress(*, scope) -> list[Phase]:
             ),
         )
     )
-    places = Place.objects.filter(cohort__phase__in=[phase.pk for phase in phases])
+    # Each cohort's kept count per status (``cohorts.place_counts``): a row per cohort and
+    # status, where counting the places read all 216,000 at ten times the programme.
+    kept = place_counts_in_use()
+    places = (PlaceCount if kept else Place).objects.filter(
+        cohort__phase__in=[phase.pk for phase in phases]
+    )
     if not scope.national:
         places = places.filter(cohort__in=_cohorts_scoped(scope).values("pk"))
+
+    def counting(statuses):
+        of = Q(status__in=statuses)
+        return Sum("places", filter=of, default=0) if kept else Count("pk", filter=of)
+
     counted = {
         row["cohort__phase"]: row
         for row in places.order_by()
         .values("cohort__phase")
-        .annotate(
-            **{
-                name: Count("pk", filter=Q(status__in=statuses))
-                for name, statuses in PHASE_PLACE_COUNTS
-            }
-        )
+        .annotate(**{name: counting(statuses) for name, statuses in PHASE_PLACE_COUNTS})
     }
     for phase in phases:
         for name, _statuses in PHASE_PLACE_COUNTS:
