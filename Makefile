@@ -46,15 +46,16 @@ test: install
 
 ## make bench: GIAS import into PostgreSQL against a raw COPY, a 22,000-school wave through
 ## real workers against a raw SMTP send, the GIAS sync moving converted schools to their
-## successors, planning by distance against by postcode district, and the coordinator pages
-## and exports on a national dataset at 1x and 10x; each writes its section of
-## docs/benchmarks.md.
+## successors, planning by distance against by postcode district, the coordinator pages
+## and exports on a national dataset at 1x and 10x, and schools booking through their links
+## all at once; each writes its section of docs/benchmarks.md.
 bench: install
 	$(BIN)/python scripts/bench_import.py $(GIAS)
 	$(BIN)/python scripts/bench_wave.py $(GIAS)
 	$(BIN)/python scripts/bench_sync.py $(GIAS_ALL) $(GIAS_LINKS)
 	$(BIN)/python scripts/bench_planning.py $(GIAS)
 	$(BIN)/python scripts/bench_pages.py $(GIAS)
+	$(BIN)/python scripts/bench_booking.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,7 +16,12 @@ hours), at ``scale`` times the programme's size:
   delivered cohorts, about 60% answered with every scale and choice question of the
   standard questionnaire (15 answers a response);
 - an outbox of about 50,000 sent emails at scale 1, with bodies of a realistic size;
-- a national admin and a London regional coordinator to sign in as.
+- a national admin and a London regional coordinator to sign in as;
+- the schools of every LA an MHST area covers put in that area (as
+  ``mhst_area_assign_establishments`` does), and every other cohort in those LAs organised
+  by the area rather than the LA;
+- each establishment's programme status worked out from its places and invitations, as the
+  services keep it (``programme_status_refresh_all``).
 
 Deterministic for a given scale (seeded random).
 """
@@ -35,6 +40,7 @@ from accounts.services import user_assign_role
 from cohorts.models import Cohort, CohortStatus, Invitation, Phase, Place, PlaceStatus, Wave
 from cohorts.models.invitations import InvitationChannel
 from cohorts.models.waves import WaveStatus
+from cohorts.status_summary import programme_status_refresh_all
 from evaluation.cells import cells_rebuild
 from evaluation.models import (
     Answer,
@@ -47,7 +53,7 @@ from evaluation.models import (
     TimePoint,
 )
 from outbox.models import EmailKind, EmailStatus, OutgoingEmail
-from schools.models import Establishment
+from schools.models import Establishment, MHSTArea
 from workshops.models import (
     Attendance,
     Delivery,
@@ -144,6 +150,7 @@ def build(*, scale: int, log=print) -> dict[str, int]:
     now = timezone.now()
     today = now.date()
     counts: dict[str, int] = defaultdict(int)
+    la_area = _mhst_areas()
     schools = list(Establishment.objects.eligible().order_by("pk").values_list("pk", "la_id"))
     groups = _groups(schools)
     with transaction.atomic():
@@ -161,12 +168,14 @@ def build(*, scale: int, log=print) -> dict[str, int]:
         last = round_no == scale - 1
         with transaction.atomic():
             round_waves = waves[round_no * len(phases) : (round_no + 1) * len(phases)]
-            made = _round(groups, phases, round_waves, round_no, last, rng, now)
+            made = _round(groups, la_area, phases, round_waves, round_no, last, rng, now)
         for key, value in made.items():
             counts[key] += value
         log(f"  round {round_no + 1} of {scale}: {dict(made)}")
     with transaction.atomic():
         counts["outbox emails"] = _outbox(schools, scale, rng, now)
+    # Bulk inserts bypass the services that keep each school's programme status.
+    programme_status_refresh_all()
     # Statistics first: the cells' statements over answers fresh from bulk inserts, planned
     # without them, took minutes at 1x.
     with connection.cursor() as cursor:
@@ -176,7 +185,24 @@ def build(*, scale: int, log=print) -> dict[str, int]:
     return dict(counts)
 
 
-def _round(groups, phases, waves, round_no, last, rng, now) -> dict[str, int]:
+def _mhst_areas() -> dict[int, int]:
+    """Put the schools of each LA an MHST area covers in that area (the first area, where
+    two cover one LA): {LA id: MHST area id}."""
+    la_area: dict[int, int] = {}
+    for area_id, la_id in MHSTArea.local_authorities.through.objects.order_by(
+        "mhstarea_id", "localauthority_id"
+    ).values_list("mhstarea_id", "localauthority_id"):
+        la_area.setdefault(la_id, area_id)
+    with connection.cursor() as cursor:
+        for la_id, area_id in la_area.items():
+            cursor.execute(
+                "UPDATE schools_establishment SET mhst_area_id = %s WHERE la_id = %s",
+                [area_id, la_id],
+            )
+    return la_area
+
+
+def _round(groups, la_area, phases, waves, round_no, last, rng, now) -> dict[str, int]:
     today = now.date()
     made: dict[str, int] = defaultdict(int)
     statuses = [_status(n) if last else CohortStatus.COMPLETED for n in range(len(groups))]
@@ -190,6 +216,9 @@ def _round(groups, phases, waves, round_no, last, rng, now) -> dict[str, int]:
                 name=f"Cohort {round_no + 1}.{n + 1}",
                 phase=phases[n % len(phases)],
                 local_authority_id=la_id,
+                # Every other cohort in an MHST area's LA is organised by the area; the
+                # rest by the LA (the funnel counts those in their schools' area).
+                mhst_area_id=la_area.get(la_id) if n % 2 == 0 else None,
                 status=status,
                 venue_name="Town hall",
             )
