@@ -6,6 +6,7 @@ anonymised responses. Every figure comes already suppressed from ``evaluation.se
 from collections.abc import Iterable, Iterator
 
 from core.spreadsheets import csv_stream_response
+from evaluation.selectors.rates import cohort_rates, response_rates
 
 
 def rates_rows(rates: dict) -> Iterator[list]:
@@ -24,6 +25,30 @@ def rates_rows(rates: dict) -> Iterator[list]:
                     cell.responded.export(),
                     cell.rate.export(),
                 ]
+
+
+def rates_rows_streamed(group) -> Iterator[list]:
+    """``rates_rows(response_rates(group))``, with the rows by cohort written as the report
+    cells are read (every cohort in the country at a national scope): the areas' rows are
+    worked out first, then each cohort's as it comes."""
+    cohorts = cohort_rates(group)
+    if cohorts is None:
+        yield from rates_rows(response_rates(group))
+        return
+    rates = response_rates(group, cohort_rows_max=0)  # the rows by cohort come below
+    yield from rates_rows(rates)
+    time_points = [label for _, label in rates["time_points"]]
+    column = rates["breakdowns"][-1]["column"]
+    for label, cells in cohorts:
+        for time_point, cell in zip(time_points, cells, strict=True):
+            yield [
+                column,
+                label,
+                time_point,
+                cell.invited,
+                cell.responded.export(),
+                cell.rate.export(),
+            ]
 
 
 def change_rows(change: dict) -> Iterator[list]:

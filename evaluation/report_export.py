@@ -5,7 +5,7 @@ worker building a large XLSX (``linkprog.exports``)."""
 
 from collections.abc import Iterable
 
-from evaluation.exports import change_rows, distribution_rows, rates_rows
+from evaluation.exports import change_rows, distribution_rows, rates_rows_streamed
 from evaluation.exports_facilitation import cascade_tables
 from evaluation.filters import COHORTS, FACILITATION, ReportFilter
 from evaluation.models import TimePoint
@@ -13,7 +13,6 @@ from evaluation.selectors import (
     ReportGroup,
     answer_distributions,
     paired_changes,
-    response_rates,
 )
 from evaluation.selectors.facilitation import (
     cascade_ratings,
@@ -50,7 +49,7 @@ def report_tables(
         makers = {}
     else:
         makers = {
-            "Response rates": lambda: rates_rows(response_rates(group)),
+            "Response rates": lambda: rates_rows_streamed(group),
             "Paired change": lambda: change_rows(
                 paired_changes(group, time_a=options["time_a"], time_b=options["time_b"])
             ),

@@ -2,6 +2,7 @@
 cohort, every count released by ``suppression`` (rule 4)."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -10,7 +11,7 @@ from cohorts.models import Cohort
 from evaluation import suppression
 from evaluation.cells import cells_in_use
 from evaluation.models import SurveyInvitation, TimePoint
-from evaluation.selectors.cells import every_cohort, rate_cells, rate_sums
+from evaluation.selectors.cells import cohort_rate_sums, every_cohort, rate_cells, rate_sums
 from evaluation.selectors.groups import ReportGroup, _audience_q, reportable_cohorts
 from evaluation.suppression import Cell
 from schools.models import IntegratedCareBoard, LocalAuthority, Region
@@ -177,6 +178,32 @@ def _drawn_here(group: ReportGroup, listed: bool):
         [(key, tp, total) for (key, tp), total in areas.items()],
         [(key, tp, total) for (key, tp), total in by_cohort.items()] if listed else None,
     )
+
+
+def cohort_rates(group: ReportGroup) -> Iterator[tuple[str, list[RateCell]]] | None:
+    """The rows of ``response_rates``'s breakdown by cohort, (label, a ``RateCell`` per
+    time point), streamed from the report cells as they are read; None where they are not
+    in use or not drawn with today's key (``response_rates`` then has them)."""
+    found = cohort_rate_sums(group) if cells_in_use() else None
+    return None if found is None else _cohort_rows(found)
+
+
+def _cohort_rows(found) -> Iterator[tuple[str, list[RateCell]]]:
+    time_points = [tp.value for tp in TimePoint]
+    current, at = None, {}
+
+    def row():
+        cells = [_rate_of(at.get(tp, suppression.ResponseSum())) for tp in time_points]
+        return _cohort_key(current)[1], cells
+
+    for cohort, time_point, total in found:
+        if cohort != current:
+            if current is not None:
+                yield row()
+            current, at = cohort, {}
+        at[time_point] = total
+    if current is not None:
+        yield row()
 
 
 def response_rates(group: ReportGroup, *, cohort_rows_max: int | None = None) -> dict:

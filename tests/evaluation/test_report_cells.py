@@ -519,3 +519,41 @@ def test_a_regions_coordinator_reads_its_region_totals_without_counting_the_cell
         Scope(la_ids=frozenset({big.local_authority_id})),
     ):
         assert scope_regions(other) is None
+
+
+def test_the_rates_export_streams_each_cohorts_rows_as_the_report_orders_them(programme):
+    """The response rates' CSV and sheet write the rows by cohort as the cells are read, in
+    the order the report sorts them (phase start, name as Python orders text, id): the same
+    rows as the table worked out whole, for every group."""
+    from evaluation.exports import rates_rows, rates_rows_streamed
+    from evaluation.selectors.rates import cohort_rates
+    from tests.cohorts.factories import PhaseFactory
+
+    big, small = programme["cohorts"]
+    later = PhaseFactory(
+        name="Later phase",
+        start_date=big.phase.start_date.replace(year=2098),
+        end_date=big.phase.start_date.replace(year=2099),
+    )
+    big.name, small.name = "beta", "Beta"  # upper case first in code point order
+    small.phase = big.phase
+    big.save()
+    small.save()
+    third = CohortFactory(name="Älter", phase=big.phase)
+    PlaceFactory(cohort=third)
+    cells_fresh()
+    for group in groups():
+        assert cohort_rates(group) is not None  # streamed from the cells
+        assert list(rates_rows_streamed(group)) == list(rates_rows(response_rates(group)))
+    everyone = ReportGroup(cohorts=Cohort.objects.all())
+    assert [label for label, _ in cohort_rates(everyone)] == [
+        f"Beta ({big.phase.name})",
+        f"beta ({big.phase.name})",
+    ]
+    big.phase = later
+    big.save()
+    assert [label for label, _ in cohort_rates(everyone)] == [
+        f"Beta ({small.phase.name})",
+        "beta (Later phase)",
+    ]
+    assert list(rates_rows_streamed(everyone)) == list(rates_rows(response_rates(everyone)))

@@ -514,7 +514,7 @@ def test_a_csv_download_works_out_only_its_own_table(national, camden, monkeypat
         for table in ("rates", "change", "distribution")
     }
     asked = []
-    for name in ("response_rates", "paired_changes", "answer_distributions"):
+    for name in ("rates_rows_streamed", "paired_changes", "answer_distributions"):
         real = getattr(__import__("evaluation.report_export").report_export, name)
 
         def counted(*args, _name=name, _real=real, **kwargs):
@@ -523,7 +523,7 @@ def test_a_csv_download_works_out_only_its_own_table(national, camden, monkeypat
 
         monkeypatch.setattr(f"evaluation.report_export.{name}", counted)
     for table, selector in (
-        ("rates", "response_rates"),
+        ("rates", "rates_rows_streamed"),
         ("change", "paired_changes"),
         ("distribution", "answer_distributions"),
     ):
@@ -533,4 +533,4 @@ def test_a_csv_download_works_out_only_its_own_table(national, camden, monkeypat
         assert asked == [selector], table
     asked.clear()
     national.get(reverse("evaluation:export-aggregates-xlsx"))
-    assert sorted(asked) == ["answer_distributions", "paired_changes", "response_rates"]
+    assert sorted(asked) == ["answer_distributions", "paired_changes", "rates_rows_streamed"]
