@@ -204,10 +204,8 @@ WORKER_EXPORTS = (
     ("anonymised responses XLSX", "responses-xlsx"),
     ("establishments XLSX", "establishments-xlsx"),
 )
-#: What the worker process runs: the job as ``linkprog.tasks.build_export`` runs it, then its
-#: own peak memory (the kernel's high-water mark of its resident set, ``VmHWM``: not
-#: ``ru_maxrss``, which Linux carries across fork and exec, so that it reported this
-#: benchmark's own size, 647 MiB after building a dataset) and the file's size.
+#: What the worker process runs: the job as ``linkprog.tasks.build_export`` runs it, its own
+#: peak memory (``VmHWM``; ``ru_maxrss`` is carried across fork and exec) and the file's size.
 WORKER_BUILD = """
 import json, re, sys, time
 from pathlib import Path
