@@ -9,22 +9,19 @@ from core.spreadsheets import csv_stream_response
 from evaluation.selectors.rates import cohort_rates, response_rates
 
 
+def _rate_rows(column: str, group: str, time_points: list, cells) -> Iterator[list]:
+    """One group's rows of the response rates table: a row per time point."""
+    for time_point, cell in zip(time_points, cells, strict=True):
+        yield [column, group, time_point, cell.invited, cell.responded.export(), cell.rate.export()]
+
+
 def rates_rows(rates: dict) -> Iterator[list]:
     yield ["Breakdown", "Group", "Time point", "Invitations sent", "Responses", "Rate (%)"]
     time_points = [label for _, label in rates["time_points"]]
-    for label, cell in zip(time_points, rates["total"], strict=True):
-        yield ["All", "All", label, cell.invited, cell.responded.export(), cell.rate.export()]
+    yield from _rate_rows("All", "All", time_points, rates["total"])
     for breakdown in rates["breakdowns"]:
         for row in breakdown["rows"]:
-            for label, cell in zip(time_points, row["cells"], strict=True):
-                yield [
-                    breakdown["column"],
-                    row["label"],
-                    label,
-                    cell.invited,
-                    cell.responded.export(),
-                    cell.rate.export(),
-                ]
+            yield from _rate_rows(breakdown["column"], row["label"], time_points, row["cells"])
 
 
 def rates_rows_streamed(group) -> Iterator[list]:
@@ -40,15 +37,7 @@ def rates_rows_streamed(group) -> Iterator[list]:
     time_points = [label for _, label in rates["time_points"]]
     column = rates["breakdowns"][-1]["column"]
     for label, cells in cohorts:
-        for time_point, cell in zip(time_points, cells, strict=True):
-            yield [
-                column,
-                label,
-                time_point,
-                cell.invited,
-                cell.responded.export(),
-                cell.rate.export(),
-            ]
+        yield from _rate_rows(column, label, time_points, cells)
 
 
 def change_rows(change: dict) -> Iterator[list]:

@@ -111,6 +111,18 @@ def rate_cells(group: ReportGroup) -> list[suppression.ResponseCell]:
     ]
 
 
+def _cell_sums(least: int) -> dict:
+    """What a ``suppression.ResponseSum`` is made of, summed over survey cells: how many
+    cells, their invitations, their released responses, and how many have at least
+    ``least`` responses (``RateTotal`` keeps the same four)."""
+    return {
+        "cells": Count("pk"),
+        "invited": Sum("invited"),
+        "released": Sum("released"),
+        "large": Count("pk", filter=Q(responded__gte=least)),
+    }
+
+
 def rate_sums(
     group: ReportGroup,
     by: tuple[str, ...],
@@ -146,12 +158,7 @@ def rate_sums(
         }
     else:
         rows = _of_group(SurveyCell.objects.filter(invited__gt=0), group)
-        sums = {
-            "cells": Count("pk"),
-            "invited": Sum("invited"),
-            "released": Sum("released"),
-            "large": Count("pk", filter=Q(responded__gte=least)),
-        }
+        sums = _cell_sums(least)
     rows = rows.values_list(*by, "time_point").annotate(
         *(Min(path) for path in labels), **sums, drawn=drawn
     )
@@ -186,10 +193,7 @@ def cohort_rate_sums(group: ReportGroup) -> Iterator[tuple] | None:
             name=Min(Collate("cohort__name", "C")),
             phase=Min("cohort__phase__name"),
             start=Min("cohort__phase__start_date"),
-            cells=Count("pk"),
-            invited_sum=Sum("invited"),
-            released_sum=Sum("released"),
-            large=Count("pk", filter=Q(responded__gte=least)),
+            **_cell_sums(least),
         )
         .order_by("start", Collate("name", "C"), "cohort_id", "time_point")
     )
