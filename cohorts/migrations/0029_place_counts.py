@@ -6,26 +6,20 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 COUNTS = r"""
--- Places a statement inserted (+1 each) or deleted (-1 each), added to their cohort's count
--- of their status in key order (two statements over the same cohorts lock rows in one order).
-CREATE OR REPLACE FUNCTION cohorts_place_counts_inserted() RETURNS trigger
+-- Places a statement inserted (+1 each) or deleted (-1 each: the trigger's old rows are
+-- named ``changed`` too), added to their cohort's count of their status in key order (two
+-- statements over the same cohorts lock rows in one order); a count a delete took to 0 goes.
+CREATE OR REPLACE FUNCTION cohorts_place_counts_added() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
     INSERT INTO cohorts_placecount AS t (cohort_id, status, places)
-    SELECT cohort_id, status, count(*) FROM changed GROUP BY 1, 2 ORDER BY 1, 2
+    SELECT cohort_id, status, CASE WHEN TG_OP = 'DELETE' THEN -count(*) ELSE count(*) END
+    FROM changed GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (cohort_id, status) DO UPDATE SET places = t.places + EXCLUDED.places;
-    RETURN NULL;
-END
-$fn$;
-
-CREATE OR REPLACE FUNCTION cohorts_place_counts_deleted() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
-BEGIN
-    INSERT INTO cohorts_placecount AS t (cohort_id, status, places)
-    SELECT cohort_id, status, -count(*) FROM changed GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (cohort_id, status) DO UPDATE SET places = t.places + EXCLUDED.places;
-    DELETE FROM cohorts_placecount t USING changed o
-    WHERE t.cohort_id = o.cohort_id AND t.status = o.status AND t.places = 0;
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM cohorts_placecount t USING changed o
+        WHERE t.cohort_id = o.cohort_id AND t.status = o.status AND t.places = 0;
+    END IF;
     RETURN NULL;
 END
 $fn$;
@@ -56,21 +50,20 @@ $fn$;
 
 CREATE TRIGGER cohorts_place_counts_i AFTER INSERT ON cohorts_place
 REFERENCING NEW TABLE AS changed
-FOR EACH STATEMENT EXECUTE FUNCTION cohorts_place_counts_inserted();
+FOR EACH STATEMENT EXECUTE FUNCTION cohorts_place_counts_added();
 CREATE TRIGGER cohorts_place_counts_u AFTER UPDATE ON cohorts_place
 REFERENCING NEW TABLE AS changed OLD TABLE AS was
 FOR EACH STATEMENT EXECUTE FUNCTION cohorts_place_counts_updated();
 CREATE TRIGGER cohorts_place_counts_d AFTER DELETE ON cohorts_place
 REFERENCING OLD TABLE AS changed
-FOR EACH STATEMENT EXECUTE FUNCTION cohorts_place_counts_deleted();
+FOR EACH STATEMENT EXECUTE FUNCTION cohorts_place_counts_added();
 """
 
 DROP = """
 DROP TRIGGER IF EXISTS cohorts_place_counts_i ON cohorts_place;
 DROP TRIGGER IF EXISTS cohorts_place_counts_u ON cohorts_place;
 DROP TRIGGER IF EXISTS cohorts_place_counts_d ON cohorts_place;
-DROP FUNCTION IF EXISTS cohorts_place_counts_inserted();
-DROP FUNCTION IF EXISTS cohorts_place_counts_deleted();
+DROP FUNCTION IF EXISTS cohorts_place_counts_added();
 DROP FUNCTION IF EXISTS cohorts_place_counts_updated();
 """
 
